@@ -1,0 +1,212 @@
+//! The command line: the contract's options (`docs/report.md`), and the only place that prints.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context as _;
+use clap::{Args, Parser, ValueEnum};
+
+use mailcheck::output::{self, Format, Style};
+use mailcheck::{EmailAddress, Lang, Report};
+
+/// Exit status for bad input: an invalid address, an unreadable file, an empty password source.
+const EXIT_BAD_INPUT: u8 = 3;
+/// Exit status for a usage error (bad flags); clap's own code.
+const EXIT_USAGE: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  mailcheck alice@example.com                 discover, probe and explain
+  mailcheck --offline alice@qq.com            answer from the bundled provider database
+  mailcheck --json alice@example.com | jq .   the JSON report for scripts
+
+Exit status:
+  0  checks ran and found no error-severity finding
+  1  checks ran and found at least one error-severity finding
+  2  usage error (bad flags)
+  3  bad input: invalid address, unreadable file, empty password source
+  4  no server settings could be found by any source";
+
+/// Find out why a mail client cannot connect: discover the IMAP, POP3 and SMTP settings of an
+/// address, check them, and explain what is wrong.
+#[derive(Debug, Parser)]
+#[command(name = "mailcheck", version, after_help = AFTER_HELP)]
+struct Cli {
+    /// The mail address to check, e.g. alice@example.com
+    #[arg(value_name = "ADDRESS")]
+    address: String,
+
+    #[command(flatten)]
+    check: CheckArgs,
+
+    #[command(flatten)]
+    display: DisplayArgs,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// No network at all: answer from the bundled provider database
+    #[arg(long)]
+    offline: bool,
+
+    /// The limit in seconds for any one network step (connect, TLS handshake, a reply)
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
+    timeout: f64,
+
+    /// Use this DNS server for every lookup (SRV, MX, A/AAAA, autoconfig host names)
+    #[arg(long, value_name = "IP[:PORT]", value_parser = mailcheck::dns::Dns::parse_server)]
+    dns_server: Option<std::net::SocketAddr>,
+
+    /// Extra trust anchors (PEM) for every TLS connection, mail and HTTPS alike
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<std::path::PathBuf>,
+
+    /// Base URL of the ISPDB; the domain is appended
+    #[arg(long, value_name = "URL", default_value = mailcheck::discover::ispdb::DEFAULT_ISPDB_URL)]
+    ispdb_url: reqwest::Url,
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 600.0 => Ok(secs),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 600"
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
+struct DisplayArgs {
+    /// Print one JSON document (the report) on stdout and nothing else
+    #[arg(long)]
+    json: bool,
+
+    /// When to colour the report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+
+    /// Language of the report [default: from LC_ALL/LC_MESSAGES/LANG, else en]
+    #[arg(long, value_parser = ["en", "zh"], value_name = "LANG")]
+    lang: Option<String>,
+
+    /// Print nothing; the exit status tells the result (errors still go to stderr)
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command and returns the exit status.
+pub fn run() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    match check(&cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("mailcheck: {:#}", failure.error);
+            failure.code
+        }
+    }
+}
+
+/// A run that could not produce a report.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+fn bad_input(error: anyhow::Error) -> Failure {
+    Failure {
+        code: EXIT_BAD_INPUT,
+        error,
+    }
+}
+
+fn check(cli: &Cli) -> Result<u8, Failure> {
+    let address = EmailAddress::parse(&cli.address)
+        .with_context(|| format!("invalid address {:?}", cli.address))
+        .map_err(bad_input)?;
+    let lang = language(cli.display.lang.as_deref());
+    let options = mailcheck::Options {
+        offline: cli.check.offline,
+        timeout: std::time::Duration::from_secs_f64(cli.check.timeout),
+        dns_server: cli.check.dns_server,
+        ca_file: cli.check.ca_file.clone(),
+        ispdb_url: cli.check.ispdb_url.clone(),
+        lang,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .map_err(bad_input)?;
+    let diagnosis = runtime
+        .block_on(mailcheck::check(&address, &options))
+        .map_err(|e| bad_input(e.into()))?;
+    let report = Report::from_diagnosis(&diagnosis, lang);
+    let code = diagnosis.verdict().exit_code();
+    if !cli.display.quiet {
+        let (format, color) = if cli.display.json {
+            (Format::Json, false)
+        } else {
+            (Format::Human, use_color(cli.display.color))
+        };
+        let style = Style {
+            color,
+            lang,
+            verbose: false,
+        };
+        write_stdout(&output::render(&report, format, style))?;
+    }
+    Ok(code)
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // A closed pipe (`mailcheck … | head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other
+            .context("cannot write the report")
+            .map_err(|error| Failure { code: 1, error }),
+    }
+}
+
+/// `--lang`, else the locale, else English.
+fn language(flag: Option<&str>) -> Lang {
+    if let Some(lang) = flag.and_then(|l| l.parse().ok()) {
+        return lang;
+    }
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find_map(|value| Lang::from_locale(&value))
+        .unwrap_or_default()
+}
+
+/// `--color`, `NO_COLOR` and whether stdout is a terminal.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}

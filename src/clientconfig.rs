@@ -1,0 +1,671 @@
+//! The Thunderbird autoconfig format (config-v1.1), with mailcheck's own namespace.
+//!
+//! One reader serves the bundled provider files and every autoconfig document fetched from a
+//! domain or the ISPDB, so a domain's published file is a valid provider file. The format and
+//! the extensions are described in `docs/providers.md`.
+
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+
+use crate::address::EmailAddress;
+use crate::finding::FindingCode;
+use crate::lang::{Lang, Localized};
+use crate::settings::{Protocol, Security, ServerSettings};
+
+/// The namespace of mailcheck's extensions to config-v1.1.
+pub const MAILCHECK_NS: &str = "urn:mailcheck:provider:1";
+
+/// Deepest element nesting accepted; real documents use five levels.
+const MAX_DEPTH: usize = 32;
+
+/// Why a document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("not well-formed XML: {0}")]
+    Xml(String),
+    #[error("the document declares entities (<!ENTITY>), which mailcheck refuses to expand")]
+    EntityDeclaration,
+    #[error("the document nests elements more than {MAX_DEPTH} deep")]
+    TooDeep,
+    #[error("the document has no <emailProvider>")]
+    NoEmailProvider,
+    #[error("the root element is <{0}>, not <clientConfig>")]
+    WrongRoot(String),
+}
+
+/// A parsed config-v1.1 document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub providers: Vec<ProviderConfig>,
+}
+
+/// One `<emailProvider>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderConfig {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub display_short_name: Option<String>,
+    /// `mc:displayName` in other languages.
+    pub localized_names: Localized,
+    pub domains: Vec<String>,
+    pub mx_patterns: Vec<String>,
+    pub incoming: Vec<ServerTemplate>,
+    pub outgoing: Vec<ServerTemplate>,
+    pub documentation: Vec<Documentation>,
+    pub enable: Option<Enable>,
+    pub notes: Vec<Localized>,
+    pub hints: Vec<(FindingCode, Localized)>,
+    pub replies: Vec<ReplyPattern>,
+    /// Values the reader skipped (an unknown socketType, a bad port, an unknown code).
+    pub warnings: Vec<String>,
+}
+
+/// The kind of an `incomingServer`/`outgoingServer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    Mail(Protocol),
+    /// `exchange`, `ews`, `jmap`, … read and not probed.
+    Other(String),
+}
+
+/// A server entry before the address is filled into its placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerTemplate {
+    pub kind: ServerKind,
+    pub hostname: String,
+    pub port: Option<u16>,
+    pub socket_types: Vec<Security>,
+    pub authentication: Vec<String>,
+    pub username: Option<String>,
+    /// `mc:label`: an alternate such as `overseas`.
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Documentation {
+    pub url: String,
+    pub descr: Localized,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Enable {
+    pub visit_url: Option<String>,
+    pub instruction: Localized,
+}
+
+/// `mc:reply`: a reply text that means a finding code at this provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplyPattern {
+    /// `None` matches replies of any protocol.
+    pub protocol: Option<Protocol>,
+    pub code: FindingCode,
+    pub also: Vec<FindingCode>,
+    /// Matched as a case-insensitive substring.
+    pub text: String,
+}
+
+impl ServerTemplate {
+    pub fn protocol(&self) -> Option<Protocol> {
+        match self.kind {
+            ServerKind::Mail(p) => Some(p),
+            ServerKind::Other(_) => None,
+        }
+    }
+
+    /// The settings for `address`: placeholders filled in, the first (preferred) socket type,
+    /// the registered port when none is given. `None` for kinds mailcheck does not probe or a
+    /// host name that is not a host name once filled in.
+    pub fn settings_for(&self, address: &EmailAddress) -> Option<ServerSettings> {
+        let protocol = self.protocol()?;
+        let security = self.socket_types.first().copied().unwrap_or(Security::Tls);
+        let host = expand_placeholders(&self.hostname, address);
+        let (host, _) = crate::address::normalise_domain(&host).ok()?;
+        let username = self
+            .username
+            .as_deref()
+            .map(|u| expand_placeholders(u, address))
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| address.to_string());
+        Some(ServerSettings {
+            protocol,
+            host,
+            port: self.port.unwrap_or_else(|| protocol.default_port(security)),
+            security,
+            username,
+        })
+    }
+}
+
+impl ProviderConfig {
+    /// The provider's name in `lang`, falling back to `displayName`, then the id.
+    pub fn name(&self, lang: Lang) -> &str {
+        if lang != Lang::En
+            && let Some(name) = self.localized_names.exact(lang)
+        {
+            return name;
+        }
+        self.display_name
+            .as_deref()
+            .or(self.display_short_name.as_deref())
+            .unwrap_or(&self.id)
+    }
+
+    /// The provider's own advice for a finding code, if it has some.
+    pub fn hint_for(&self, code: FindingCode) -> Option<&Localized> {
+        self.hints.iter().find(|(c, _)| *c == code).map(|(_, h)| h)
+    }
+
+    /// All incoming and outgoing servers of probed kinds, in document order.
+    pub fn mail_servers(&self) -> impl Iterator<Item = &ServerTemplate> {
+        self.incoming
+            .iter()
+            .chain(&self.outgoing)
+            .filter(|s| s.protocol().is_some())
+    }
+}
+
+/// Replaces `%EMAILADDRESS%`, `%EMAILLOCALPART%` and `%EMAILDOMAIN%` (and the ISPDB's typo
+/// `%EMAILADDRESS` without its closing `%`).
+pub fn expand_placeholders(template: &str, address: &EmailAddress) -> String {
+    template
+        .replace("%EMAILADDRESS%", &address.to_string())
+        .replace("%EMAILLOCALPART%", address.local_part())
+        .replace("%EMAILDOMAIN%", address.domain())
+        .replace("%EMAILADDRESS", &address.to_string())
+}
+
+/// Reads a config-v1.1 document.
+pub fn parse(xml: &str) -> Result<ClientConfig, ConfigError> {
+    Parser::default().run(xml)
+}
+
+/// Where the reader is: the path of local names from the root, and whether each is ours.
+#[derive(Default)]
+struct Parser {
+    path: Vec<(String, bool)>,
+    text: String,
+    config: ClientConfig,
+    provider: Option<ProviderConfig>,
+    server: Option<ServerTemplate>,
+    /// `lang` and other attributes of the element whose text is being read.
+    lang: Option<String>,
+    code: Option<String>,
+    reply_protocol: Option<String>,
+    reply_also: Option<String>,
+    documentation: Option<Documentation>,
+    enable: Option<Enable>,
+    root_enable: Option<Enable>,
+}
+
+impl Parser {
+    fn run(mut self, xml: &str) -> Result<ClientConfig, ConfigError> {
+        let mut reader = NsReader::from_str(xml);
+        reader.config_mut().trim_text(true);
+        loop {
+            let event = reader
+                .read_event()
+                .map_err(|e| ConfigError::Xml(e.to_string()))?;
+            match event {
+                Event::DocType(doctype) if String::from_utf8_lossy(&doctype).contains("ENTITY") => {
+                    return Err(ConfigError::EntityDeclaration);
+                }
+                Event::Start(start) => {
+                    let (ours, local) = element_name(&reader, &start);
+                    self.open(&reader, &start, &local, ours)?;
+                    self.path.push((local, ours));
+                    if self.path.len() > MAX_DEPTH {
+                        return Err(ConfigError::TooDeep);
+                    }
+                }
+                Event::Empty(start) => {
+                    let (ours, local) = element_name(&reader, &start);
+                    self.open(&reader, &start, &local, ours)?;
+                    self.path.push((local, ours));
+                    self.close();
+                }
+                Event::End(_) => self.close(),
+                Event::Text(text) => {
+                    let text = text
+                        .unescape()
+                        .map_err(|e| ConfigError::Xml(e.to_string()))?;
+                    self.text.push_str(&text);
+                }
+                Event::CData(data) => {
+                    self.text.push_str(&String::from_utf8_lossy(&data));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if self.config.providers.is_empty() {
+            return Err(ConfigError::NoEmailProvider);
+        }
+        if let Some(enable) = self.root_enable {
+            // Newer files put <enable> beside <emailProvider>; it belongs to the provider.
+            for provider in &mut self.config.providers {
+                provider.enable.get_or_insert_with(|| enable.clone());
+            }
+        }
+        Ok(self.config)
+    }
+
+    fn open(
+        &mut self,
+        reader: &NsReader<&[u8]>,
+        start: &BytesStart<'_>,
+        local: &str,
+        ours: bool,
+    ) -> Result<(), ConfigError> {
+        self.text.clear();
+        let attrs = Attributes::read(reader, start);
+        self.lang = attrs.get("lang", false);
+        let depth = self.path.len();
+        if depth == 0 && local != "clientConfig" {
+            return Err(ConfigError::WrongRoot(local.to_owned()));
+        }
+        let parent = self.path.last().map(|(n, o)| (n.as_str(), *o));
+        match (parent, local, ours) {
+            (Some(("clientConfig", false)), "emailProvider", false) => {
+                self.provider = Some(ProviderConfig {
+                    id: attrs.get("id", false).unwrap_or_default(),
+                    ..ProviderConfig::default()
+                });
+            }
+            (Some(("emailProvider", false)), "incomingServer" | "outgoingServer", false) => {
+                let kind = attrs.get("type", false).unwrap_or_default();
+                let kind = match kind.to_ascii_lowercase().as_str() {
+                    "imap" => ServerKind::Mail(Protocol::Imap),
+                    "pop3" => ServerKind::Mail(Protocol::Pop3),
+                    "smtp" => ServerKind::Mail(Protocol::Smtp),
+                    _ => ServerKind::Other(kind),
+                };
+                self.server = Some(ServerTemplate {
+                    kind,
+                    hostname: String::new(),
+                    port: None,
+                    socket_types: Vec::new(),
+                    authentication: Vec::new(),
+                    username: None,
+                    label: attrs.get("label", true),
+                });
+            }
+            (Some(("emailProvider", false)), "documentation", false) => {
+                self.documentation = Some(Documentation {
+                    url: attrs.get("url", false).unwrap_or_default(),
+                    descr: Localized::default(),
+                });
+            }
+            (Some(("emailProvider" | "clientConfig", false)), "enable", false) => {
+                self.enable = Some(Enable {
+                    visit_url: attrs.get("visiturl", false),
+                    instruction: Localized::default(),
+                });
+            }
+            (Some(("emailProvider", false)), "hint", true) => {
+                self.code = attrs.get("code", false);
+            }
+            (Some(("emailProvider", false)), "reply", true) => {
+                self.code = attrs.get("code", false);
+                self.reply_protocol = attrs.get("protocol", false);
+                self.reply_also = attrs.get("also", false);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        let Some((local, ours)) = self.path.pop() else {
+            return;
+        };
+        let text = std::mem::take(&mut self.text).trim().to_owned();
+        let parent = self.path.last().map(|(n, o)| (n.as_str(), *o));
+        let lang = self.lang.clone().unwrap_or_else(|| "en".to_owned());
+        match (parent, local.as_str(), ours) {
+            (Some(("clientConfig", false)), "emailProvider", false) => {
+                if let Some(provider) = self.provider.take() {
+                    self.config.providers.push(provider);
+                }
+            }
+            (Some(("emailProvider", false)), "incomingServer" | "outgoingServer", false) => {
+                if let (Some(server), Some(provider)) = (self.server.take(), &mut self.provider) {
+                    if server.hostname.is_empty() {
+                        provider
+                            .warnings
+                            .push(format!("a <{local}> without <hostname> was skipped"));
+                    } else if local == "incomingServer" {
+                        provider.incoming.push(server);
+                    } else {
+                        provider.outgoing.push(server);
+                    }
+                }
+            }
+            (Some(("incomingServer" | "outgoingServer", false)), field, false) => {
+                self.server_field(field, text);
+            }
+            (Some(("emailProvider", false)), field, false) => {
+                let Some(provider) = &mut self.provider else {
+                    return;
+                };
+                match field {
+                    "domain" if !text.is_empty() => {
+                        provider.domains.push(text.to_ascii_lowercase());
+                    }
+                    "displayName" => provider.display_name = Some(text),
+                    "displayShortName" => provider.display_short_name = Some(text),
+                    "documentation" => {
+                        if let Some(doc) = self.documentation.take() {
+                            provider.documentation.push(doc);
+                        }
+                    }
+                    "enable" => provider.enable = self.enable.take(),
+                    _ => {}
+                }
+            }
+            (Some(("clientConfig", false)), "enable", false) => {
+                self.root_enable = self.enable.take();
+            }
+            (Some(("documentation", false)), "descr", false) => {
+                if let Some(doc) = &mut self.documentation {
+                    doc.descr.push(lang, text);
+                }
+            }
+            (Some(("enable", false)), "instruction", false) => {
+                if let Some(enable) = &mut self.enable {
+                    enable.instruction.push(lang, text);
+                }
+            }
+            (Some(("emailProvider", false)), field, true) => self.extension(field, lang, text),
+            _ => {}
+        }
+    }
+
+    fn server_field(&mut self, field: &str, text: String) {
+        let (Some(server), Some(provider)) = (&mut self.server, &mut self.provider) else {
+            return;
+        };
+        match field {
+            "hostname" => server.hostname = text,
+            "port" => match text.parse::<u16>() {
+                Ok(port) if port > 0 => server.port = Some(port),
+                _ => provider.warnings.push(format!(
+                    "port {text:?} of {} is not a port number",
+                    server.hostname
+                )),
+            },
+            "socketType" => match text.to_ascii_lowercase().as_str() {
+                "ssl" | "tls" => server.socket_types.push(Security::Tls),
+                "starttls" => server.socket_types.push(Security::Starttls),
+                "plain" => server.socket_types.push(Security::Plain),
+                _ => provider
+                    .warnings
+                    .push(format!("unknown socketType {text:?} was skipped")),
+            },
+            "authentication" if !text.is_empty() => server.authentication.push(text),
+            "username" => server.username = Some(text),
+            _ => {}
+        }
+    }
+
+    fn extension(&mut self, field: &str, lang: String, text: String) {
+        let Some(provider) = &mut self.provider else {
+            return;
+        };
+        match field {
+            "displayName" => provider.localized_names.push(lang, text),
+            "mx" if !text.is_empty() => provider.mx_patterns.push(text.to_ascii_lowercase()),
+            "note" => {
+                // A note in another language continues the note before it; a language seen
+                // again starts the next note.
+                match provider.notes.last_mut() {
+                    Some(note) if !note.has(&lang) => note.push(lang, text),
+                    _ => {
+                        let mut note = Localized::default();
+                        note.push(lang, text);
+                        provider.notes.push(note);
+                    }
+                }
+            }
+            "hint" => {
+                if let Some(code) = parse_code(self.code.take(), &mut provider.warnings) {
+                    match provider.hints.iter_mut().find(|(c, _)| *c == code) {
+                        Some((_, hint)) => hint.push(lang, text),
+                        None => {
+                            let mut hint = Localized::default();
+                            hint.push(lang, text);
+                            provider.hints.push((code, hint));
+                        }
+                    }
+                }
+            }
+            "reply" => {
+                let Some(code) = parse_code(self.code.take(), &mut provider.warnings) else {
+                    return;
+                };
+                let protocol = match self.reply_protocol.take().as_deref() {
+                    None | Some("any") => None,
+                    Some(p) => match p.parse() {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            provider.warnings.push(e);
+                            return;
+                        }
+                    },
+                };
+                let also = self
+                    .reply_also
+                    .take()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .filter_map(|c| parse_code(Some(c.to_owned()), &mut provider.warnings))
+                    .collect();
+                if !text.is_empty() {
+                    provider.replies.push(ReplyPattern {
+                        protocol,
+                        code,
+                        also,
+                        text,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse_code(code: Option<String>, warnings: &mut Vec<String>) -> Option<FindingCode> {
+    let code = code?;
+    match code.parse() {
+        Ok(code) => Some(code),
+        Err(e) => {
+            warnings.push(e);
+            None
+        }
+    }
+}
+
+/// An element's local name, and whether it is in mailcheck's namespace.
+fn element_name(reader: &NsReader<&[u8]>, start: &BytesStart<'_>) -> (bool, String) {
+    let (ns, local) = reader.resolve_element(start.name());
+    let ours = matches!(ns, ResolveResult::Bound(Namespace(uri)) if uri == MAILCHECK_NS.as_bytes());
+    (ours, String::from_utf8_lossy(local.as_ref()).into_owned())
+}
+
+/// An element's attributes: (local name, ours, value).
+struct Attributes(Vec<(String, bool, String)>);
+
+impl Attributes {
+    fn read(reader: &NsReader<&[u8]>, start: &BytesStart<'_>) -> Self {
+        let attrs = start
+            .attributes()
+            .flatten()
+            .filter_map(|attr| {
+                let (ns, local) = reader.resolve_attribute(attr.key);
+                let ours =
+                    matches!(ns, ResolveResult::Bound(Namespace(uri)) if uri == MAILCHECK_NS.as_bytes());
+                let value = attr.unescape_value().ok()?.trim().to_owned();
+                Some((String::from_utf8_lossy(local.as_ref()).into_owned(), ours, value))
+            })
+            .collect();
+        Self(attrs)
+    }
+
+    fn get(&self, name: &str, ours: bool) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, o, _)| n == name && *o == ours)
+            .map(|(_, _, v)| v.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1" xmlns:x="urn:mailcheck:provider:1">
+  <emailProvider id="example">
+    <domain>Example.com</domain>
+    <domain>example.net</domain>
+    <displayName>Example Mail</displayName>
+    <x:displayName lang="zh">示例邮箱</x:displayName>
+    <x:mx>mx*.example.com</x:mx>
+    <incomingServer type="imap">
+      <hostname>imap.%EMAILDOMAIN%</hostname>
+      <port>993</port>
+      <socketType>SSL</socketType>
+      <authentication>password-cleartext</authentication>
+      <authentication>OAuth2</authentication>
+      <username>%EMAILLOCALPART%</username>
+      <unknownThing>ignored</unknownThing>
+    </incomingServer>
+    <incomingServer type="pop3" x:label="overseas">
+      <hostname>pop.example.com</hostname>
+      <port>995</port>
+      <socketType>SSL</socketType>
+      <username>%EMAILADDRESS%</username>
+    </incomingServer>
+    <incomingServer type="exchange">
+      <hostname>ews.example.com</hostname>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.example.com</hostname>
+      <port>587</port>
+      <socketType>STARTTLS</socketType>
+      <socketType>bogus</socketType>
+      <username>%EMAILADDRESS</username>
+    </outgoingServer>
+    <documentation url="https://example.com/help?a=1&amp;b=2">
+      <descr lang="en">Help</descr>
+    </documentation>
+    <x:note lang="en">First</x:note>
+    <x:note lang="zh">第一</x:note>
+    <x:note lang="en">Second</x:note>
+    <x:hint code="app_password_required" lang="en">Use an app password</x:hint>
+    <x:hint code="app_password_required" lang="zh">使用应用密码</x:hint>
+    <x:reply protocol="smtp" code="app_password_required" also="smtp_disabled bad_credentials">authorization code</x:reply>
+    <x:reply code="rate_limited">too many</x:reply>
+  </emailProvider>
+  <enable visiturl="https://example.com/settings">
+    <instruction lang="en">Enable IMAP</instruction>
+  </enable>
+</clientConfig>"#;
+
+    fn alice() -> EmailAddress {
+        EmailAddress::parse("alice@example.com").unwrap()
+    }
+
+    #[test]
+    fn reads_every_part_of_a_document() {
+        let config = parse(EXAMPLE).unwrap();
+        let p = &config.providers[0];
+        assert_eq!(p.id, "example");
+        assert_eq!(p.domains, ["example.com", "example.net"]);
+        assert_eq!(p.name(Lang::En), "Example Mail");
+        assert_eq!(p.name(Lang::Zh), "示例邮箱");
+        assert_eq!(p.mx_patterns, ["mx*.example.com"]);
+        assert_eq!(p.incoming.len(), 3);
+        assert_eq!(
+            p.incoming[0].authentication,
+            ["password-cleartext", "OAuth2"]
+        );
+        assert_eq!(p.incoming[1].label.as_deref(), Some("overseas"));
+        assert_eq!(p.incoming[2].kind, ServerKind::Other("exchange".into()));
+        assert_eq!(p.outgoing[0].socket_types, [Security::Starttls]);
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert_eq!(p.documentation[0].url, "https://example.com/help?a=1&b=2");
+        assert_eq!(p.notes.len(), 2);
+        assert_eq!(p.notes[0].get(Lang::Zh), "第一");
+        assert_eq!(
+            p.hint_for(FindingCode::AppPasswordRequired)
+                .unwrap()
+                .get(Lang::Zh),
+            "使用应用密码"
+        );
+        assert_eq!(p.replies.len(), 2);
+        assert_eq!(p.replies[0].protocol, Some(Protocol::Smtp));
+        assert_eq!(
+            p.replies[0].also,
+            [FindingCode::SmtpDisabled, FindingCode::BadCredentials]
+        );
+        assert_eq!(p.replies[1].protocol, None);
+        let enable = p.enable.as_ref().unwrap();
+        assert_eq!(enable.instruction.get(Lang::En), "Enable IMAP");
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_host_and_user_names() {
+        let p = &parse(EXAMPLE).unwrap().providers[0];
+        let imap = p.incoming[0].settings_for(&alice()).unwrap();
+        assert_eq!(imap.host, "imap.example.com");
+        assert_eq!(imap.username, "alice");
+        assert_eq!(imap.security, Security::Tls);
+        let smtp = p.outgoing[0].settings_for(&alice()).unwrap();
+        assert_eq!(smtp.username, "alice@example.com");
+        assert!(p.incoming[2].settings_for(&alice()).is_none());
+    }
+
+    #[test]
+    fn missing_port_takes_the_registered_one() {
+        let xml = r#"<clientConfig><emailProvider id="x"><incomingServer type="imap">
+            <hostname>imap.x.test</hostname><socketType>STARTTLS</socketType>
+            </incomingServer></emailProvider></clientConfig>"#;
+        let p = &parse(xml).unwrap().providers[0];
+        assert_eq!(p.incoming[0].settings_for(&alice()).unwrap().port, 143);
+    }
+
+    #[test]
+    fn entity_declarations_are_refused() {
+        let xml = r#"<?xml version="1.0"?>
+<!DOCTYPE clientConfig [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>
+<clientConfig><emailProvider id="x"><domain>&b;</domain></emailProvider></clientConfig>"#;
+        assert_eq!(parse(xml), Err(ConfigError::EntityDeclaration));
+    }
+
+    #[test]
+    fn broken_documents_are_errors_not_panics() {
+        for xml in [
+            "",
+            "not xml at all",
+            "<clientConfig><emailProvider id='x'>",
+            "<html><body>404</body></html>",
+            "<clientConfig></clientConfig>",
+            "<clientConfig><emailProvider id='x'><domain>&undefined;</domain></emailProvider></clientConfig>",
+            "<clientConfig><emailProvider></clientConfig>",
+        ] {
+            assert!(parse(xml).is_err(), "{xml}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let xml = format!(
+            "<clientConfig>{}{}</clientConfig>",
+            "<a>".repeat(100),
+            "</a>".repeat(100)
+        );
+        assert_eq!(parse(&xml), Err(ConfigError::TooDeep));
+    }
+}

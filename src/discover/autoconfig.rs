@@ -1,0 +1,113 @@
+//! Source: the domain's own autoconfig server, `autoconfig.<domain>` (HTTPS, then plain HTTP
+//! as a fallback, which raises `insecure_source`).
+
+use reqwest::Url;
+
+use super::fetch::{FetchedConfig, Fetcher, fetch_config, without_query};
+use super::{SourceKind, SourceResult, SourceStatus};
+use crate::address::EmailAddress;
+use crate::diagnose::text;
+use crate::finding::{Finding, FindingCode};
+use crate::lang::Lang;
+
+pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> SourceResult {
+    let url = |scheme: &str| {
+        config_url(
+            &format!(
+                "{scheme}://autoconfig.{}/mail/config-v1.1.xml",
+                address.domain()
+            ),
+            address,
+        )
+    };
+    published(
+        SourceKind::Autoconfig,
+        fetcher,
+        url("https"),
+        url("http"),
+        address,
+        lang,
+    )
+    .await
+}
+
+/// Adds `?emailaddress=…`, as Thunderbird does on every autoconfig URL.
+pub fn config_url(base: &str, address: &EmailAddress) -> Url {
+    let mut url = Url::parse(base).expect("autoconfig URLs are built from a valid domain");
+    url.query_pairs_mut()
+        .append_pair("emailaddress", &address.to_string());
+    url
+}
+
+/// Tries HTTPS and plain HTTP at once; plain HTTP counts only when HTTPS gave nothing.
+pub async fn published(
+    kind: SourceKind,
+    fetcher: &Fetcher,
+    https: Url,
+    http: Url,
+    address: &EmailAddress,
+    lang: Lang,
+) -> SourceResult {
+    let (secure, plain) = tokio::join!(
+        fetch_config(fetcher, https.clone(), address),
+        fetch_config(fetcher, http.clone(), address)
+    );
+    match (secure, plain) {
+        (Ok(found), _) => found_result(kind, found, lang),
+        (Err(secure_error), Ok(found)) => {
+            let mut result = found_result(kind, found, lang);
+            result.report.detail = format!(
+                "{}; HTTPS failed: {}",
+                result.report.detail, secure_error.detail
+            );
+            result
+        }
+        (Err(secure_error), Err(plain_error)) => {
+            let status = if secure_error.absent && plain_error.absent {
+                SourceStatus::NotFound
+            } else {
+                SourceStatus::Error
+            };
+            let detail = format!("{}; {}", secure_error.detail, plain_error.detail);
+            SourceResult::new(kind, status, detail)
+        }
+    }
+}
+
+fn found_result(kind: SourceKind, found: FetchedConfig, lang: Lang) -> SourceResult {
+    let shown = without_query(&found.fetched.url);
+    let mut detail = format!(
+        "{shown} → {} server(s){}",
+        found.servers.len(),
+        found
+            .provider_name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default()
+    );
+    if !found.fetched.redirects.is_empty() {
+        detail.push_str(&format!(
+            ", after {} redirect(s)",
+            found.fetched.redirects.len()
+        ));
+    }
+    let mut result = SourceResult::new(kind, SourceStatus::Found, detail);
+    if found.fetched.insecure {
+        let (_, hint) = text::generic(FindingCode::InsecureSource, lang);
+        let message = match lang {
+            Lang::En => format!(
+                "The settings from {} arrived over plain HTTP, which anyone on the path can alter.",
+                kind.as_str()
+            ),
+            Lang::Zh => format!(
+                "来自 {} 的设置通过未加密的 HTTP 传输，途中可能被篡改。",
+                kind.as_str()
+            ),
+        };
+        result
+            .findings
+            .push(Finding::new(FindingCode::InsecureSource, message, hint).with_evidence(shown));
+    }
+    result.servers = found.servers;
+    result
+}

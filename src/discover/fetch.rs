@@ -1,0 +1,269 @@
+//! HTTP(S) for the autoconfig and ISPDB sources: bounded in time, size and redirects, and
+//! honest about whether anything travelled over plain HTTP.
+
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{CONTENT_TYPE, LOCATION};
+
+use crate::dns::Dns;
+use crate::probe::tls::TrustAnchors;
+
+/// Largest autoconfig document accepted. Real ones are a few kilobytes.
+pub const MAX_BODY: usize = 512 * 1024;
+/// Redirects followed before giving up (Thunderbird's XMLHttpRequest follows a few too).
+pub const MAX_REDIRECTS: usize = 3;
+
+/// A document that arrived.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: Url,
+    pub body: String,
+    /// The request or one of its redirects used plain HTTP.
+    pub insecure: bool,
+    pub redirects: Vec<Url>,
+}
+
+/// Why no document arrived. The text is what the report's `sources[].detail` shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("HTTP {0}")]
+    Status(u16),
+    #[error("the body is larger than {MAX_BODY} bytes; refused")]
+    TooLarge,
+    #[error("served as {0:?}, not XML (mail clients ignore such a file)")]
+    ContentType(String),
+    #[error("more than {MAX_REDIRECTS} redirects")]
+    TooManyRedirects,
+    #[error("redirect to an unusable location {0:?}")]
+    BadRedirect(String),
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// Nobody is there: the name does not resolve or the connection is refused.
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    Network(String),
+}
+
+impl FetchError {
+    /// Nothing is published there (as opposed to something broken being published).
+    pub fn is_absent(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Status(404 | 410) | FetchError::Unreachable(_)
+        )
+    }
+}
+
+/// An HTTP client bound to mailcheck's DNS and trust anchors.
+#[derive(Clone, Debug)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Fetcher {
+    pub fn new(dns: &Dns, anchors: &TrustAnchors, timeout: Duration) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .use_preconfigured_tls(anchors.client_config(&[b"http/1.1"]))
+            .dns_resolver(std::sync::Arc::new(dns.clone()))
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .no_proxy()
+            .user_agent(concat!("mailcheck/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Self { client, timeout })
+    }
+
+    /// Fetches an XML document, following at most [`MAX_REDIRECTS`] redirects.
+    pub async fn fetch_xml(&self, url: Url) -> Result<Fetched, FetchError> {
+        let mut url = url;
+        let mut insecure = false;
+        let mut redirects = Vec::new();
+        loop {
+            insecure |= url.scheme() == "http";
+            let response = self
+                .client
+                .get(url.clone())
+                .header("Accept", "application/xml, text/xml")
+                .send()
+                .await
+                .map_err(|e| self.network_error(&e))?;
+            let status = response.status();
+            if status.is_redirection() {
+                if redirects.len() == MAX_REDIRECTS {
+                    return Err(FetchError::TooManyRedirects);
+                }
+                let location = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let next = url
+                    .join(&location)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or(FetchError::BadRedirect(location))?;
+                redirects.push(next.clone());
+                url = next;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(FetchError::Status(status.as_u16()));
+            }
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|c| c.to_str().ok())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !is_xml_type(&content_type) {
+                return Err(FetchError::ContentType(content_type));
+            }
+            if response
+                .content_length()
+                .is_some_and(|len| len > MAX_BODY as u64)
+            {
+                return Err(FetchError::TooLarge);
+            }
+            let body = self.read_body(response).await?;
+            return Ok(Fetched {
+                url,
+                body,
+                insecure,
+                redirects,
+            });
+        }
+    }
+
+    /// Reads the body chunk by chunk, so a lying or missing Content-Length cannot make
+    /// mailcheck hold more than [`MAX_BODY`] bytes.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<String, FetchError> {
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.network_error(&e))? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(FetchError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn network_error(&self, e: &reqwest::Error) -> FetchError {
+        if e.is_timeout() {
+            return FetchError::Timeout(self.timeout);
+        }
+        // The innermost cause says what happened (DNS, refused, certificate).
+        let mut source: &dyn std::error::Error = e;
+        let mut unreachable = false;
+        while let Some(next) = source.source() {
+            source = next;
+            if let Some(io) = source.downcast_ref::<std::io::Error>() {
+                unreachable |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+            }
+        }
+        let text = source.to_string();
+        // Our own resolver's words for a name that does not exist (see `DnsError`).
+        unreachable |= text.contains("does not exist") || text.contains("no records");
+        if unreachable {
+            FetchError::Unreachable(text)
+        } else {
+            FetchError::Network(text)
+        }
+    }
+}
+
+/// Thunderbird parses a body only when it is served as one of these.
+fn is_xml_type(content_type: &str) -> bool {
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    matches!(mime, "text/xml" | "application/xml" | "text/rdf") || mime.ends_with("+xml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_content_types() {
+        assert!(is_xml_type("application/xml"));
+        assert!(is_xml_type("text/xml; charset=utf-8"));
+        assert!(!is_xml_type("text/html"));
+        assert!(!is_xml_type("text/plain"));
+        assert!(!is_xml_type(""));
+    }
+}
+
+/// A config-v1.1 document fetched and read: the servers it names for `address`.
+pub struct FetchedConfig {
+    pub fetched: Fetched,
+    pub servers: Vec<super::NamedServer>,
+    pub provider_name: Option<String>,
+}
+
+/// Why no config came from a URL: the report's detail, and whether nothing is published there.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub absent: bool,
+    pub detail: String,
+}
+
+impl ConfigError {
+    fn broken(url: &Url, why: impl std::fmt::Display) -> Self {
+        Self {
+            absent: false,
+            detail: format!("{}: {why}", without_query(url)),
+        }
+    }
+}
+
+/// Fetches `url` and reads it as a config-v1.1 document.
+pub async fn fetch_config(
+    fetcher: &Fetcher,
+    url: Url,
+    address: &crate::address::EmailAddress,
+) -> Result<FetchedConfig, ConfigError> {
+    let fetched = fetcher
+        .fetch_xml(url.clone())
+        .await
+        .map_err(|e| ConfigError {
+            absent: e.is_absent(),
+            detail: format!("{}: {e}", without_query(&url)),
+        })?;
+    let config = crate::clientconfig::parse(&fetched.body)
+        .map_err(|e| ConfigError::broken(&fetched.url, e))?;
+    let provider = config.providers.first();
+    let servers: Vec<super::NamedServer> = config
+        .providers
+        .iter()
+        .flat_map(|p| p.mail_servers())
+        .filter_map(|server| {
+            Some(super::NamedServer {
+                settings: server.settings_for(address)?,
+                label: server.label.clone(),
+                insecure: fetched.insecure,
+            })
+        })
+        .collect();
+    if servers.is_empty() {
+        return Err(ConfigError::broken(
+            &fetched.url,
+            "the document names no IMAP, POP3 or SMTP server",
+        ));
+    }
+    Ok(FetchedConfig {
+        provider_name: provider.map(|p| p.name(crate::lang::Lang::En).to_owned()),
+        fetched,
+        servers,
+    })
+}
+
+/// A URL as shown in the report: the `emailaddress` query would only repeat the address.
+pub fn without_query(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
+}

@@ -1,0 +1,541 @@
+//! Discovery: ask every source of settings, and merge what they say with its provenance.
+//!
+//! Each source lives in its own module and turns the address into a [`SourceResult`]. The
+//! sources run concurrently; [`merge`] folds their results into one list of candidate servers in
+//! the order of trust documented in `docs/report.md`.
+
+pub mod autoconfig;
+pub mod fetch;
+pub mod guess;
+pub mod ispdb;
+pub mod ispdb_mx;
+pub mod provider_db;
+pub mod srv;
+pub mod wellknown;
+
+use std::time::{Duration, Instant};
+
+use reqwest::Url;
+
+use crate::address::EmailAddress;
+use crate::dns::{Dns, Mx};
+use crate::finding::{Finding, FindingCode};
+use crate::lang::Lang;
+use crate::settings::{Endpoint, Protocol, ServerSettings};
+
+pub use provider_db::{MatchedBy, ProviderDb, ProviderMatch};
+
+/// Where a candidate server came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    ProviderDb,
+    Srv,
+    Autoconfig,
+    Wellknown,
+    Ispdb,
+    IspdbMx,
+    Guess,
+    User,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::ProviderDb => "provider_db",
+            SourceKind::Srv => "srv",
+            SourceKind::Autoconfig => "autoconfig",
+            SourceKind::Wellknown => "wellknown",
+            SourceKind::Ispdb => "ispdb",
+            SourceKind::IspdbMx => "ispdb_mx",
+            SourceKind::Guess => "guess",
+            SourceKind::User => "user",
+        }
+    }
+}
+
+/// What a source reports about itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceStatus {
+    Found,
+    NotFound,
+    Error,
+    Skipped,
+}
+
+impl SourceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceStatus::Found => "found",
+            SourceStatus::NotFound => "not_found",
+            SourceStatus::Error => "error",
+            SourceStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// One line of the report's `sources`: what was asked, what came back, how long it took.
+#[derive(Clone, Debug)]
+pub struct SourceReport {
+    pub source: SourceKind,
+    pub status: SourceStatus,
+    pub detail: String,
+    pub elapsed: Duration,
+}
+
+/// A server named by a source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedServer {
+    pub settings: ServerSettings,
+    pub label: Option<String>,
+    /// Came over plain HTTP (or another unauthenticated path): trusted least.
+    pub insecure: bool,
+}
+
+/// Everything one source came back with.
+#[derive(Clone, Debug)]
+pub struct SourceResult {
+    pub report: SourceReport,
+    pub servers: Vec<NamedServer>,
+    /// Protocols the domain says it does not offer (an SRV target of `.`).
+    pub not_offered: Vec<Protocol>,
+    pub findings: Vec<Finding>,
+}
+
+impl SourceResult {
+    pub fn new(source: SourceKind, status: SourceStatus, detail: impl Into<String>) -> Self {
+        Self {
+            report: SourceReport {
+                source,
+                status,
+                detail: detail.into(),
+                elapsed: Duration::ZERO,
+            },
+            servers: Vec::new(),
+            not_offered: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// A server to probe, with every source that named it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub settings: ServerSettings,
+    pub label: Option<String>,
+    pub sources: Vec<SourceKind>,
+    /// Every source that named it did so over plain HTTP.
+    pub insecure: bool,
+}
+
+impl Candidate {
+    pub fn endpoint(&self) -> Endpoint {
+        self.settings.endpoint()
+    }
+
+    /// Rank in the order of trust (lower is more trusted), from its most trusted source.
+    pub fn trust(&self) -> u8 {
+        self.sources
+            .iter()
+            .map(|s| trust_rank(*s, self.insecure))
+            .min()
+            .unwrap_or(u8::MAX)
+    }
+}
+
+/// The documented order of trust: the curated database, the domain's own HTTPS autoconfig,
+/// SRV, the ISPDB, the ISPDB by MX, plain-HTTP autoconfig, guesses. What the user typed is
+/// checked, not trusted, so it comes last.
+pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
+    match (source, insecure) {
+        (SourceKind::ProviderDb, _) => 0,
+        (SourceKind::Autoconfig | SourceKind::Wellknown, false) => 1,
+        (SourceKind::Srv, _) => 2,
+        (SourceKind::Ispdb, _) => 3,
+        (SourceKind::IspdbMx, _) => 4,
+        (SourceKind::Autoconfig | SourceKind::Wellknown, true) => 5,
+        (SourceKind::Guess, _) => 6,
+        (SourceKind::User, _) => 7,
+    }
+}
+
+/// What discovery found out about an address.
+#[derive(Clone, Debug)]
+pub struct Discovery {
+    pub address: EmailAddress,
+    pub provider: Option<ProviderMatch>,
+    pub sources: Vec<SourceReport>,
+    pub candidates: Vec<Candidate>,
+    /// Protocols the domain states it does not offer, with the statement.
+    pub not_offered: Vec<(Protocol, String)>,
+    pub findings: Vec<Finding>,
+}
+
+impl Discovery {
+    /// Candidates for one protocol, most trusted first, alternates after the main servers.
+    pub fn candidates_for(&self, protocol: Protocol) -> impl Iterator<Item = &Candidate> {
+        self.candidates
+            .iter()
+            .filter(move |c| c.settings.protocol == protocol)
+    }
+
+    pub fn is_not_offered(&self, protocol: Protocol) -> bool {
+        self.not_offered.iter().any(|(p, _)| *p == protocol)
+    }
+}
+
+/// Folds source results into candidates: every server once, with every source that named it,
+/// ordered by trust, then by each source's own order of preference.
+pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for result in results {
+        for named in &result.servers {
+            let endpoint = named.settings.endpoint();
+            match candidates.iter_mut().find(|c| c.endpoint() == endpoint) {
+                Some(existing) => {
+                    if !existing.sources.contains(&result.report.source) {
+                        existing.sources.push(result.report.source);
+                    }
+                    existing.insecure &= named.insecure;
+                    // An unlabelled mention makes it a main server.
+                    if named.label.is_none() {
+                        existing.label = None;
+                    }
+                }
+                None => candidates.push(Candidate {
+                    settings: named.settings.clone(),
+                    label: named.label.clone(),
+                    sources: vec![result.report.source],
+                    insecure: named.insecure,
+                }),
+            }
+        }
+    }
+    // Stable: within the same trust rank the sources' own order is kept.
+    candidates.sort_by_key(|c| (c.label.is_some(), c.trust()));
+    candidates
+}
+
+/// Discovery without any network: the bundled database, matched by domain only.
+pub fn discover_offline(address: &EmailAddress) -> Discovery {
+    let started = std::time::Instant::now();
+    let provider = ProviderMatch::find(address.domain(), &[]);
+    let mut result = provider_db::source_result(address, provider.as_ref());
+    result.report.elapsed = started.elapsed();
+    let candidates = merge(std::slice::from_ref(&result));
+    Discovery {
+        address: address.clone(),
+        provider,
+        sources: vec![result.report],
+        candidates,
+        not_offered: Vec::new(),
+        findings: result.findings,
+    }
+}
+
+/// How discovery reaches the network.
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub dns: Dns,
+    pub fetcher: fetch::Fetcher,
+}
+
+/// What discovery is allowed to do, and for how long.
+#[derive(Clone, Debug)]
+pub struct DiscoverOptions {
+    /// The whole discovery, guessing included, ends by then; a source still busy is reported
+    /// as not having answered.
+    pub deadline: Duration,
+    pub ispdb_url: Url,
+    pub lang: Lang,
+}
+
+/// Asks every source at once, then guesses for what none of them answered.
+pub async fn discover(
+    address: &EmailAddress,
+    net: &Network,
+    options: &DiscoverOptions,
+) -> Discovery {
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::from_std(started + options.deadline);
+    let lang = options.lang;
+
+    let by_mx = async {
+        // The provider database needs the MX records only when the domain is not its own.
+        let known = ProviderMatch::find(address.domain(), &[]);
+        let mx_started = Instant::now();
+        let mx = if known.is_some() {
+            Ok(Vec::new())
+        } else {
+            net.dns.mx(address.domain()).await
+        };
+        let mx_hosts: Vec<String> = mx
+            .as_ref()
+            .map(|records| records.iter().map(|r| r.exchange.clone()).collect())
+            .unwrap_or_default();
+        let provider = known.or_else(|| ProviderMatch::find(address.domain(), &mx_hosts));
+        let mut db = provider_db::source_result(address, provider.as_ref());
+        db.report.elapsed = mx_started.elapsed();
+        match (&provider, &mx) {
+            (None, Ok(records)) if !records.is_empty() => {
+                db.report.detail = format!("{}; MX: {}", db.report.detail, mx_hosts.join(", "));
+            }
+            (None, Ok(_)) => db.report.detail.push_str("; no MX records"),
+            (None, Err(e)) => db.report.detail = format!("{}; MX lookup: {e}", db.report.detail),
+            _ => {}
+        }
+        let mx_records: Vec<Mx> = mx.unwrap_or_default();
+        let ispdb_mx = match &provider {
+            Some(found) => SourceResult::new(
+                SourceKind::IspdbMx,
+                SourceStatus::Skipped,
+                format!(
+                    "the provider database already knows {}",
+                    found.provider.name(Lang::En)
+                ),
+            ),
+            None => {
+                bounded(
+                    SourceKind::IspdbMx,
+                    deadline,
+                    ispdb_mx::lookup(&net.fetcher, &options.ispdb_url, address, &mx_records),
+                )
+                .await
+            }
+        };
+        (provider, db, ispdb_mx)
+    };
+    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb) = tokio::join!(
+        by_mx,
+        bounded(SourceKind::Srv, deadline, srv::lookup(&net.dns, address)),
+        bounded(
+            SourceKind::Autoconfig,
+            deadline,
+            autoconfig::lookup(&net.fetcher, address, lang)
+        ),
+        bounded(
+            SourceKind::Wellknown,
+            deadline,
+            wellknown::lookup(&net.fetcher, address, lang)
+        ),
+        bounded(
+            SourceKind::Ispdb,
+            deadline,
+            ispdb::lookup(&net.fetcher, &options.ispdb_url, address)
+        ),
+    );
+    let mut results = vec![db, srv, autoconfig, wellknown, ispdb, ispdb_mx];
+
+    let not_offered: Vec<(Protocol, String)> = results
+        .iter()
+        .flat_map(|r| {
+            r.not_offered.iter().map(|p| {
+                let statement = match lang {
+                    Lang::En => format!(
+                        "the domain's SRV records say {} is not offered",
+                        p.display_name()
+                    ),
+                    Lang::Zh => format!("该域名的 SRV 记录声明不提供 {} 服务", p.display_name()),
+                };
+                (*p, statement)
+            })
+        })
+        .collect();
+    let unanswered: Vec<Protocol> = Protocol::ALL
+        .into_iter()
+        .filter(|p| !not_offered.iter().any(|(q, _)| q == p))
+        .filter(|p| {
+            !results
+                .iter()
+                .any(|r| r.servers.iter().any(|s| s.settings.protocol == *p))
+        })
+        .collect();
+    results.push(
+        bounded(
+            SourceKind::Guess,
+            deadline,
+            guess::lookup(&net.dns, address, &unanswered),
+        )
+        .await,
+    );
+
+    let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
+    findings.extend(conflicts(&results, lang));
+    let candidates = merge(&results);
+    Discovery {
+        address: address.clone(),
+        provider,
+        sources: results.into_iter().map(|r| r.report).collect(),
+        candidates,
+        not_offered,
+        findings,
+    }
+}
+
+/// Runs a source until the deadline; one that has not answered by then says so.
+async fn bounded(
+    kind: SourceKind,
+    deadline: tokio::time::Instant,
+    source: impl Future<Output = SourceResult>,
+) -> SourceResult {
+    let started = Instant::now();
+    let mut result = match tokio::time::timeout_at(deadline, source).await {
+        Ok(result) => result,
+        Err(_) => SourceResult::new(
+            kind,
+            SourceStatus::Error,
+            format!(
+                "no answer before the discovery deadline ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            ),
+        ),
+    };
+    if result.report.elapsed.is_zero() {
+        result.report.elapsed = started.elapsed();
+    }
+    result
+}
+
+/// `settings_conflict` for each protocol on which two sources name no server in common.
+pub fn conflicts(results: &[SourceResult], lang: Lang) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for protocol in Protocol::ALL {
+        let said: Vec<(SourceKind, Vec<Endpoint>)> = results
+            .iter()
+            .filter(|r| !matches!(r.report.source, SourceKind::Guess | SourceKind::User))
+            .map(|r| {
+                let endpoints = r
+                    .servers
+                    .iter()
+                    .filter(|s| s.settings.protocol == protocol && s.label.is_none())
+                    .map(|s| s.settings.endpoint())
+                    .collect::<Vec<_>>();
+                (r.report.source, endpoints)
+            })
+            .filter(|(_, endpoints)| !endpoints.is_empty())
+            .collect();
+        let disagree = said.iter().enumerate().any(|(i, (_, a))| {
+            said[i + 1..]
+                .iter()
+                .any(|(_, b)| !a.iter().any(|e| b.contains(e)))
+        });
+        if !disagree {
+            continue;
+        }
+        let who_said_what = said
+            .iter()
+            .map(|(source, endpoints)| {
+                let list: Vec<String> = endpoints
+                    .iter()
+                    .map(|e| format!("{}:{} {}", e.host, e.port, e.security))
+                    .collect();
+                format!("{}: {}", source.as_str(), list.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let (_, hint) = crate::diagnose::text::generic(FindingCode::SettingsConflict, lang);
+        let message = match lang {
+            Lang::En => format!(
+                "The sources disagree about the {} server.",
+                protocol.display_name()
+            ),
+            Lang::Zh => format!(
+                "不同来源给出的 {} 服务器设置不一致。",
+                protocol.display_name()
+            ),
+        };
+        findings.push(
+            Finding::new(FindingCode::SettingsConflict, message, hint)
+                .for_protocol(protocol)
+                .with_evidence(who_said_what),
+        );
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Security;
+
+    fn named(host: &str, port: u16, label: Option<&str>) -> NamedServer {
+        NamedServer {
+            settings: ServerSettings {
+                protocol: Protocol::Imap,
+                host: host.into(),
+                port,
+                security: Security::Tls,
+                username: "a@b.example".into(),
+            },
+            label: label.map(str::to_owned),
+            insecure: false,
+        }
+    }
+
+    fn result(source: SourceKind, servers: Vec<NamedServer>) -> SourceResult {
+        let mut r = SourceResult::new(source, SourceStatus::Found, "");
+        r.servers = servers;
+        r
+    }
+
+    #[test]
+    fn merge_lists_each_server_once_with_all_its_sources_in_trust_order() {
+        let merged = merge(&[
+            result(SourceKind::Guess, vec![named("imap.b.example", 993, None)]),
+            result(
+                SourceKind::Srv,
+                vec![
+                    named("mail.b.example", 993, None),
+                    named("imap.b.example", 993, None),
+                ],
+            ),
+            result(
+                SourceKind::ProviderDb,
+                vec![named("hw.b.example", 993, Some("overseas"))],
+            ),
+        ]);
+        let hosts: Vec<_> = merged.iter().map(|c| c.settings.host.as_str()).collect();
+        assert_eq!(hosts, ["imap.b.example", "mail.b.example", "hw.b.example"]);
+        assert_eq!(merged[0].sources, [SourceKind::Guess, SourceKind::Srv]);
+        assert_eq!(merged[0].trust(), trust_rank(SourceKind::Srv, false));
+        assert_eq!(merged[2].label.as_deref(), Some("overseas"));
+    }
+
+    #[test]
+    fn conflict_is_raised_only_when_sources_share_no_server() {
+        let agree = [
+            result(
+                SourceKind::ProviderDb,
+                vec![
+                    named("imap.b.example", 993, None),
+                    named("imap.b.example", 143, None),
+                ],
+            ),
+            result(
+                SourceKind::Autoconfig,
+                vec![named("imap.b.example", 993, None)],
+            ),
+            result(SourceKind::Guess, vec![named("mail.b.example", 993, None)]),
+        ];
+        assert!(conflicts(&agree, Lang::En).is_empty());
+        let disagree = [
+            result(
+                SourceKind::ProviderDb,
+                vec![named("imap.b.example", 993, None)],
+            ),
+            result(SourceKind::Srv, vec![named("mail.b.example", 993, None)]),
+        ];
+        let found = conflicts(&disagree, Lang::En);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, FindingCode::SettingsConflict);
+        assert_eq!(found[0].protocol, Some(Protocol::Imap));
+        let evidence = found[0].evidence.as_deref().unwrap();
+        assert!(
+            evidence.contains("provider_db: imap.b.example:993 tls"),
+            "{evidence}"
+        );
+        assert!(
+            evidence.contains("srv: mail.b.example:993 tls"),
+            "{evidence}"
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! Source: the bundled provider database (`providers/`), matched by domain and by MX host.
+
+use std::sync::OnceLock;
+
+use crate::address::EmailAddress;
+use crate::clientconfig::{self, ProviderConfig};
+use crate::discover::{NamedServer, SourceKind, SourceResult, SourceStatus};
+
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/providers.rs"));
+}
+
+/// How the provider was recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchedBy {
+    Domain,
+    Mx,
+}
+
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Domain => "domain",
+            MatchedBy::Mx => "mx",
+        }
+    }
+}
+
+/// The provider behind a mail domain.
+#[derive(Clone, Debug)]
+pub struct ProviderMatch {
+    pub provider: &'static ProviderConfig,
+    pub matched_by: MatchedBy,
+    /// The MX host that matched, for `MatchedBy::Mx`.
+    pub mx_host: Option<String>,
+}
+
+/// A bundled provider file that does not parse. Only the database test should ever see one.
+#[derive(Debug, Clone)]
+pub struct BrokenFile {
+    pub file: &'static str,
+    pub error: String,
+}
+
+/// The parsed database: built once, on first use.
+pub struct ProviderDb {
+    pub providers: Vec<ProviderConfig>,
+    pub broken: Vec<BrokenFile>,
+}
+
+impl ProviderDb {
+    /// The bundled database.
+    pub fn bundled() -> &'static ProviderDb {
+        static DB: OnceLock<ProviderDb> = OnceLock::new();
+        DB.get_or_init(|| Self::from_files(files::PROVIDER_FILES))
+    }
+
+    /// The raw bundled files, by file name.
+    pub fn files() -> &'static [(&'static str, &'static str)] {
+        files::PROVIDER_FILES
+    }
+
+    fn from_files(files: &'static [(&'static str, &'static str)]) -> Self {
+        let mut providers = Vec::new();
+        let mut broken = Vec::new();
+        for (file, xml) in files {
+            match clientconfig::parse(xml) {
+                Ok(config) => providers.extend(config.providers),
+                Err(e) => broken.push(BrokenFile {
+                    file,
+                    error: e.to_string(),
+                }),
+            }
+        }
+        Self { providers, broken }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&ProviderConfig> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+
+    /// The provider that serves `domain` (lower-case ASCII).
+    pub fn by_domain(&self, domain: &str) -> Option<&ProviderConfig> {
+        self.providers
+            .iter()
+            .find(|p| p.domains.iter().any(|d| d == domain))
+    }
+
+    /// The provider whose MX patterns match one of `mx_hosts`, tried in the order given
+    /// (most preferred MX first). Returns the host that matched.
+    pub fn by_mx<'a>(&self, mx_hosts: &'a [String]) -> Option<(&ProviderConfig, &'a str)> {
+        mx_hosts.iter().find_map(|host| {
+            let host = host.trim_end_matches('.');
+            self.providers
+                .iter()
+                .find(|p| {
+                    p.mx_patterns
+                        .iter()
+                        .any(|pat| mx_pattern_matches(pat, host))
+                })
+                .map(|p| (p, host))
+        })
+    }
+}
+
+impl ProviderMatch {
+    /// Recognises the provider of `domain`, by domain first, then by its MX hosts.
+    pub fn find(domain: &str, mx_hosts: &[String]) -> Option<ProviderMatch> {
+        let db = ProviderDb::bundled();
+        if let Some(provider) = db.by_domain(domain) {
+            return Some(ProviderMatch {
+                provider,
+                matched_by: MatchedBy::Domain,
+                mx_host: None,
+            });
+        }
+        db.by_mx(mx_hosts).map(|(provider, host)| ProviderMatch {
+            provider,
+            matched_by: MatchedBy::Mx,
+            mx_host: Some(host.to_owned()),
+        })
+    }
+}
+
+/// The database's answer as a discovery source: the provider's servers for this address.
+pub fn source_result(address: &EmailAddress, found: Option<&ProviderMatch>) -> SourceResult {
+    let Some(found) = found else {
+        return SourceResult::new(
+            SourceKind::ProviderDb,
+            SourceStatus::NotFound,
+            format!("no bundled provider serves {}", address.domain()),
+        );
+    };
+    let provider = found.provider;
+    let detail = match (&found.matched_by, &found.mx_host) {
+        (MatchedBy::Mx, Some(mx)) => format!("{} (MX {mx})", provider.name(crate::lang::Lang::En)),
+        _ => format!(
+            "{} (domain {})",
+            provider.name(crate::lang::Lang::En),
+            address.domain()
+        ),
+    };
+    let mut result = SourceResult::new(SourceKind::ProviderDb, SourceStatus::Found, detail);
+    result.servers = provider
+        .mail_servers()
+        .filter_map(|server| {
+            Some(NamedServer {
+                settings: server.settings_for(address)?,
+                label: server.label.clone(),
+                insecure: false,
+            })
+        })
+        .collect();
+    result
+}
+
+/// Matches an MX host against a pattern of `docs/providers.md`: an exact name, `*.suffix` for
+/// any name below the suffix, or one `*` inside the first label (`mxbiz*.qq.com`).
+pub fn mx_pattern_matches(pattern: &str, host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let pattern = pattern.trim_end_matches('.');
+    if let Some(suffix) = pattern.strip_prefix("*.") {
+        return host
+            .strip_suffix(suffix)
+            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.'));
+    }
+    let Some((first, rest)) = pattern.split_once('.') else {
+        return pattern == host;
+    };
+    let Some((host_first, host_rest)) = host.split_once('.') else {
+        return false;
+    };
+    if rest != host_rest {
+        return false;
+    }
+    match first.split_once('*') {
+        None => first == host_first,
+        Some((before, after)) => {
+            host_first.len() >= before.len() + after.len()
+                && host_first.starts_with(before)
+                && host_first.ends_with(after)
+                && host_first[before.len()..host_first.len() - after.len()]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mx_patterns() {
+        assert!(mx_pattern_matches("mxbiz1.qq.com", "mxbiz1.qq.com."));
+        assert!(mx_pattern_matches("mxbiz*.qq.com", "MXBIZ2.qq.com"));
+        assert!(!mx_pattern_matches("mxbiz*.qq.com", "mx1.qq.com"));
+        assert!(!mx_pattern_matches("mxbiz*.qq.com", "mxbiz1.evil.qq.com"));
+        assert!(mx_pattern_matches(
+            "*.mail.protection.outlook.com",
+            "contoso-com.mail.protection.outlook.com"
+        ));
+        assert!(!mx_pattern_matches(
+            "*.mail.protection.outlook.com",
+            "mail.protection.outlook.com"
+        ));
+        assert!(!mx_pattern_matches(
+            "*.mail.protection.outlook.com",
+            "evilmail.protection.outlook.com"
+        ));
+        assert!(!mx_pattern_matches("mx.example.com", "mx.example.com.evil"));
+    }
+}

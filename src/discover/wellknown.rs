@@ -1,0 +1,28 @@
+//! Source: the domain's web server, `<domain>/.well-known/autoconfig/mail/config-v1.1.xml`.
+
+use super::autoconfig::{config_url, published};
+use super::fetch::Fetcher;
+use super::{SourceKind, SourceResult};
+use crate::address::EmailAddress;
+use crate::lang::Lang;
+
+pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> SourceResult {
+    let url = |scheme: &str| {
+        config_url(
+            &format!(
+                "{scheme}://{}/.well-known/autoconfig/mail/config-v1.1.xml",
+                address.domain()
+            ),
+            address,
+        )
+    };
+    published(
+        SourceKind::Wellknown,
+        fetcher,
+        url("https"),
+        url("http"),
+        address,
+        lang,
+    )
+    .await
+}

@@ -1,0 +1,96 @@
+//! mailcheck: find out why a mail client cannot connect.
+//!
+//! The pipeline reads top to bottom: an [`address`] is checked; [`discover`] asks every source of
+//! settings; [`probe`] tries each candidate server; [`diagnose`] names what is wrong; [`report`]
+//! holds the contract's shape; [`output`] renders it. The library never prints and never exits:
+//! the `mailcheck` binary does both.
+
+pub mod address;
+pub mod clientconfig;
+pub mod diagnose;
+pub mod discover;
+pub mod dns;
+pub mod finding;
+pub mod lang;
+pub mod output;
+pub mod probe;
+pub mod report;
+pub mod settings;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use address::{AddressError, EmailAddress};
+pub use diagnose::{Diagnosis, Verdict};
+pub use finding::{Finding, FindingCode, Severity};
+pub use lang::Lang;
+pub use report::Report;
+pub use settings::{Protocol, Security, ServerSettings};
+
+/// What a run may do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// No network at all: the bundled provider database only.
+    pub offline: bool,
+    /// The limit for any one network step.
+    pub timeout: Duration,
+    /// Send every DNS query to this server instead of the system's.
+    pub dns_server: Option<SocketAddr>,
+    /// Extra trust anchors (PEM) for mail TLS and HTTPS.
+    pub ca_file: Option<PathBuf>,
+    /// The ISPDB base URL; the domain is appended.
+    pub ispdb_url: reqwest::Url,
+    pub lang: Lang,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            offline: false,
+            timeout: Duration::from_secs(10),
+            dns_server: None,
+            ca_file: None,
+            ispdb_url: reqwest::Url::parse(discover::ispdb::DEFAULT_ISPDB_URL)
+                .expect("the default ISPDB URL is valid"),
+            lang: Lang::En,
+        }
+    }
+}
+
+/// Why no diagnosis could be made at all. Everything wrong with a server is a finding instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("cannot use the CA file")]
+    CaFile(#[from] probe::tls::CaFileError),
+    #[error("cannot set up DNS")]
+    Dns(#[source] dns::DnsError),
+    #[error("cannot set up HTTP: {0}")]
+    Http(String),
+}
+
+/// Answers from the bundled provider database alone, with no network at all.
+pub fn check_offline(address: &EmailAddress, lang: Lang) -> Diagnosis {
+    diagnose::without_probing(discover::discover_offline(address), lang)
+}
+
+/// Discovers the settings of `address` from every source.
+pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosis, Error> {
+    if options.offline {
+        return Ok(check_offline(address, options.lang));
+    }
+    let anchors = probe::tls::TrustAnchors::load(options.ca_file.as_deref())?;
+    let dns = dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
+    let fetcher =
+        discover::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;
+    let network = discover::Network { dns, fetcher };
+    let discover_options = discover::DiscoverOptions {
+        // MX, then the ISPDB by MX, with a redirect or two: two steps' worth, plus slack.
+        deadline: options.timeout * 2 + Duration::from_secs(1),
+        ispdb_url: options.ispdb_url.clone(),
+        lang: options.lang,
+    };
+    let discovery = discover::discover(address, &network, &discover_options).await;
+    Ok(diagnose::without_probing(discovery, options.lang))
+}

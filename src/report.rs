@@ -1,0 +1,230 @@
+//! The report: the contract's JSON shape (`docs/report.md`), kept apart from the domain types
+//! so that the domain can change without the contract changing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnose::{Diagnosis, LoginState, ServerState};
+use crate::finding::{FindingCode, Severity};
+use crate::lang::Lang;
+use crate::settings::{Protocol, Security, ServerSettings};
+
+/// The version of the report's shape. Fields are only ever added within a version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub address: String,
+    pub domain: String,
+    pub provider: Option<ProviderEntry>,
+    pub sources: Vec<SourceEntry>,
+    pub servers: Vec<ServerEntry>,
+    pub findings: Vec<FindingEntry>,
+    pub recommended: Recommended,
+    pub ok: bool,
+    /// Added in 0.1: the version of mailcheck that wrote the report.
+    #[serde(default)]
+    pub mailcheck_version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderEntry {
+    pub id: String,
+    pub name: String,
+    /// `domain` or `mx`.
+    pub matched_by: String,
+    /// Added: the provider's notes, in the report's language.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Added: the provider's help page for client settings.
+    #[serde(default)]
+    pub documentation: Option<String>,
+    /// Added: what the user must switch on in the provider's settings, if anything.
+    #[serde(default)]
+    pub enable: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    pub source: String,
+    /// `found`, `not_found`, `error` or `skipped`.
+    pub status: String,
+    pub detail: String,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerEntry {
+    pub protocol: Protocol,
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub sources: Vec<String>,
+    pub label: Option<String>,
+    /// `ok`, `warning`, `error` or `untested`.
+    pub status: String,
+    pub elapsed_ms: Option<u64>,
+    pub tls: Option<TlsEntry>,
+    pub auth_mechanisms: Vec<String>,
+    /// `ok`, `failed` or `not_tested`.
+    pub login: String,
+    /// Added: the user name this server is to be used with.
+    #[serde(default)]
+    pub username: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TlsEntry {
+    pub version: String,
+    pub cert_subject: String,
+    pub cert_names: Vec<String>,
+    pub cert_not_after: String,
+    /// Added: who issued the certificate.
+    #[serde(default)]
+    pub cert_issuer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingEntry {
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub protocol: Option<Protocol>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub message: String,
+    pub hint: String,
+    pub evidence: Option<String>,
+    /// Added: every cause the evidence leaves open, most likely first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub possible_causes: Vec<FindingCode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recommended {
+    pub imap: Option<Settings>,
+    pub pop3: Option<Settings>,
+    pub smtp: Option<Settings>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+}
+
+impl From<&ServerSettings> for Settings {
+    fn from(s: &ServerSettings) -> Self {
+        Settings {
+            host: s.host.clone(),
+            port: s.port,
+            security: s.security,
+            username: s.username.clone(),
+        }
+    }
+}
+
+impl Report {
+    pub fn from_diagnosis(diagnosis: &Diagnosis, lang: Lang) -> Report {
+        let discovery = &diagnosis.discovery;
+        let provider = discovery.provider.as_ref().map(|m| ProviderEntry {
+            id: m.provider.id.clone(),
+            name: m.provider.name(Lang::En).to_owned(),
+            matched_by: m.matched_by.as_str().to_owned(),
+            notes: m
+                .provider
+                .notes
+                .iter()
+                .map(|n| n.get(lang).to_owned())
+                .collect(),
+            documentation: m.provider.documentation.first().map(|d| d.url.clone()),
+            enable: m
+                .provider
+                .enable
+                .as_ref()
+                .map(|e| e.instruction.get(lang).to_owned())
+                .filter(|s| !s.is_empty()),
+        });
+        let sources = discovery
+            .sources
+            .iter()
+            .map(|s| SourceEntry {
+                source: s.source.as_str().to_owned(),
+                status: s.status.as_str().to_owned(),
+                detail: s.detail.clone(),
+                elapsed_ms: millis(s.elapsed),
+            })
+            .collect();
+        let servers = diagnosis.servers.iter().map(server_entry).collect();
+        let findings = diagnosis
+            .findings
+            .iter()
+            .map(|f| FindingEntry {
+                code: f.code,
+                severity: f.severity(),
+                protocol: f.protocol,
+                host: f.server.as_ref().map(|s| s.host.clone()),
+                port: f.server.as_ref().map(|s| s.port),
+                message: f.message.clone(),
+                hint: f.hint.clone(),
+                evidence: f.evidence.clone(),
+                possible_causes: f.possible_causes.clone(),
+            })
+            .collect();
+        let pick = |p: Protocol| diagnosis.recommended(p).map(Settings::from);
+        Report {
+            schema_version: SCHEMA_VERSION,
+            address: discovery.address.to_string(),
+            domain: discovery.address.domain().to_owned(),
+            provider,
+            sources,
+            servers,
+            findings,
+            recommended: Recommended {
+                imap: pick(Protocol::Imap),
+                pop3: pick(Protocol::Pop3),
+                smtp: pick(Protocol::Smtp),
+            },
+            ok: diagnosis.verdict().exit_code() == 0,
+            mailcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+fn server_entry(server: &ServerState) -> ServerEntry {
+    let candidate = &server.candidate;
+    ServerEntry {
+        protocol: candidate.settings.protocol,
+        host: candidate.settings.host.clone(),
+        port: candidate.settings.port,
+        security: candidate.settings.security,
+        sources: candidate
+            .sources
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        label: candidate.label.clone(),
+        status: server.status.as_str().to_owned(),
+        elapsed_ms: server.elapsed.map(millis),
+        tls: server.tls.as_ref().map(|t| TlsEntry {
+            version: t.version.clone(),
+            cert_subject: t.subject.clone(),
+            cert_names: t.names.clone(),
+            cert_not_after: t.not_after.clone(),
+            cert_issuer: t.issuer.clone(),
+        }),
+        auth_mechanisms: server.auth_mechanisms.clone(),
+        login: match server.login {
+            LoginState::Ok => "ok",
+            LoginState::Failed => "failed",
+            LoginState::NotTested => "not_tested",
+        }
+        .to_owned(),
+        username: candidate.settings.username.clone(),
+    }
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
