@@ -1,1 +1,10 @@
+//! mailcheck's integration tests: one binary (cheap to link), run on real sockets.
+//!
+//! - `support`: the test world (a DNS server, an HTTPS/HTTP server with a test CA) and helpers.
+//! - `discovery`: every discovery source against that world, alone and together.
+//!
+//! The world binds ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
+//! root (or with CAP_NET_BIND_SERVICE).
 
+mod discovery;
+mod support;
