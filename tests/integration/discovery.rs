@@ -704,6 +704,42 @@ fn http_only_autoconfig_raises_insecure_source() {
     assert!(report.ok, "a warning alone does not fail the run");
 }
 
+/// The plain-HTTP fallback is only a fallback: when HTTPS answers, a plain-HTTP server that
+/// never answers (port 80 black-holed by a firewall) must not hold the answer back.
+#[test]
+fn https_answer_is_not_held_back_by_a_silent_http_fallback() {
+    let world = World::start();
+    world.set_timeout(5.0);
+    world
+        .serve(
+            &autoconfig_url("acme.test"),
+            Reply::fixture("acme.test.xml"),
+        )
+        .serve(&autoconfig_http_url("acme.test"), Reply::Hang);
+    let run = world.check("alice@acme.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "found");
+    assert!(
+        source.detail.starts_with("https://autoconfig.acme.test/"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.elapsed_ms < 2500,
+        "HTTPS answered at once, but the source took {} ms (the --timeout is 5 s)",
+        source.elapsed_ms
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+    assert!(report.findings_of(FindingCode::InsecureSource).is_empty());
+}
+
 /// Plain-HTTP autoconfig is trusted less than the ISPDB (the documented order of trust).
 #[test]
 fn plain_http_autoconfig_ranks_below_the_ispdb() {
