@@ -773,6 +773,42 @@ fn plain_http_autoconfig_ranks_below_the_ispdb() {
     assert_eq!(report.findings_of(FindingCode::InsecureSource).len(), 1);
 }
 
+/// Plain-HTTP autoconfig is trusted least: naming one of the SRV hosts must not lift that host
+/// above SRV's own first choice (as if the file had come over HTTPS).
+#[test]
+fn plain_http_autoconfig_does_not_lift_a_server_above_srv_order() {
+    let world = World::start();
+    world.serve(
+        &autoconfig_http_url("trust.test"),
+        Reply::xml(
+            fixture_text("plainhttp.test.xml")
+                .replace("mail.plainhttp.test", "imap2.trust.test")
+                .replace("plainhttp.test", "trust.test"),
+        ),
+    );
+    let run = world.check("nina@trust.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "imap2.trust.test", 993)
+            .sources,
+        ["srv", "autoconfig"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap1.trust.test:993:tls", "imap2.trust.test:993:tls"],
+        "{}",
+        report.dump()
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap1.trust.test:993:tls")
+    );
+    assert_eq!(report.findings_of(FindingCode::InsecureSource).len(), 1);
+}
+
 /// An HTTPS autoconfig URL that redirects to plain HTTP: the document arrived over plain HTTP
 /// after all, and says so.
 #[test]
