@@ -1315,6 +1315,36 @@ fn too_many_redirects_are_refused() {
     assert_eq!(asked_hop4, 1);
 }
 
+/// A redirect to something that is not HTTP(S), or with an empty location (which would lead
+/// back to the same URL), is an error that says so.
+#[test]
+fn redirect_to_an_unusable_location_is_an_error() {
+    let world = World::start();
+    world.serve(
+        &wellknown_url("broken.test"),
+        Reply::Redirect(String::new()),
+    );
+    let (report, detail) = broken_autoconfig(
+        &world,
+        Reply::Redirect("ftp://files.broken.test/config-v1.1.xml".to_owned()),
+    );
+    assert!(
+        detail.contains(
+            r#"redirect to an unusable location "ftp://files.broken.test/config-v1.1.xml""#
+        ),
+        "{detail}"
+    );
+    let wellknown = report.source("wellknown");
+    assert_eq!(wellknown.status, "error", "{}", report.dump());
+    assert!(
+        wellknown
+            .detail
+            .contains("redirect to an unusable location"),
+        "{}",
+        wellknown.detail
+    );
+}
+
 /// A document that declares entities is refused before anything is expanded (the entity
 /// would make it a valid file, and "billion laughs" would eat the memory).
 #[test]
