@@ -2,9 +2,12 @@
 //!
 //! - `support`: the test world (a DNS server, an HTTPS/HTTP server with a test CA) and helpers.
 //! - `discovery`: every discovery source against that world, alone and together.
+//! - `providers`: discovery with the bundled provider database. NEEDS PROVIDERS:
+//!   `providers/exmail.xml` and `providers/qq.xml`.
 //!
 //! The world binds ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
 //! root (or with CAP_NET_BIND_SERVICE).
 
 mod discovery;
+mod providers;
 mod support;

@@ -7,6 +7,7 @@
 //! and the test ISPDB on HTTPS port [`ISPDB_PORT`]. Dropping the world shuts it all down.
 
 pub mod ca;
+pub mod contract;
 pub mod dns;
 pub mod report;
 pub mod web;
