@@ -4,10 +4,12 @@
 //! - `discovery`: every discovery source against that world, alone and together.
 //! - `providers`: discovery with the bundled provider database. NEEDS PROVIDERS:
 //!   `providers/exmail.xml` and `providers/qq.xml`.
+//! - `cli`: exit statuses, stdout/stderr discipline and the JSON shape of the contract.
 //!
 //! The world binds ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
 //! root (or with CAP_NET_BIND_SERVICE).
 
+mod cli;
 mod discovery;
 mod providers;
 mod support;
