@@ -1197,8 +1197,9 @@ fn malformed_xml_is_an_error() {
     assert!(detail.contains("not well-formed XML"), "{detail}");
 }
 
-/// A valid document padded past 512 KiB: refused from its Content-Length, or while it streams
-/// in when there is none. A document just under the limit is accepted.
+/// A valid document padded past 512 KiB: refused from its Content-Length (without reading the
+/// body), or while it streams in when there is none. A document just under the limit is
+/// accepted.
 #[test]
 fn oversized_xml_is_refused_with_and_without_content_length() {
     const LIMIT: usize = 512 * 1024;
@@ -1235,6 +1236,17 @@ fn oversized_xml_is_refused_with_and_without_content_length() {
             .server(Protocol::Imap, "autoconfig-imap.broken.test", 993)
             .sources,
         ["wellknown"]
+    );
+    // A Content-Length over the limit is refused from the header alone, without waiting for a
+    // body (which never comes here).
+    let world = World::start();
+    world.set_timeout(3.0);
+    let (report, detail) = broken_autoconfig(&world, Reply::StalledBody(LIMIT + 1));
+    assert!(detail.contains("larger than 524288 bytes"), "{detail}");
+    let elapsed = report.source("autoconfig").elapsed_ms;
+    assert!(
+        elapsed < 2000,
+        "waited {elapsed} ms for a body it must refuse"
     );
 }
 

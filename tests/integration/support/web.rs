@@ -9,7 +9,7 @@ use std::time::Duration;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Empty, Full, StreamBody};
 use hyper::body::{Bytes, Frame, Incoming};
-use hyper::header::{CONTENT_TYPE, HOST, LOCATION};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -34,6 +34,9 @@ pub enum Reply {
     Redirect(String),
     /// Accepts the request and never answers.
     Hang,
+    /// Answers `200 OK` as XML with a `Content-Length` of this many bytes, then never sends
+    /// the body.
+    StalledBody(usize),
     /// Answers after a while.
     Delay(Duration, Box<Reply>),
 }
@@ -148,6 +151,15 @@ impl Web {
                     reply = *inner;
                 }
                 Reply::Hang => std::future::pending::<()>().await,
+                Reply::StalledBody(length) => {
+                    let never = futures::stream::pending::<Result<Frame<Bytes>, Infallible>>();
+                    return Response::builder()
+                        .status(StatusCode::OK)
+                        .header(CONTENT_TYPE, XML)
+                        .header(CONTENT_LENGTH, length)
+                        .body(StreamBody::new(never).boxed())
+                        .unwrap();
+                }
                 Reply::Status(code) => {
                     return Response::builder()
                         .status(code)
