@@ -82,8 +82,11 @@ pub enum Stage {
 pub enum Issue {
     /// The host name does not resolve.
     Unresolvable(DnsError),
-    /// Connection refused.
-    Refused(String),
+    /// Connection refused; `works` is a registered port of the protocol proved on the same host.
+    Refused {
+        detail: String,
+        works: Option<(u16, Security)>,
+    },
     /// Nothing answered within the limit, at the named step.
     NoAnswer { step: &'static str, limit: Duration },
     /// Another protocol answered on the port.
@@ -189,6 +192,23 @@ impl ProbeOutcome {
         }
     }
 
+    /// The settings are right: the session was set up as they say. A refused login is a
+    /// problem of the account, not of the settings.
+    pub fn settings_work(&self) -> bool {
+        self.greeting.is_some()
+            && self.issues.iter().all(|i| {
+                matches!(
+                    i,
+                    Issue::CertificateExpiring { .. }
+                        | Issue::NoTlsAtAll { .. }
+                        | Issue::Refusal {
+                            stage: Stage::Login | Stage::AfterLogin,
+                            ..
+                        }
+                )
+            })
+    }
+
     /// The server works: the session was set up as the settings say, nothing failed.
     pub fn works(&self) -> bool {
         self.greeting.is_some()
@@ -270,8 +290,23 @@ async fn run(
         }
     }
     let tcp = match connect(out, endpoint.port, timeout).await {
-        Some(tcp) => tcp,
-        None => return,
+        Ok(tcp) => tcp,
+        Err(Some(detail)) => {
+            let mut works = None;
+            for security in [Security::Tls, Security::Starttls] {
+                let port = endpoint.protocol.default_port(security);
+                if port != endpoint.port
+                    && let Some(found) =
+                        neighbour(ctx, out, endpoint.protocol, port, security).await
+                {
+                    works = Some((port, found));
+                    break;
+                }
+            }
+            out.issues.push(Issue::Refused { detail, works });
+            return;
+        }
+        Err(None) => return,
     };
     let also_valid_for = ctx
         .srv_hosts
@@ -578,31 +613,25 @@ async fn run(
     logout(conn, endpoint.protocol).await;
 }
 
+/// Connects; a refusal comes back as its detail, a timeout is recorded and comes back as `None`.
 async fn connect(
     out: &mut ProbeOutcome,
     port: u16,
     timeout: Duration,
-) -> Option<tokio::net::TcpStream> {
+) -> Result<tokio::net::TcpStream, Option<String>> {
     let started = Instant::now();
     match transport::connect(&out.addresses, port, timeout).await {
         Ok((tcp, _)) => {
             out.connect_time = Some(started.elapsed());
-            Some(tcp)
+            Ok(tcp)
         }
-        Err(ConnectFailure::Refused(text)) => {
-            out.issues.push(Issue::Refused(text));
-            None
-        }
+        Err(ConnectFailure::Refused(text) | ConnectFailure::Other(text)) => Err(Some(text)),
         Err(ConnectFailure::Timeout(limit)) => {
             out.issues.push(Issue::NoAnswer {
                 step: "connect",
                 limit,
             });
-            None
-        }
-        Err(ConnectFailure::Other(text)) => {
-            out.issues.push(Issue::Refused(text));
-            None
+            Err(None)
         }
     }
 }
