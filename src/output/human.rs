@@ -155,15 +155,11 @@ fn finding_block(out: &mut String, f: &FindingEntry, t: &Words, p: &Painter) {
         Severity::Error => p.red(t.pick("error", "错误")),
         Severity::Warning => p.yellow(t.pick("warning", "警告")),
     };
-    let place = match (&f.host, f.port) {
-        (Some(host), Some(port)) => format!(" {host}:{port}"),
-        _ => String::new(),
-    };
     let proto = f
         .protocol
         .map(|p| format!(" {}", p.display_name()))
         .unwrap_or_default();
-    let _ = writeln!(out, "  {tag} [{}]{proto}{place}: {}", f.code, f.message);
+    let _ = writeln!(out, "  {tag} [{}]{proto}: {}", f.code, f.message);
     if !f.hint.is_empty() {
         let _ = writeln!(out, "      → {}", f.hint);
     }

@@ -1,1 +1,4 @@
+//! The one integration test binary (one link step on a small machine). Each module is a topic.
 
+mod real_servers;
+mod support;
