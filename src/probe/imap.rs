@@ -1,7 +1,5 @@
 //! IMAP (RFC 9051/3501): CAPABILITY, STARTTLS, LOGIN or AUTHENTICATE PLAIN, ID, EXAMINE, LOGOUT.
 
-use base64::Engine as _;
-
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 
@@ -69,9 +67,7 @@ pub async fn login(
     password: &str,
 ) -> Result<Reply, IoFailure> {
     if caps.auth.iter().any(|m| m == "PLAIN") && caps.sasl_ir {
-        let token =
-            base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
-        conn.add_secret(&token);
+        let token = conn.sasl_plain(user, password);
         let (_, reply) = command(
             conn,
             "a3",

@@ -1,7 +1,5 @@
 //! POP3 (RFC 1939, 2449, 2595): CAPA, STLS, USER/PASS or AUTH PLAIN, QUIT.
 
-use base64::Engine as _;
-
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 
@@ -66,9 +64,7 @@ pub async fn login(
     password: &str,
 ) -> Result<Reply, IoFailure> {
     if !caps.password_login && caps.auth.iter().any(|m| m == "PLAIN") {
-        let token =
-            base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
-        conn.add_secret(&token);
+        let token = conn.sasl_plain(user, password);
         conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
             .await?;
         return Ok(reply(conn.read_line().await?));

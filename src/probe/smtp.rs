@@ -91,8 +91,7 @@ pub async fn login(
 ) -> Result<Reply, IoFailure> {
     let engine = base64::engine::general_purpose::STANDARD;
     if caps.auth.iter().any(|m| m == "PLAIN") || !caps.auth.iter().any(|m| m == "LOGIN") {
-        let token = engine.encode(format!("\0{user}\0{password}"));
-        conn.add_secret(&token);
+        let token = conn.sasl_plain(user, password);
         conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
             .await?;
         let (code, lines) = read_reply(conn).await?;

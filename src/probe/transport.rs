@@ -127,6 +127,15 @@ impl Conn {
         }
     }
 
+    /// The SASL PLAIN initial response (RFC 4616), registered as a secret.
+    pub fn sasl_plain(&mut self, user: &str, password: &str) -> String {
+        use base64::Engine as _;
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
+        self.add_secret(&token);
+        token
+    }
+
     pub fn note(&mut self, text: impl Into<String>) {
         self.record(Direction::Note, text.into());
     }
