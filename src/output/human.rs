@@ -173,10 +173,15 @@ fn finding_block(out: &mut String, f: &FindingEntry, t: &Words, p: &Painter) {
     }
 }
 
+/// Connect and handshake times, so a user abroad can pick the faster alternate.
 fn timing(s: &ServerEntry) -> String {
-    s.elapsed_ms
-        .map(|ms| format!("  {ms} ms"))
-        .unwrap_or_default()
+    match (s.connect_ms, s.handshake_ms) {
+        (Some(connect), Some(handshake)) => {
+            format!("  connect {connect} ms, handshake {handshake} ms")
+        }
+        (Some(connect), None) => format!("  connect {connect} ms"),
+        _ => String::new(),
+    }
 }
 
 fn security_label(security: Security, t: &Words) -> &'static str {

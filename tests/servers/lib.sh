@@ -10,6 +10,7 @@ PIDS="$STATE/pids"
 # The services up starts, in start order. Each has pids/<name>.pid and the
 # name of the program that must be running under that pid (checked before any
 # signal is sent, so a recycled pid is never touched).
+# shellcheck disable=SC2034 # used by up, down and check
 SERVICES=(dnsmasq nginx dovecot postfix silent)
 declare -A SERVICE_COMM=(
   [dnsmasq]=dnsmasq
@@ -65,7 +66,7 @@ stop_service() {
     done
     left=$(family "$pid")
     if [[ -n $left ]]; then
-      log "  $name: $(echo $left) still there after 5 s, sending KILL"
+      log "  $name: ${left//$'\n'/ } still there after 5 s, sending KILL"
       # shellcheck disable=SC2086
       kill -KILL $left 2>/dev/null || true
       sleep 0.2
