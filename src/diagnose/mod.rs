@@ -1,6 +1,7 @@
 //! Diagnosis: turn what discovery and probing found into findings, server verdicts and the
 //! recommended settings.
 
+pub mod classify;
 pub mod text;
 
 use std::time::Duration;
