@@ -287,7 +287,7 @@ fn password(args: &CheckArgs) -> anyhow::Result<Option<String>> {
 
 /// `mailcheck explain`: the classifier on one pasted reply.
 fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
-    use mailcheck::diagnose::{classify, servers::provider_hint, text};
+    use mailcheck::diagnose::{classify, servers::refusal_hint, text};
     let lang = language(args.lang.as_deref());
     let protocol = args
         .protocol
@@ -301,11 +301,11 @@ fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
         })?),
         None => None,
     };
-    let class = classify::classify(protocol, classify::Stage::Login, &args.reply, provider);
+    let class = classify::classify(protocol, classify::Stage::Other, &args.reply, provider);
     let (message, hint) = match class.code {
         Some(code) => (
             text::generic(code, lang).0.to_owned(),
-            provider_hint(provider, code, lang),
+            refusal_hint(provider, code, &class.possible_causes, lang),
         ),
         None => (
             lang.pick(

@@ -420,7 +420,7 @@ fn refusal(
             format!("{at} 接受了登录但拒绝访问邮箱：{}", generic(code, lang).0)
         }
     };
-    let mut hint = provider_hint(provider, code, lang);
+    let mut hint = refusal_hint(provider, code, &class.possible_causes, lang);
     if let Some(alert) = &class.alert {
         hint = format!(
             "{hint} ({}: {alert})",
@@ -440,6 +440,23 @@ fn refusal(
         class.possible_causes
     };
     finding
+}
+
+/// The advice for a refusal: the provider's (or the generic) hint for the most likely cause,
+/// and, when the reply leaves several causes open, how to tell them apart.
+pub fn refusal_hint(
+    provider: Option<&ProviderConfig>,
+    code: FindingCode,
+    causes: &[FindingCode],
+    lang: Lang,
+) -> String {
+    let hint = provider_hint(provider, code, lang);
+    let tell_apart = classify::how_to_tell_apart(causes, lang);
+    if tell_apart.is_empty() {
+        hint
+    } else {
+        format!("{hint} {}", tell_apart.join(" "))
+    }
 }
 
 /// The provider's advice for a code, else the generic one.

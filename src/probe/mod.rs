@@ -224,10 +224,7 @@ impl ProbeOutcome {
 
 /// Server replies as text: UTF-8 when valid, else GBK (older QQ and NetEase servers).
 pub fn decode(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::GBK.decode(bytes).0.into_owned(),
-    }
+    crate::diagnose::classify::decode_reply(bytes)
 }
 
 /// Probes every target at once (bounded), keeping their order.
