@@ -57,6 +57,10 @@ struct CheckArgs {
     #[arg(long)]
     offline: bool,
 
+    /// Discover only: list the candidate servers without connecting to them
+    #[arg(long, conflicts_with = "offline")]
+    no_probe: bool,
+
     /// The limit in seconds for any one network step (connect, TLS handshake, a reply)
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
     timeout: f64,
@@ -228,6 +232,7 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         lang,
         password,
         user_servers,
+        no_probe: cli.check.no_probe,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -42,6 +42,8 @@ pub struct Options {
     /// The ISPDB base URL; the domain is appended.
     pub ispdb_url: reqwest::Url,
     pub lang: Lang,
+    /// Discover only: report the candidate servers without connecting to them.
+    pub no_probe: bool,
     /// The password to log in with; `None` tests everything up to authentication.
     pub password: Option<String>,
     /// Settings the user typed into a mail client, to check against what works.
@@ -58,6 +60,7 @@ impl Default for Options {
             ispdb_url: reqwest::Url::parse(discover::ispdb::DEFAULT_ISPDB_URL)
                 .expect("the default ISPDB URL is valid"),
             lang: Lang::En,
+            no_probe: false,
             password: None,
             user_servers: Vec::new(),
         }
@@ -102,6 +105,9 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     };
     let mut discovery = discover::discover(address, &network, &discover_options).await;
     discover::add_user_servers(&mut discovery, &options.user_servers);
+    if options.no_probe {
+        return Ok(diagnose::without_probing(discovery, options.lang));
+    }
     let srv_hosts = discovery
         .candidates
         .iter()

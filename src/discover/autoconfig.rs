@@ -39,7 +39,9 @@ pub fn config_url(base: &str, address: &EmailAddress) -> Url {
     url
 }
 
-/// Tries HTTPS and plain HTTP at once; plain HTTP counts only when HTTPS gave nothing.
+/// Tries HTTPS and plain HTTP at once; plain HTTP counts only when HTTPS gave nothing, so an
+/// HTTPS answer is used as soon as it arrives, without waiting for plain HTTP (which may be a
+/// black-holed port that only gives up at the timeout).
 pub async fn published(
     kind: SourceKind,
     fetcher: &Fetcher,
@@ -48,10 +50,16 @@ pub async fn published(
     address: &EmailAddress,
     lang: Lang,
 ) -> SourceResult {
-    let (secure, plain) = tokio::join!(
-        fetch_config(fetcher, https.clone(), address),
-        fetch_config(fetcher, http.clone(), address)
-    );
+    let secure = fetch_config(fetcher, https, address);
+    let plain = fetch_config(fetcher, http, address);
+    tokio::pin!(secure, plain);
+    let (secure, plain) = tokio::select! {
+        secure_done = &mut secure => match secure_done {
+            Ok(found) => return found_result(kind, found, lang),
+            Err(e) => (Err(e), plain.await),
+        },
+        plain_done = &mut plain => (secure.await, plain_done),
+    };
     match (secure, plain) {
         (Ok(found), _) => found_result(kind, found, lang),
         (Err(secure_error), Ok(found)) => {

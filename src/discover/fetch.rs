@@ -103,9 +103,10 @@ impl Fetcher {
                     .and_then(|l| l.to_str().ok())
                     .unwrap_or_default()
                     .to_owned();
-                let next = url
-                    .join(&location)
-                    .ok()
+                // An empty (or missing) Location would resolve to the same URL again.
+                let next = Some(&location)
+                    .filter(|l| !l.trim().is_empty())
+                    .and_then(|l| url.join(l).ok())
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
                     .ok_or(FetchError::BadRedirect(location))?;
                 redirects.push(next.clone());

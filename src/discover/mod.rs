@@ -125,6 +125,9 @@ pub struct Candidate {
     pub sources: Vec<SourceKind>,
     /// Every source that named it did so over plain HTTP.
     pub insecure: bool,
+    /// The sources that named it over plain HTTP: they rank as plain-HTTP sources even when a
+    /// secure source named the server too.
+    pub insecure_sources: Vec<SourceKind>,
 }
 
 impl Candidate {
@@ -136,7 +139,7 @@ impl Candidate {
     pub fn trust(&self) -> u8 {
         self.sources
             .iter()
-            .map(|s| trust_rank(*s, self.insecure))
+            .map(|s| trust_rank(*s, self.insecure_sources.contains(s)))
             .min()
             .unwrap_or(u8::MAX)
     }
@@ -196,6 +199,10 @@ pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
                         existing.sources.push(result.report.source);
                     }
                     existing.insecure &= named.insecure;
+                    if named.insecure && !existing.insecure_sources.contains(&result.report.source)
+                    {
+                        existing.insecure_sources.push(result.report.source);
+                    }
                     // An unlabelled mention makes it a main server.
                     if named.label.is_none() {
                         existing.label = None;
@@ -206,6 +213,11 @@ pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
                     label: named.label.clone(),
                     sources: vec![result.report.source],
                     insecure: named.insecure,
+                    insecure_sources: if named.insecure {
+                        vec![result.report.source]
+                    } else {
+                        Vec::new()
+                    },
                 }),
             }
         }
@@ -406,6 +418,7 @@ pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
                 label: None,
                 sources: vec![SourceKind::User],
                 insecure: false,
+                insecure_sources: Vec::new(),
             }),
         }
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mailcheck::FindingCode;
 use mailcheck::report::Report;
 
-use crate::support::{mailcheck, run};
+use crate::support::process::{mailcheck, run};
 
 /// One step of a script.
 enum Step {

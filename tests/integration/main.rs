@@ -1,5 +1,16 @@
-//! The one integration test binary (one link step on a small machine). Each module is a topic.
+//! mailcheck's integration tests: one binary (cheap to link), run on real sockets.
+//!
+//! - `support`: the test world (a DNS server, an HTTPS/HTTP server with a test CA) and helpers.
+//! - `discovery`: every discovery source against that world, alone and together.
+//! - `providers`: discovery with the bundled provider database.
+//! - `byte_level`: scripted in-process mail servers for exact byte-level cases.
+//! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
+//!
+//! The worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
+//! root (or with CAP_NET_BIND_SERVICE).
 
 mod byte_level;
+mod discovery;
+mod providers;
 mod real_servers;
 mod support;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mailcheck::report::{FindingEntry, Report};
 use mailcheck::{FindingCode, Protocol, Security};
 
-use crate::support::{Run, mailcheck, run};
+use crate::support::process::{Run, mailcheck, run};
 
 /// `target/test-servers/state.env`, written by `tests/servers/up`.
 fn state() -> HashMap<String, String> {

@@ -1,4 +1,5 @@
-//! Running the built binary and reading its report.
+//! Running the built binary with std::process and reading its report (the real-server and
+//! byte-level tests).
 
 use std::process::{Command, Output};
 

@@ -1,0 +1,1413 @@
+//! Discovery against a real DNS server and a real HTTPS server: each source alone, all of them
+//! together, and every way a source can fail without taking the report down.
+//!
+//! None of these tests needs the bundled provider database (see `providers.rs` for those).
+
+use std::time::Duration;
+
+use hickory_server::proto::rr::RecordType;
+use mailcheck::{FindingCode, Protocol, Severity};
+
+use crate::support::{
+    Reply, ReportExt, World, autoconfig_http_url, autoconfig_url, fixture_text, wellknown_url,
+};
+
+/// The status of every source, in report order.
+fn statuses(report: &mailcheck::Report) -> Vec<(String, String)> {
+    report
+        .sources
+        .iter()
+        .map(|s| (s.source.clone(), s.status.clone()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// Asserts that `a` occurs in `text` before `b`.
+fn assert_before(text: &str, a: &str, b: &str) {
+    let i = text
+        .find(a)
+        .unwrap_or_else(|| panic!("{a:?} not in {text:?}"));
+    let j = text
+        .find(b)
+        .unwrap_or_else(|| panic!("{b:?} not in {text:?}"));
+    assert!(i < j, "{a:?} should come before {b:?} in {text:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Each source alone
+// ---------------------------------------------------------------------------------------------
+
+/// SRV only, records published out of order: RFC 2782 order is priority, then heaviest weight.
+#[test]
+fn srv_alone_orders_records_by_priority_then_weight() {
+    let world = World::start();
+    let run = world.check("alice@srv-order.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(report.provider, None);
+    assert_eq!(report.domain, "srv-order.test");
+    assert_eq!(
+        statuses(&report),
+        pairs(&[
+            ("provider_db", "not_found"),
+            ("srv", "found"),
+            ("autoconfig", "not_found"),
+            ("wellknown", "not_found"),
+            ("ispdb", "not_found"),
+            ("ispdb_mx", "skipped"),
+            ("guess", "skipped"),
+        ])
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        [
+            "imap-a.srv-order.test:993:tls",
+            "imap-b.srv-order.test:993:tls",
+            "imap-backup.srv-order.test:993:tls",
+            "imap-a.srv-order.test:143:starttls",
+        ]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        ["pop.srv-order.test:995:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        [
+            "smtp-1.srv-order.test:465:tls",
+            "smtp-2.srv-order.test:465:tls",
+            "smtp-1.srv-order.test:587:starttls",
+        ]
+    );
+    for server in &report.servers {
+        assert_eq!(server.sources, ["srv"], "{}", report.dump());
+        assert_eq!(server.username, "alice@srv-order.test");
+        assert_eq!(server.label, None);
+    }
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap-a.srv-order.test:993:tls")
+    );
+    assert_eq!(
+        report.recommended(Protocol::Smtp).as_deref(),
+        Some("smtp-1.srv-order.test:465:tls")
+    );
+    let username = &report.recommended.imap.as_ref().unwrap().username;
+    assert_eq!(username, "alice@srv-order.test");
+
+    // The detail says what was asked and what came back, in the order used.
+    let detail = &report.source("srv").detail;
+    assert!(
+        detail.contains(
+            "_imaps._tcp.srv-order.test → imap-a.srv-order.test:993 (priority 10, weight 60)"
+        ),
+        "{detail}"
+    );
+    assert_before(
+        detail,
+        "imap-a.srv-order.test:993",
+        "imap-b.srv-order.test:993",
+    );
+    assert_before(
+        detail,
+        "imap-b.srv-order.test:993",
+        "imap-backup.srv-order.test:993",
+    );
+    assert!(report.findings.is_empty(), "{}", report.dump());
+    // A domain without MX has nothing for the ISPDB-by-MX to ask about.
+    assert_eq!(report.source("ispdb_mx").detail, "no MX records");
+    assert!(
+        report.source("provider_db").detail.contains("no records"),
+        "{}",
+        report.source("provider_db").detail
+    );
+}
+
+/// RFC 6186 §3.4: a `.` target says the service is not offered. POP3 gets no servers and no
+/// guesses (pop3./pop./mail. all resolve, so a guess would find some), the report says why.
+/// A `.` for `_imap` alone does not take IMAP away while `_imaps` offers it.
+#[test]
+fn srv_dot_target_means_the_protocol_is_not_offered() {
+    let world = World::start();
+    let run = world.check("alice@nopop.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(report.recommended.pop3, None, "{}", report.dump());
+    assert!(
+        report.endpoints(Protocol::Pop3).is_empty(),
+        "{}",
+        report.dump()
+    );
+
+    let srv = report.source("srv");
+    assert_eq!(srv.status, "found");
+    assert!(
+        srv.detail
+            .contains("_pop3s._tcp.nopop.test → . (POP3 not offered)"),
+        "{}",
+        srv.detail
+    );
+    assert!(
+        srv.detail
+            .contains("_pop3._tcp.nopop.test → . (POP3 not offered)"),
+        "{}",
+        srv.detail
+    );
+
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.nopop.test:993:tls"]
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("mail.nopop.test:993:tls")
+    );
+
+    // SMTP is published nowhere: it alone is guessed, on the hosts that resolve.
+    let guess = report.source("guess");
+    assert_eq!(guess.status, "found");
+    assert!(guess.detail.starts_with("for SMTP:"), "{}", guess.detail);
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        [
+            "smtp.nopop.test:465:tls",
+            "mail.nopop.test:465:tls",
+            "nopop.test:465:tls",
+            "smtp.nopop.test:587:starttls",
+            "mail.nopop.test:587:starttls",
+            "nopop.test:587:starttls",
+        ]
+    );
+    for server in report
+        .servers
+        .iter()
+        .filter(|s| s.protocol == Protocol::Smtp)
+    {
+        assert_eq!(server.sources, ["guess"]);
+    }
+}
+
+/// Guessing runs only for protocols nobody answered: SRV answers IMAP, so no IMAP guess
+/// appears although imap./mail. resolve; POP3 and SMTP are guessed.
+#[test]
+fn guessing_only_for_protocols_nobody_answered() {
+    let world = World::start();
+    let run = world.check("alice@partial.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap.partial.test:993:tls"]
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "imap.partial.test", 993)
+            .sources,
+        ["srv"]
+    );
+    let guess = report.source("guess");
+    assert!(
+        guess.detail.starts_with("for POP3, SMTP:"),
+        "{}",
+        guess.detail
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        [
+            "pop.partial.test:995:tls",
+            "mail.partial.test:995:tls",
+            "partial.test:995:tls",
+            "pop.partial.test:110:starttls",
+            "mail.partial.test:110:starttls",
+            "partial.test:110:starttls",
+        ]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp).len(),
+        6,
+        "{}",
+        report.dump()
+    );
+    assert!(
+        report
+            .named_by("guess")
+            .iter()
+            .all(|s| s.protocol != Protocol::Imap),
+        "{}",
+        report.dump()
+    );
+    assert_eq!(
+        report.recommended(Protocol::Pop3).as_deref(),
+        Some("pop.partial.test:995:tls")
+    );
+}
+
+/// Nothing published: the guesses are the host names that resolve (also by AAAA only), implicit
+/// TLS before STARTTLS; the bare domain has no address, so it is no guess.
+#[test]
+fn guessing_keeps_only_hosts_that_resolve() {
+    let world = World::start();
+    let run = world.check("alice@guessme.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        [
+            "imap.guessme.test:993:tls",
+            "mail.guessme.test:993:tls",
+            "imap.guessme.test:143:starttls",
+            "mail.guessme.test:143:starttls",
+        ]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        [
+            "mail.guessme.test:995:tls",
+            "mail.guessme.test:110:starttls"
+        ]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        [
+            "smtp.guessme.test:465:tls",
+            "mail.guessme.test:465:tls",
+            "smtp.guessme.test:587:starttls",
+            "mail.guessme.test:587:starttls",
+        ]
+    );
+    assert!(report.servers.iter().all(|s| s.sources == ["guess"]));
+    assert!(!report.servers.iter().any(|s| s.host == "guessme.test"));
+    let guess = report.source("guess");
+    assert!(
+        guess.detail.starts_with("for IMAP, POP3, SMTP:"),
+        "{}",
+        guess.detail
+    );
+}
+
+/// The domain's own autoconfig server, over HTTPS: every server of the file in its order,
+/// placeholders filled in, the Exchange entry and unknown elements ignored.
+#[test]
+fn autoconfig_alone() {
+    let world = World::start();
+    world.serve(
+        &autoconfig_url("acme.test"),
+        Reply::fixture("acme.test.xml"),
+    );
+    let run = world.check("alice@acme.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "found");
+    assert_eq!(
+        source.detail,
+        "https://autoconfig.acme.test/mail/config-v1.1.xml → 5 server(s) (Acme Hosting Mail)"
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap.acme.test:993:tls", "imap.acme.test:143:starttls"]
+    );
+    assert_eq!(report.endpoints(Protocol::Pop3), ["pop.acme.test:995:tls"]);
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["smtp.acme.test:465:tls", "smtp.acme.test:587:starttls"]
+    );
+    assert!(report.servers.iter().all(|s| s.sources == ["autoconfig"]));
+    assert!(!report.servers.iter().any(|s| s.host == "outlook.acme.test"));
+    // %EMAILLOCALPART% for POP3, %EMAILADDRESS% elsewhere.
+    assert_eq!(
+        report.server(Protocol::Pop3, "pop.acme.test", 995).username,
+        "alice"
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "imap.acme.test", 993)
+            .username,
+        "alice@acme.test"
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap.acme.test:993:tls")
+    );
+    assert_eq!(
+        report.recommended(Protocol::Smtp).as_deref(),
+        Some("smtp.acme.test:465:tls")
+    );
+    assert!(report.findings.is_empty(), "{}", report.dump());
+    assert_eq!(report.source("guess").status, "skipped");
+    // The MX is inside the domain: the ISPDB by MX has nothing to ask.
+    assert_eq!(report.source("ispdb_mx").status, "skipped");
+
+    // Asked the way Thunderbird asks, and every name went to our DNS server.
+    let requests = world.requests();
+    assert!(
+        requests.contains(
+            &"https://autoconfig.acme.test/mail/config-v1.1.xml?emailaddress=alice%40acme.test"
+                .to_owned()
+        ),
+        "{requests:#?}"
+    );
+    let queries = world.dns_queries();
+    for asked in [
+        "autoconfig.acme.test. A",
+        "ispdb.infra.test. A",
+        "_imaps._tcp.acme.test. SRV",
+        "_submission._tcp.acme.test. SRV",
+        "acme.test. MX",
+    ] {
+        assert!(
+            queries.iter().any(|q| q == asked),
+            "{asked} not in {queries:#?}"
+        );
+    }
+}
+
+/// The domain's web server, `/.well-known/autoconfig/…`, with host names built from
+/// `%EMAILDOMAIN%`.
+#[test]
+fn wellknown_alone() {
+    let world = World::start();
+    world.serve(
+        &wellknown_url("webco.test"),
+        Reply::fixture("webco.test.xml"),
+    );
+    let run = world.check("bob@webco.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("wellknown");
+    assert_eq!(source.status, "found");
+    assert!(
+        source.detail.starts_with(
+            "https://webco.test/.well-known/autoconfig/mail/config-v1.1.xml → 3 server(s)"
+        ),
+        "{}",
+        source.detail
+    );
+    assert_eq!(report.source("autoconfig").status, "not_found");
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.webco.test:993:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        ["mail.webco.test:110:starttls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["mail.webco.test:587:starttls"]
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Pop3, "mail.webco.test", 110)
+            .username,
+        "bob"
+    );
+    assert!(report.servers.iter().all(|s| s.sources == ["wellknown"]));
+    assert!(report.findings.is_empty(), "{}", report.dump());
+}
+
+/// The ISPDB, asked at `--ispdb-url` + domain.
+#[test]
+fn ispdb_alone() {
+    let world = World::start();
+    world.serve(
+        &world.ispdb("ispdbonly.test"),
+        Reply::fixture("ispdb-ispdbonly.test.xml"),
+    );
+    let run = world.check("carol@ispdbonly.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("ispdb");
+    assert_eq!(source.status, "found");
+    assert_eq!(
+        source.detail,
+        "https://ispdb.infra.test:8443/v1.1/ispdbonly.test → 3 server(s) (ISPDB-only Mail)"
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap.ispdbonly.test:993:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        ["pop.ispdbonly.test:995:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["smtp.ispdbonly.test:465:tls"]
+    );
+    assert!(report.servers.iter().all(|s| s.sources == ["ispdb"]));
+    // The domain's web server is there but publishes nothing: not found, not an error.
+    assert_eq!(report.source("wellknown").status, "not_found");
+    assert!(report.source("wellknown").detail.contains("HTTP 404"));
+}
+
+/// The ISPDB by MX: asked for the MX host's domain (`smtp.bigmail.test`), then its base
+/// domain (`bigmail.test`), for the most preferred MX only.
+#[test]
+fn ispdb_by_mx_asks_for_the_mx_domain_then_its_base_domain() {
+    let world = World::start();
+    world.serve(
+        &world.ispdb("bigmail.test"),
+        Reply::fixture("ispdb-bigmail.test.xml"),
+    );
+    let run = world.check("dave@hosted.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("ispdb_mx");
+    assert_eq!(source.status, "found");
+    assert_eq!(
+        source.detail,
+        "MX in1.smtp.bigmail.test: https://ispdb.infra.test:8443/v1.1/bigmail.test → 2 server(s) (BigMail Hosting)"
+    );
+    assert_eq!(report.source("ispdb").status, "not_found");
+    assert!(
+        report
+            .source("provider_db")
+            .detail
+            .contains("MX: in1.smtp.bigmail.test, in2.smtp.bigmail.test"),
+        "{}",
+        report.source("provider_db").detail
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap.bigmail.test:993:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["smtp.bigmail.test:465:tls"]
+    );
+    assert!(report.servers.iter().all(|s| s.sources == ["ispdb_mx"]));
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "imap.bigmail.test", 993)
+            .username,
+        "dave@hosted.test"
+    );
+    // Nobody knows POP3, and no POP3 host of hosted.test resolves.
+    assert_eq!(report.recommended.pop3, None);
+    assert_eq!(report.source("guess").status, "not_found");
+
+    let ispdb: Vec<String> = world
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("https://ispdb.infra.test:8443/"))
+        .collect();
+    let position = |path: &str| {
+        ispdb
+            .iter()
+            .position(|r| r == &format!("https://ispdb.infra.test:8443/v1.1/{path}"))
+            .unwrap_or_else(|| panic!("{path} not asked: {ispdb:#?}"))
+    };
+    assert!(position("smtp.bigmail.test") < position("bigmail.test"));
+    position("hosted.test");
+    assert!(!ispdb.iter().any(|r| r.contains("in2")), "{ispdb:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// All together
+// ---------------------------------------------------------------------------------------------
+
+/// Every source at once. SRV names another IMAP host than the autoconfig file and the ISPDB:
+/// `settings_conflict` says who said what, the recommendation follows the order of trust
+/// (HTTPS autoconfig before SRV), and every server appears once with all its sources. The old
+/// file on the plain-HTTP virtual host is ignored because HTTPS answered.
+#[test]
+fn all_sources_together_with_a_conflict() {
+    let world = World::start();
+    world
+        .serve(
+            &autoconfig_url("mixed.test"),
+            Reply::fixture("mixed.test.xml"),
+        )
+        .serve(
+            &autoconfig_http_url("mixed.test"),
+            Reply::fixture("mixed-old-http.xml"),
+        )
+        .serve(
+            &wellknown_url("mixed.test"),
+            Reply::fixture("mixed.test.xml"),
+        )
+        .serve(
+            &world.ispdb("mixed.test"),
+            Reply::fixture("ispdb-mixed.test.xml"),
+        );
+    let run = world.check("erin@mixed.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(
+        statuses(&report),
+        pairs(&[
+            ("provider_db", "not_found"),
+            ("srv", "found"),
+            ("autoconfig", "found"),
+            ("wellknown", "found"),
+            ("ispdb", "found"),
+            ("ispdb_mx", "skipped"),
+            ("guess", "found"),
+        ])
+    );
+
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap.mixed.test:993:tls", "mail.mixed.test:993:tls"]
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "imap.mixed.test", 993)
+            .sources,
+        ["autoconfig", "wellknown", "ispdb"]
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "mail.mixed.test", 993)
+            .sources,
+        ["srv"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["smtp.mixed.test:465:tls", "smtp.mixed.test:587:starttls"]
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Smtp, "smtp.mixed.test", 465)
+            .sources,
+        ["srv", "autoconfig", "wellknown", "ispdb"]
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Smtp, "smtp.mixed.test", 587)
+            .sources,
+        ["autoconfig", "wellknown"]
+    );
+    // POP3 alone is guessed.
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        [
+            "pop3.mixed.test:995:tls",
+            "mail.mixed.test:995:tls",
+            "mixed.test:995:tls",
+            "pop3.mixed.test:110:starttls",
+            "mail.mixed.test:110:starttls",
+            "mixed.test:110:starttls",
+        ]
+    );
+    assert!(report.source("guess").detail.starts_with("for POP3:"));
+
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap.mixed.test:993:tls")
+    );
+    assert_eq!(
+        report.recommended(Protocol::Smtp).as_deref(),
+        Some("smtp.mixed.test:465:tls")
+    );
+    assert_eq!(
+        report.recommended(Protocol::Pop3).as_deref(),
+        Some("pop3.mixed.test:995:tls")
+    );
+
+    let conflicts = report.findings_of(FindingCode::SettingsConflict);
+    assert_eq!(conflicts.len(), 1, "{}", report.dump());
+    let conflict = conflicts[0];
+    assert_eq!(conflict.protocol, Some(Protocol::Imap));
+    assert_eq!(conflict.severity, Severity::Warning);
+    assert!(!conflict.message.is_empty() && !conflict.hint.is_empty());
+    let evidence = conflict.evidence.as_deref().expect("who said what");
+    for said in [
+        "srv: mail.mixed.test:993 tls",
+        "autoconfig: imap.mixed.test:993 tls",
+        "wellknown: imap.mixed.test:993 tls",
+        "ispdb: imap.mixed.test:993 tls",
+    ] {
+        assert!(evidence.contains(said), "{said:?} not in {evidence:?}");
+    }
+    assert!(!evidence.contains("guess"), "{evidence}");
+
+    // HTTPS answered: the plain-HTTP file is not used and nothing is insecure.
+    assert!(
+        !report
+            .servers
+            .iter()
+            .any(|s| s.host == "oldmail.mixed.test")
+    );
+    assert!(report.findings_of(FindingCode::InsecureSource).is_empty());
+    assert!(report.ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain HTTP
+// ---------------------------------------------------------------------------------------------
+
+/// Autoconfig published over plain HTTP only: used, but `insecure_source` says it arrived
+/// unprotected, and the detail says why HTTPS gave nothing.
+#[test]
+fn http_only_autoconfig_raises_insecure_source() {
+    let world = World::start();
+    world.serve(
+        &autoconfig_http_url("plainhttp.test"),
+        Reply::fixture("plainhttp.test.xml"),
+    );
+    let run = world.check("frank@plainhttp.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "found");
+    assert!(
+        source
+            .detail
+            .starts_with("http://autoconfig.plainhttp.test/mail/config-v1.1.xml → 2 server(s)"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.detail.contains(
+            "HTTPS failed: https://autoconfig.plainhttp.test/mail/config-v1.1.xml: HTTP 404"
+        ),
+        "{}",
+        source.detail
+    );
+    let insecure = report.findings_of(FindingCode::InsecureSource);
+    assert_eq!(insecure.len(), 1, "{}", report.dump());
+    assert_eq!(insecure[0].severity, Severity::Warning);
+    assert_eq!(
+        insecure[0].evidence.as_deref(),
+        Some("http://autoconfig.plainhttp.test/mail/config-v1.1.xml")
+    );
+    assert!(
+        insecure[0].message.contains("plain HTTP"),
+        "{}",
+        insecure[0].message
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.plainhttp.test:993:tls"]
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("mail.plainhttp.test:993:tls")
+    );
+    assert!(report.ok, "a warning alone does not fail the run");
+}
+
+/// The plain-HTTP fallback is only a fallback: when HTTPS answers, a plain-HTTP server that
+/// never answers (port 80 black-holed by a firewall) must not hold the answer back.
+#[test]
+fn https_answer_is_not_held_back_by_a_silent_http_fallback() {
+    let world = World::start();
+    world.set_timeout(5.0);
+    world
+        .serve(
+            &autoconfig_url("acme.test"),
+            Reply::fixture("acme.test.xml"),
+        )
+        .serve(&autoconfig_http_url("acme.test"), Reply::Hang);
+    let run = world.check("alice@acme.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "found");
+    assert!(
+        source.detail.starts_with("https://autoconfig.acme.test/"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.elapsed_ms < 2500,
+        "HTTPS answered at once, but the source took {} ms (the --timeout is 5 s)",
+        source.elapsed_ms
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+    assert!(report.findings_of(FindingCode::InsecureSource).is_empty());
+}
+
+/// Plain-HTTP autoconfig is trusted less than the ISPDB (the documented order of trust).
+#[test]
+fn plain_http_autoconfig_ranks_below_the_ispdb() {
+    let world = World::start();
+    world
+        .serve(
+            &autoconfig_http_url("plainhttp.test"),
+            Reply::fixture("plainhttp.test.xml"),
+        )
+        .serve(
+            &world.ispdb("plainhttp.test"),
+            Reply::xml(
+                fixture_text("plainhttp.test.xml")
+                    .replace("mail.plainhttp.test", "imap.plainhttp.test"),
+            ),
+        );
+    let run = world.check("frank@plainhttp.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap.plainhttp.test:993:tls", "mail.plainhttp.test:993:tls"]
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap.plainhttp.test:993:tls")
+    );
+    let conflicts = report.findings_of(FindingCode::SettingsConflict);
+    assert_eq!(conflicts.len(), 2, "IMAP and SMTP: {}", report.dump());
+    assert_eq!(report.findings_of(FindingCode::InsecureSource).len(), 1);
+}
+
+/// Plain-HTTP autoconfig is trusted least: naming one of the SRV hosts must not lift that host
+/// above SRV's own first choice (as if the file had come over HTTPS).
+#[test]
+fn plain_http_autoconfig_does_not_lift_a_server_above_srv_order() {
+    let world = World::start();
+    world.serve(
+        &autoconfig_http_url("trust.test"),
+        Reply::xml(
+            fixture_text("plainhttp.test.xml")
+                .replace("mail.plainhttp.test", "imap2.trust.test")
+                .replace("plainhttp.test", "trust.test"),
+        ),
+    );
+    let run = world.check("nina@trust.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "imap2.trust.test", 993)
+            .sources,
+        ["srv", "autoconfig"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["imap1.trust.test:993:tls", "imap2.trust.test:993:tls"],
+        "{}",
+        report.dump()
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap1.trust.test:993:tls")
+    );
+    assert_eq!(report.findings_of(FindingCode::InsecureSource).len(), 1);
+}
+
+/// An HTTPS autoconfig URL that redirects to plain HTTP: the document arrived over plain HTTP
+/// after all, and says so.
+#[test]
+fn https_redirect_to_plain_http_raises_insecure_source() {
+    let world = World::start();
+    let target = "http://files.redirect.test/autoconfig/redirect.test.xml";
+    world
+        .serve(
+            &autoconfig_url("redirect.test"),
+            Reply::Redirect(target.to_owned()),
+        )
+        .serve(target, Reply::fixture("redirect.test.xml"));
+    let run = world.check("gina@redirect.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "found");
+    assert!(
+        source
+            .detail
+            .starts_with(&format!("{target} → 2 server(s)")),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.detail.contains("after 1 redirect(s)"),
+        "{}",
+        source.detail
+    );
+    let insecure = report.findings_of(FindingCode::InsecureSource);
+    assert_eq!(insecure.len(), 1, "{}", report.dump());
+    assert_eq!(insecure[0].evidence.as_deref(), Some(target));
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "mail.redirect.test", 993)
+            .sources,
+        ["autoconfig"]
+    );
+    let requests = world.requests();
+    assert!(requests.iter().any(|r| r == target), "{requests:#?}");
+}
+
+/// A certificate that does not name the host: HTTPS fails (never a silent success), plain HTTP
+/// is the fallback, with `insecure_source`, and the detail keeps the HTTPS error.
+#[test]
+fn untrusted_https_certificate_falls_back_to_plain_http() {
+    let world = World::start();
+    world
+        .serve(
+            &autoconfig_url("nocert.test"),
+            Reply::fixture("nocert.test.xml"),
+        )
+        .serve(
+            &autoconfig_http_url("nocert.test"),
+            Reply::fixture("nocert.test.xml"),
+        );
+    let run = world.check("hank@nocert.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "found");
+    assert!(
+        source.detail.starts_with("http://autoconfig.nocert.test/"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source
+            .detail
+            .contains("HTTPS failed: https://autoconfig.nocert.test/mail/config-v1.1.xml:"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.detail.to_lowercase().contains("certificate"),
+        "{}",
+        source.detail
+    );
+    assert_eq!(report.findings_of(FindingCode::InsecureSource).len(), 1);
+    // The TLS handshake failed, so the HTTPS request never reached the server.
+    let requests = world.requests();
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.starts_with("https://autoconfig.nocert.test/")),
+        "{requests:#?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.starts_with("http://autoconfig.nocert.test/"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Silence and deadlines
+// ---------------------------------------------------------------------------------------------
+
+/// The discovery deadline: 2 × timeout + 1 s (`src/lib.rs`).
+fn deadline(world: &World) -> Duration {
+    world.timeout() * 2 + Duration::from_secs(1)
+}
+
+/// A generous margin for process start and a busy machine; a run that waited one more
+/// `--timeout` than it should would still be caught by the autoconfig source's elapsed time.
+const MARGIN: Duration = Duration::from_secs(3);
+
+/// An autoconfig server that accepts the connection and never answers, over HTTPS and HTTP:
+/// the report still arrives in time, the source is an error that says it got no answer, and
+/// the other sources' servers are there.
+#[test]
+fn autoconfig_that_never_answers() {
+    let world = World::start();
+    world.set_timeout(1.0);
+    world
+        .serve(&autoconfig_url("broken.test"), Reply::Hang)
+        .serve(&autoconfig_http_url("broken.test"), Reply::Hang);
+    let run = world.check("ivan@broken.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert!(
+        run.elapsed < deadline(&world) + MARGIN,
+        "took {:?}, deadline {:?}",
+        run.elapsed,
+        deadline(&world)
+    );
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "error");
+    assert!(
+        source.detail.contains("no answer within 1s"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.elapsed_ms >= 900,
+        "it did wait: {} ms",
+        source.elapsed_ms
+    );
+    assert!(report.named_by("autoconfig").is_empty());
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("mail.broken.test:993:tls")
+    );
+    // The server did get both requests.
+    let requests = world.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.starts_with("https://autoconfig.broken.test/"))
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.starts_with("http://autoconfig.broken.test/"))
+    );
+}
+
+/// A source whose every step answers within `--timeout` but whose steps together take longer
+/// than the whole discovery may (the ISPDB by MX, through a chain of slow redirects): it is cut
+/// off at the deadline and says so, and the report is not held back.
+#[test]
+fn slow_source_is_cut_off_at_the_discovery_deadline() {
+    let world = World::start();
+    world.set_timeout(1.0);
+    let step = Duration::from_millis(900);
+    let hop = |n: u32| world.ispdb(&format!("hop{n}.bigmail.test"));
+    world
+        .serve(
+            &world.ispdb("smtp.bigmail.test"),
+            Reply::Redirect(hop(1)).after(step),
+        )
+        .serve(&hop(1), Reply::Redirect(hop(2)).after(step))
+        .serve(&hop(2), Reply::Redirect(hop(3)).after(step))
+        .serve(
+            &hop(3),
+            Reply::fixture("ispdb-bigmail.test.xml").after(step),
+        )
+        .serve(
+            &world.ispdb("bigmail.test"),
+            Reply::fixture("ispdb-bigmail.test.xml").after(step),
+        );
+    let run = world.check("dave@hosted.test");
+    let report = run.report();
+
+    assert!(
+        run.elapsed < deadline(&world) + MARGIN,
+        "took {:?}, deadline {:?}",
+        run.elapsed,
+        deadline(&world)
+    );
+    let source = report.source("ispdb_mx");
+    assert_eq!(source.status, "error", "{}", report.dump());
+    assert!(
+        source
+            .detail
+            .contains("no answer before the discovery deadline"),
+        "{}",
+        source.detail
+    );
+    let elapsed = Duration::from_millis(source.elapsed_ms);
+    assert!(
+        elapsed <= deadline(&world) + Duration::from_millis(500),
+        "{elapsed:?}"
+    );
+    assert!(report.named_by("ispdb_mx").is_empty());
+    // Nothing else knows hosted.test.
+    run.assert_code(4);
+}
+
+/// A DNS server that never answers the SRV queries of a domain: the SRV source is an error
+/// that says the DNS server did not answer; the autoconfig file still provides the settings.
+#[test]
+fn dns_server_that_never_answers_srv_queries() {
+    let world = World::start();
+    world.set_timeout(1.0);
+    world.silence_dns("silentdns.test", RecordType::SRV);
+    world.serve(
+        &autoconfig_url("silentdns.test"),
+        Reply::fixture("silentdns.test.xml"),
+    );
+    let run = world.check("judy@silentdns.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert!(
+        run.elapsed < deadline(&world) + MARGIN,
+        "took {:?}",
+        run.elapsed
+    );
+    let srv = report.source("srv");
+    assert_eq!(srv.status, "error", "{}", report.dump());
+    assert!(
+        srv.detail
+            .contains("_imaps._tcp.silentdns.test: the DNS server did not answer"),
+        "{}",
+        srv.detail
+    );
+    assert!(
+        !report
+            .servers
+            .iter()
+            .any(|s| s.sources.iter().any(|n| n == "srv"))
+    );
+    assert_eq!(report.source("autoconfig").status, "found");
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("mail.silentdns.test:993:tls")
+    );
+    assert!(
+        world
+            .dns_queries()
+            .iter()
+            .any(|q| q == "_imaps._tcp.silentdns.test. SRV")
+    );
+}
+
+/// A DNS server that answers nothing at all (a wrong `--dns-server`): every source that needs
+/// DNS fails and says so, none of them as "nothing published", and the report arrives in time.
+#[test]
+fn dns_server_that_never_answers_at_all() {
+    let world = World::start();
+    world.set_timeout(1.0);
+    world.silence_dns(".", RecordType::ANY);
+    let run = world.check("mo@acme.test");
+    run.assert_code(4);
+    let report = run.report();
+
+    assert!(
+        run.elapsed < deadline(&world) + MARGIN,
+        "took {:?}",
+        run.elapsed
+    );
+    for name in ["srv", "autoconfig", "wellknown", "ispdb"] {
+        assert_eq!(report.source(name).status, "error", "{}", report.dump());
+    }
+    assert!(
+        report
+            .source("srv")
+            .detail
+            .contains("the DNS server did not answer"),
+        "{}",
+        report.source("srv").detail
+    );
+    assert!(
+        report
+            .source("provider_db")
+            .detail
+            .contains("the DNS server did not answer"),
+        "{}",
+        report.source("provider_db").detail
+    );
+    // Nothing was fetched: every name had to go through the silent server.
+    assert!(world.requests().is_empty(), "{:#?}", world.requests());
+}
+
+/// An internationalised domain is looked up in its ASCII form, everywhere.
+#[test]
+fn internationalised_domain_is_looked_up_in_punycode() {
+    let world = World::start();
+    world.serve(
+        &autoconfig_url("xn--bcher-kva.test"),
+        Reply::xml(
+            fixture_text("plainhttp.test.xml").replace("plainhttp.test", "xn--bcher-kva.test"),
+        )
+        .typed(Some("application/xml")),
+    );
+    let run = world.check("olga@Bücher.test");
+    run.assert_code(0);
+    let report = run.report();
+
+    assert_eq!(report.domain, "xn--bcher-kva.test");
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "mail.xn--bcher-kva.test", 993)
+            .sources,
+        ["srv", "autoconfig"]
+    );
+    assert_eq!(report.source("srv").status, "found");
+    assert!(
+        world
+            .dns_queries()
+            .iter()
+            .any(|q| q == "_imaps._tcp.xn--bcher-kva.test. SRV")
+    );
+    assert!(
+        world.requests().iter().any(|r| r.starts_with(
+            "https://autoconfig.xn--bcher-kva.test/mail/config-v1.1.xml?emailaddress=olga%40"
+        )),
+        "{:#?}",
+        world.requests()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broken documents: a clear `error` entry in `sources`, never a crash, a hang or a found
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `broken.test` (whose SRV records work) with the autoconfig URL answering `reply`;
+/// returns the autoconfig source's detail after checking that it is an error, that none of its
+/// servers got in, and that the rest of the report is whole.
+fn broken_autoconfig(world: &World, reply: Reply) -> (mailcheck::Report, String) {
+    world.serve(&autoconfig_url("broken.test"), reply);
+    let run = world.check("kim@broken.test");
+    run.assert_code(0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let report = run.report();
+    let source = report.source("autoconfig");
+    assert_eq!(source.status, "error", "{}", report.dump());
+    assert!(
+        source
+            .detail
+            .starts_with("https://autoconfig.broken.test/mail/config-v1.1.xml: "),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source
+            .detail
+            .ends_with("; http://autoconfig.broken.test/mail/config-v1.1.xml: HTTP 404"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        report.named_by("autoconfig").is_empty(),
+        "{}",
+        report.dump()
+    );
+    // The SRV records of broken.test still count.
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "mail.broken.test", 993)
+            .sources,
+        ["srv"]
+    );
+    let detail = source.detail.clone();
+    (report, detail)
+}
+
+#[test]
+fn malformed_xml_is_an_error() {
+    let world = World::start();
+    let (_, detail) = broken_autoconfig(&world, Reply::fixture("broken-malformed.xml"));
+    assert!(detail.contains("not well-formed XML"), "{detail}");
+}
+
+/// A valid document padded past 512 KiB: refused from its Content-Length, or while it streams
+/// in when there is none. A document just under the limit is accepted.
+#[test]
+fn oversized_xml_is_refused_with_and_without_content_length() {
+    const LIMIT: usize = 512 * 1024;
+    let padded = |size: usize| {
+        let doc = fixture_text("broken-valid.xml");
+        let pad = format!("<!-- {} -->\n", "x".repeat(size - doc.len()));
+        let doc = doc.replacen("<clientConfig", &format!("{pad}<clientConfig"), 1);
+        assert!(doc.len() >= size);
+        doc
+    };
+
+    let world = World::start();
+    let (_, detail) = broken_autoconfig(&world, Reply::xml(padded(LIMIT + 64 * 1024)));
+    assert!(detail.contains("larger than 524288 bytes"), "{detail}");
+
+    let world = World::start();
+    // Chunked: the server sends no Content-Length.
+    world.serve(
+        &wellknown_url("broken.test"),
+        Reply::xml(padded(LIMIT - 4096)).chunked(),
+    );
+    let (report, detail) =
+        broken_autoconfig(&world, Reply::xml(padded(LIMIT + 64 * 1024)).chunked());
+    assert!(detail.contains("larger than 524288 bytes"), "{detail}");
+    // Just under the limit, also chunked: accepted.
+    assert_eq!(
+        report.source("wellknown").status,
+        "found",
+        "{}",
+        report.dump()
+    );
+    assert_eq!(
+        report
+            .server(Protocol::Imap, "autoconfig-imap.broken.test", 993)
+            .sources,
+        ["wellknown"]
+    );
+}
+
+/// A valid document served as something other than XML is refused, as Thunderbird does;
+/// `application/xml` with a charset is accepted.
+#[test]
+fn wrong_content_type_is_refused() {
+    let world = World::start();
+    world.serve(
+        &wellknown_url("broken.test"),
+        Reply::fixture("broken-valid.xml").typed(Some("application/xml; charset=UTF-8")),
+    );
+    let (report, detail) = broken_autoconfig(
+        &world,
+        Reply::fixture("broken-valid.xml").typed(Some("text/html; charset=utf-8")),
+    );
+    assert!(
+        detail.contains(r#"served as "text/html; charset=utf-8", not XML"#),
+        "{detail}"
+    );
+    assert_eq!(
+        report.source("wellknown").status,
+        "found",
+        "{}",
+        report.dump()
+    );
+
+    // A web server's default page, and a body without any Content-Type.
+    let world = World::start();
+    world.serve(
+        &wellknown_url("broken.test"),
+        Reply::fixture("broken-page.html").typed(Some("text/html")),
+    );
+    let (report, detail) =
+        broken_autoconfig(&world, Reply::fixture("broken-valid.xml").typed(None));
+    assert!(detail.contains(r#"served as "", not XML"#), "{detail}");
+    let wellknown = report.source("wellknown");
+    assert_eq!(wellknown.status, "error");
+    assert!(
+        wellknown.detail.contains(r#"served as "text/html""#),
+        "{}",
+        wellknown.detail
+    );
+}
+
+/// More than 3 redirects is refused; exactly 3 is followed.
+#[test]
+fn too_many_redirects_are_refused() {
+    let world = World::start();
+    let hop = |n: u32| format!("https://hop.broken.test/{n}");
+    world
+        .serve(&hop(1), Reply::Redirect(hop(2)))
+        .serve(&hop(2), Reply::Redirect(hop(3)))
+        .serve(&hop(3), Reply::Redirect(hop(4)))
+        .serve(&hop(4), Reply::fixture("broken-valid.xml"))
+        // The well-known URL takes the same road one hop later: three redirects.
+        .serve(&wellknown_url("broken.test"), Reply::Redirect(hop(2)));
+    let (report, detail) = broken_autoconfig(&world, Reply::Redirect(hop(1)));
+    assert!(detail.contains("more than 3 redirects"), "{detail}");
+    let wellknown = report.source("wellknown");
+    assert_eq!(wellknown.status, "found", "{}", report.dump());
+    assert!(
+        wellknown.detail.contains("after 3 redirect(s)"),
+        "{}",
+        wellknown.detail
+    );
+    assert!(
+        wellknown
+            .detail
+            .starts_with("https://hop.broken.test/4 → 2 server(s)")
+    );
+    // The refused chain stopped at the fourth redirect: hop 4 was asked once (by well-known).
+    let asked_hop4 = world
+        .requests()
+        .iter()
+        .filter(|r| r.as_str() == hop(4))
+        .count();
+    assert_eq!(asked_hop4, 1);
+}
+
+/// A redirect to something that is not HTTP(S), or with an empty location (which would lead
+/// back to the same URL), is an error that says so.
+#[test]
+fn redirect_to_an_unusable_location_is_an_error() {
+    let world = World::start();
+    world.serve(
+        &wellknown_url("broken.test"),
+        Reply::Redirect(String::new()),
+    );
+    let (report, detail) = broken_autoconfig(
+        &world,
+        Reply::Redirect("ftp://files.broken.test/config-v1.1.xml".to_owned()),
+    );
+    assert!(
+        detail.contains(
+            r#"redirect to an unusable location "ftp://files.broken.test/config-v1.1.xml""#
+        ),
+        "{detail}"
+    );
+    let wellknown = report.source("wellknown");
+    assert_eq!(wellknown.status, "error", "{}", report.dump());
+    assert!(
+        wellknown
+            .detail
+            .contains("redirect to an unusable location"),
+        "{}",
+        wellknown.detail
+    );
+}
+
+/// A document that declares entities is refused before anything is expanded (the entity
+/// would make it a valid file, and "billion laughs" would eat the memory).
+#[test]
+fn xml_declaring_entities_is_refused() {
+    let world = World::start();
+    let (_, detail) = broken_autoconfig(&world, Reply::fixture("broken-entities.xml"));
+    assert!(detail.contains("declares entities"), "{detail}");
+}
+
+/// Well-formed but only an Exchange server: nothing a mail client can use.
+#[test]
+fn document_without_mail_servers_is_an_error() {
+    let world = World::start();
+    let (_, detail) = broken_autoconfig(&world, Reply::fixture("broken-exchange-only.xml"));
+    assert!(
+        detail.contains("names no IMAP, POP3 or SMTP server"),
+        "{detail}"
+    );
+}
+
+/// A server error is an error; only 404/410 or nobody there means "nothing published".
+#[test]
+fn server_error_is_an_error_not_absence() {
+    let world = World::start();
+    let (_, detail) = broken_autoconfig(&world, Reply::Status(500));
+    assert!(detail.contains("HTTP 500"), "{detail}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nothing at all
+// ---------------------------------------------------------------------------------------------
+
+/// The common case: no MX, no SRV, no autoconfig, no host names. `no_settings_found`, exit 4,
+/// and fast: no source waits for a timeout.
+#[test]
+fn nothing_published_is_no_settings_found_and_fast() {
+    let world = World::start();
+    world.set_timeout(5.0);
+    for address in ["liz@empty.test", "liz@no-such-domain.test"] {
+        let run = world.check(address);
+        run.assert_code(4);
+        let report = run.report();
+        assert!(!report.ok);
+        assert!(report.servers.is_empty());
+        assert_eq!(report.recommended.imap, None);
+        assert_eq!(report.recommended.pop3, None);
+        assert_eq!(report.recommended.smtp, None);
+        let found = report.findings_of(FindingCode::NoSettingsFound);
+        assert_eq!(found.len(), 1, "{}", report.dump());
+        assert_eq!(found[0].severity, Severity::Error);
+        assert_eq!(report.findings.len(), 1, "{}", report.dump());
+        for source in &report.sources {
+            assert!(
+                source.status == "not_found" || source.status == "skipped",
+                "{}: {}",
+                source.source,
+                source.detail
+            );
+        }
+        assert!(
+            run.elapsed < Duration::from_secs(4),
+            "{address} took {:?} with nothing to wait for",
+            run.elapsed
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! The test world: a DNS server, an HTTPS/HTTP server with a certificate from a test CA, and the
+//! `mailcheck` binary pointed at both.
+//!
+//! Every test starts its own [`World`] on its own loopback address 127.x.y.z (derived from the
+//! test's name, so that tests run in parallel processes under nextest, or in parallel threads
+//! under `cargo test`), on the real ports: DNS on 53 (UDP and TCP), HTTPS on 443, HTTP on 80,
+//! and the test ISPDB on HTTPS port [`ISPDB_PORT`]. Dropping the world shuts it all down.
+
+pub mod ca;
+pub mod contract;
+pub mod dns;
+pub mod process;
+pub mod report;
+pub mod web;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hickory_server::proto::rr::{Name, RecordType};
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::runtime::Runtime;
+use tokio_rustls::TlsAcceptor;
+
+pub use self::report::{ReportExt, Run};
+pub use self::web::Reply;
+
+/// The HTTPS port of the test ISPDB (`https://ispdb.infra.test:8443/v1.1/`).
+pub const ISPDB_PORT: u16 = 8443;
+
+/// The `--timeout` of a run unless a test sets another: nothing in the test world is slow
+/// unless a test makes it so.
+pub const DEFAULT_TIMEOUT_SECS: f64 = 3.0;
+
+/// The repository's `fixtures/` directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The text of `fixtures/autoconfig/<file>`.
+pub fn fixture_text(file: &str) -> String {
+    let path = fixtures().join("autoconfig").join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The `mailcheck` binary.
+pub fn mailcheck() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_mailcheck"));
+    command
+        .env_remove("MAILCHECK_PASSWORD")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("NO_COLOR", "1")
+        // A bug that hangs must fail the test, not the CI job.
+        .timeout(Duration::from_secs(90));
+    command
+}
+
+/// Runs `mailcheck` with `args` and no test world (offline runs, bad flags, bad input).
+pub fn run(args: &[&str]) -> Run {
+    let started = Instant::now();
+    let output = mailcheck().args(args).output().expect("mailcheck runs");
+    Run::new(output, started.elapsed())
+}
+
+/// A DNS server and a web server of one test, and the CA that signed the web server's
+/// certificate.
+pub struct World {
+    runtime: Option<Runtime>,
+    pub ip: Ipv4Addr,
+    web: Arc<web::Web>,
+    dns_log: Arc<Mutex<Vec<String>>>,
+    silenced: dns::Silenced,
+    _dir: tempfile::TempDir,
+    pub ca_file: PathBuf,
+    timeout: Mutex<f64>,
+}
+
+struct Sockets {
+    dns_udp: UdpSocket,
+    dns_tcp: TcpListener,
+    https: TcpListener,
+    http: TcpListener,
+    ispdb: TcpListener,
+}
+
+async fn bind(ip: Ipv4Addr) -> std::io::Result<Sockets> {
+    Ok(Sockets {
+        dns_udp: UdpSocket::bind((ip, 53)).await?,
+        dns_tcp: TcpListener::bind((ip, 53)).await?,
+        https: TcpListener::bind((ip, 443)).await?,
+        http: TcpListener::bind((ip, 80)).await?,
+        ispdb: TcpListener::bind((ip, ISPDB_PORT)).await?,
+    })
+}
+
+/// 127.x.y.z from the test's name; `attempt` moves on when the address is taken.
+fn address_for(name: &str, attempt: u32) -> Ipv4Addr {
+    let mut hasher = DefaultHasher::new();
+    (name, attempt).hash(&mut hasher);
+    let h = hasher.finish();
+    // x in 1..=254 keeps clear of 127.0.0.0/16 (127.0.0.1, 127.0.0.53, …) and of broadcast.
+    Ipv4Addr::new(
+        127,
+        1 + (h % 254) as u8,
+        (h >> 8) as u8,
+        1 + ((h >> 16) % 254) as u8,
+    )
+}
+
+impl World {
+    /// Starts the world of the current test (named after the test's thread).
+    pub fn start() -> World {
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_owned();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (ip, sockets) = (0..64)
+            .find_map(|attempt| {
+                let ip = address_for(&name, attempt);
+                match runtime.block_on(bind(ip)) {
+                    Ok(sockets) => Some((ip, sockets)),
+                    Err(e) if e.kind() == ErrorKind::AddrInUse => None,
+                    Err(e) => {
+                        panic!("cannot bind {ip} (the tests need root for ports 53/80/443): {e}")
+                    }
+                }
+            })
+            .expect("a free loopback address");
+
+        let zones = dns::load(&fixtures().join("dns"), &ip.to_string());
+        // Every name with an address is in the certificate, except those that test a
+        // certificate that does not fit.
+        let hosts: Vec<String> = zones
+            .hosts
+            .iter()
+            .filter(|h| !h.contains("nocert"))
+            .cloned()
+            .collect();
+        let pki = ca::issue(&hosts);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let ca_file = dir.path().join("test-ca.pem");
+        std::fs::write(&ca_file, &pki.ca_pem).expect("the CA file");
+
+        let mut tls = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(pki.chain, pki.key)
+        .expect("the server certificate");
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let acceptor = TlsAcceptor::from(Arc::new(tls));
+
+        let web = Arc::new(web::Web::default());
+        let silenced: dns::Silenced = Arc::default();
+        let dns_log = runtime.block_on(async {
+            let log = dns::serve(
+                zones,
+                sockets.dns_udp,
+                sockets.dns_tcp,
+                Arc::clone(&silenced),
+            );
+            tokio::spawn(web::serve(
+                sockets.https,
+                Some(acceptor.clone()),
+                Arc::clone(&web),
+            ));
+            tokio::spawn(web::serve(sockets.http, None, Arc::clone(&web)));
+            tokio::spawn(web::serve(sockets.ispdb, Some(acceptor), Arc::clone(&web)));
+            log
+        });
+        World {
+            runtime: Some(runtime),
+            ip,
+            web,
+            dns_log,
+            silenced,
+            _dir: dir,
+            ca_file,
+            timeout: Mutex::new(DEFAULT_TIMEOUT_SECS),
+        }
+    }
+
+    /// The `--ispdb-url` of this world.
+    pub fn ispdb_url(&self) -> String {
+        format!("https://ispdb.infra.test:{ISPDB_PORT}/v1.1/")
+    }
+
+    /// The ISPDB's URL for `domain`.
+    pub fn ispdb(&self, domain: &str) -> String {
+        format!("{}{domain}", self.ispdb_url())
+    }
+
+    /// Answers `url` with `reply`.
+    pub fn serve(&self, url: &str, reply: Reply) -> &Self {
+        self.web.route(url, reply);
+        self
+    }
+
+    /// Every HTTP(S) request the web server received, as `scheme://host[:port]/path?query`.
+    pub fn requests(&self) -> Vec<String> {
+        self.web.requests()
+    }
+
+    /// Every DNS query the server received, as `name. TYPE`.
+    pub fn dns_queries(&self) -> Vec<String> {
+        self.dns_log.lock().unwrap().clone()
+    }
+
+    /// The DNS server stops answering queries of `rtype` (`ANY`: of every type) for names in
+    /// `zone` (`.`: every name).
+    pub fn silence_dns(&self, zone: &str, rtype: RecordType) {
+        let zone = Name::from_ascii(zone).expect("a zone name");
+        self.silenced.lock().unwrap().push((zone, rtype));
+    }
+
+    /// The `--timeout` of the next runs.
+    pub fn set_timeout(&self, secs: f64) {
+        *self.timeout.lock().unwrap() = secs;
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(*self.timeout.lock().unwrap())
+    }
+
+    /// `mailcheck --json --no-probe` for `address`, with `extra` flags, pointed at this world:
+    /// these tests are about discovery, so the servers it names are not probed.
+    pub fn check_with(&self, address: &str, extra: &[&str]) -> Run {
+        let timeout = self.timeout.lock().unwrap().to_string();
+        let dns = IpAddr::V4(self.ip).to_string();
+        let ispdb = self.ispdb_url();
+        let ca_file = self.ca_file.to_str().expect("a UTF-8 path");
+        let mut args = vec![
+            "--json",
+            "--no-probe",
+            "--lang",
+            "en",
+            "--dns-server",
+            &dns,
+            "--ca-file",
+            ca_file,
+            "--ispdb-url",
+            &ispdb,
+            "--timeout",
+            &timeout,
+        ];
+        args.extend_from_slice(extra);
+        args.push(address);
+        run(&args)
+    }
+
+    /// `mailcheck --json address`, pointed at this world.
+    pub fn check(&self, address: &str) -> Run {
+        self.check_with(address, &[])
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        // Closes every socket and ends every task, including the ones that never answer.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// `https://autoconfig.<domain>/mail/config-v1.1.xml`
+pub fn autoconfig_url(domain: &str) -> String {
+    format!("https://autoconfig.{domain}/mail/config-v1.1.xml")
+}
+
+/// `http://autoconfig.<domain>/mail/config-v1.1.xml`
+pub fn autoconfig_http_url(domain: &str) -> String {
+    format!("http://autoconfig.{domain}/mail/config-v1.1.xml")
+}
+
+/// `https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml`
+pub fn wellknown_url(domain: &str) -> String {
+    format!("https://{domain}/.well-known/autoconfig/mail/config-v1.1.xml")
+}

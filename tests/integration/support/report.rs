@@ -1,0 +1,228 @@
+//! A finished run of `mailcheck`, its parsed report, and the invariants every report must hold.
+
+use std::collections::HashSet;
+use std::process::Output;
+use std::time::Duration;
+
+use mailcheck::report::{FindingEntry, Report, ServerEntry, Settings, SourceEntry};
+use mailcheck::{FindingCode, Protocol};
+
+/// The source names and statuses of the contract.
+pub const SOURCES: [&str; 8] = [
+    "provider_db",
+    "srv",
+    "autoconfig",
+    "wellknown",
+    "ispdb",
+    "ispdb_mx",
+    "guess",
+    "user",
+];
+pub const SOURCE_STATUSES: [&str; 4] = ["found", "not_found", "error", "skipped"];
+
+/// What a run of `mailcheck` left behind.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// Wall-clock time of the whole process.
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn new(output: Output, elapsed: Duration) -> Run {
+        let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+        let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+        let code = output.status.code().unwrap_or_else(|| {
+            panic!(
+                "mailcheck did not exit by itself ({}) after {elapsed:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+                output.status
+            )
+        });
+        Run {
+            code,
+            stdout,
+            stderr,
+            elapsed,
+        }
+    }
+
+    /// The report on stdout, checked against the invariants every report holds.
+    pub fn report(&self) -> Report {
+        let report: Report = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON report ({e}); exit {}\nstdout:\n{}\nstderr:\n{}",
+                self.code, self.stdout, self.stderr
+            )
+        });
+        check_invariants(&report, self);
+        report
+    }
+
+    /// The exit status, with the output shown when it is not the expected one.
+    pub fn assert_code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit status; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// What holds for every report, whatever the sources said.
+fn check_invariants(report: &Report, run: &Run) {
+    let dump = || serde_json::to_string_pretty(report).unwrap();
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(
+        report.ok,
+        run.code == 0,
+        "`ok` matches the exit status {}",
+        run.code
+    );
+    assert!(
+        run.stdout.ends_with("}\n"),
+        "nothing follows the report on stdout"
+    );
+
+    let mut seen = HashSet::new();
+    for source in &report.sources {
+        assert!(SOURCES.contains(&source.source.as_str()), "{}", dump());
+        assert!(
+            SOURCE_STATUSES.contains(&source.status.as_str()),
+            "{}",
+            dump()
+        );
+        assert!(
+            seen.insert(source.source.as_str()),
+            "source {} is listed twice:\n{}",
+            source.source,
+            dump()
+        );
+        assert!(!source.detail.is_empty(), "{} has no detail", source.source);
+        assert!(
+            Duration::from_millis(source.elapsed_ms) <= run.elapsed,
+            "{} took {} ms of a {:?} run",
+            source.source,
+            source.elapsed_ms,
+            run.elapsed
+        );
+    }
+
+    // Every server once, with every source that named it, each of which found something.
+    let mut endpoints = HashSet::new();
+    for server in &report.servers {
+        assert!(
+            endpoints.insert(endpoint(server)),
+            "{} is listed twice:\n{}",
+            endpoint(server),
+            dump()
+        );
+        assert!(!server.sources.is_empty(), "{}", dump());
+        let distinct: HashSet<&String> = server.sources.iter().collect();
+        assert_eq!(distinct.len(), server.sources.len(), "{}", dump());
+        for name in &server.sources {
+            let source = report
+                .sources
+                .iter()
+                .find(|s| &s.source == name)
+                .unwrap_or_else(|| panic!("{name} names a server but is not in sources"));
+            assert_eq!(source.status, "found", "{name}:\n{}", dump());
+        }
+    }
+
+    for protocol in Protocol::ALL {
+        if let Some(settings) = recommended(report, protocol) {
+            assert!(
+                report.servers.iter().any(|s| s.protocol == protocol
+                    && s.host == settings.host
+                    && s.port == settings.port
+                    && s.security == settings.security),
+                "the recommended {protocol} server is not among the servers:\n{}",
+                dump()
+            );
+        }
+    }
+
+    let no_settings = report
+        .findings
+        .iter()
+        .any(|f| f.code == FindingCode::NoSettingsFound);
+    assert_eq!(no_settings, report.servers.is_empty(), "{}", dump());
+    assert_eq!(run.code == 4, report.servers.is_empty(), "{}", dump());
+}
+
+fn endpoint(server: &ServerEntry) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        server.protocol, server.host, server.port, server.security
+    )
+}
+
+pub fn recommended(report: &Report, protocol: Protocol) -> Option<&Settings> {
+    match protocol {
+        Protocol::Imap => report.recommended.imap.as_ref(),
+        Protocol::Pop3 => report.recommended.pop3.as_ref(),
+        Protocol::Smtp => report.recommended.smtp.as_ref(),
+    }
+}
+
+/// Questions tests ask of a report; each shows the whole report when it fails.
+pub trait ReportExt {
+    fn dump(&self) -> String;
+    /// The `sources` entry of `name`.
+    fn source(&self, name: &str) -> &SourceEntry;
+    /// `host:port:security` of every server of `protocol`, in report order.
+    fn endpoints(&self, protocol: Protocol) -> Vec<String>;
+    /// The server of `protocol` at `host:port`.
+    fn server(&self, protocol: Protocol, host: &str, port: u16) -> &ServerEntry;
+    /// The servers named by `source`.
+    fn named_by(&self, source: &str) -> Vec<&ServerEntry>;
+    fn findings_of(&self, code: FindingCode) -> Vec<&FindingEntry>;
+    /// `host:port:security` of the recommended server of `protocol`.
+    fn recommended(&self, protocol: Protocol) -> Option<String>;
+}
+
+impl ReportExt for Report {
+    fn dump(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap()
+    }
+
+    fn source(&self, name: &str) -> &SourceEntry {
+        self.sources
+            .iter()
+            .find(|s| s.source == name)
+            .unwrap_or_else(|| panic!("no source {name}:\n{}", self.dump()))
+    }
+
+    fn endpoints(&self, protocol: Protocol) -> Vec<String> {
+        self.servers
+            .iter()
+            .filter(|s| s.protocol == protocol)
+            .map(|s| format!("{}:{}:{}", s.host, s.port, s.security))
+            .collect()
+    }
+
+    fn server(&self, protocol: Protocol, host: &str, port: u16) -> &ServerEntry {
+        self.servers
+            .iter()
+            .find(|s| s.protocol == protocol && s.host == host && s.port == port)
+            .unwrap_or_else(|| panic!("no {protocol} server {host}:{port}:\n{}", self.dump()))
+    }
+
+    fn named_by(&self, source: &str) -> Vec<&ServerEntry> {
+        self.servers
+            .iter()
+            .filter(|s| s.sources.iter().any(|n| n == source))
+            .collect()
+    }
+
+    fn findings_of(&self, code: FindingCode) -> Vec<&FindingEntry> {
+        self.findings.iter().filter(|f| f.code == code).collect()
+    }
+
+    fn recommended(&self, protocol: Protocol) -> Option<String> {
+        recommended(self, protocol).map(|s| format!("{}:{}:{}", s.host, s.port, s.security))
+    }
+}

@@ -1,0 +1,224 @@
+//! A real HTTPS (and plain HTTP) server in process: hyper 1 over tokio-rustls, answering each URL
+//! the way the test asked (a document with a content type, a redirect, a status, silence).
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, Full, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{CONTENT_TYPE, HOST, LOCATION};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+/// The default content type of a served document, as most servers send `.xml` files.
+pub const XML: &str = "text/xml";
+
+/// How the server answers one URL.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// A body; `content_length: false` streams it chunked, without a Content-Length.
+    Body {
+        body: Bytes,
+        content_type: Option<String>,
+        content_length: bool,
+    },
+    Status(u16),
+    /// `302 Found` to this location.
+    Redirect(String),
+    /// Accepts the request and never answers.
+    Hang,
+    /// Answers after a while.
+    Delay(Duration, Box<Reply>),
+}
+
+impl Reply {
+    /// A document of `fixtures/autoconfig/`, served as `text/xml`.
+    pub fn fixture(file: &str) -> Reply {
+        Reply::xml(super::fixture_text(file))
+    }
+
+    /// `text` served as `text/xml`, with a Content-Length.
+    pub fn xml(text: impl Into<String>) -> Reply {
+        Reply::Body {
+            body: Bytes::from(text.into()),
+            content_type: Some(XML.to_owned()),
+            content_length: true,
+        }
+    }
+
+    /// The same body with another Content-Type (`None`: no Content-Type header at all).
+    pub fn typed(self, content_type: Option<&str>) -> Reply {
+        match self {
+            Reply::Body {
+                body,
+                content_length,
+                ..
+            } => Reply::Body {
+                body,
+                content_type: content_type.map(str::to_owned),
+                content_length,
+            },
+            other => panic!("only a body has a content type, not {other:?}"),
+        }
+    }
+
+    /// The same body, streamed in chunks without a Content-Length.
+    pub fn chunked(self) -> Reply {
+        match self {
+            Reply::Body {
+                body, content_type, ..
+            } => Reply::Body {
+                body,
+                content_type,
+                content_length: false,
+            },
+            other => panic!("only a body can be chunked, not {other:?}"),
+        }
+    }
+
+    pub fn after(self, delay: Duration) -> Reply {
+        Reply::Delay(delay, Box::new(self))
+    }
+}
+
+/// What the server answers and what it was asked.
+#[derive(Default)]
+pub struct Web {
+    routes: Mutex<HashMap<String, Reply>>,
+    log: Mutex<Vec<String>>,
+}
+
+type Body = BoxBody<Bytes, Infallible>;
+
+impl Web {
+    /// Answers `url` (scheme, host, port, path; the query is ignored) with `reply`.
+    pub fn route(&self, url: &str, reply: Reply) {
+        let parsed = reqwest::Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        let key = key(
+            parsed.scheme(),
+            parsed.host_str().expect("a host"),
+            parsed.port(),
+            parsed.path(),
+        );
+        self.routes.lock().unwrap().insert(key, reply);
+    }
+
+    /// Every request so far, as `scheme://host[:port]/path?query`.
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    async fn respond(&self, scheme: &str, port: u16, request: Request<Incoming>) -> Response<Body> {
+        let host = request
+            .headers()
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        let port = (port != default_port).then_some(port);
+        let key = key(scheme, &host, port, request.uri().path());
+        let query = request
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        self.log.lock().unwrap().push(format!("{key}{query}"));
+        let mut reply = self
+            .routes
+            .lock()
+            .unwrap()
+            .get(&key)
+            .cloned()
+            .unwrap_or(Reply::Status(404));
+        loop {
+            match reply {
+                Reply::Delay(delay, inner) => {
+                    tokio::time::sleep(delay).await;
+                    reply = *inner;
+                }
+                Reply::Hang => std::future::pending::<()>().await,
+                Reply::Status(code) => {
+                    return Response::builder()
+                        .status(code)
+                        .header(CONTENT_TYPE, "text/html")
+                        .body(Full::new(Bytes::from(format!("<h1>{code}</h1>"))).boxed())
+                        .unwrap();
+                }
+                Reply::Redirect(location) => {
+                    return Response::builder()
+                        .status(StatusCode::FOUND)
+                        .header(LOCATION, location)
+                        .body(Empty::new().boxed())
+                        .unwrap();
+                }
+                Reply::Body {
+                    body,
+                    content_type,
+                    content_length,
+                } => {
+                    let mut response = Response::builder().status(StatusCode::OK);
+                    if let Some(content_type) = content_type {
+                        response = response.header(CONTENT_TYPE, content_type);
+                    }
+                    let body = if content_length {
+                        Full::new(body).boxed()
+                    } else {
+                        let chunks: Vec<Result<Frame<Bytes>, Infallible>> = body
+                            .chunks(16 * 1024)
+                            .map(|c| Ok(Frame::data(Bytes::copy_from_slice(c))))
+                            .collect();
+                        StreamBody::new(futures::stream::iter(chunks)).boxed()
+                    };
+                    return response.body(body).unwrap();
+                }
+            }
+        }
+    }
+}
+
+fn key(scheme: &str, host: &str, port: Option<u16>, path: &str) -> String {
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{scheme}://{host}{port}{path}")
+}
+
+/// Serves `listener` until the runtime shuts down: HTTPS when `tls` is given, else plain HTTP.
+pub async fn serve(listener: TcpListener, tls: Option<TlsAcceptor>, web: Arc<Web>) {
+    let port = listener.local_addr().expect("bound").port();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        let web = Arc::clone(&web);
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let web = Arc::clone(&web);
+                async move { Ok::<_, Infallible>(web.respond(scheme, port, request).await) }
+            });
+            let http = http1::Builder::new();
+            match tls {
+                Some(acceptor) => {
+                    // A client that rejects the certificate ends the handshake: nothing to serve.
+                    if let Ok(stream) = acceptor.accept(tcp).await {
+                        let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                    }
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(tcp), service).await;
+                }
+            }
+        });
+    }
+}
