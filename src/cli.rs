@@ -29,11 +29,20 @@ Exit status:
 /// Find out why a mail client cannot connect: discover the IMAP, POP3 and SMTP settings of an
 /// address, check them, and explain what is wrong.
 #[derive(Debug, Parser)]
-#[command(name = "mailcheck", version, after_help = AFTER_HELP)]
+#[command(
+    name = "mailcheck",
+    version,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// The mail address to check, e.g. alice@example.com
-    #[arg(value_name = "ADDRESS")]
-    address: String,
+    #[arg(value_name = "ADDRESS", required = true)]
+    address: Option<String>,
 
     #[command(flatten)]
     check: CheckArgs,
@@ -47,6 +56,10 @@ struct CheckArgs {
     /// No network at all: answer from the bundled provider database
     #[arg(long)]
     offline: bool,
+
+    /// Discover only: list the candidate servers without connecting to them
+    #[arg(long, conflicts_with = "offline")]
+    no_probe: bool,
 
     /// The limit in seconds for any one network step (connect, TLS handshake, a reply)
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
@@ -63,6 +76,56 @@ struct CheckArgs {
     /// Base URL of the ISPDB; the domain is appended
     #[arg(long, value_name = "URL", default_value = mailcheck::discover::ispdb::DEFAULT_ISPDB_URL)]
     ispdb_url: reqwest::Url,
+
+    /// Read the password from the first line of standard input
+    #[arg(long, conflicts_with = "password_env")]
+    password_stdin: bool,
+
+    /// Read the password from this environment variable (MAILCHECK_PASSWORD is read when set
+    /// and no other source is given)
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+
+    /// The IMAP settings typed into the mail client, to check against what works
+    #[arg(long, value_name = "HOST:PORT[:MODE]")]
+    imap: Option<String>,
+
+    /// The POP3 settings typed into the mail client (MODE: tls|ssl, starttls, plain)
+    #[arg(long, value_name = "HOST:PORT[:MODE]")]
+    pop3: Option<String>,
+
+    /// The SMTP settings typed into the mail client
+    #[arg(long, value_name = "HOST:PORT[:MODE]")]
+    smtp: Option<String>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Explain one server reply pasted from a mail client or a log
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// The reply, e.g. "535 Login Fail. Please enter your authorization code to login"
+    #[arg(value_name = "REPLY")]
+    reply: String,
+
+    /// The protocol the reply came from
+    #[arg(long, value_parser = ["imap", "pop3", "smtp"])]
+    protocol: Option<String>,
+
+    /// The user's mail domain or the provider's domain, for provider-specific meaning
+    #[arg(long, value_name = "DOMAIN")]
+    provider: Option<String>,
+
+    /// Print one JSON document on stdout
+    #[arg(long)]
+    json: bool,
+
+    /// Language of the explanation
+    #[arg(long, value_parser = ["en", "zh"], value_name = "LANG")]
+    lang: Option<String>,
 }
 
 fn parse_timeout(text: &str) -> Result<f64, String> {
@@ -133,10 +196,33 @@ fn bad_input(error: anyhow::Error) -> Failure {
 }
 
 fn check(cli: &Cli) -> Result<u8, Failure> {
-    let address = EmailAddress::parse(&cli.address)
-        .with_context(|| format!("invalid address {:?}", cli.address))
+    if let Some(Command::Explain(args)) = &cli.command {
+        return explain(args);
+    }
+    let typed = cli.address.as_deref().unwrap_or_default();
+    let address = EmailAddress::parse(typed)
+        .with_context(|| format!("invalid address {typed:?}"))
         .map_err(bad_input)?;
     let lang = language(cli.display.lang.as_deref());
+    let password = password(&cli.check).map_err(bad_input)?;
+    let mut user_servers = Vec::new();
+    for (protocol, spec) in [
+        (mailcheck::Protocol::Imap, &cli.check.imap),
+        (mailcheck::Protocol::Pop3, &cli.check.pop3),
+        (mailcheck::Protocol::Smtp, &cli.check.smtp),
+    ] {
+        if let Some(spec) = spec {
+            let (host, port, security) = mailcheck::settings::parse_user_server(protocol, spec)
+                .map_err(|e| bad_input(anyhow::anyhow!("--{protocol} {spec}: {e}")))?;
+            user_servers.push(mailcheck::ServerSettings {
+                protocol,
+                host,
+                port,
+                security,
+                username: address.to_string(),
+            });
+        }
+    }
     let options = mailcheck::Options {
         offline: cli.check.offline,
         timeout: std::time::Duration::from_secs_f64(cli.check.timeout),
@@ -144,6 +230,9 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         ca_file: cli.check.ca_file.clone(),
         ispdb_url: cli.check.ispdb_url.clone(),
         lang,
+        password,
+        user_servers,
+        no_probe: cli.check.no_probe,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -170,6 +259,103 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         write_stdout(&output::render(&report, format, style))?;
     }
     Ok(code)
+}
+
+/// The password from `--password-stdin`, `--password-env` or `MAILCHECK_PASSWORD`; never argv.
+fn password(args: &CheckArgs) -> anyhow::Result<Option<String>> {
+    let (value, source) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        (
+            line.trim_end_matches(['\r', '\n']).to_owned(),
+            "standard input".to_owned(),
+        )
+    } else if let Some(var) = &args.password_env {
+        let value = std::env::var(var)
+            .with_context(|| format!("the environment variable {var} is not set"))?;
+        (value, format!("the environment variable {var}"))
+    } else if let Some(value) = std::env::var_os("MAILCHECK_PASSWORD") {
+        (
+            value.to_string_lossy().into_owned(),
+            "MAILCHECK_PASSWORD".to_owned(),
+        )
+    } else {
+        return Ok(None);
+    };
+    if value.is_empty() {
+        anyhow::bail!("the password from {source} is empty");
+    }
+    Ok(Some(value))
+}
+
+/// `mailcheck explain`: the classifier on one pasted reply.
+fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
+    use mailcheck::diagnose::{classify, servers::refusal_hint, text};
+    let lang = language(args.lang.as_deref());
+    let protocol = args
+        .protocol
+        .as_deref()
+        .and_then(|p| p.parse::<mailcheck::Protocol>().ok());
+    let provider = match args.provider.as_deref() {
+        Some(name) => Some(classify::provider_for(name).ok_or_else(|| {
+            bad_input(anyhow::anyhow!(
+                "--provider {name}: not a known provider or mail domain"
+            ))
+        })?),
+        None => None,
+    };
+    let class = classify::classify(protocol, classify::Stage::Other, &args.reply, provider);
+    let (message, hint) = match class.code {
+        Some(code) => (
+            text::generic(code, lang).0.to_owned(),
+            refusal_hint(provider, code, &class.possible_causes, lang),
+        ),
+        None => (
+            lang.pick(
+                "mailcheck does not recognise this reply.",
+                "mailcheck 无法识别此回复。",
+            )
+            .to_owned(),
+            lang.pick(
+                "Run `mailcheck ADDRESS` to probe the servers themselves.",
+                "请运行 `mailcheck 邮箱地址` 直接检测服务器。",
+            )
+            .to_owned(),
+        ),
+    };
+    let code = class.code.map_or("unknown", |c| c.as_str());
+    let text = if args.json {
+        let doc = serde_json::json!({
+            "code": code,
+            "possible_causes": class.possible_causes,
+            "protocol": protocol,
+            "provider": args.provider,
+            "message": message,
+            "hint": hint,
+        });
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).expect("plain JSON")
+        )
+    } else {
+        let causes: Vec<&str> = class.possible_causes.iter().map(|c| c.as_str()).collect();
+        let mut out = format!("{code}: {message}\n→ {hint}\n");
+        if causes.len() > 1 {
+            out.push_str(&format!(
+                "{} {}\n",
+                lang.pick(
+                    "Possible causes, most likely first:",
+                    "可能原因（按可能性排序）："
+                ),
+                causes.join(", ")
+            ));
+        }
+        out
+    };
+    write_stdout(&text)?;
+    Ok(0)
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {

@@ -32,10 +32,14 @@ pub enum FindingCode {
     SettingsConflict,
     PlaintextOnly,
     NoSettingsFound,
+    /// Added to the contract: bytes arrived between the STARTTLS reply and the TLS handshake.
+    StarttlsInjection,
+    /// Added to the contract: the certificate expires within 14 days.
+    CertExpiring,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 21] = [
+    pub const ALL: [FindingCode; 23] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -57,6 +61,8 @@ impl FindingCode {
         FindingCode::SettingsConflict,
         FindingCode::PlaintextOnly,
         FindingCode::NoSettingsFound,
+        FindingCode::StarttlsInjection,
+        FindingCode::CertExpiring,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +88,8 @@ impl FindingCode {
             FindingCode::SettingsConflict => "settings_conflict",
             FindingCode::PlaintextOnly => "plaintext_only",
             FindingCode::NoSettingsFound => "no_settings_found",
+            FindingCode::StarttlsInjection => "starttls_injection",
+            FindingCode::CertExpiring => "cert_expiring",
         }
     }
 
@@ -91,7 +99,8 @@ impl FindingCode {
             FindingCode::TemporarilyUnavailable
             | FindingCode::InsecureSource
             | FindingCode::SettingsConflict
-            | FindingCode::PlaintextOnly => Severity::Warning,
+            | FindingCode::PlaintextOnly
+            | FindingCode::CertExpiring => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -215,7 +224,8 @@ mod tests {
                 "temporarily_unavailable",
                 "insecure_source",
                 "settings_conflict",
-                "plaintext_only"
+                "plaintext_only",
+                "cert_expiring"
             ]
         );
     }

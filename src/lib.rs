@@ -42,6 +42,12 @@ pub struct Options {
     /// The ISPDB base URL; the domain is appended.
     pub ispdb_url: reqwest::Url,
     pub lang: Lang,
+    /// Discover only: report the candidate servers without connecting to them.
+    pub no_probe: bool,
+    /// The password to log in with; `None` tests everything up to authentication.
+    pub password: Option<String>,
+    /// Settings the user typed into a mail client, to check against what works.
+    pub user_servers: Vec<ServerSettings>,
 }
 
 impl Default for Options {
@@ -54,6 +60,9 @@ impl Default for Options {
             ispdb_url: reqwest::Url::parse(discover::ispdb::DEFAULT_ISPDB_URL)
                 .expect("the default ISPDB URL is valid"),
             lang: Lang::En,
+            no_probe: false,
+            password: None,
+            user_servers: Vec::new(),
         }
     }
 }
@@ -84,13 +93,43 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     let dns = dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
     let fetcher =
         discover::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;
-    let network = discover::Network { dns, fetcher };
+    let network = discover::Network {
+        dns: dns.clone(),
+        fetcher,
+    };
     let discover_options = discover::DiscoverOptions {
         // MX, then the ISPDB by MX, with a redirect or two: two steps' worth, plus slack.
         deadline: options.timeout * 2 + Duration::from_secs(1),
         ispdb_url: options.ispdb_url.clone(),
         lang: options.lang,
     };
-    let discovery = discover::discover(address, &network, &discover_options).await;
-    Ok(diagnose::without_probing(discovery, options.lang))
+    let mut discovery = discover::discover(address, &network, &discover_options).await;
+    discover::add_user_servers(&mut discovery, &options.user_servers);
+    if options.no_probe {
+        return Ok(diagnose::without_probing(discovery, options.lang));
+    }
+    let srv_hosts = discovery
+        .candidates
+        .iter()
+        .filter(|c| c.sources.contains(&discover::SourceKind::Srv))
+        .map(|c| c.settings.host.clone())
+        .collect();
+    let targets = discovery
+        .candidates
+        .iter()
+        .map(|c| probe::Target {
+            endpoint: c.endpoint(),
+            username: c.settings.username.clone(),
+        })
+        .collect();
+    let context = std::sync::Arc::new(probe::ProbeContext {
+        dns,
+        anchors,
+        timeout: options.timeout,
+        password: options.password.clone().map(std::sync::Arc::new),
+        mail_domain: address.domain().to_owned(),
+        srv_hosts,
+    });
+    let outcomes = probe::probe_all(targets, context).await;
+    Ok(diagnose::with_probes(discovery, outcomes, options.lang))
 }

@@ -71,6 +71,12 @@ pub struct ServerEntry {
     /// Added: the user name this server is to be used with.
     #[serde(default)]
     pub username: String,
+    /// Added: time to a TCP connection.
+    #[serde(default)]
+    pub connect_ms: Option<u64>,
+    /// Added: time to a usable session (TLS handshake done, or greeting read without TLS).
+    #[serde(default)]
+    pub handshake_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -222,6 +228,8 @@ fn server_entry(server: &ServerState) -> ServerEntry {
         }
         .to_owned(),
         username: candidate.settings.username.clone(),
+        connect_ms: server.connect_time.map(millis),
+        handshake_ms: server.handshake_time.map(millis),
     }
 }
 

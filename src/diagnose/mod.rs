@@ -1,13 +1,16 @@
 //! Diagnosis: turn what discovery and probing found into findings, server verdicts and the
 //! recommended settings.
 
+pub mod classify;
+pub mod servers;
 pub mod text;
 
 use std::time::Duration;
 
-use crate::discover::{Candidate, Discovery};
+use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Finding, FindingCode, Severity};
 use crate::lang::Lang;
+use crate::probe::{Issue, Login, ProbeOutcome};
 use crate::settings::{Protocol, ServerSettings};
 
 /// How a server fared.
@@ -57,6 +60,10 @@ pub struct ServerState {
     pub tls: Option<TlsFacts>,
     pub auth_mechanisms: Vec<String>,
     pub login: LoginState,
+    pub connect_time: Option<Duration>,
+    pub handshake_time: Option<Duration>,
+    /// The probe's dialogue, credentials removed (for `--trace`).
+    pub transcript: Vec<crate::probe::transport::TranscriptLine>,
 }
 
 impl ServerState {
@@ -68,6 +75,9 @@ impl ServerState {
             tls: None,
             auth_mechanisms: Vec::new(),
             login: LoginState::NotTested,
+            connect_time: None,
+            handshake_time: None,
+            transcript: Vec::new(),
         }
     }
 }
@@ -159,6 +169,170 @@ pub fn without_probing(discovery: Discovery, lang: Lang) -> Diagnosis {
         servers,
         findings,
         recommended,
+    }
+}
+
+/// The diagnosis after probing: every candidate's findings, verdicts, and the recommended
+/// settings chosen from what was verified to work.
+pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>, lang: Lang) -> Diagnosis {
+    let provider = discovery.provider.as_ref().map(|m| m.provider);
+    let mut findings = discovery.findings.clone();
+    if discovery.candidates.is_empty() {
+        findings.push(text::no_settings_found(&discovery, lang));
+    }
+    let works = |protocol: Protocol| {
+        outcomes
+            .iter()
+            .any(|o| o.endpoint.protocol == protocol && o.settings_work())
+    };
+    let mut servers = Vec::new();
+    for (candidate, outcome) in discovery.candidates.iter().zip(&outcomes) {
+        let mut found = servers::findings_for(outcome, provider, lang);
+        // A wrong guess is no problem of the account when another server works.
+        if candidate.sources == [SourceKind::Guess] && works(candidate.settings.protocol) {
+            found.clear();
+        }
+        if candidate.sources.contains(&SourceKind::User) {
+            explain_user_fields(&mut found, candidate, &outcomes, &discovery, lang);
+        }
+        let status = if found.iter().any(|f| f.severity() == Severity::Error) || !outcome.works() {
+            ServerStatus::Error
+        } else if !found.is_empty() {
+            ServerStatus::Warning
+        } else {
+            ServerStatus::Ok
+        };
+        servers.push(ServerState {
+            candidate: candidate.clone(),
+            status,
+            elapsed: Some(outcome.elapsed),
+            tls: outcome.tls.clone(),
+            auth_mechanisms: outcome.auth_mechanisms.clone(),
+            login: match outcome.login {
+                Login::Ok => LoginState::Ok,
+                Login::Failed => LoginState::Failed,
+                Login::NotTested(_) => LoginState::NotTested,
+            },
+            connect_time: outcome.connect_time,
+            handshake_time: outcome.handshake_time,
+            transcript: outcome.transcript.clone(),
+        });
+        findings.extend(found);
+    }
+    let recommended = Protocol::ALL
+        .into_iter()
+        .filter(|p| !discovery.is_not_offered(*p))
+        .filter_map(|p| Some((p, best_working(&discovery, &outcomes, p)?)))
+        .collect();
+    sort_findings(&mut findings);
+    Diagnosis {
+        discovery,
+        servers,
+        findings,
+        recommended,
+    }
+}
+
+/// The best server that works for a protocol: main servers before alternates, implicit TLS
+/// before STARTTLS (RFC 8314), then the order of trust; else a registered port that a probe
+/// proved to work on the same host.
+fn best_working(
+    discovery: &Discovery,
+    outcomes: &[ProbeOutcome],
+    protocol: Protocol,
+) -> Option<ServerSettings> {
+    let working = discovery
+        .candidates
+        .iter()
+        .zip(outcomes)
+        .filter(|(c, o)| c.settings.protocol == protocol && o.settings_work())
+        .min_by_key(|(c, _)| {
+            (
+                c.label.is_some(),
+                c.sources == [SourceKind::User],
+                c.settings.security.preference(),
+                c.trust(),
+            )
+        });
+    if let Some((candidate, _)) = working {
+        return Some(candidate.settings.clone());
+    }
+    discovery
+        .candidates
+        .iter()
+        .zip(outcomes)
+        .filter(|(c, _)| c.settings.protocol == protocol)
+        .find_map(|(c, o)| {
+            o.issues.iter().find_map(|issue| match issue {
+                Issue::Refused {
+                    works: Some((port, security)),
+                    ..
+                } => Some(ServerSettings {
+                    port: *port,
+                    security: *security,
+                    ..c.settings.clone()
+                }),
+                _ => None,
+            })
+        })
+}
+
+/// For settings the user typed: names the field that is wrong and what to type instead.
+fn explain_user_fields(
+    found: &mut [Finding],
+    candidate: &Candidate,
+    outcomes: &[ProbeOutcome],
+    discovery: &Discovery,
+    lang: Lang,
+) {
+    if found.is_empty() {
+        return;
+    }
+    let Some(right) = best_working(discovery, outcomes, candidate.settings.protocol) else {
+        return;
+    };
+    let typed = &candidate.settings;
+    let mut wrong = Vec::new();
+    let en = lang == Lang::En;
+    if typed.host != right.host {
+        wrong.push(if en {
+            format!("server {} → {}", typed.host, right.host)
+        } else {
+            format!("服务器 {} → {}", typed.host, right.host)
+        });
+    }
+    if typed.port != right.port {
+        wrong.push(if en {
+            format!("port {} → {}", typed.port, right.port)
+        } else {
+            format!("端口 {} → {}", typed.port, right.port)
+        });
+    }
+    if typed.security != right.security {
+        wrong.push(if en {
+            format!(
+                "encryption {} → {}",
+                typed.security.client_label(),
+                right.security.client_label()
+            )
+        } else {
+            format!(
+                "加密方式 {} → {}",
+                typed.security.client_label(),
+                right.security.client_label()
+            )
+        });
+    }
+    if wrong.is_empty() {
+        return;
+    }
+    let fix = if en {
+        format!("In your settings change: {}.", wrong.join(", "))
+    } else {
+        format!("请修改设置：{}。", wrong.join("，"))
+    };
+    for finding in found.iter_mut() {
+        finding.hint = format!("{fix} {}", finding.hint);
     }
 }
 

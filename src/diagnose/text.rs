@@ -205,6 +205,23 @@ pub fn generic(code: FindingCode, lang: Lang) -> (&'static str, &'static str) {
                 "密码将以明文传输；请向服务商索取支持 TLS 加密的服务器。",
             ),
         ),
+        StarttlsInjection => (
+            (
+                "Data arrived between the STARTTLS reply and the start of TLS: possible response injection.",
+                "Something on the path may be tampering with the connection; prefer implicit TLS (SSL/TLS on 993/995/465).",
+            ),
+            (
+                "STARTTLS 应答之后、TLS 开始之前收到了多余数据，可能存在注入攻击。",
+                "连接途中可能有人篡改；请优先使用 SSL/TLS（993/995/465 端口）。",
+            ),
+        ),
+        CertExpiring => (
+            (
+                "The server's certificate expires soon.",
+                "The server's administrator should renew the certificate now.",
+            ),
+            ("服务器证书即将过期。", "服务器管理员应尽快更新证书。"),
+        ),
         NoSettingsFound => (
             (
                 "No source produced any server settings.",

@@ -383,6 +383,48 @@ pub async fn discover(
     }
 }
 
+/// Adds the settings the user typed (`--imap`, `--pop3`, `--smtp`) as candidates of their own.
+pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
+    if servers.is_empty() {
+        return;
+    }
+    let mut result = SourceResult::new(
+        SourceKind::User,
+        SourceStatus::Found,
+        servers
+            .iter()
+            .map(|s| format!("{} {}:{} {}", s.protocol, s.host, s.port, s.security))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    result.servers = servers
+        .iter()
+        .map(|s| NamedServer {
+            settings: s.clone(),
+            label: None,
+            insecure: false,
+        })
+        .collect();
+    for named in &result.servers {
+        let endpoint = named.settings.endpoint();
+        match discovery
+            .candidates
+            .iter_mut()
+            .find(|c| c.endpoint() == endpoint)
+        {
+            Some(existing) => existing.sources.push(SourceKind::User),
+            None => discovery.candidates.push(Candidate {
+                settings: named.settings.clone(),
+                label: None,
+                sources: vec![SourceKind::User],
+                insecure: false,
+                insecure_sources: Vec::new(),
+            }),
+        }
+    }
+    discovery.sources.push(result.report);
+}
+
 /// Runs a source until the deadline; one that has not answered by then says so.
 async fn bounded(
     kind: SourceKind,

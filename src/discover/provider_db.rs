@@ -189,6 +189,177 @@ pub fn mx_pattern_matches(pattern: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clientconfig::ServerKind;
+    use crate::settings::Protocol;
+    use std::collections::HashMap;
+
+    #[test]
+    fn every_bundled_file_is_a_valid_provider() {
+        let db = ProviderDb::bundled();
+        assert!(db.broken.is_empty(), "{:?}", db.broken);
+        assert!(
+            ProviderDb::files().len() >= 50,
+            "only {} providers",
+            ProviderDb::files().len()
+        );
+        for (file, xml) in ProviderDb::files() {
+            let config = clientconfig::parse(xml).unwrap();
+            assert_eq!(config.providers.len(), 1, "{file}: one emailProvider");
+            let p = &config.providers[0];
+            assert_eq!(
+                format!("{}.xml", p.id),
+                *file,
+                "id must equal the file name"
+            );
+            assert!(p.warnings.is_empty(), "{file}: {:?}", p.warnings);
+            assert!(p.display_name.is_some(), "{file}: displayName");
+            assert!(
+                p.documentation.iter().any(|d| d.url.starts_with("http")),
+                "{file}: documentation URL"
+            );
+            assert!(
+                !p.domains.is_empty() || !p.mx_patterns.is_empty(),
+                "{file}: no way to match it"
+            );
+            let has = |servers: &[crate::clientconfig::ServerTemplate], wanted: &[Protocol]| {
+                servers
+                    .iter()
+                    .any(|s| matches!(s.kind, ServerKind::Mail(p) if wanted.contains(&p)))
+            };
+            assert!(
+                has(&p.incoming, &[Protocol::Imap, Protocol::Pop3]),
+                "{file}: incoming"
+            );
+            assert!(has(&p.outgoing, &[Protocol::Smtp]), "{file}: outgoing");
+            for server in p.incoming.iter().chain(&p.outgoing) {
+                assert!(
+                    matches!(server.port, Some(1..=65535)),
+                    "{file}: port of {}",
+                    server.hostname
+                );
+                assert!(
+                    !server.socket_types.is_empty(),
+                    "{file}: socketType of {}",
+                    server.hostname
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_domain_or_mx_pattern_belongs_to_two_providers() {
+        let db = ProviderDb::bundled();
+        let mut owners: HashMap<String, &str> = HashMap::new();
+        for p in &db.providers {
+            for key in p
+                .domains
+                .iter()
+                .map(|d| format!("domain {d}"))
+                .chain(p.mx_patterns.iter().map(|m| format!("mx {m}")))
+            {
+                if let Some(other) = owners.insert(key.clone(), &p.id) {
+                    panic!("{key} belongs to {other} and {}", p.id);
+                }
+            }
+        }
+        // Patterns of one provider must not match another provider's literal MX names either.
+        for p in &db.providers {
+            for q in &db.providers {
+                if p.id == q.id {
+                    continue;
+                }
+                for literal in q.mx_patterns.iter().filter(|m| !m.contains('*')) {
+                    assert!(
+                        !p.mx_patterns
+                            .iter()
+                            .any(|pat| mx_pattern_matches(pat, literal)),
+                        "{} also matches {}'s MX {literal}",
+                        p.id,
+                        q.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matching_by_domain_alias_and_mx() {
+        let db = ProviderDb::bundled();
+        assert_eq!(db.by_domain("qq.com").unwrap().id, "qq");
+        assert_eq!(db.by_domain("foxmail.com").unwrap().id, "qq");
+        assert_eq!(db.by_domain("vip.qq.com").unwrap().id, "qq");
+        assert_eq!(db.by_domain("exmail.qq.com").unwrap().id, "exmail");
+        assert_eq!(db.by_domain("googlemail.com").unwrap().id, "gmail");
+        assert!(db.by_domain("example.com").is_none());
+
+        let exmail = ProviderMatch::find("company.example", &["mxbiz2.qq.com.".into()]).unwrap();
+        assert_eq!(exmail.provider.id, "exmail");
+        assert_eq!(exmail.matched_by, MatchedBy::Mx);
+        let personal = ProviderMatch::find("company.example", &["mx3.qq.com".into()]).unwrap();
+        assert_eq!(personal.provider.id, "qq");
+        let m365 = ProviderMatch::find(
+            "contoso.example",
+            &["contoso-example.mail.protection.outlook.com".into()],
+        )
+        .unwrap();
+        assert_eq!(m365.provider.id, "microsoft365");
+        // The domain wins over the MX.
+        let by_domain = ProviderMatch::find("qq.com", &["mxbiz1.qq.com".into()]).unwrap();
+        assert_eq!(
+            (by_domain.provider.id.as_str(), by_domain.matched_by),
+            ("qq", MatchedBy::Domain)
+        );
+    }
+
+    /// `explain` over every provider's own reply patterns: each means what its file says.
+    #[test]
+    fn every_provider_reply_pattern_explains_to_its_code() {
+        use crate::diagnose::classify::{Stage, classify};
+        let db = ProviderDb::bundled();
+        let mut checked = 0;
+        for p in &db.providers {
+            for pattern in &p.replies {
+                let reply = format!("NO {}", pattern.text);
+                let class = classify(pattern.protocol, Stage::Other, &reply, Some(p));
+                assert_eq!(
+                    class.code,
+                    Some(pattern.code),
+                    "{}: {reply:?} ({})",
+                    p.id,
+                    class.rule
+                );
+                let mut expected = vec![pattern.code];
+                expected.extend(pattern.also.iter().copied());
+                assert_eq!(class.possible_causes, expected, "{}: {reply:?}", p.id);
+                checked += 1;
+            }
+        }
+        assert!(checked >= 50, "only {checked} reply patterns");
+    }
+
+    #[test]
+    fn exmail_has_overseas_alternates_and_the_client_password_note() {
+        let exmail = ProviderDb::bundled().get("exmail").unwrap();
+        let alternates: Vec<&str> = exmail
+            .mail_servers()
+            .filter(|s| s.label.as_deref() == Some("overseas"))
+            .map(|s| s.hostname.as_str())
+            .collect();
+        assert_eq!(
+            alternates,
+            [
+                "hwimap.exmail.qq.com",
+                "hwpop.exmail.qq.com",
+                "hwsmtp.exmail.qq.com"
+            ]
+        );
+        let notes: String = exmail
+            .notes
+            .iter()
+            .map(|n| n.get(crate::lang::Lang::Zh))
+            .collect();
+        assert!(notes.contains("客户端专用密码"), "{notes}");
+    }
 
     #[test]
     fn mx_patterns() {

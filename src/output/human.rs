@@ -155,15 +155,11 @@ fn finding_block(out: &mut String, f: &FindingEntry, t: &Words, p: &Painter) {
         Severity::Error => p.red(t.pick("error", "错误")),
         Severity::Warning => p.yellow(t.pick("warning", "警告")),
     };
-    let place = match (&f.host, f.port) {
-        (Some(host), Some(port)) => format!(" {host}:{port}"),
-        _ => String::new(),
-    };
     let proto = f
         .protocol
         .map(|p| format!(" {}", p.display_name()))
         .unwrap_or_default();
-    let _ = writeln!(out, "  {tag} [{}]{proto}{place}: {}", f.code, f.message);
+    let _ = writeln!(out, "  {tag} [{}]{proto}: {}", f.code, f.message);
     if !f.hint.is_empty() {
         let _ = writeln!(out, "      → {}", f.hint);
     }
@@ -177,10 +173,15 @@ fn finding_block(out: &mut String, f: &FindingEntry, t: &Words, p: &Painter) {
     }
 }
 
+/// Connect and handshake times, so a user abroad can pick the faster alternate.
 fn timing(s: &ServerEntry) -> String {
-    s.elapsed_ms
-        .map(|ms| format!("  {ms} ms"))
-        .unwrap_or_default()
+    match (s.connect_ms, s.handshake_ms) {
+        (Some(connect), Some(handshake)) => {
+            format!("  connect {connect} ms, handshake {handshake} ms")
+        }
+        (Some(connect), None) => format!("  connect {connect} ms"),
+        _ => String::new(),
+    }
 }
 
 fn security_label(security: Security, t: &Words) -> &'static str {

@@ -77,3 +77,286 @@ impl TrustAnchors {
         config
     }
 }
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use crate::diagnose::TlsFacts;
+
+/// What is wrong with a server's certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertProblem {
+    /// Expired or not yet valid.
+    Expired(String),
+    /// Valid, but for other names.
+    NameMismatch,
+    /// The chain leads to no trusted root (self-signed, unknown CA, bad signature).
+    Untrusted(String),
+}
+
+/// Why a TLS handshake did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HandshakeFailure {
+    Timeout(Duration),
+    /// The server answered the ClientHello with something that is not TLS (a greeting).
+    NotTls(String),
+    Closed,
+    Other(String),
+}
+
+/// A TCP stream that keeps the first bytes it reads, so a plaintext answer to a ClientHello
+/// can be shown as evidence.
+pub struct Recorded {
+    inner: TcpStream,
+    first: Vec<u8>,
+}
+
+impl Recorded {
+    const KEEP: usize = 512;
+}
+
+impl AsyncRead for Recorded {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let poll = std::pin::Pin::new(&mut this.inner).poll_read(cx, buf);
+        if this.first.len() < Self::KEEP {
+            let new = &buf.filled()[before..];
+            let room = Self::KEEP - this.first.len();
+            this.first.extend_from_slice(&new[..new.len().min(room)]);
+        }
+        poll
+    }
+}
+
+impl AsyncWrite for Recorded {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Verifies like webpki, but lets the handshake finish so the certificate can be reported;
+/// the verdict is kept and the caller must not trust the session when it failed.
+#[derive(Debug)]
+struct RecordingVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    /// For servers found through SRV, a certificate for the mail domain also counts (RFC 7817).
+    also_valid_for: Option<ServerName<'static>>,
+    seen: Mutex<Option<(CertificateDer<'static>, Result<(), rustls::Error>)>>,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verify = |name: &ServerName<'_>| {
+            self.inner
+                .verify_server_cert(end_entity, intermediates, name, ocsp_response, now)
+                .map(|_| ())
+        };
+        let mut verdict = verify(server_name);
+        if let (Err(rustls::Error::InvalidCertificate(e)), Some(alt)) =
+            (&verdict, &self.also_valid_for)
+            && is_name_error(e)
+            && verify(alt).is_ok()
+        {
+            verdict = Ok(());
+        }
+        *self.seen.lock().expect("verifier lock") =
+            Some((end_entity.clone().into_owned(), verdict));
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+fn is_name_error(e: &CertificateError) -> bool {
+    matches!(
+        e,
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }
+    )
+}
+
+/// A finished handshake: the stream, what the certificate says, and what is wrong with it.
+pub struct Established {
+    pub stream: TlsStream<Recorded>,
+    pub facts: TlsFacts,
+    pub problem: Option<CertProblem>,
+}
+
+/// Runs a TLS handshake on `tcp` for `host`, under the time limit.
+pub async fn handshake(
+    tcp: TcpStream,
+    host: &str,
+    also_valid_for: Option<&str>,
+    anchors: &TrustAnchors,
+    timeout: Duration,
+) -> Result<Established, HandshakeFailure> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let inner = WebPkiServerVerifier::builder_with_provider(anchors.roots(), Arc::clone(&provider))
+        .build()
+        .map_err(|e| HandshakeFailure::Other(e.to_string()))?;
+    let verifier = Arc::new(RecordingVerifier {
+        inner,
+        also_valid_for: also_valid_for.and_then(|n| ServerName::try_from(n.to_owned()).ok()),
+        seen: Mutex::new(None),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HandshakeFailure::Other(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|e| HandshakeFailure::Other(format!("{host:?} is not a server name: {e}")))?;
+    let io = Recorded {
+        inner: tcp,
+        first: Vec::new(),
+    };
+    let connector = TlsConnector::from(Arc::new(config));
+    let connecting = connector.connect(name, io).into_fallible();
+    let stream = match tokio::time::timeout(timeout, connecting).await {
+        Err(_) => return Err(HandshakeFailure::Timeout(timeout)),
+        Ok(Ok(stream)) => stream,
+        Ok(Err((e, io))) => return Err(classify_handshake_error(&e, &io.first)),
+    };
+    let (leaf, verdict) = verifier
+        .seen
+        .lock()
+        .expect("verifier lock")
+        .take()
+        .ok_or_else(|| HandshakeFailure::Other("the server sent no certificate".into()))?;
+    let mut facts = certificate_facts(&leaf);
+    facts.version = match stream.get_ref().1.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".into(),
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".into(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    };
+    let problem = verdict.err().map(|e| match e {
+        rustls::Error::InvalidCertificate(
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. },
+        ) => CertProblem::Expired(e.to_string()),
+        rustls::Error::InvalidCertificate(ref c) if is_name_error(c) => CertProblem::NameMismatch,
+        other => CertProblem::Untrusted(other.to_string()),
+    });
+    Ok(Established {
+        stream,
+        facts,
+        problem,
+    })
+}
+
+/// Tells a server that answered in plaintext from other handshake failures. A TLS record starts
+/// with a content type of 20-24; a greeting starts with `*`, `+`, `-` or a digit.
+fn classify_handshake_error(e: &std::io::Error, first: &[u8]) -> HandshakeFailure {
+    match first.first() {
+        Some(byte) if !(20..=24).contains(byte) => HandshakeFailure::NotTls(recorded_text(first)),
+        _ if e.kind() == std::io::ErrorKind::UnexpectedEof && first.is_empty() => {
+            HandshakeFailure::Closed
+        }
+        _ => HandshakeFailure::Other(e.to_string()),
+    }
+}
+
+/// Subject, issuer, DNS names and expiry of a certificate; empty fields when it cannot be read.
+pub fn certificate_facts(der: &CertificateDer<'_>) -> TlsFacts {
+    use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
+    let Ok((_, cert)) = X509Certificate::from_der(der.as_ref()) else {
+        return TlsFacts::default();
+    };
+    let names = cert
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .map(|san| {
+            san.value
+                .general_names
+                .iter()
+                .filter_map(|n| match n {
+                    GeneralName::DNSName(d) => Some(d.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let not_after = cert
+        .validity()
+        .not_after
+        .to_datetime()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    TlsFacts {
+        version: String::new(),
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        names,
+        not_after,
+    }
+}
+
+/// The first bytes a server sent during a failed handshake, as text for the evidence.
+pub fn recorded_text(first: &[u8]) -> String {
+    crate::probe::decode(first)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -2,14 +2,17 @@
 //!
 //! - `support`: the test world (a DNS server, an HTTPS/HTTP server with a test CA) and helpers.
 //! - `discovery`: every discovery source against that world, alone and together.
-//! - `providers`: discovery with the bundled provider database. NEEDS PROVIDERS:
-//!   `providers/exmail.xml` and `providers/qq.xml`.
+//! - `providers`: discovery with the bundled provider database.
 //! - `cli`: exit statuses, stdout/stderr discipline and the JSON shape of the contract.
+//! - `byte_level`: scripted in-process mail servers for exact byte-level cases.
+//! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
 //!
-//! The world binds ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
+//! The worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
 //! root (or with CAP_NET_BIND_SERVICE).
 
+mod byte_level;
 mod cli;
 mod discovery;
 mod providers;
+mod real_servers;
 mod support;

@@ -9,6 +9,7 @@
 pub mod ca;
 pub mod contract;
 pub mod dns;
+pub mod process;
 pub mod report;
 pub mod web;
 
@@ -233,7 +234,8 @@ impl World {
         Duration::from_secs_f64(*self.timeout.lock().unwrap())
     }
 
-    /// `mailcheck --json` for `address`, with `extra` flags, pointed at this world.
+    /// `mailcheck --json --no-probe` for `address`, with `extra` flags, pointed at this world:
+    /// these tests are about discovery, so the servers it names are not probed.
     pub fn check_with(&self, address: &str, extra: &[&str]) -> Run {
         let timeout = self.timeout.lock().unwrap().to_string();
         let dns = IpAddr::V4(self.ip).to_string();
@@ -241,6 +243,7 @@ impl World {
         let ca_file = self.ca_file.to_str().expect("a UTF-8 path");
         let mut args = vec![
             "--json",
+            "--no-probe",
             "--lang",
             "en",
             "--dns-server",

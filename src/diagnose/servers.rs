@@ -1,0 +1,469 @@
+//! From what a probe saw to findings in plain words, with the evidence and the fix.
+
+use crate::clientconfig::ProviderConfig;
+use crate::finding::{Finding, FindingCode};
+use crate::lang::Lang;
+use crate::probe::tls::CertProblem;
+use crate::probe::{Issue, ProbeOutcome, Stage};
+use crate::settings::{Endpoint, Security};
+
+use super::classify::{self, Classification};
+use super::text::generic;
+
+/// The findings one probe's issues amount to.
+pub fn findings_for(
+    outcome: &ProbeOutcome,
+    provider: Option<&ProviderConfig>,
+    lang: Lang,
+) -> Vec<Finding> {
+    outcome
+        .issues
+        .iter()
+        .map(|issue| finding_for(&outcome.endpoint, issue, provider, lang))
+        .collect()
+}
+
+fn finding_for(
+    server: &Endpoint,
+    issue: &Issue,
+    provider: Option<&ProviderConfig>,
+    lang: Lang,
+) -> Finding {
+    let en = lang == Lang::En;
+    let at = format!("{}:{}", server.host, server.port);
+    let proto = server.protocol.display_name();
+    let (code, message, hint, evidence): (FindingCode, String, String, Option<String>) = match issue
+    {
+        Issue::Unresolvable(e) => (
+            FindingCode::WrongHost,
+            if en {
+                format!("{} does not resolve: {e}.", server.host)
+            } else {
+                format!("{} 无法解析：{e}。", server.host)
+            },
+            generic(FindingCode::WrongHost, lang).1.to_owned(),
+            Some(e.to_string()),
+        ),
+        Issue::Refused { detail, works } => {
+            let hint = match works {
+                Some((port, security)) => {
+                    if en {
+                        format!(
+                            "{proto} answers on port {port} with {}: use that port.",
+                            security.client_label()
+                        )
+                    } else {
+                        format!(
+                            "{proto} 在 {port} 端口（{}）可用：请改用该端口。",
+                            security.client_label()
+                        )
+                    }
+                }
+                None => generic(FindingCode::WrongPort, lang).1.to_owned(),
+            };
+            (
+                FindingCode::WrongPort,
+                if en {
+                    format!("Nothing listens on {at}.")
+                } else {
+                    format!("{at} 上没有服务在监听。")
+                },
+                hint,
+                Some(detail.clone()),
+            )
+        }
+        Issue::NoAnswer { step, limit } => (
+            FindingCode::Timeout,
+            if en {
+                format!(
+                    "{at} gave no answer at the {step} step within {:.1} s.",
+                    limit.as_secs_f64()
+                )
+            } else {
+                format!(
+                    "{at} 在“{step}”阶段 {:.1} 秒内没有响应。",
+                    limit.as_secs_f64()
+                )
+            },
+            generic(FindingCode::Timeout, lang).1.to_owned(),
+            None,
+        ),
+        Issue::OtherProtocol { protocol, greeting } => (
+            FindingCode::WrongPort,
+            if en {
+                format!(
+                    "{at} answers with {} instead of {proto}.",
+                    protocol.display_name()
+                )
+            } else {
+                format!(
+                    "{at} 上运行的是 {} 而不是 {proto}。",
+                    protocol.display_name()
+                )
+            },
+            if en {
+                format!(
+                    "Use {proto}'s port: {} (SSL/TLS) or {} (STARTTLS).",
+                    server.protocol.default_port(Security::Tls),
+                    server.protocol.default_port(Security::Starttls)
+                )
+            } else {
+                format!(
+                    "请使用 {proto} 的端口：{}（SSL/TLS）或 {}（STARTTLS）。",
+                    server.protocol.default_port(Security::Tls),
+                    server.protocol.default_port(Security::Starttls)
+                )
+            },
+            Some(greeting.clone()),
+        ),
+        Issue::NotMail { greeting } => (
+            FindingCode::WrongPort,
+            if en {
+                format!("{at} does not answer like a mail server.")
+            } else {
+                format!("{at} 的响应不像邮件服务器。")
+            },
+            generic(FindingCode::WrongPort, lang).1.to_owned(),
+            Some(greeting.clone()),
+        ),
+        Issue::PlaintextOnTlsPort { said, works } => (
+            FindingCode::TlsMismatch,
+            if en {
+                format!("{at} speaks plaintext, but the settings say SSL/TLS from the first byte.")
+            } else {
+                format!("{at} 使用明文通信，但设置为 SSL/TLS。")
+            },
+            match works {
+                Some(_) => {
+                    if en {
+                        format!(
+                            "This server speaks plaintext on {}: choose STARTTLS, not SSL/TLS (proved to work).",
+                            server.port
+                        )
+                    } else {
+                        format!(
+                            "该服务器在 {} 端口使用明文：请选择 STARTTLS 而不是 SSL/TLS（已验证可用）。",
+                            server.port
+                        )
+                    }
+                }
+                None => {
+                    if en {
+                        format!(
+                            "This server speaks plaintext on {}: use STARTTLS on {}, or SSL/TLS on the provider's TLS port.",
+                            server.port,
+                            server.protocol.default_port(Security::Starttls)
+                        )
+                    } else {
+                        format!(
+                            "该服务器在 {} 端口使用明文：请在 {} 端口使用 STARTTLS，或使用服务商的 SSL/TLS 端口。",
+                            server.port,
+                            server.protocol.default_port(Security::Starttls)
+                        )
+                    }
+                }
+            },
+            Some(said.clone()),
+        ),
+        Issue::TlsOnPlaintextPort { works } => (
+            FindingCode::TlsMismatch,
+            if en {
+                format!(
+                    "{at} expects TLS from the first byte, but the settings say {}.",
+                    server.security.client_label()
+                )
+            } else {
+                format!(
+                    "{at} 要求一开始就使用 TLS，但设置为 {}。",
+                    server.security.client_label()
+                )
+            },
+            if en {
+                format!(
+                    "Port {} expects TLS from the first byte: choose SSL/TLS, not {}{}.",
+                    server.port,
+                    server.security.client_label(),
+                    if works.is_some() {
+                        " (proved to work)"
+                    } else {
+                        ""
+                    }
+                )
+            } else {
+                format!(
+                    "{} 端口要求直接使用 TLS：请选择 SSL/TLS，而不是 {}{}。",
+                    server.port,
+                    server.security.client_label(),
+                    if works.is_some() {
+                        "（已验证可用）"
+                    } else {
+                        ""
+                    }
+                )
+            },
+            Some(if en {
+                "no plaintext greeting; a TLS handshake on the same port succeeds".to_owned()
+            } else {
+                "没有明文问候；同一端口 TLS 握手成功".to_owned()
+            }),
+        ),
+        Issue::StarttlsNotOffered {
+            capabilities,
+            implicit_tls_port,
+        } => (
+            FindingCode::TlsMismatch,
+            if en {
+                format!("{at} does not offer STARTTLS.")
+            } else {
+                format!("{at} 不支持 STARTTLS。")
+            },
+            match implicit_tls_port {
+                Some(port) => {
+                    if en {
+                        format!("Choose SSL/TLS on port {port} instead (proved to work).")
+                    } else {
+                        format!("请改用 {port} 端口的 SSL/TLS（已验证可用）。")
+                    }
+                }
+                None => generic(FindingCode::PlaintextOnly, lang).1.to_owned(),
+            },
+            Some(capabilities.clone()),
+        ),
+        Issue::StarttlsRefused { reply } => (
+            FindingCode::TlsMismatch,
+            if en {
+                format!("{at} refused the STARTTLS command.")
+            } else {
+                format!("{at} 拒绝了 STARTTLS 命令。")
+            },
+            generic(FindingCode::TlsMismatch, lang).1.to_owned(),
+            Some(reply.clone()),
+        ),
+        Issue::Injection { bytes } => (
+            FindingCode::StarttlsInjection,
+            if en {
+                format!(
+                    "{at} sent data after its STARTTLS reply, before TLS began; mailcheck stopped there."
+                )
+            } else {
+                format!("{at} 在 STARTTLS 应答后、TLS 开始前发送了数据；mailcheck 已中止。")
+            },
+            generic(FindingCode::StarttlsInjection, lang).1.to_owned(),
+            Some(bytes.clone()),
+        ),
+        Issue::TlsFailed { reason } => (
+            FindingCode::TlsMismatch,
+            if en {
+                format!("The TLS handshake with {at} failed.")
+            } else {
+                format!("与 {at} 的 TLS 握手失败。")
+            },
+            generic(FindingCode::TlsMismatch, lang).1.to_owned(),
+            Some(reason.clone()),
+        ),
+        Issue::Certificate { problem, facts } => {
+            let names = facts.names.join(", ");
+            let (code, message, hint) = match problem {
+                CertProblem::Expired(_) => (
+                    FindingCode::CertExpired,
+                    if en {
+                        format!(
+                            "The certificate of {at} is not valid now (valid until {}).",
+                            facts.not_after
+                        )
+                    } else {
+                        format!("{at} 的证书当前无效（有效期至 {}）。", facts.not_after)
+                    },
+                    generic(FindingCode::CertExpired, lang).1.to_owned(),
+                ),
+                CertProblem::NameMismatch => (
+                    FindingCode::CertNameMismatch,
+                    if en {
+                        format!("The certificate of {at} is not for {}.", server.host)
+                    } else {
+                        format!("{at} 的证书不包含 {}。", server.host)
+                    },
+                    if en {
+                        format!(
+                            "The certificate covers: {names}. Use one of those names as the server name."
+                        )
+                    } else {
+                        format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
+                    },
+                ),
+                CertProblem::Untrusted(_) => (
+                    FindingCode::CertUntrusted,
+                    if en {
+                        format!(
+                            "The certificate of {at} is not signed by a trusted authority (issuer: {}).",
+                            facts.issuer
+                        )
+                    } else {
+                        format!("{at} 的证书不受信任（签发者：{}）。", facts.issuer)
+                    },
+                    generic(FindingCode::CertUntrusted, lang).1.to_owned(),
+                ),
+            };
+            let evidence = match problem {
+                CertProblem::Expired(e) | CertProblem::Untrusted(e) => {
+                    format!("{e}; subject {}", facts.subject)
+                }
+                CertProblem::NameMismatch => format!("subject {}; names {names}", facts.subject),
+            };
+            (code, message, hint, Some(evidence))
+        }
+        Issue::CertificateExpiring { days, facts } => (
+            FindingCode::CertExpiring,
+            if en {
+                format!(
+                    "The certificate of {at} expires in {days} day(s), on {}.",
+                    facts.not_after
+                )
+            } else {
+                format!("{at} 的证书将在 {days} 天后（{}）过期。", facts.not_after)
+            },
+            generic(FindingCode::CertExpiring, lang).1.to_owned(),
+            None,
+        ),
+        Issue::NoTlsAtAll { capabilities } => (
+            FindingCode::PlaintextOnly,
+            if en {
+                format!("{at} offers no encryption at all.")
+            } else {
+                format!("{at} 完全不支持加密。")
+            },
+            generic(FindingCode::PlaintextOnly, lang).1.to_owned(),
+            Some(capabilities.clone()),
+        ),
+        Issue::TlsRequired { evidence } => (
+            FindingCode::TlsRequired,
+            if en {
+                format!("{at} will not accept a login without encryption.")
+            } else {
+                format!("{at} 不接受未加密的登录。")
+            },
+            generic(FindingCode::TlsRequired, lang).1.to_owned(),
+            Some(evidence.clone()),
+        ),
+        Issue::NoSmtpAuth { capabilities } => (
+            FindingCode::SmtpDisabled,
+            if en {
+                format!("{at} offers no SMTP AUTH: sending with a password is switched off here.")
+            } else {
+                format!("{at} 不提供 SMTP 认证：此处已关闭带密码发信。")
+            },
+            provider_hint(provider, FindingCode::SmtpDisabled, lang),
+            Some(capabilities.clone()),
+        ),
+        Issue::Refusal { stage, reply } => {
+            let class = classify::classify(
+                Some(server.protocol),
+                classify_stage(*stage),
+                reply,
+                provider,
+            );
+            return refusal(server, *stage, reply, class, provider, lang);
+        }
+        Issue::Broken { step, failure } => (
+            FindingCode::TemporarilyUnavailable,
+            if en {
+                format!("The connection to {at} broke at the {step} step.")
+            } else {
+                format!("与 {at} 的连接在“{step}”阶段中断。")
+            },
+            generic(FindingCode::TemporarilyUnavailable, lang)
+                .1
+                .to_owned(),
+            Some(failure.to_string()),
+        ),
+    };
+    let mut finding = Finding::new(code, message, hint).about(server);
+    finding.evidence = evidence;
+    finding
+}
+
+fn classify_stage(stage: Stage) -> classify::Stage {
+    match stage {
+        Stage::Greeting => classify::Stage::Greeting,
+        Stage::Login => classify::Stage::Login,
+        Stage::AfterLogin => classify::Stage::AfterLogin,
+    }
+}
+
+/// A refused greeting, login or mailbox access, classified; the hint is the provider's own
+/// advice for that cause when it has some.
+fn refusal(
+    server: &Endpoint,
+    stage: Stage,
+    reply: &str,
+    class: Classification,
+    provider: Option<&ProviderConfig>,
+    lang: Lang,
+) -> Finding {
+    let en = lang == Lang::En;
+    let at = format!("{}:{}", server.host, server.port);
+    let fallback = match stage {
+        Stage::Greeting => FindingCode::TemporarilyUnavailable,
+        Stage::Login | Stage::AfterLogin => FindingCode::BadCredentials,
+    };
+    let code = class.code.unwrap_or(fallback);
+    let message = match (stage, en) {
+        (Stage::Greeting, true) => format!("{at} refused the session."),
+        (Stage::Greeting, false) => format!("{at} 拒绝了连接。"),
+        (Stage::Login, true) => format!("{at} refused the login: {}", generic(code, lang).0),
+        (Stage::Login, false) => format!("{at} 拒绝登录：{}", generic(code, lang).0),
+        (Stage::AfterLogin, true) => format!(
+            "{at} accepted the login but refused access to the mailbox: {}",
+            generic(code, lang).0
+        ),
+        (Stage::AfterLogin, false) => {
+            format!("{at} 接受了登录但拒绝访问邮箱：{}", generic(code, lang).0)
+        }
+    };
+    let mut hint = refusal_hint(provider, code, &class.possible_causes, lang);
+    if let Some(alert) = &class.alert {
+        hint = format!(
+            "{hint} ({}: {alert})",
+            if en {
+                "the server says"
+            } else {
+                "服务器提示"
+            }
+        );
+    }
+    let mut finding = Finding::new(code, message, hint)
+        .about(server)
+        .with_evidence(reply);
+    finding.possible_causes = if class.possible_causes.is_empty() {
+        vec![code]
+    } else {
+        class.possible_causes
+    };
+    finding
+}
+
+/// The advice for a refusal: the provider's (or the generic) hint for the most likely cause,
+/// and, when the reply leaves several causes open, how to tell them apart.
+pub fn refusal_hint(
+    provider: Option<&ProviderConfig>,
+    code: FindingCode,
+    causes: &[FindingCode],
+    lang: Lang,
+) -> String {
+    let hint = provider_hint(provider, code, lang);
+    let tell_apart = classify::how_to_tell_apart(causes, lang);
+    if tell_apart.is_empty() {
+        hint
+    } else {
+        format!("{hint} {}", tell_apart.join(" "))
+    }
+}
+
+/// The provider's advice for a code, else the generic one.
+pub fn provider_hint(provider: Option<&ProviderConfig>, code: FindingCode, lang: Lang) -> String {
+    provider
+        .and_then(|p| p.hint_for(code))
+        .map(|h| h.get(lang).to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| generic(code, lang).1.to_owned())
+}

@@ -1,0 +1,382 @@
+//! mailcheck as a user runs it, against real Dovecot, Postfix, dnsmasq and nginx on loopback,
+//! set up in each broken way by `tests/servers/up` (see `tests/servers/README.md`).
+//!
+//! These tests need the environment: `tests/servers/up` (root) before `cargo nextest run`.
+//! Without it they fail with a message saying so, rather than pass without testing anything.
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use mailcheck::report::{FindingEntry, Report};
+use mailcheck::{FindingCode, Protocol, Security};
+
+use crate::support::process::{Run, mailcheck, run};
+
+/// `target/test-servers/state.env`, written by `tests/servers/up`.
+fn state() -> HashMap<String, String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-servers/state.env");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("{path}: {e}\nThe real-server tests need their servers: run `tests/servers/up` first (as root).")
+    });
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+struct Scenario {
+    env: HashMap<String, String>,
+    name: &'static str,
+}
+
+impl Scenario {
+    fn new(name: &'static str) -> Self {
+        Self { env: state(), name }
+    }
+
+    fn get(&self, key: &str) -> String {
+        let key = format!("MC_{}_{key}", self.name.to_uppercase());
+        self.env
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| panic!("state.env has no {key}"))
+    }
+
+    fn user(&self) -> String {
+        self.get("USER")
+    }
+
+    /// `mailcheck --json` against the test DNS, CA and ISPDB, logging in with `password`.
+    fn command(&self, password: Option<&str>, timeout: &str) -> Command {
+        let mut command = mailcheck();
+        command.args([
+            "--json",
+            "--dns-server",
+            &self.env["MC_DNS"],
+            "--ca-file",
+            &self.env["MC_CA_FILE"],
+            "--ispdb-url",
+            &self.env["MC_ISPDB_URL"],
+            "--timeout",
+            timeout,
+        ]);
+        if let Some(password) = password {
+            command.env("MAILCHECK_PASSWORD", password);
+        }
+        command
+    }
+
+    fn check(&self, password: Option<&str>, extra: &[&str]) -> (Run, Report) {
+        let run = run(self.command(password, "3").args(extra).arg(self.user()));
+        if let Some(password) = password {
+            assert!(
+                !run.stdout.contains(password),
+                "the password leaked to stdout"
+            );
+            assert!(
+                !run.stderr.contains(password),
+                "the password leaked to stderr"
+            );
+        }
+        let report = run.report();
+        assert_eq!(report.ok, run.code == 0, "`ok` must match the exit status");
+        (run, report)
+    }
+
+    fn check_with_password(&self) -> (Run, Report) {
+        let password = self.get("PASSWORD");
+        self.check(Some(&password), &[])
+    }
+}
+
+fn findings(report: &Report, code: FindingCode) -> Vec<&FindingEntry> {
+    report.findings.iter().filter(|f| f.code == code).collect()
+}
+
+fn codes(report: &Report) -> Vec<(FindingCode, Option<Protocol>, Option<u16>)> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.protocol, f.port))
+        .collect()
+}
+
+#[test]
+fn s01_healthy_domain_with_srv_and_autoconfig_is_all_ok() {
+    let s = Scenario::new("healthy");
+    let (run, report) = s.check_with_password();
+    assert_eq!(run.code, 0, "{:?}", codes(&report));
+    assert!(report.findings.is_empty(), "{:?}", codes(&report));
+    for source in ["srv", "autoconfig"] {
+        assert!(
+            report
+                .sources
+                .iter()
+                .any(|x| x.source == source && x.status == "found"),
+            "{source}"
+        );
+    }
+    for server in &report.servers {
+        assert_eq!(
+            (server.status.as_str(), server.login.as_str()),
+            ("ok", "ok"),
+            "{}:{}",
+            server.host,
+            server.port
+        );
+        assert!(
+            server.tls.is_some(),
+            "{}:{} has TLS facts",
+            server.host,
+            server.port
+        );
+    }
+    let imap = report.recommended.imap.as_ref().unwrap();
+    assert_eq!((imap.port, imap.security), (993, Security::Tls));
+    assert_eq!(report.recommended.smtp.as_ref().unwrap().port, 465);
+    assert_eq!(report.recommended.pop3.as_ref().unwrap().port, 995);
+}
+
+#[test]
+fn s02_wrong_password_is_bad_credentials_for_every_protocol() {
+    let s = Scenario::new("wrongpass");
+    let (run, report) = s.check(Some(&s.env["MC_WRONG_PASSWORD"]), &[]);
+    assert_eq!(run.code, 1);
+    for protocol in Protocol::ALL {
+        assert!(
+            findings(&report, FindingCode::BadCredentials)
+                .iter()
+                .any(|f| f.protocol == Some(protocol)),
+            "{protocol}: {:?}",
+            codes(&report)
+        );
+    }
+    // The settings themselves are right: they are still recommended.
+    assert!(report.recommended.imap.is_some() && report.recommended.smtp.is_some());
+}
+
+#[test]
+fn s03_imap_and_pop3_switched_off_while_smtp_works() {
+    let (run, report) = Scenario::new("disabled").check_with_password();
+    assert_eq!(run.code, 1);
+    assert!(
+        findings(&report, FindingCode::ImapDisabled)
+            .iter()
+            .all(|f| f.protocol == Some(Protocol::Imap))
+    );
+    assert!(
+        !findings(&report, FindingCode::ImapDisabled).is_empty(),
+        "{:?}",
+        codes(&report)
+    );
+    assert!(
+        !findings(&report, FindingCode::Pop3Disabled).is_empty(),
+        "{:?}",
+        codes(&report)
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.protocol != Some(Protocol::Smtp)),
+        "{:?}",
+        codes(&report)
+    );
+    assert!(
+        report
+            .servers
+            .iter()
+            .filter(|s| s.protocol == Protocol::Smtp)
+            .all(|s| s.login == "ok")
+    );
+}
+
+#[test]
+fn s04_smtp_auth_switched_off() {
+    let (run, report) = Scenario::new("smtpoff").check_with_password();
+    assert_eq!(run.code, 1);
+    let smtp = findings(&report, FindingCode::SmtpDisabled);
+    assert!(!smtp.is_empty(), "{:?}", codes(&report));
+    assert!(smtp.iter().all(|f| f.protocol == Some(Protocol::Smtp)));
+    assert!(report.recommended.smtp.is_none());
+    assert!(report.recommended.imap.is_some());
+}
+
+#[test]
+fn s05_app_password_wording_is_recognised() {
+    let (run, report) = Scenario::new("apppass").check_with_password();
+    assert_eq!(run.code, 1);
+    let found = findings(&report, FindingCode::AppPasswordRequired);
+    assert!(
+        found.iter().any(|f| f.protocol == Some(Protocol::Imap)),
+        "{:?}",
+        codes(&report)
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f.evidence.as_deref().is_some_and(|e| !e.is_empty()))
+    );
+}
+
+#[test]
+fn s06_plaintext_on_993_and_tls_on_143_are_tls_mismatch_both_ways() {
+    let (run, report) = Scenario::new("tlsmix").check_with_password();
+    assert_eq!(run.code, 1);
+    let mismatches = findings(&report, FindingCode::TlsMismatch);
+    let on = |port: u16| {
+        mismatches
+            .iter()
+            .find(|f| f.port == Some(port) && f.protocol == Some(Protocol::Imap))
+    };
+    let plain_993 = on(993).unwrap_or_else(|| panic!("{:?}", codes(&report)));
+    assert!(
+        plain_993.hint.contains("choose STARTTLS"),
+        "{}",
+        plain_993.hint
+    );
+    let tls_143 = on(143).unwrap_or_else(|| panic!("{:?}", codes(&report)));
+    assert!(tls_143.hint.contains("choose SSL/TLS"), "{}", tls_143.hint);
+}
+
+#[test]
+fn s07_certificates_expired_wrong_name_and_self_signed() {
+    for (name, code) in [
+        ("expired", FindingCode::CertExpired),
+        ("wrongname", FindingCode::CertNameMismatch),
+        ("selfsigned", FindingCode::CertUntrusted),
+    ] {
+        let (run, report) = Scenario::new(name).check_with_password();
+        assert_eq!(run.code, 1, "{name}");
+        assert!(
+            !findings(&report, code).is_empty(),
+            "{name}: {:?}",
+            codes(&report)
+        );
+        // The password is never sent to a server whose certificate failed.
+        assert!(
+            report.servers.iter().all(|s| s.login == "not_tested"),
+            "{name}"
+        );
+        if code == FindingCode::CertNameMismatch {
+            let hint = &findings(&report, code)[0].hint;
+            assert!(
+                hint.contains("mx.sharedhost.test"),
+                "the hint names what the certificate covers: {hint}"
+            );
+        }
+    }
+}
+
+#[test]
+fn s08_autoconfig_port_where_nothing_listens_finds_the_working_port() {
+    let (run, report) = Scenario::new("badport").check_with_password();
+    assert_eq!(run.code, 1);
+    let wrong = findings(&report, FindingCode::WrongPort);
+    assert!(
+        wrong.iter().any(|f| f.protocol == Some(Protocol::Imap)),
+        "{:?}",
+        codes(&report)
+    );
+    assert!(wrong[0].hint.contains("993"), "{}", wrong[0].hint);
+    assert_eq!(report.recommended.imap.as_ref().map(|s| s.port), Some(993));
+}
+
+#[test]
+fn s09_autoconfig_host_that_does_not_resolve_is_wrong_host() {
+    let (run, report) = Scenario::new("nohost").check_with_password();
+    assert_eq!(run.code, 1);
+    assert!(
+        findings(&report, FindingCode::WrongHost)
+            .iter()
+            .any(|f| f.protocol == Some(Protocol::Imap)),
+        "{:?}",
+        codes(&report)
+    );
+}
+
+#[test]
+fn s10_srv_dot_target_means_pop3_is_not_offered() {
+    let (run, report) = Scenario::new("srvonly").check_with_password();
+    assert_eq!(run.code, 0, "{:?}", codes(&report));
+    assert!(report.recommended.pop3.is_none());
+    assert!(
+        report.servers.iter().all(|s| s.protocol != Protocol::Pop3),
+        "no POP3 server, not even guessed"
+    );
+    let srv = report.sources.iter().find(|s| s.source == "srv").unwrap();
+    assert!(srv.detail.contains("POP3 not offered"), "{}", srv.detail);
+}
+
+#[test]
+fn s11_custom_domain_with_exmail_mx_is_recognised_and_its_servers_probed() {
+    let (run, report) = Scenario::new("company").check_with_password();
+    let provider = report.provider.as_ref().expect("a provider");
+    assert_eq!(
+        (provider.id.as_str(), provider.matched_by.as_str()),
+        ("exmail", "mx")
+    );
+    assert_eq!(
+        report.recommended.imap.as_ref().unwrap().host,
+        "imap.exmail.qq.com"
+    );
+    let overseas: Vec<_> = report
+        .servers
+        .iter()
+        .filter(|s| s.label.as_deref() == Some("overseas"))
+        .collect();
+    assert_eq!(overseas.len(), 3, "the hw… alternates are probed too");
+    assert!(overseas.iter().all(|s| s.elapsed_ms.is_some()));
+    assert_eq!(run.code, 0, "{:?}", codes(&report));
+}
+
+#[test]
+fn s12_silent_server_costs_one_timeout() {
+    let s = Scenario::new("silent");
+    let password = s.get("PASSWORD");
+    let started = Instant::now();
+    let run = run(s.command(Some(&password), "2").arg(s.user()));
+    let elapsed = started.elapsed();
+    let report = run.report();
+    assert_eq!(run.code, 1);
+    assert!(
+        findings(&report, FindingCode::Timeout)
+            .iter()
+            .any(|f| f.protocol == Some(Protocol::Imap)),
+        "{:?}",
+        codes(&report)
+    );
+    // The other servers are unaffected, and the run waits for the silent one only once.
+    assert!(report.recommended.smtp.is_some());
+    assert!(
+        elapsed < Duration::from_secs(8),
+        "took {elapsed:?} with --timeout 2"
+    );
+}
+
+#[test]
+fn s13_users_own_settings_name_the_wrong_field() {
+    let s = Scenario::new("healthy");
+    let password = s.get("PASSWORD");
+    let host = format!("imap.{}:993:starttls", s.get("DOMAIN"));
+    let smtp = format!("smtp.{}:2525:tls", s.get("DOMAIN"));
+    let (run, report) = s.check(Some(&password), &["--imap", &host, "--smtp", &smtp]);
+    assert_eq!(run.code, 1);
+    let mode = findings(&report, FindingCode::TlsMismatch)
+        .into_iter()
+        .find(|f| f.protocol == Some(Protocol::Imap) && f.port == Some(993))
+        .unwrap_or_else(|| panic!("{:?}", codes(&report)));
+    assert!(
+        mode.hint.contains("encryption STARTTLS → SSL/TLS"),
+        "{}",
+        mode.hint
+    );
+    let port = findings(&report, FindingCode::WrongPort)
+        .into_iter()
+        .find(|f| f.port == Some(2525))
+        .unwrap_or_else(|| panic!("{:?}", codes(&report)));
+    assert!(port.hint.contains("port 2525 → 465"), "{}", port.hint);
+    assert!(report.sources.iter().any(|x| x.source == "user"));
+}
