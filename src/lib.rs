@@ -86,10 +86,11 @@ pub fn check_offline(address: &EmailAddress, lang: Lang) -> Diagnosis {
 
 /// Discovers the settings of `address` from every source.
 pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosis, Error> {
+    // Loaded first so that an unreadable --ca-file is bad input even offline.
+    let anchors = probe::tls::TrustAnchors::load(options.ca_file.as_deref())?;
     if options.offline {
         return Ok(check_offline(address, options.lang));
     }
-    let anchors = probe::tls::TrustAnchors::load(options.ca_file.as_deref())?;
     let dns = dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
     let fetcher =
         discover::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;

@@ -208,7 +208,11 @@ pub struct FetchedConfig {
 /// Why no config came from a URL: the report's detail, and whether nothing is published there.
 #[derive(Debug, Clone)]
 pub struct ConfigError {
+    /// Nobody is there, or the server says there is no such document.
     pub absent: bool,
+    /// The server answered that it has no such document (HTTP 404 or 410): for a directory
+    /// such as the ISPDB, the only answer that means "not listed" rather than "broken".
+    pub not_listed: bool,
     pub detail: String,
 }
 
@@ -216,6 +220,7 @@ impl ConfigError {
     fn broken(url: &Url, why: impl std::fmt::Display) -> Self {
         Self {
             absent: false,
+            not_listed: false,
             detail: format!("{}: {why}", without_query(url)),
         }
     }
@@ -232,6 +237,7 @@ pub async fn fetch_config(
         .await
         .map_err(|e| ConfigError {
             absent: e.is_absent(),
+            not_listed: matches!(e, FetchError::Status(404 | 410)),
             detail: format!("{}: {e}", without_query(&url)),
         })?;
     let config = crate::clientconfig::parse(&fetched.body)

@@ -66,7 +66,8 @@ pub async fn ask(
                 return result;
             }
             Err(e) => {
-                broken |= !e.absent;
+                // An ISPDB that cannot be reached is an error, not "not listed".
+                broken |= !e.not_listed;
                 misses.push(e.detail);
             }
         }

@@ -292,6 +292,7 @@ pub async fn discover(
                 db.report.detail = format!("{}; MX: {}", db.report.detail, mx_hosts.join(", "));
             }
             (None, Ok(_)) => db.report.detail.push_str("; no MX records"),
+            (None, Err(e)) if e.is_absent() => db.report.detail.push_str("; no MX records"),
             (None, Err(e)) => db.report.detail = format!("{}; MX lookup: {e}", db.report.detail),
             _ => {}
         }

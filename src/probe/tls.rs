@@ -10,7 +10,7 @@ use rustls::pki_types::pem::PemObject;
 /// Why `--ca-file` could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CaFileError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: String,
         source: std::io::Error,
