@@ -123,7 +123,10 @@ fn srv_alone_orders_records_by_priority_then_weight() {
     // A domain without MX has nothing for the ISPDB-by-MX to ask about.
     assert_eq!(report.source("ispdb_mx").detail, "no MX records");
     assert!(
-        report.source("provider_db").detail.contains("no MX records"),
+        report
+            .source("provider_db")
+            .detail
+            .contains("no MX records"),
         "{}",
         report.source("provider_db").detail
     );
