@@ -148,20 +148,29 @@ pub fn without_probing(discovery: Discovery, lang: Lang) -> Diagnosis {
     if discovery.candidates.is_empty() {
         findings.push(text::no_settings_found(&discovery, lang));
     }
-    let recommended = Protocol::ALL
-        .into_iter()
-        .filter(|p| !discovery.is_not_offered(*p))
-        .filter_map(|p| {
-            // Main servers come before labelled alternates, each in order of trust.
-            let best = discovery.candidates_for(p).next()?;
-            Some((p, best.settings.clone()))
-        })
-        .collect();
     let servers = discovery
         .candidates
         .iter()
         .cloned()
         .map(ServerState::untested)
+        .collect();
+    // Main servers come before labelled alternates, each in order of trust.
+    finish(discovery, servers, findings, |d, p| {
+        d.candidates_for(p).next().map(|c| c.settings.clone())
+    })
+}
+
+/// Recommends per offered protocol with `pick`, and puts the findings worst first.
+fn finish(
+    discovery: Discovery,
+    servers: Vec<ServerState>,
+    mut findings: Vec<Finding>,
+    pick: impl Fn(&Discovery, Protocol) -> Option<ServerSettings>,
+) -> Diagnosis {
+    let recommended = Protocol::ALL
+        .into_iter()
+        .filter(|p| !discovery.is_not_offered(*p))
+        .filter_map(|p| Some((p, pick(&discovery, p)?)))
         .collect();
     sort_findings(&mut findings);
     Diagnosis {
@@ -219,18 +228,9 @@ pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>, lang: Lang
         });
         findings.extend(found);
     }
-    let recommended = Protocol::ALL
-        .into_iter()
-        .filter(|p| !discovery.is_not_offered(*p))
-        .filter_map(|p| Some((p, best_working(&discovery, &outcomes, p)?)))
-        .collect();
-    sort_findings(&mut findings);
-    Diagnosis {
-        discovery,
-        servers,
-        findings,
-        recommended,
-    }
+    finish(discovery, servers, findings, |d, p| {
+        best_working(d, &outcomes, p)
+    })
 }
 
 /// The best server that works for a protocol: main servers before alternates, implicit TLS
