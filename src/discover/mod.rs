@@ -123,8 +123,6 @@ pub struct Candidate {
     pub settings: ServerSettings,
     pub label: Option<String>,
     pub sources: Vec<SourceKind>,
-    /// Every source that named it did so over plain HTTP.
-    pub insecure: bool,
     /// The sources that named it over plain HTTP: they rank as plain-HTTP sources even when a
     /// secure source named the server too.
     pub insecure_sources: Vec<SourceKind>,
@@ -198,7 +196,6 @@ pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
                     if !existing.sources.contains(&result.report.source) {
                         existing.sources.push(result.report.source);
                     }
-                    existing.insecure &= named.insecure;
                     if named.insecure && !existing.insecure_sources.contains(&result.report.source)
                     {
                         existing.insecure_sources.push(result.report.source);
@@ -212,7 +209,6 @@ pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
                     settings: named.settings.clone(),
                     label: named.label.clone(),
                     sources: vec![result.report.source],
-                    insecure: named.insecure,
                     insecure_sources: if named.insecure {
                         vec![result.report.source]
                     } else {
@@ -418,7 +414,6 @@ pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
                 settings: named.settings.clone(),
                 label: None,
                 sources: vec![SourceKind::User],
-                insecure: false,
                 insecure_sources: Vec::new(),
             }),
         }
