@@ -14,6 +14,7 @@ pub mod finding;
 pub mod lang;
 pub mod output;
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod settings;
 
@@ -48,6 +49,8 @@ pub struct Options {
     pub password: Option<String>,
     /// Settings the user typed into a mail client, to check against what works.
     pub user_servers: Vec<ServerSettings>,
+    /// Told as each source and probe starts and ends.
+    pub progress: progress::Progress,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             no_probe: false,
             password: None,
             user_servers: Vec::new(),
+            progress: progress::Progress::default(),
         }
     }
 }
@@ -103,6 +107,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         deadline: options.timeout * 2 + Duration::from_secs(1),
         ispdb_url: options.ispdb_url.clone(),
         lang: options.lang,
+        progress: options.progress.clone(),
     };
     let mut discovery = discover::discover(address, &network, &discover_options).await;
     discover::add_user_servers(&mut discovery, &options.user_servers);
@@ -130,6 +135,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         password: options.password.clone().map(std::sync::Arc::new),
         mail_domain: address.domain().to_owned(),
         srv_hosts,
+        progress: options.progress.clone(),
     });
     let outcomes = probe::probe_all(targets, context).await;
     Ok(diagnose::with_probes(discovery, outcomes, options.lang))

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnose::{Diagnosis, LoginState, ServerState};
 use crate::finding::{FindingCode, Severity};
 use crate::lang::Lang;
+use crate::probe::transport::Direction;
 use crate::settings::{Protocol, Security, ServerSettings};
 
 /// The version of the report's shape. Fields are only ever added within a version.
@@ -77,6 +78,19 @@ pub struct ServerEntry {
     /// Added: time to a usable session (TLS handshake done, or greeting read without TLS).
     #[serde(default)]
     pub handshake_ms: Option<u64>,
+    /// Added: the probe's dialogue, credentials replaced by `***`; only with `--trace`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transcript: Vec<TranscriptEntry>,
+}
+
+/// One line of a probe's dialogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptEntry {
+    /// Milliseconds since the connection was opened.
+    pub ms: u64,
+    /// `client`, `server`, or `mailcheck` for its own remarks (TLS established, …).
+    pub from: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -230,6 +244,29 @@ fn server_entry(server: &ServerState) -> ServerEntry {
         username: candidate.settings.username.clone(),
         connect_ms: server.connect_time.map(millis),
         handshake_ms: server.handshake_time.map(millis),
+        transcript: Vec::new(),
+    }
+}
+
+impl Report {
+    /// Adds every probe's dialogue (`--trace`). The servers are in the diagnosis's order.
+    pub fn add_transcripts(&mut self, diagnosis: &Diagnosis) {
+        for (entry, server) in self.servers.iter_mut().zip(&diagnosis.servers) {
+            entry.transcript = server
+                .transcript
+                .iter()
+                .map(|line| TranscriptEntry {
+                    ms: millis(line.at),
+                    from: match line.direction {
+                        Direction::Client => "client",
+                        Direction::Server => "server",
+                        Direction::Note => "mailcheck",
+                    }
+                    .to_owned(),
+                    text: line.text.clone(),
+                })
+                .collect();
+        }
     }
 }
 

@@ -5,6 +5,8 @@ use std::io::{IsTerminal, Write};
 use anyhow::Context as _;
 use clap::{Args, Parser, ValueEnum};
 
+mod progress;
+
 use mailcheck::output::{self, Format, Style};
 use mailcheck::{EmailAddress, Lang, Report};
 
@@ -152,8 +154,18 @@ struct DisplayArgs {
     lang: Option<String>,
 
     /// Print nothing; the exit status tells the result (errors still go to stderr)
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
+
+    /// Show every server considered, with its certificate, timings and capabilities, and
+    /// every source's answer
+    #[arg(short, long)]
+    verbose: bool,
+
+    /// Add the full protocol dialogue of every probe, credentials replaced by ***, ready to
+    /// paste into a ticket (in the JSON report: servers[].transcript)
+    #[arg(long)]
+    trace: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -223,6 +235,9 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
             });
         }
     }
+    // Progress only for a person watching: never into a pipe or a file, never with -q.
+    let (progress, spinners) =
+        progress::Spinners::start(!cli.display.quiet && std::io::stderr().is_terminal(), lang);
     let options = mailcheck::Options {
         offline: cli.check.offline,
         timeout: std::time::Duration::from_secs_f64(cli.check.timeout),
@@ -233,6 +248,7 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         password,
         user_servers,
         no_probe: cli.check.no_probe,
+        progress,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -240,10 +256,15 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         .build()
         .context("cannot start the async runtime")
         .map_err(bad_input)?;
-    let diagnosis = runtime
-        .block_on(mailcheck::check(&address, &options))
-        .map_err(|e| bad_input(e.into()))?;
-    let report = Report::from_diagnosis(&diagnosis, lang);
+    let diagnosis = runtime.block_on(mailcheck::check(&address, &options));
+    if let Some(spinners) = spinners {
+        spinners.finish();
+    }
+    let diagnosis = diagnosis.map_err(|e| bad_input(e.into()))?;
+    let mut report = Report::from_diagnosis(&diagnosis, lang);
+    if cli.display.trace {
+        report.add_transcripts(&diagnosis);
+    }
     let code = diagnosis.verdict().exit_code();
     if !cli.display.quiet {
         let (format, color) = if cli.display.json {
@@ -254,7 +275,7 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         let style = Style {
             color,
             lang,
-            verbose: false,
+            verbose: cli.display.verbose,
         };
         write_stdout(&output::render(&report, format, style))?;
     }

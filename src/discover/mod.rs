@@ -21,6 +21,7 @@ use crate::address::EmailAddress;
 use crate::dns::{Dns, Mx};
 use crate::finding::{Finding, FindingCode};
 use crate::lang::Lang;
+use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
 pub use provider_db::{MatchedBy, ProviderDb, ProviderMatch};
@@ -50,6 +51,41 @@ impl SourceKind {
             SourceKind::Guess => "guess",
             SourceKind::User => "user",
         }
+    }
+
+    /// What the source is, in words for a person.
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            SourceKind::ProviderDb => ("provider database", "服务商数据库"),
+            SourceKind::Srv => ("DNS SRV records", "DNS SRV 记录"),
+            SourceKind::Autoconfig => ("the domain's autoconfig", "域名的 autoconfig"),
+            SourceKind::Wellknown => (
+                "the domain's .well-known autoconfig",
+                "域名的 .well-known 配置",
+            ),
+            SourceKind::Ispdb => ("Thunderbird ISPDB", "Thunderbird ISPDB"),
+            SourceKind::IspdbMx => ("ISPDB by MX", "按 MX 查询 ISPDB"),
+            SourceKind::Guess => ("guessed host names", "猜测的主机名"),
+            SourceKind::User => ("your settings", "您填写的设置"),
+        };
+        lang.pick(en, zh)
+    }
+
+    /// Every source, in the order a report lists them.
+    pub const ALL: [SourceKind; 8] = [
+        SourceKind::ProviderDb,
+        SourceKind::Srv,
+        SourceKind::Autoconfig,
+        SourceKind::Wellknown,
+        SourceKind::Ispdb,
+        SourceKind::IspdbMx,
+        SourceKind::Guess,
+        SourceKind::User,
+    ];
+
+    /// The source named `name` in a report (`srv`, `provider_db`, …).
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 }
 
@@ -255,6 +291,8 @@ pub struct DiscoverOptions {
     pub deadline: Duration,
     pub ispdb_url: Url,
     pub lang: Lang,
+    /// Told when each source starts and ends.
+    pub progress: Progress,
 }
 
 /// Asks every source at once, then guesses for what none of them answered.
@@ -270,6 +308,9 @@ pub async fn discover(
     let by_mx = async {
         // The provider database needs the MX records only when the domain is not its own.
         let known = ProviderMatch::find(address.domain(), &[]);
+        options
+            .progress
+            .emit(Event::SourceStarted(SourceKind::ProviderDb));
         let mx_started = Instant::now();
         let mx = if known.is_some() {
             Ok(Vec::new())
@@ -283,6 +324,10 @@ pub async fn discover(
         let provider = known.or_else(|| ProviderMatch::find(address.domain(), &mx_hosts));
         let mut db = provider_db::source_result(address, provider.as_ref());
         db.report.elapsed = mx_started.elapsed();
+        options.progress.emit(Event::SourceFinished(
+            SourceKind::ProviderDb,
+            db.report.status,
+        ));
         match (&provider, &mx) {
             (None, Ok(records)) if !records.is_empty() => {
                 db.report.detail = format!("{}; MX: {}", db.report.detail, mx_hosts.join(", "));
@@ -306,6 +351,7 @@ pub async fn discover(
                 bounded(
                     SourceKind::IspdbMx,
                     deadline,
+                    &options.progress,
                     ispdb_mx::lookup(&net.fetcher, &options.ispdb_url, address, &mx_records),
                 )
                 .await
@@ -315,20 +361,28 @@ pub async fn discover(
     };
     let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb) = tokio::join!(
         by_mx,
-        bounded(SourceKind::Srv, deadline, srv::lookup(&net.dns, address)),
+        bounded(
+            SourceKind::Srv,
+            deadline,
+            &options.progress,
+            srv::lookup(&net.dns, address)
+        ),
         bounded(
             SourceKind::Autoconfig,
             deadline,
+            &options.progress,
             autoconfig::lookup(&net.fetcher, address, lang)
         ),
         bounded(
             SourceKind::Wellknown,
             deadline,
+            &options.progress,
             wellknown::lookup(&net.fetcher, address, lang)
         ),
         bounded(
             SourceKind::Ispdb,
             deadline,
+            &options.progress,
             ispdb::lookup(&net.fetcher, &options.ispdb_url, address)
         ),
     );
@@ -362,6 +416,7 @@ pub async fn discover(
         bounded(
             SourceKind::Guess,
             deadline,
+            &options.progress,
             guess::lookup(&net.dns, address, &unanswered),
         )
         .await,
@@ -425,8 +480,10 @@ pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
 async fn bounded(
     kind: SourceKind,
     deadline: tokio::time::Instant,
+    progress: &Progress,
     source: impl Future<Output = SourceResult>,
 ) -> SourceResult {
+    progress.emit(Event::SourceStarted(kind));
     let started = Instant::now();
     let mut result = match tokio::time::timeout_at(deadline, source).await {
         Ok(result) => result,
@@ -442,6 +499,7 @@ async fn bounded(
     if result.report.elapsed.is_zero() {
         result.report.elapsed = started.elapsed();
     }
+    progress.emit(Event::SourceFinished(kind, result.report.status));
     result
 }
 

@@ -4,6 +4,7 @@
 
 pub mod human;
 pub mod json;
+pub mod trace;
 
 use crate::lang::Lang;
 use crate::report::Report;

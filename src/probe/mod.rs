@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnose::TlsFacts;
 use crate::dns::{Dns, DnsError};
+use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, Security};
 use tls::{CertProblem, HandshakeFailure, TrustAnchors};
 use transport::{Conn, ConnectFailure, IoFailure, Stream, TranscriptLine};
@@ -67,6 +68,8 @@ pub struct ProbeContext {
     pub mail_domain: String,
     /// Hosts that came from SRV.
     pub srv_hosts: Vec<String>,
+    /// Told when each probe starts and ends.
+    pub progress: Progress,
 }
 
 /// Where in the dialogue a reply came.
@@ -237,7 +240,14 @@ pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<Prob
             let permits = Arc::clone(&permits);
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                probe(&target, &ctx).await
+                ctx.progress
+                    .emit(Event::ProbeStarted(target.endpoint.clone()));
+                let outcome = probe(&target, &ctx).await;
+                ctx.progress.emit(Event::ProbeFinished(
+                    target.endpoint.clone(),
+                    outcome.settings_work(),
+                ));
+                outcome
             })
         })
         .collect();

@@ -1,0 +1,90 @@
+//! Progress on the terminal while a run goes: one line per discovery source and per probe,
+//! each gone when its step ends, all gone before the report is printed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mailcheck::Lang;
+use mailcheck::discover::SourceKind;
+use mailcheck::progress::{Event, Observer, Progress};
+use mailcheck::settings::Endpoint;
+
+/// The spinners of one run on stderr.
+pub struct Spinners {
+    lines: MultiProgress,
+    running: Mutex<HashMap<String, ProgressBar>>,
+    lang: Lang,
+}
+
+impl Spinners {
+    /// Spinners on stderr when `show` is true (stderr is a terminal and the user did not ask
+    /// for quiet), else a run that reports to nobody.
+    pub fn start(show: bool, lang: Lang) -> (Progress, Option<Arc<Spinners>>) {
+        if !show {
+            return (Progress::default(), None);
+        }
+        let spinners = Arc::new(Spinners {
+            lines: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            running: Mutex::new(HashMap::new()),
+            lang,
+        });
+        (Progress::to(spinners.clone()), Some(spinners))
+    }
+
+    /// Removes every line, so that the report starts on a clean screen.
+    pub fn finish(&self) {
+        for (_, bar) in self.running.lock().expect("not poisoned").drain() {
+            bar.finish_and_clear();
+        }
+        let _ = self.lines.clear();
+    }
+
+    fn begin(&self, key: String, message: String) {
+        let bar = self.lines.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}")
+                .expect("a valid template"),
+        );
+        bar.set_message(message);
+        bar.enable_steady_tick(Duration::from_millis(100));
+        self.running.lock().expect("not poisoned").insert(key, bar);
+    }
+
+    fn end(&self, key: &str) {
+        if let Some(bar) = self.running.lock().expect("not poisoned").remove(key) {
+            bar.finish_and_clear();
+            self.lines.remove(&bar);
+        }
+    }
+
+    fn source_line(&self, source: SourceKind) -> String {
+        let what = match source {
+            SourceKind::ProviderDb => self
+                .lang
+                .pick("provider database and MX records", "服务商数据库和 MX 记录"),
+            other => other.title(self.lang),
+        };
+        format!("{} {what}", self.lang.pick("asking", "查询"))
+    }
+
+    fn probe_line(&self, endpoint: &Endpoint) -> String {
+        format!("{} {endpoint}", self.lang.pick("probing", "检测"))
+    }
+}
+
+impl Observer for Spinners {
+    fn event(&self, event: Event) {
+        match event {
+            Event::SourceStarted(source) => {
+                self.begin(source.as_str().to_owned(), self.source_line(source));
+            }
+            Event::SourceFinished(source, _) => self.end(source.as_str()),
+            Event::ProbeStarted(endpoint) => {
+                self.begin(endpoint.to_string(), self.probe_line(&endpoint));
+            }
+            Event::ProbeFinished(endpoint, _) => self.end(&endpoint.to_string()),
+        }
+    }
+}
