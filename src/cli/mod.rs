@@ -1,14 +1,22 @@
 //! The command line: the contract's options (`docs/report.md`), and the only place that prints.
+//!
+//! One file per feature: `check` (one address), `batch` (many), `explain`, `password` (where
+//! a password may come from), `generate` (completions and the man page), `progress`.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, CommandFactory, Parser, ValueEnum};
 
+mod batch;
+mod check;
+mod explain;
+mod generate;
+mod password;
 mod progress;
 
-use mailcheck::output::{self, Format, Style};
-use mailcheck::{EmailAddress, Lang, Report};
+use mailcheck::Lang;
 
 /// Exit status for bad input: an invalid address, an unreadable file, an empty password source.
 const EXIT_BAD_INPUT: u8 = 3;
@@ -17,16 +25,28 @@ const EXIT_USAGE: u8 = 2;
 
 const AFTER_HELP: &str = "\
 Examples:
-  mailcheck alice@example.com                 discover, probe and explain
-  mailcheck --offline alice@qq.com            answer from the bundled provider database
-  mailcheck --json alice@example.com | jq .   the JSON report for scripts
+  mailcheck alice@example.com                    discover, probe and explain
+  MAILCHECK_PASSWORD=… mailcheck alice@example.com
+                                                 … and log in (never sends mail)
+  mailcheck --ask-password alice@example.com     type the password at a hidden prompt
+  mailcheck --imap mail.example.com:143:tls alice@example.com
+                                                 check what the user typed into the client
+  mailcheck --offline alice@qq.com               answer from the bundled provider database
+  mailcheck --json alice@example.com | jq .      the JSON report for scripts
+  mailcheck --batch accounts.txt --json          many accounts, one JSON report per line
+  mailcheck --emit autoconfig alice@example.com  a config-v1.1 file of what works, to publish
+  mailcheck --lang zh alice@company.com          中文报告
+  mailcheck explain \"535 Login Fail. Please enter your authorization code to login\"
 
 Exit status:
   0  checks ran and found no error-severity finding
   1  checks ran and found at least one error-severity finding
   2  usage error (bad flags)
   3  bad input: invalid address, unreadable file, empty password source
-  4  no server settings could be found by any source";
+  4  no server settings could be found by any source
+
+Passwords never come from the command line: --password-stdin, --password-env VAR,
+MAILCHECK_PASSWORD or --ask-password. Colour: --color, or NO_COLOR=1 to turn it off.";
 
 /// Find out why a mail client cannot connect: discover the IMAP, POP3 and SMTP settings of an
 /// address, check them, and explain what is wrong.
@@ -36,18 +56,22 @@ Exit status:
     version,
     after_help = AFTER_HELP,
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    max_term_width = 100
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
     /// The mail address to check, e.g. alice@example.com
-    #[arg(value_name = "ADDRESS", required = true)]
+    #[arg(value_name = "ADDRESS", required_unless_present = "batch")]
     address: Option<String>,
 
     #[command(flatten)]
     check: CheckArgs,
+
+    #[command(flatten)]
+    many: BatchArgs,
 
     #[command(flatten)]
     display: DisplayArgs,
@@ -73,20 +97,24 @@ struct CheckArgs {
 
     /// Extra trust anchors (PEM) for every TLS connection, mail and HTTPS alike
     #[arg(long, value_name = "FILE")]
-    ca_file: Option<std::path::PathBuf>,
+    ca_file: Option<PathBuf>,
 
     /// Base URL of the ISPDB; the domain is appended
     #[arg(long, value_name = "URL", default_value = mailcheck::discover::ispdb::DEFAULT_ISPDB_URL)]
     ispdb_url: reqwest::Url,
 
     /// Read the password from the first line of standard input
-    #[arg(long, conflicts_with = "password_env")]
+    #[arg(long, conflicts_with_all = ["password_env", "ask_password"])]
     password_stdin: bool,
 
     /// Read the password from this environment variable (MAILCHECK_PASSWORD is read when set
     /// and no other source is given)
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", conflicts_with = "ask_password")]
     password_env: Option<String>,
+
+    /// Ask for the password at a prompt on the terminal, without echoing it
+    #[arg(long)]
+    ask_password: bool,
 
     /// The IMAP settings typed into the mail client, to check against what works
     #[arg(long, value_name = "HOST:PORT[:MODE]")]
@@ -99,35 +127,55 @@ struct CheckArgs {
     /// The SMTP settings typed into the mail client
     #[arg(long, value_name = "HOST:PORT[:MODE]")]
     smtp: Option<String>,
+
+    /// Print a document of the verified working settings instead of the report:
+    /// `autoconfig` is a config-v1.1 file to publish at autoconfig.<domain>
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        conflicts_with_all = ["json", "offline", "no_probe"]
+    )]
+    emit: Option<Emit>,
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Check every address in FILE, one per line (`#` starts a comment); a password only
+    /// through `password-env=VAR` or `password-file=PATH` after the address
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = [
+            "address", "imap", "pop3", "smtp", "password_stdin", "password_env",
+            "ask_password", "emit",
+        ]
+    )]
+    batch: Option<PathBuf>,
+
+    /// How many accounts of a batch are checked at once
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "batch",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    jobs: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Emit {
+    /// A Thunderbird config-v1.1 document (autoconfig)
+    Autoconfig,
 }
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     /// Explain one server reply pasted from a mail client or a log
-    Explain(ExplainArgs),
-}
-
-#[derive(Debug, Args)]
-struct ExplainArgs {
-    /// The reply, e.g. "535 Login Fail. Please enter your authorization code to login"
-    #[arg(value_name = "REPLY")]
-    reply: String,
-
-    /// The protocol the reply came from
-    #[arg(long, value_parser = ["imap", "pop3", "smtp"])]
-    protocol: Option<String>,
-
-    /// The user's mail domain or the provider's domain, for provider-specific meaning
-    #[arg(long, value_name = "DOMAIN")]
-    provider: Option<String>,
-
-    /// Print one JSON document on stdout
-    #[arg(long)]
-    json: bool,
-
-    /// Language of the explanation
-    #[arg(long, value_parser = ["en", "zh"], value_name = "LANG")]
-    lang: Option<String>,
+    Explain(explain::ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `mailcheck man | man -l -`
+    Man,
 }
 
 fn parse_timeout(text: &str) -> Result<f64, String> {
@@ -141,7 +189,8 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 struct DisplayArgs {
-    /// Print one JSON document (the report) on stdout and nothing else
+    /// Print one JSON document (the report) on stdout and nothing else; with --batch, one
+    /// report per line (JSON Lines)
     #[arg(long)]
     json: bool,
 
@@ -153,7 +202,8 @@ struct DisplayArgs {
     #[arg(long, value_parser = ["en", "zh"], value_name = "LANG")]
     lang: Option<String>,
 
-    /// Print nothing; the exit status tells the result (errors still go to stderr)
+    /// Print nothing (but the document --emit asks for); the exit status tells the result
+    /// (errors still go to stderr)
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
 
@@ -175,6 +225,11 @@ enum ColorChoice {
     Never,
 }
 
+/// The clap definition, for completions, the man page and tests.
+fn command() -> clap::Command {
+    Cli::command()
+}
+
 /// Runs the command and returns the exit status.
 pub fn run() -> u8 {
     let cli = match Cli::try_parse() {
@@ -185,7 +240,14 @@ pub fn run() -> u8 {
             return if e.use_stderr() { EXIT_USAGE } else { 0 };
         }
     };
-    match check(&cli) {
+    let result = match &cli.command {
+        Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Completions { shell }) => generate::completions(*shell),
+        Some(Command::Man) => generate::man(),
+        None if cli.many.batch.is_some() => batch::run(&cli),
+        None => check::run(&cli),
+    };
+    match result {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("mailcheck: {:#}", failure.error);
@@ -207,176 +269,14 @@ fn bad_input(error: anyhow::Error) -> Failure {
     }
 }
 
-fn check(cli: &Cli) -> Result<u8, Failure> {
-    if let Some(Command::Explain(args)) = &cli.command {
-        return explain(args);
-    }
-    let typed = cli.address.as_deref().unwrap_or_default();
-    let address = EmailAddress::parse(typed)
-        .with_context(|| format!("invalid address {typed:?}"))
-        .map_err(bad_input)?;
-    let lang = language(cli.display.lang.as_deref());
-    let password = password(&cli.check).map_err(bad_input)?;
-    let mut user_servers = Vec::new();
-    for (protocol, spec) in [
-        (mailcheck::Protocol::Imap, &cli.check.imap),
-        (mailcheck::Protocol::Pop3, &cli.check.pop3),
-        (mailcheck::Protocol::Smtp, &cli.check.smtp),
-    ] {
-        if let Some(spec) = spec {
-            let (host, port, security) = mailcheck::settings::parse_user_server(protocol, spec)
-                .map_err(|e| bad_input(anyhow::anyhow!("--{protocol} {spec}: {e}")))?;
-            user_servers.push(mailcheck::ServerSettings {
-                protocol,
-                host,
-                port,
-                security,
-                username: address.to_string(),
-            });
-        }
-    }
-    // Progress only for a person watching: never into a pipe or a file, never with -q.
-    let (progress, spinners) =
-        progress::Spinners::start(!cli.display.quiet && std::io::stderr().is_terminal(), lang);
-    let options = mailcheck::Options {
-        offline: cli.check.offline,
-        timeout: std::time::Duration::from_secs_f64(cli.check.timeout),
-        dns_server: cli.check.dns_server,
-        ca_file: cli.check.ca_file.clone(),
-        ispdb_url: cli.check.ispdb_url.clone(),
-        lang,
-        password,
-        user_servers,
-        no_probe: cli.check.no_probe,
-        progress,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// A runtime for one invocation: two workers, as many as the machines it is built for.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-        .map_err(bad_input)?;
-    let diagnosis = runtime.block_on(mailcheck::check(&address, &options));
-    if let Some(spinners) = spinners {
-        spinners.finish();
-    }
-    let diagnosis = diagnosis.map_err(|e| bad_input(e.into()))?;
-    let mut report = Report::from_diagnosis(&diagnosis, lang);
-    if cli.display.trace {
-        report.add_transcripts(&diagnosis);
-    }
-    let code = diagnosis.verdict().exit_code();
-    if !cli.display.quiet {
-        let (format, color) = if cli.display.json {
-            (Format::Json, false)
-        } else {
-            (Format::Human, use_color(cli.display.color))
-        };
-        let style = Style {
-            color,
-            lang,
-            verbose: cli.display.verbose,
-        };
-        write_stdout(&output::render(&report, format, style))?;
-    }
-    Ok(code)
-}
-
-/// The password from `--password-stdin`, `--password-env` or `MAILCHECK_PASSWORD`; never argv.
-fn password(args: &CheckArgs) -> anyhow::Result<Option<String>> {
-    let (value, source) = if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("cannot read the password from standard input")?;
-        (
-            line.trim_end_matches(['\r', '\n']).to_owned(),
-            "standard input".to_owned(),
-        )
-    } else if let Some(var) = &args.password_env {
-        let value = std::env::var(var)
-            .with_context(|| format!("the environment variable {var} is not set"))?;
-        (value, format!("the environment variable {var}"))
-    } else if let Some(value) = std::env::var_os("MAILCHECK_PASSWORD") {
-        (
-            value.to_string_lossy().into_owned(),
-            "MAILCHECK_PASSWORD".to_owned(),
-        )
-    } else {
-        return Ok(None);
-    };
-    if value.is_empty() {
-        anyhow::bail!("the password from {source} is empty");
-    }
-    Ok(Some(value))
-}
-
-/// `mailcheck explain`: the classifier on one pasted reply.
-fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
-    use mailcheck::diagnose::{classify, servers::refusal_hint, text};
-    let lang = language(args.lang.as_deref());
-    let protocol = args
-        .protocol
-        .as_deref()
-        .and_then(|p| p.parse::<mailcheck::Protocol>().ok());
-    let provider = match args.provider.as_deref() {
-        Some(name) => Some(classify::provider_for(name).ok_or_else(|| {
-            bad_input(anyhow::anyhow!(
-                "--provider {name}: not a known provider or mail domain"
-            ))
-        })?),
-        None => None,
-    };
-    let class = classify::classify(protocol, classify::Stage::Other, &args.reply, provider);
-    let (message, hint) = match class.code {
-        Some(code) => (
-            text::generic(code, lang).0.to_owned(),
-            refusal_hint(provider, code, &class.possible_causes, lang),
-        ),
-        None => (
-            lang.pick(
-                "mailcheck does not recognise this reply.",
-                "mailcheck 无法识别此回复。",
-            )
-            .to_owned(),
-            lang.pick(
-                "Run `mailcheck ADDRESS` to probe the servers themselves.",
-                "请运行 `mailcheck 邮箱地址` 直接检测服务器。",
-            )
-            .to_owned(),
-        ),
-    };
-    let code = class.code.map_or("unknown", |c| c.as_str());
-    let text = if args.json {
-        let doc = serde_json::json!({
-            "code": code,
-            "possible_causes": class.possible_causes,
-            "protocol": protocol,
-            "provider": args.provider,
-            "message": message,
-            "hint": hint,
-        });
-        format!(
-            "{}\n",
-            serde_json::to_string_pretty(&doc).expect("plain JSON")
-        )
-    } else {
-        let causes: Vec<&str> = class.possible_causes.iter().map(|c| c.as_str()).collect();
-        let mut out = format!("{code}: {message}\n→ {hint}\n");
-        if causes.len() > 1 {
-            out.push_str(&format!(
-                "{} {}\n",
-                lang.pick(
-                    "Possible causes, most likely first:",
-                    "可能原因（按可能性排序）："
-                ),
-                causes.join(", ")
-            ));
-        }
-        out
-    };
-    write_stdout(&text)?;
-    Ok(0)
+        .map_err(bad_input)
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {
@@ -414,6 +314,39 @@ fn use_color(choice: ColorChoice) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
                 && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Progress is for a person watching: never into a pipe or a file, never with `-q`.
+fn show_progress(display: &DisplayArgs) -> bool {
+    !display.quiet && std::io::stderr().is_terminal()
+}
+
+impl CheckArgs {
+    /// What every run of this invocation may do; the password and the user's own settings
+    /// are per account.
+    fn options(&self, lang: Lang) -> mailcheck::Options {
+        mailcheck::Options {
+            offline: self.offline,
+            timeout: std::time::Duration::from_secs_f64(self.timeout),
+            dns_server: self.dns_server,
+            ca_file: self.ca_file.clone(),
+            ispdb_url: self.ispdb_url.clone(),
+            lang,
+            no_probe: self.no_probe,
+            ..mailcheck::Options::default()
+        }
+    }
+}
+
+impl DisplayArgs {
+    /// The human report's style (colour only where it is wanted).
+    fn style(&self, lang: Lang) -> mailcheck::output::Style {
+        mailcheck::output::Style {
+            color: use_color(self.color),
+            lang,
+            verbose: self.verbose,
         }
     }
 }

@@ -11,8 +11,11 @@ use mailcheck::discover::SourceKind;
 use mailcheck::progress::{Event, Observer, Progress};
 use mailcheck::settings::Endpoint;
 
-/// The spinners of one run on stderr.
-pub struct Spinners {
+/// The spinners of one run on stderr, or nothing when nobody watches.
+pub struct Spinners(Option<Arc<Lines>>);
+
+/// The lines on screen.
+struct Lines {
     lines: MultiProgress,
     running: Mutex<HashMap<String, ProgressBar>>,
     lang: Lang,
@@ -21,26 +24,77 @@ pub struct Spinners {
 impl Spinners {
     /// Spinners on stderr when `show` is true (stderr is a terminal and the user did not ask
     /// for quiet), else a run that reports to nobody.
-    pub fn start(show: bool, lang: Lang) -> (Progress, Option<Arc<Spinners>>) {
-        if !show {
-            return (Progress::default(), None);
+    pub fn start(show: bool, lang: Lang) -> Spinners {
+        Spinners(show.then(|| {
+            Arc::new(Lines {
+                lines: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+                running: Mutex::new(HashMap::new()),
+                lang,
+            })
+        }))
+    }
+
+    /// Where the run sends its events.
+    pub fn progress(&self) -> Progress {
+        match &self.0 {
+            Some(lines) => Progress::to(lines.clone()),
+            None => Progress::default(),
         }
-        let spinners = Arc::new(Spinners {
-            lines: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
-            running: Mutex::new(HashMap::new()),
-            lang,
-        });
-        (Progress::to(spinners.clone()), Some(spinners))
     }
 
     /// Removes every line, so that the report starts on a clean screen.
     pub fn finish(&self) {
-        for (_, bar) in self.running.lock().expect("not poisoned").drain() {
-            bar.finish_and_clear();
+        if let Some(lines) = &self.0 {
+            for (_, bar) in lines.running.lock().expect("not poisoned").drain() {
+                bar.finish_and_clear();
+            }
+            let _ = lines.lines.clear();
         }
-        let _ = self.lines.clear();
+    }
+}
+
+/// One bar for a batch: how many accounts are done, gone when all are.
+pub struct BatchBar(Option<ProgressBar>);
+
+impl BatchBar {
+    pub fn start(show: bool, total: usize, lang: Lang) -> BatchBar {
+        BatchBar(show.then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner:.cyan} {msg} {pos}/{len} {wide_bar:.cyan/dim} {elapsed:.dim}",
+                )
+                .expect("a valid template"),
+            );
+            bar.set_message(lang.pick("checking accounts", "正在检测账户").to_owned());
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        }))
     }
 
+    pub fn done_one(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    /// Runs `f` with the bar off the screen, for a line of output that must not be torn.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Lines {
     fn begin(&self, key: String, message: String) {
         let bar = self.lines.add(ProgressBar::new_spinner());
         bar.set_style(
@@ -74,7 +128,7 @@ impl Spinners {
     }
 }
 
-impl Observer for Spinners {
+impl Observer for Lines {
     fn event(&self, event: Event) {
         match event {
             Event::SourceStarted(source) => {

@@ -32,8 +32,8 @@ struct Renderer<'a> {
     out: String,
 }
 
-/// How one protocol fared, for its verdict line.
-enum Verdict<'a> {
+/// How one protocol fared, for its verdict line (and the batch summary's cell).
+pub(super) enum Verdict<'a> {
     /// Proved to work, login included.
     Works(&'a Settings),
     /// Reachable and secure, but the login was not tried (no password).
@@ -113,39 +113,9 @@ impl Renderer<'_> {
     fn verdicts(&mut self) {
         self.out.push('\n');
         for protocol in Protocol::ALL {
-            let verdict = self.verdict(protocol);
+            let verdict = verdict(self.report, protocol);
             let text = self.verdict_line(protocol, &verdict);
             self.line(text);
-        }
-    }
-
-    fn verdict(&self, protocol: Protocol) -> Verdict<'_> {
-        let report = self.report;
-        let servers: Vec<&ServerEntry> = report
-            .servers
-            .iter()
-            .filter(|s| s.protocol == protocol)
-            .collect();
-        let worst = report
-            .findings
-            .iter()
-            .find(|f| f.protocol == Some(protocol) && f.severity == Severity::Error);
-        let Some(settings) = recommended(report, protocol) else {
-            return if servers.is_empty() {
-                Verdict::NotOffered
-            } else {
-                Verdict::Broken(worst, servers.len())
-            };
-        };
-        match server_of(report, protocol, settings) {
-            None => Verdict::Untested(settings),
-            Some(server) => match (server.status.as_str(), server.login.as_str()) {
-                ("untested", _) => Verdict::Untested(settings),
-                (_, "ok") => Verdict::Works(settings),
-                (_, "failed") => Verdict::Refused(settings, worst),
-                ("error", _) => Verdict::Broken(worst, servers.len()),
-                _ => Verdict::Reachable(settings),
-            },
         }
     }
 
@@ -468,6 +438,35 @@ impl Renderer<'_> {
     }
 }
 
+pub(super) fn verdict(report: &Report, protocol: Protocol) -> Verdict<'_> {
+    let servers: Vec<&ServerEntry> = report
+        .servers
+        .iter()
+        .filter(|s| s.protocol == protocol)
+        .collect();
+    let worst = report
+        .findings
+        .iter()
+        .find(|f| f.protocol == Some(protocol) && f.severity == Severity::Error);
+    let Some(settings) = recommended(report, protocol) else {
+        return if servers.is_empty() {
+            Verdict::NotOffered
+        } else {
+            Verdict::Broken(worst, servers.len())
+        };
+    };
+    match server_of(report, protocol, settings) {
+        None => Verdict::Untested(settings),
+        Some(server) => match (server.status.as_str(), server.login.as_str()) {
+            ("untested", _) => Verdict::Untested(settings),
+            (_, "ok") => Verdict::Works(settings),
+            (_, "failed") => Verdict::Refused(settings, worst),
+            ("error", _) => Verdict::Broken(worst, servers.len()),
+            _ => Verdict::Reachable(settings),
+        },
+    }
+}
+
 fn recommended(report: &Report, protocol: Protocol) -> Option<&Settings> {
     match protocol {
         Protocol::Imap => report.recommended.imap.as_ref(),
@@ -483,7 +482,7 @@ fn server_of<'a>(report: &'a Report, protocol: Protocol, s: &Settings) -> Option
     })
 }
 
-fn status_mark(s: &ServerEntry, p: &Painter) -> String {
+pub(super) fn status_mark(s: &ServerEntry, p: &Painter) -> String {
     match s.status.as_str() {
         "ok" => p.green("✓"),
         "warning" => p.yellow("!"),
@@ -523,10 +522,10 @@ fn security_label(security: Security, t: &Words) -> &'static str {
 }
 
 /// The fixed words of the report in the chosen language.
-struct Words(Lang);
+pub(super) struct Words(pub(super) Lang);
 
 impl Words {
-    fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
+    pub(super) fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
         self.0.pick(en, zh)
     }
 
@@ -547,7 +546,7 @@ impl Words {
 }
 
 /// Colour when asked for, plain text otherwise.
-struct Painter(bool);
+pub(super) struct Painter(pub(super) bool);
 
 impl Painter {
     fn paint(&self, text: &str, style: Paint) -> String {
@@ -557,19 +556,19 @@ impl Painter {
             text.to_owned()
         }
     }
-    fn bold(&self, text: &str) -> String {
+    pub(super) fn bold(&self, text: &str) -> String {
         self.paint(text, Paint::new().bold())
     }
-    fn dim(&self, text: &str) -> String {
+    pub(super) fn dim(&self, text: &str) -> String {
         self.paint(text, Paint::new().dimmed())
     }
-    fn red(&self, text: &str) -> String {
+    pub(super) fn red(&self, text: &str) -> String {
         self.paint(text, Paint::new().red().bold())
     }
-    fn yellow(&self, text: &str) -> String {
+    pub(super) fn yellow(&self, text: &str) -> String {
         self.paint(text, Paint::new().yellow().bold())
     }
-    fn green(&self, text: &str) -> String {
+    pub(super) fn green(&self, text: &str) -> String {
         self.paint(text, Paint::new().green())
     }
 }

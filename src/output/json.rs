@@ -9,3 +9,10 @@ pub fn render(report: &Report) -> String {
     out.push('\n');
     out
 }
+
+/// One compact JSON document on one line (JSON Lines, for `--batch --json`).
+pub fn render_line(report: &Report) -> String {
+    let mut out = serde_json::to_string(report).expect("the report serialises");
+    out.push('\n');
+    out
+}

@@ -2,8 +2,10 @@
 //!
 //! Formatters return strings; writing them out is the binary's job.
 
+pub mod autoconfig;
 pub mod human;
 pub mod json;
+pub mod summary;
 pub mod trace;
 
 use crate::lang::Lang;

@@ -1,0 +1,210 @@
+//! `mailcheck --batch FILE`: many accounts, a few at a time, one report each.
+//!
+//! The file holds one address a line; `#` starts a comment. After the address, a password may
+//! be named, never written: `password-env=VAR` (an environment variable) or
+//! `password-file=PATH` (its first line; a relative path is relative to the batch file).
+//! `MAILCHECK_PASSWORD` is not used for a batch: one password sent to many accounts' servers
+//! would be a leak waiting to happen.
+//!
+//! The whole file is read and checked before anything is probed, so that a typo on line 90
+//! is an error at once, not after 89 accounts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use futures::StreamExt as _;
+
+use mailcheck::output::{self, json, summary};
+use mailcheck::{EmailAddress, Lang, Report};
+
+use super::{Cli, Failure, bad_input, language, password, progress, write_stdout};
+
+/// One line of the batch file.
+#[derive(Debug)]
+struct Account {
+    address: EmailAddress,
+    password: Option<String>,
+}
+
+pub fn run(cli: &Cli) -> Result<u8, Failure> {
+    let file = cli.many.batch.as_deref().expect("only called with --batch");
+    let text = read(file).map_err(bad_input)?;
+    let base = file.parent().unwrap_or(Path::new("."));
+    let accounts = parse(&text, base)
+        .with_context(|| format!("--batch {}", file.display()))
+        .map_err(bad_input)?;
+    let lang = language(cli.display.lang.as_deref());
+    let options = cli.check.options(lang);
+    let jobs = usize::from(cli.many.jobs);
+    let bar = progress::BatchBar::start(super::show_progress(&cli.display), accounts.len(), lang);
+    let runtime = super::runtime()?;
+    let reports = runtime.block_on(async {
+        let mut reports = Vec::with_capacity(accounts.len());
+        // `buffered` runs `jobs` checks at once and yields them in the file's order, so that
+        // JSON Lines come out in a stable order while the slow accounts overlap.
+        let mut checks = futures::stream::iter(&accounts)
+            .map(|account| check_one(account, &options, cli.display.trace, lang))
+            .buffered(jobs);
+        while let Some(result) = checks.next().await {
+            bar.done_one();
+            let report = result?;
+            if cli.display.json && !cli.display.quiet {
+                bar.suspend(|| write_stdout(&json::render_line(&report)))?;
+            }
+            reports.push(report);
+        }
+        Ok::<_, Failure>(reports)
+    });
+    bar.finish();
+    let reports = reports?;
+    if !cli.display.json && !cli.display.quiet {
+        write_stdout(&human(&reports, cli, lang))?;
+    }
+    // No account gets a pass for another's success: one error finding anywhere is status 1.
+    Ok(if reports.iter().all(|r| r.ok) { 0 } else { 1 })
+}
+
+async fn check_one(
+    account: &Account,
+    shared: &mailcheck::Options,
+    trace: bool,
+    lang: Lang,
+) -> Result<Report, Failure> {
+    let options = mailcheck::Options {
+        password: account.password.clone(),
+        ..shared.clone()
+    };
+    let diagnosis = mailcheck::check(&account.address, &options)
+        .await
+        .with_context(|| format!("cannot check {}", account.address))
+        .map_err(bad_input)?;
+    let mut report = Report::from_diagnosis(&diagnosis, lang);
+    if trace {
+        report.add_transcripts(&diagnosis);
+    }
+    Ok(report)
+}
+
+/// The summary table, then, with `-v` or `--trace`, each account's report or dialogues.
+fn human(reports: &[Report], cli: &Cli, lang: Lang) -> String {
+    let style = cli.display.style(lang);
+    let mut out = summary::render(reports, style);
+    for report in reports {
+        if cli.display.verbose {
+            out.push('\n');
+            out.push_str(&output::human::render(report, style));
+        } else if cli.display.trace {
+            out.push('\n');
+            out.push_str(&output::trace::render(report, lang));
+        }
+    }
+    out
+}
+
+fn read(file: &Path) -> anyhow::Result<String> {
+    if file == Path::new("-") {
+        return std::io::read_to_string(std::io::stdin())
+            .context("cannot read the batch from standard input");
+    }
+    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+}
+
+/// Every account of the file, or the first line that is wrong.
+fn parse(text: &str, base: &Path) -> anyhow::Result<Vec<Account>> {
+    let mut accounts = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default();
+        let mut words = line.split_whitespace();
+        let Some(typed) = words.next() else {
+            continue;
+        };
+        let account = account(typed, words, base).with_context(|| format!("line {}", index + 1))?;
+        accounts.push(account);
+    }
+    if accounts.is_empty() {
+        anyhow::bail!("no addresses (one address a line)");
+    }
+    Ok(accounts)
+}
+
+fn account<'a>(
+    typed: &str,
+    settings: impl Iterator<Item = &'a str>,
+    base: &Path,
+) -> anyhow::Result<Account> {
+    let address =
+        EmailAddress::parse(typed).with_context(|| format!("invalid address {typed:?}"))?;
+    let mut password = None;
+    for setting in settings {
+        let value = match setting.split_once('=') {
+            Some(("password-env", var)) => password::non_empty(
+                password::from_env(var)?,
+                &format!("the environment variable {var}"),
+            )?,
+            Some(("password-file", path)) => password::from_file(&resolve(base, path))?,
+            Some(("password", _)) => anyhow::bail!(
+                "a password is never written in the batch file: name it with \
+                 password-env=VAR or password-file=PATH"
+            ),
+            // Only the key: a mistyped `pasword=…` must not echo the password.
+            _ => anyhow::bail!(
+                "{:?} is not password-env=VAR or password-file=PATH",
+                setting.split('=').next().unwrap_or_default()
+            ),
+        };
+        if password.replace(value).is_some() {
+            anyhow::bail!("{typed}: more than one password source");
+        }
+    }
+    Ok(Account { address, password })
+}
+
+fn resolve(base: &Path, path: &str) -> PathBuf {
+    let path = Path::new(path);
+    if path.is_absolute() {
+        path.to_owned()
+    } else {
+        base.join(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_blank_lines_and_password_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("carol.pw"), "Carol-Pass\nignored\n").unwrap();
+        // SAFETY: this test alone reads this variable.
+        unsafe { std::env::set_var("MC_BATCH_TEST_BOB", "Bob-Pass") };
+        let text = "# accounts\n\nalice@example.com\n  bob@example.com password-env=MC_BATCH_TEST_BOB # bob\ncarol@example.com password-file=carol.pw\n";
+        let accounts = parse(text, dir.path()).unwrap();
+        let got: Vec<(String, Option<&str>)> = accounts
+            .iter()
+            .map(|a| (a.address.to_string(), a.password.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("alice@example.com".to_owned(), None),
+                ("bob@example.com".to_owned(), Some("Bob-Pass")),
+                ("carol@example.com".to_owned(), Some("Carol-Pass")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrong_line_is_named_with_its_number() {
+        let base = Path::new(".");
+        let error = |text: &str| format!("{:#}", parse(text, base).unwrap_err());
+        assert!(error("a@b.example\nnot an address\n").starts_with("line 2: invalid address"));
+        assert!(error("a@b.example password=hunter2\n").contains("never written"));
+        assert!(!error("a@b.example password=hunter2\n").contains("hunter2"));
+        assert!(error("a@b.example password-env=MC_BATCH_TEST_UNSET\n").contains("not set"));
+        assert!(error("a@b.example colour=blue\n").contains("not password-env"));
+        assert!(!error("a@b.example pasword=hunter2\n").contains("hunter2"));
+        assert!(error("# nothing\n\n").contains("no addresses"));
+        assert!(error("a@b.example password-file=/nonexistent/pw\n").contains("cannot read"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Where a password may come from: standard input, an environment variable, a hidden prompt,
+//! or a file named in a batch file. Never argv: a password there is visible to every user of
+//! the machine (`ps`) and lands in shell history.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::CheckArgs;
+
+/// The password of a single-address run: `--password-stdin`, `--password-env`,
+/// `--ask-password`, else `MAILCHECK_PASSWORD`; `None` tests everything up to the login.
+pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<String>> {
+    let (value, source) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        (first_line(&line), "standard input".to_owned())
+    } else if let Some(var) = &args.password_env {
+        (from_env(var)?, format!("the environment variable {var}"))
+    } else if args.ask_password {
+        (prompt(address)?, "the prompt".to_owned())
+    } else if let Some(value) = std::env::var_os("MAILCHECK_PASSWORD") {
+        (
+            value.to_string_lossy().into_owned(),
+            "MAILCHECK_PASSWORD".to_owned(),
+        )
+    } else {
+        return Ok(None);
+    };
+    non_empty(value, &source).map(Some)
+}
+
+/// The value of environment variable `var`, which must be set.
+pub fn from_env(var: &str) -> anyhow::Result<String> {
+    std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))
+}
+
+/// The first line of the file at `path`.
+pub fn from_file(path: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the password file {}", path.display()))?;
+    non_empty(first_line(&text), &path.display().to_string())
+}
+
+/// Refuses an empty password: it would only ever be a mistake, and a confusing one (the
+/// server says "wrong password").
+pub fn non_empty(value: String, source: &str) -> anyhow::Result<String> {
+    if value.is_empty() {
+        anyhow::bail!("the password from {source} is empty");
+    }
+    Ok(value)
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Asks on the controlling terminal (`/dev/tty`) with echo off, so that stdout stays the
+/// report's even when it is piped. Without a terminal there is nobody to ask, and reading a
+/// pipe is what `--password-stdin` is for.
+fn prompt(address: &str) -> anyhow::Result<String> {
+    rpassword::prompt_password(format!("Password for {address}: "))
+        .context("--ask-password needs a terminal to ask on (use --password-stdin to read a pipe)")
+}
