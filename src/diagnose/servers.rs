@@ -451,7 +451,19 @@ pub fn refusal_hint(
     lang: Lang,
 ) -> String {
     let hint = provider_hint(provider, code, lang);
-    let tell_apart = classify::how_to_tell_apart(causes, lang);
+    let mut tell_apart = classify::how_to_tell_apart(causes, lang);
+    // For these codes the check of the most likely cause is the fix itself, which the hint
+    // has just said: saying it twice only makes the hint longer.
+    let check_is_the_fix = matches!(
+        code,
+        FindingCode::AppPasswordRequired
+            | FindingCode::ImapDisabled
+            | FindingCode::Pop3Disabled
+            | FindingCode::SmtpDisabled
+    );
+    if check_is_the_fix && causes.first() == Some(&code) && !tell_apart.is_empty() {
+        tell_apart.remove(0);
+    }
     if tell_apart.is_empty() {
         hint
     } else {

@@ -287,13 +287,14 @@ pub async fn handshake(
         Some(other) => format!("{other:?}"),
         None => String::new(),
     };
+    // In words and dates, not rustls' UNIX seconds: the evidence is read by a person.
     let problem = verdict.err().map(|e| match e {
         rustls::Error::InvalidCertificate(
-            CertificateError::Expired
-            | CertificateError::ExpiredContext { .. }
-            | CertificateError::NotValidYet
-            | CertificateError::NotValidYetContext { .. },
-        ) => CertProblem::Expired(e.to_string()),
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        ) => CertProblem::Expired(format!("certificate expired on {}", facts.not_after)),
+        rustls::Error::InvalidCertificate(
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
+        ) => CertProblem::Expired("certificate not valid yet".to_owned()),
         rustls::Error::InvalidCertificate(ref c) if is_name_error(c) => CertProblem::NameMismatch,
         other => CertProblem::Untrusted(other.to_string()),
     });
