@@ -13,6 +13,8 @@
 mod byte_level;
 mod cli;
 mod discovery;
+mod experience;
 mod providers;
 mod real_servers;
+mod snapshots;
 mod support;

@@ -11,6 +11,7 @@ pub mod contract;
 pub mod dns;
 pub mod process;
 pub mod report;
+pub mod servers;
 pub mod web;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
