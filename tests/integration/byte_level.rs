@@ -710,3 +710,49 @@ fn a_certificate_for_the_mail_domain_counts_for_srv_hosts_only() {
         Some("mx.srvmail.test:993:tls".to_owned())
     );
 }
+
+#[test]
+fn a_cname_to_the_providers_host_is_named_in_the_cert_name_mismatch_hint() {
+    // imap.company.test is a CNAME of imap.exmail.qq.com (test DNS only), whose certificate
+    // names the provider's hosts, as Tencent's does.
+    let w = world();
+    let imap = w.mail_server(
+        993,
+        "imap-993-login-ok",
+        Some(&w.ca.leaf(
+            &["imap.exmail.qq.com", "hwimap.exmail.qq.com"],
+            Validity::Current,
+        )),
+    );
+    let typed = ["--imap", "imap.company.test:993:tls"];
+    let report = w
+        .probe("alice@company.test", Some(PASSWORD), &typed)
+        .report();
+    let f = only_finding(
+        &report,
+        Protocol::Imap,
+        "imap.company.test",
+        993,
+        FindingCode::CertNameMismatch,
+    );
+    assert!(
+        f.hint.starts_with(
+            "imap.company.test is an alias (CNAME) of imap.exmail.qq.com; type imap.exmail.qq.com as the server."
+        ),
+        "{}",
+        f.hint
+    );
+    assert!(f.hint.contains("hwimap.exmail.qq.com"), "{}", f.hint);
+    let mut zh = vec!["--lang", "zh"];
+    zh.extend(typed);
+    let report = w.probe("alice@company.test", Some(PASSWORD), &zh).report();
+    let f = &report.findings_of(FindingCode::CertNameMismatch)[0];
+    assert!(
+        f.hint.starts_with(
+            "imap.company.test 是 imap.exmail.qq.com 的别名（CNAME）；请将服务器地址填写为 imap.exmail.qq.com。"
+        ),
+        "{}",
+        f.hint
+    );
+    assert_no_password(&imap);
+}

@@ -232,7 +232,11 @@ impl World {
     /// `mailcheck --json --no-probe` for `address`, with `extra` flags, pointed at this world:
     /// these tests are about discovery, so the servers it names are not probed.
     pub fn check_with(&self, address: &str, extra: &[&str]) -> Run {
-        let mut args = vec!["--no-probe".to_owned()];
+        let mut args = vec![
+            "--no-probe".to_owned(),
+            "--lang".to_owned(),
+            "en".to_owned(),
+        ];
         args.extend(self.args());
         args.extend(extra.iter().map(|a| (*a).to_owned()));
         args.push(address.to_owned());
@@ -248,7 +252,11 @@ impl World {
         if let Some(password) = password {
             command.env("MAILCHECK_PASSWORD", password);
         }
-        command.args(self.args()).args(extra).arg(address);
+        command.args(self.args());
+        if !extra.contains(&"--lang") {
+            command.args(["--lang", "en"]);
+        }
+        command.args(extra).arg(address);
         let started = Instant::now();
         let output = command.output().expect("mailcheck runs");
         let run = Run::new(output, started.elapsed());
@@ -263,14 +271,12 @@ impl World {
         run
     }
 
-    /// The flags that point a run at this world.
+    /// The flags that point a run at this world (the language is the caller's).
     fn args(&self) -> Vec<String> {
         let timeout = self.timeout.lock().unwrap().to_string();
         let ca_file = self.ca_file.to_str().expect("a UTF-8 path");
         [
             "--json",
-            "--lang",
-            "en",
             "--dns-server",
             &IpAddr::V4(self.ip).to_string(),
             "--ca-file",
