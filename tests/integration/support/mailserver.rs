@@ -6,7 +6,9 @@
 //! the start for implicit TLS, after the STARTTLS reply for the upgrade). After `TLS` every
 //! line is read and written through TLS.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -90,11 +92,19 @@ fn unescape(text: &str) -> Vec<u8> {
 /// (`-- TLS established`, `-- TLS failed: …`, `-- connection`).
 pub struct MailServer {
     log: Arc<Mutex<Vec<String>>>,
+    /// Connections still being played.
+    open: Arc<AtomicUsize>,
 }
 
 impl MailServer {
-    /// Everything heard and seen, in order, over all connections.
+    /// Everything heard and seen, in order, over all connections. Asked after the client has
+    /// gone, so it first lets every connection see the end of its stream and log its last
+    /// event (bounded, in case a client is still connected).
     pub fn log(&self) -> Vec<String> {
+        let started = Instant::now();
+        while self.open.load(Ordering::SeqCst) > 0 && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         self.log.lock().unwrap().clone()
     }
 
@@ -135,16 +145,22 @@ impl World {
         let listener = runtime
             .block_on(TcpListener::bind((self.ip, port)))
             .unwrap_or_else(|e| panic!("bind {}:{port}: {e}", self.ip));
-        let shared = Arc::clone(&log);
+        let open = Arc::new(AtomicUsize::new(0));
+        let (shared, counter) = (Arc::clone(&log), Arc::clone(&open));
         runtime.spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let steps = Arc::clone(&steps);
                 let acceptor = acceptor.clone();
                 let log = Arc::clone(&shared);
-                tokio::spawn(async move { play(tcp, &steps, acceptor, &log).await });
+                let open = Arc::clone(&counter);
+                open.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    play(tcp, &steps, acceptor, &log).await;
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
-        MailServer { log }
+        MailServer { log, open }
     }
 }
 
