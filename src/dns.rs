@@ -166,6 +166,36 @@ impl Dns {
         Ok(ips)
     }
 
+    /// The CNAME chain of `host`: each alias target in turn, at most 8 of them (a loop ends
+    /// there). Empty when the host is no alias or the lookup fails.
+    pub async fn cname_chain(&self, host: &str) -> Vec<String> {
+        use hickory_resolver::proto::rr::{RData, RecordType};
+        let mut chain: Vec<String> = Vec::new();
+        let mut name = relative(host);
+        for _ in 0..8 {
+            let Ok(lookup) = self
+                .limit(self.resolver.lookup(absolute(&name), RecordType::CNAME))
+                .await
+            else {
+                break;
+            };
+            let target = lookup.record_iter().find_map(|r| match r.data() {
+                RData::CNAME(c) if relative(&r.name().to_ascii()) == name => {
+                    Some(relative(&c.0.to_ascii()))
+                }
+                _ => None,
+            });
+            match target {
+                Some(t) if t != name && !chain.contains(&t) => {
+                    chain.push(t.clone());
+                    name = t;
+                }
+                _ => break,
+            }
+        }
+        chain
+    }
+
     async fn limit<T>(
         &self,
         lookup: impl Future<Output = Result<T, ResolveError>>,

@@ -261,7 +261,11 @@ fn finding_for(
             generic(FindingCode::TlsMismatch, lang).1.to_owned(),
             Some(reason.clone()),
         ),
-        Issue::Certificate { problem, facts } => {
+        Issue::Certificate {
+            problem,
+            facts,
+            alias_of,
+        } => {
             let names = facts.names.join(", ");
             let (code, message, hint) = match problem {
                 CertProblem::Expired(_) => (
@@ -283,12 +287,21 @@ fn finding_for(
                     } else {
                         format!("{at} 的证书不包含 {}。", server.host)
                     },
-                    if en {
-                        format!(
+                    match (alias_of, en) {
+                        (Some(target), true) => format!(
+                            "{} is an alias (CNAME) of {target}; type {target} as the server. The certificate covers: {names}.",
+                            server.host
+                        ),
+                        (Some(target), false) => format!(
+                            "{} 是 {target} 的别名（CNAME）；请将服务器地址填写为 {target}。证书包含的名称：{names}。",
+                            server.host
+                        ),
+                        (None, true) => format!(
                             "The certificate covers: {names}. Use one of those names as the server name."
-                        )
-                    } else {
-                        format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
+                        ),
+                        (None, false) => {
+                            format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
+                        }
                     },
                 ),
                 CertProblem::Untrusted(_) => (

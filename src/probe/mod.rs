@@ -119,10 +119,12 @@ pub enum Issue {
     Injection { bytes: String },
     /// The TLS handshake failed for another reason.
     TlsFailed { reason: String },
-    /// The certificate is not valid for this server.
+    /// The certificate is not valid for this server. `alias_of`: for a name mismatch, the
+    /// CNAME target of the host that the certificate does cover (the name to type instead).
     Certificate {
         problem: CertProblem,
         facts: TlsFacts,
+        alias_of: Option<String>,
     },
     /// The certificate expires soon.
     CertificateExpiring { days: i64, facts: TlsFacts },
@@ -325,7 +327,7 @@ async fn run(
         match tls::handshake(tcp, &endpoint.host, also_valid_for, &ctx.anchors, timeout).await {
             Ok(est) => {
                 out.handshake_time = Some(started.elapsed());
-                record_certificate(out, &est.facts, est.problem.clone());
+                record_certificate(ctx, out, &est.facts, est.problem.clone()).await;
                 let mut conn = Conn::new(Stream::Tls(Box::new(est.stream)), timeout, started);
                 conn.note(format!("TLS established ({})", est.facts.version));
                 conn
@@ -500,7 +502,7 @@ async fn run(
         match tls::handshake(tcp, &endpoint.host, also_valid_for, &ctx.anchors, timeout).await {
             Ok(est) => {
                 out.handshake_time = Some(started.elapsed());
-                record_certificate(out, &est.facts, est.problem.clone());
+                record_certificate(ctx, out, &est.facts, est.problem.clone()).await;
                 conn.note(format!("TLS established ({})", est.facts.version));
                 conn.upgraded(est.stream);
             }
@@ -643,13 +645,32 @@ async fn connect(
     }
 }
 
-fn record_certificate(out: &mut ProbeOutcome, facts: &TlsFacts, problem: Option<CertProblem>) {
+async fn record_certificate(
+    ctx: &ProbeContext,
+    out: &mut ProbeOutcome,
+    facts: &TlsFacts,
+    problem: Option<CertProblem>,
+) {
     out.tls = Some(facts.clone());
     match problem {
-        Some(problem) => out.issues.push(Issue::Certificate {
-            problem,
-            facts: facts.clone(),
-        }),
+        Some(problem) => {
+            // A custom name that is an alias of the provider's host: the certificate names the
+            // provider's host, which is what to type (RFC 7817 does not follow CNAMEs).
+            let alias_of = if problem == CertProblem::NameMismatch {
+                ctx.dns
+                    .cname_chain(&out.endpoint.host)
+                    .await
+                    .into_iter()
+                    .find(|target| tls::covers(&facts.names, target))
+            } else {
+                None
+            };
+            out.issues.push(Issue::Certificate {
+                problem,
+                facts: facts.clone(),
+                alias_of,
+            });
+        }
         None => {
             if let Some(days) = days_left(&facts.not_after)
                 && days < 14

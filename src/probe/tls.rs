@@ -305,6 +305,21 @@ pub async fn handshake(
     })
 }
 
+/// Whether a certificate naming `names` (subjectAltName DNS names) covers `host`: the same name,
+/// or a wildcard that is the whole left-most label (RFC 6125 §6.4.3).
+pub fn covers(names: &[String], host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    names.iter().any(|name| {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        match name.strip_prefix("*.") {
+            Some(parent) => host
+                .split_once('.')
+                .is_some_and(|(label, rest)| !label.is_empty() && rest == parent),
+            None => name == host,
+        }
+    })
+}
+
 /// Tells a server that answered in plaintext from other handshake failures. A TLS record starts
 /// with a content type of 20-24; a greeting starts with `*`, `+`, `-` or a digit.
 fn classify_handshake_error(e: &std::io::Error, first: &[u8]) -> HandshakeFailure {
@@ -360,4 +375,19 @@ pub fn recorded_text(first: &[u8]) -> String {
         .next()
         .unwrap_or_default()
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn names_and_left_most_wildcards_cover_a_host() {
+        let names = vec!["imap.exmail.qq.com".to_owned(), "*.qq.com".to_owned()];
+        assert!(covers(&names, "IMAP.exmail.qq.com."));
+        assert!(covers(&names, "smtp.qq.com"));
+        assert!(!covers(&names, "qq.com"));
+        assert!(!covers(&names, "a.b.qq.com"));
+        assert!(!covers(&names, "imap.company.test"));
+    }
 }

@@ -1,17 +1,60 @@
-//! A test certificate authority, made at test time: a CA and one leaf certificate for every host
-//! name the test web server answers for.
+//! A test certificate authority, made at test time: a CA, one leaf certificate for every host
+//! name the test web server answers for, and on request leaf certificates for the fake mail
+//! servers that are valid, expired, expiring soon, for other names, or from an unknown CA.
+
+use std::sync::Arc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
+    BasicConstraints, Certificate, CertificateParams, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use time::{Duration, OffsetDateTime};
+
+/// A certificate authority that can sign more leaves.
+pub struct Ca {
+    cert: Certificate,
+    key: KeyPair,
+}
+
+/// A leaf certificate with its chain and key, ready for a TLS server.
+pub struct ServerCert {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub key: PrivateKeyDer<'static>,
+}
+
+impl ServerCert {
+    /// A rustls server configuration presenting this certificate.
+    pub fn server_config(&self, alpn: &[&[u8]]) -> Arc<rustls::ServerConfig> {
+        let mut tls = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(self.chain.clone(), self.key.clone_key())
+        .expect("the server certificate");
+        tls.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        Arc::new(tls)
+    }
+}
+
+/// When a leaf is valid.
+#[derive(Clone, Copy, Debug)]
+pub enum Validity {
+    /// From yesterday for a year.
+    Current,
+    /// Ended yesterday.
+    Expired,
+    /// Ends in this many days.
+    EndsInDays(i64),
+}
 
 /// The CA (as PEM, for `--ca-file`) and the leaf certificate the web server presents.
 pub struct TestPki {
+    pub ca: Ca,
     pub ca_pem: String,
-    pub chain: Vec<CertificateDer<'static>>,
-    pub key: PrivateKeyDer<'static>,
+    pub web: ServerCert,
 }
 
 fn name(common_name: &str) -> DistinguishedName {
@@ -21,31 +64,58 @@ fn name(common_name: &str) -> DistinguishedName {
     dn
 }
 
+impl Ca {
+    /// A fresh CA called `common_name`.
+    pub fn new(common_name: &str) -> Ca {
+        let key = KeyPair::generate().expect("CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name = name(common_name);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let cert = ca.self_signed(&key).expect("CA certificate");
+        Ca { cert, key }
+    }
+
+    pub fn pem(&self) -> String {
+        self.cert.pem()
+    }
+
+    /// A leaf for `hosts` (the first is also the common name), valid as `validity` says.
+    pub fn leaf(&self, hosts: &[&str], validity: Validity) -> ServerCert {
+        let leaf_key = KeyPair::generate().expect("leaf key");
+        let hosts: Vec<String> = hosts.iter().map(|h| (*h).to_owned()).collect();
+        let mut leaf = CertificateParams::new(hosts.clone()).expect("leaf params");
+        leaf.distinguished_name = name(hosts.first().map_or("localhost", String::as_str));
+        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        let now = OffsetDateTime::now_utc();
+        (leaf.not_before, leaf.not_after) = match validity {
+            Validity::Current => (now - Duration::days(1), now + Duration::days(365)),
+            Validity::Expired => (now - Duration::days(90), now - Duration::days(1)),
+            Validity::EndsInDays(days) => (now - Duration::days(80), now + Duration::days(days)),
+        };
+        let leaf_cert = leaf
+            .signed_by(&leaf_key, &self.cert, &self.key)
+            .expect("leaf certificate");
+        ServerCert {
+            chain: vec![leaf_cert.der().clone(), self.cert.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+        }
+    }
+}
+
 /// A fresh CA, and a leaf certificate for `hosts` signed by it.
 pub fn issue(hosts: &[String]) -> TestPki {
-    let ca_key = KeyPair::generate().expect("CA key");
-    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name = name("mailcheck test CA");
-    ca.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-
-    let leaf_key = KeyPair::generate().expect("leaf key");
-    let mut leaf = CertificateParams::new(hosts.to_vec()).expect("leaf params");
-    leaf.distinguished_name = name(hosts.first().map_or("localhost", String::as_str));
-    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    let leaf_cert = leaf
-        .signed_by(&leaf_key, &ca_cert, &ca_key)
-        .expect("leaf certificate");
-
+    let ca = Ca::new("mailcheck test CA");
+    let names: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let web = ca.leaf(&names, Validity::Current);
     TestPki {
-        ca_pem: ca_cert.pem(),
-        chain: vec![leaf_cert.der().clone(), ca_cert.der().clone()],
-        key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+        ca_pem: ca.pem(),
+        ca,
+        web,
     }
 }

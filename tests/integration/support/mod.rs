@@ -9,6 +9,7 @@
 pub mod ca;
 pub mod contract;
 pub mod dns;
+pub mod mailserver;
 pub mod process;
 pub mod report;
 pub mod servers;
@@ -78,6 +79,8 @@ pub struct World {
     silenced: dns::Silenced,
     _dir: tempfile::TempDir,
     pub ca_file: PathBuf,
+    /// The CA behind `ca_file`, for more certificates (the fake mail servers').
+    pub ca: ca::Ca,
     timeout: Mutex<f64>,
 }
 
@@ -152,16 +155,7 @@ impl World {
         let ca_file = dir.path().join("test-ca.pem");
         std::fs::write(&ca_file, &pki.ca_pem).expect("the CA file");
 
-        let mut tls = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("TLS versions")
-        .with_no_client_auth()
-        .with_single_cert(pki.chain, pki.key)
-        .expect("the server certificate");
-        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let acceptor = TlsAcceptor::from(Arc::new(tls));
+        let acceptor = TlsAcceptor::from(pki.web.server_config(&[b"http/1.1"]));
 
         let web = Arc::new(web::Web::default());
         let silenced: dns::Silenced = Arc::default();
@@ -189,6 +183,7 @@ impl World {
             silenced,
             _dir: dir,
             ca_file,
+            ca: pki.ca,
             timeout: Mutex::new(DEFAULT_TIMEOUT_SECS),
         }
     }
@@ -238,27 +233,63 @@ impl World {
     /// `mailcheck --json --no-probe` for `address`, with `extra` flags, pointed at this world:
     /// these tests are about discovery, so the servers it names are not probed.
     pub fn check_with(&self, address: &str, extra: &[&str]) -> Run {
-        let timeout = self.timeout.lock().unwrap().to_string();
-        let dns = IpAddr::V4(self.ip).to_string();
-        let ispdb = self.ispdb_url();
-        let ca_file = self.ca_file.to_str().expect("a UTF-8 path");
         let mut args = vec![
+            "--no-probe".to_owned(),
+            "--lang".to_owned(),
+            "en".to_owned(),
+        ];
+        args.extend(self.args());
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        args.push(address.to_owned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    }
+
+    /// `mailcheck --json address` with `extra` flags, pointed at this world, probing every
+    /// server it finds; `password` goes through `MAILCHECK_PASSWORD` and must never appear in
+    /// the output.
+    pub fn probe(&self, address: &str, password: Option<&str>, extra: &[&str]) -> Run {
+        let mut command = mailcheck();
+        if let Some(password) = password {
+            command.env("MAILCHECK_PASSWORD", password);
+        }
+        command.args(self.args());
+        if !extra.contains(&"--lang") {
+            command.args(["--lang", "en"]);
+        }
+        command.args(extra).arg(address);
+        let started = Instant::now();
+        let output = command.output().expect("mailcheck runs");
+        let run = Run::new(output, started.elapsed());
+        if let Some(password) = password {
+            assert!(
+                !run.stdout.contains(password) && !run.stderr.contains(password),
+                "the password appears in the output:\n{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+        run
+    }
+
+    /// The flags that point a run at this world (the language is the caller's).
+    fn args(&self) -> Vec<String> {
+        let timeout = self.timeout.lock().unwrap().to_string();
+        let ca_file = self.ca_file.to_str().expect("a UTF-8 path");
+        [
             "--json",
-            "--no-probe",
-            "--lang",
-            "en",
             "--dns-server",
-            &dns,
+            &IpAddr::V4(self.ip).to_string(),
             "--ca-file",
             ca_file,
             "--ispdb-url",
-            &ispdb,
+            &self.ispdb_url(),
             "--timeout",
             &timeout,
-        ];
-        args.extend_from_slice(extra);
-        args.push(address);
-        run(&args)
+        ]
+        .iter()
+        .map(|a| (*a).to_owned())
+        .collect()
     }
 
     /// `mailcheck --json address`, pointed at this world.
