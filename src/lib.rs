@@ -120,14 +120,6 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         .filter(|c| c.sources.contains(&discover::SourceKind::Srv))
         .map(|c| c.settings.host.clone())
         .collect();
-    let targets = discovery
-        .candidates
-        .iter()
-        .map(|c| probe::Target {
-            endpoint: c.endpoint(),
-            username: c.settings.username.clone(),
-        })
-        .collect();
     let context = std::sync::Arc::new(probe::ProbeContext {
         dns,
         anchors,
@@ -137,6 +129,58 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         srv_hosts,
         progress: options.progress.clone(),
     });
-    let outcomes = probe::probe_all(targets, context).await;
+    let mut outcomes = probe::probe_all(targets(&discovery.candidates), context.clone()).await;
+    // A server that failed often has a neighbour on the same host (another port, the other TLS
+    // mode) that answered. No source named it, but it may be the settings that work: probe it
+    // in full too, login included, so that what is recommended is verified, never inferred.
+    let probed = discovery.candidates.len();
+    let neighbours = proved_neighbours(&discovery, &outcomes);
+    discover::add_probed_servers(&mut discovery, neighbours);
+    if discovery.candidates.len() > probed {
+        let more = targets(&discovery.candidates[probed..]);
+        outcomes.extend(probe::probe_all(more, context).await);
+    }
     Ok(diagnose::with_probes(discovery, outcomes, options.lang))
+}
+
+fn targets(candidates: &[discover::Candidate]) -> Vec<probe::Target> {
+    candidates
+        .iter()
+        .map(|c| probe::Target {
+            endpoint: c.endpoint(),
+            username: c.settings.username.clone(),
+        })
+        .collect()
+}
+
+/// The neighbours the probes found answering that are not candidates yet, each once, with
+/// the user name and label of the server it stands in for.
+fn proved_neighbours(
+    discovery: &discover::Discovery,
+    outcomes: &[probe::ProbeOutcome],
+) -> Vec<discover::NamedServer> {
+    let mut found: Vec<discover::NamedServer> = Vec::new();
+    for (candidate, outcome) in discovery.candidates.iter().zip(outcomes) {
+        for endpoint in outcome.proved_neighbours() {
+            let known = discovery
+                .candidates
+                .iter()
+                .any(|c| c.endpoint() == endpoint)
+                || found.iter().any(|n| n.settings.endpoint() == endpoint);
+            if !known {
+                found.push(discover::NamedServer {
+                    settings: ServerSettings {
+                        protocol: endpoint.protocol,
+                        host: endpoint.host,
+                        port: endpoint.port,
+                        security: endpoint.security,
+                        username: candidate.settings.username.clone(),
+                    },
+                    label: candidate.label.clone(),
+                    insecure: false,
+                });
+            }
+        }
+    }
+    found
 }

@@ -11,7 +11,7 @@ use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Finding, FindingCode, Severity};
 use crate::lang::Lang;
 use crate::probe::{Issue, Login, ProbeOutcome};
-use crate::settings::{Protocol, ServerSettings};
+use crate::settings::{Endpoint, Protocol, ServerSettings};
 
 /// How a server fared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,9 +194,14 @@ pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>, lang: Lang
             .iter()
             .any(|o| o.endpoint.protocol == protocol && o.settings_work())
     };
+    let verified = |endpoint: &Endpoint| {
+        outcomes
+            .iter()
+            .any(|o| o.endpoint == *endpoint && o.settings_work())
+    };
     let mut servers = Vec::new();
     for (candidate, outcome) in discovery.candidates.iter().zip(&outcomes) {
-        let mut found = servers::findings_for(outcome, provider, lang);
+        let mut found = servers::findings_for(outcome, provider, &verified, lang);
         // A wrong guess is no problem of the account when another server works.
         if candidate.sources == [SourceKind::Guess] && works(candidate.settings.protocol) {
             found.clear();

@@ -10,16 +10,18 @@ use crate::settings::{Endpoint, Security};
 use super::classify::{self, Classification};
 use super::text::generic;
 
-/// The findings one probe's issues amount to.
+/// The findings one probe's issues amount to. `verified` tells whether other settings were
+/// probed in full and worked: only then does a hint call its suggestion "proved to work".
 pub fn findings_for(
     outcome: &ProbeOutcome,
     provider: Option<&ProviderConfig>,
+    verified: &dyn Fn(&Endpoint) -> bool,
     lang: Lang,
 ) -> Vec<Finding> {
     outcome
         .issues
         .iter()
-        .map(|issue| finding_for(&outcome.endpoint, issue, provider, lang))
+        .map(|issue| finding_for(&outcome.endpoint, issue, provider, verified, lang))
         .collect()
 }
 
@@ -27,9 +29,18 @@ fn finding_for(
     server: &Endpoint,
     issue: &Issue,
     provider: Option<&ProviderConfig>,
+    verified: &dyn Fn(&Endpoint) -> bool,
     lang: Lang,
 ) -> Finding {
     let en = lang == Lang::En;
+    // The same host with another port or TLS mode, as the neighbour check found it.
+    let proved = |port: u16, security: Security| {
+        verified(&Endpoint {
+            port,
+            security,
+            ..server.clone()
+        })
+    };
     let at = format!("{}:{}", server.host, server.port);
     let proto = server.protocol.display_name();
     let (code, message, hint, evidence): (FindingCode, String, String, Option<String>) = match issue
@@ -134,15 +145,20 @@ fn finding_for(
                 format!("{at} 使用明文通信，但设置为 SSL/TLS。")
             },
             match works {
-                Some(_) => {
+                Some(security) => {
+                    let (proof_en, proof_zh) = if proved(server.port, *security) {
+                        (" (proved to work)", "（已验证可用）")
+                    } else {
+                        ("", "")
+                    };
                     if en {
                         format!(
-                            "This server speaks plaintext on {}: choose STARTTLS, not SSL/TLS (proved to work).",
+                            "This server speaks plaintext on {}: choose STARTTLS, not SSL/TLS{proof_en}.",
                             server.port
                         )
                     } else {
                         format!(
-                            "该服务器在 {} 端口使用明文：请选择 STARTTLS 而不是 SSL/TLS（已验证可用）。",
+                            "该服务器在 {} 端口使用明文：请选择 STARTTLS 而不是 SSL/TLS{proof_zh}。",
                             server.port
                         )
                     }
@@ -165,48 +181,51 @@ fn finding_for(
             },
             Some(said.clone()),
         ),
-        Issue::TlsOnPlaintextPort { works } => (
-            FindingCode::TlsMismatch,
-            if en {
-                format!(
-                    "{at} expects TLS from the first byte, but the settings say {}.",
-                    server.security.client_label()
-                )
-            } else {
-                format!(
-                    "{at} 要求一开始就使用 TLS，但设置为 {}。",
-                    server.security.client_label()
-                )
-            },
-            if en {
-                format!(
-                    "Port {} expects TLS from the first byte: choose SSL/TLS, not {}{}.",
-                    server.port,
-                    server.security.client_label(),
-                    if works.is_some() {
-                        " (proved to work)"
-                    } else {
-                        ""
-                    }
-                )
-            } else {
-                format!(
-                    "{} 端口要求直接使用 TLS：请选择 SSL/TLS，而不是 {}{}。",
-                    server.port,
-                    server.security.client_label(),
-                    if works.is_some() {
-                        "（已验证可用）"
-                    } else {
-                        ""
-                    }
-                )
-            },
-            Some(if en {
-                "no plaintext greeting; a TLS handshake on the same port succeeds".to_owned()
-            } else {
-                "没有明文问候；同一端口 TLS 握手成功".to_owned()
-            }),
-        ),
+        Issue::TlsOnPlaintextPort { works } => {
+            let works = works.filter(|security| proved(server.port, *security));
+            (
+                FindingCode::TlsMismatch,
+                if en {
+                    format!(
+                        "{at} expects TLS from the first byte, but the settings say {}.",
+                        server.security.client_label()
+                    )
+                } else {
+                    format!(
+                        "{at} 要求一开始就使用 TLS，但设置为 {}。",
+                        server.security.client_label()
+                    )
+                },
+                if en {
+                    format!(
+                        "Port {} expects TLS from the first byte: choose SSL/TLS, not {}{}.",
+                        server.port,
+                        server.security.client_label(),
+                        if works.is_some() {
+                            " (proved to work)"
+                        } else {
+                            ""
+                        }
+                    )
+                } else {
+                    format!(
+                        "{} 端口要求直接使用 TLS：请选择 SSL/TLS，而不是 {}{}。",
+                        server.port,
+                        server.security.client_label(),
+                        if works.is_some() {
+                            "（已验证可用）"
+                        } else {
+                            ""
+                        }
+                    )
+                },
+                Some(if en {
+                    "no plaintext greeting; a TLS handshake on the same port succeeds".to_owned()
+                } else {
+                    "没有明文问候；同一端口 TLS 握手成功".to_owned()
+                }),
+            )
+        }
         Issue::StarttlsNotOffered {
             capabilities,
             implicit_tls_port,
@@ -218,11 +237,18 @@ fn finding_for(
                 format!("{at} 不支持 STARTTLS。")
             },
             match implicit_tls_port {
-                Some(port) => {
+                Some(port) if proved(*port, Security::Tls) => {
                     if en {
                         format!("Choose SSL/TLS on port {port} instead (proved to work).")
                     } else {
                         format!("请改用 {port} 端口的 SSL/TLS（已验证可用）。")
+                    }
+                }
+                Some(port) => {
+                    if en {
+                        format!("Choose SSL/TLS on port {port} instead.")
+                    } else {
+                        format!("请改用 {port} 端口的 SSL/TLS。")
                     }
                 }
                 None => generic(FindingCode::PlaintextOnly, lang).1.to_owned(),

@@ -37,6 +37,9 @@ pub enum SourceKind {
     IspdbMx,
     Guess,
     User,
+    /// Not a discovery source: another port or TLS mode that a probe found answering on the
+    /// host of a server that failed.
+    Probe,
 }
 
 impl SourceKind {
@@ -50,6 +53,7 @@ impl SourceKind {
             SourceKind::IspdbMx => "ispdb_mx",
             SourceKind::Guess => "guess",
             SourceKind::User => "user",
+            SourceKind::Probe => "probe",
         }
     }
 
@@ -67,12 +71,13 @@ impl SourceKind {
             SourceKind::IspdbMx => ("ISPDB by MX", "按 MX 查询 ISPDB"),
             SourceKind::Guess => ("guessed host names", "猜测的主机名"),
             SourceKind::User => ("your settings", "您填写的设置"),
+            SourceKind::Probe => ("probing the same hosts", "在同一主机上探测"),
         };
         lang.pick(en, zh)
     }
 
     /// Every source, in the order a report lists them.
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::ProviderDb,
         SourceKind::Srv,
         SourceKind::Autoconfig,
@@ -81,6 +86,7 @@ impl SourceKind {
         SourceKind::IspdbMx,
         SourceKind::Guess,
         SourceKind::User,
+        SourceKind::Probe,
     ];
 
     /// The source named `name` in a report (`srv`, `provider_db`, …).
@@ -192,6 +198,7 @@ pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
         (SourceKind::Autoconfig | SourceKind::Wellknown, true) => 5,
         (SourceKind::Guess, _) => 6,
         (SourceKind::User, _) => 7,
+        (SourceKind::Probe, _) => 8,
     }
 }
 
@@ -437,19 +444,7 @@ pub async fn discover(
 
 /// Adds the settings the user typed (`--imap`, `--pop3`, `--smtp`) as candidates of their own.
 pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
-    if servers.is_empty() {
-        return;
-    }
-    let mut result = SourceResult::new(
-        SourceKind::User,
-        SourceStatus::Found,
-        servers
-            .iter()
-            .map(|s| format!("{} {}:{} {}", s.protocol, s.host, s.port, s.security))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    result.servers = servers
+    let named: Vec<NamedServer> = servers
         .iter()
         .map(|s| NamedServer {
             settings: s.clone(),
@@ -457,6 +452,34 @@ pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
             insecure: false,
         })
         .collect();
+    add_servers(discovery, SourceKind::User, named);
+}
+
+/// Adds servers that no discovery source named but a probe found on the same host (another
+/// port or TLS mode that answered): candidates of their own, to be probed in full.
+pub fn add_probed_servers(discovery: &mut Discovery, servers: Vec<NamedServer>) {
+    add_servers(discovery, SourceKind::Probe, servers);
+}
+
+/// Adds servers from a source outside discovery (`user`, `probe`), with a source entry that
+/// lists them. A server already a candidate gains the source; the others are appended.
+fn add_servers(discovery: &mut Discovery, kind: SourceKind, servers: Vec<NamedServer>) {
+    if servers.is_empty() {
+        return;
+    }
+    let mut result = SourceResult::new(
+        kind,
+        SourceStatus::Found,
+        servers
+            .iter()
+            .map(|s| {
+                let s = &s.settings;
+                format!("{} {}:{} {}", s.protocol, s.host, s.port, s.security)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    result.servers = servers;
     for named in &result.servers {
         let endpoint = named.settings.endpoint();
         match discovery
@@ -464,11 +487,11 @@ pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
             .iter_mut()
             .find(|c| c.endpoint() == endpoint)
         {
-            Some(existing) => existing.sources.push(SourceKind::User),
+            Some(existing) => existing.sources.push(kind),
             None => discovery.candidates.push(Candidate {
                 settings: named.settings.clone(),
-                label: None,
-                sources: vec![SourceKind::User],
+                label: named.label.clone(),
+                sources: vec![kind],
                 insecure_sources: Vec::new(),
             }),
         }

@@ -104,7 +104,7 @@ impl Renderer<'_> {
         let from = if found.is_empty() {
             self.p.red(self.t.pick("no source", "无来源"))
         } else {
-            found.join(", ")
+            found.join(self.t.pick(", ", "、"))
         };
         let line = format!("{}{from}", self.t.pick("Settings from: ", "设置来源："));
         self.line(line);

@@ -811,6 +811,39 @@ fn refuses_plaintext_login(protocol: Protocol, caps: &Capabilities) -> Option<St
     }
 }
 
+impl ProbeOutcome {
+    /// The settings on the same host that this probe found answering where the ones it was
+    /// given did not: another registered port, or the other TLS mode on the same port.
+    pub fn proved_neighbours(&self) -> Vec<Endpoint> {
+        let at = |port: u16, security: Security| Endpoint {
+            port,
+            security,
+            ..self.endpoint.clone()
+        };
+        self.issues
+            .iter()
+            .filter_map(|issue| match issue {
+                Issue::Refused {
+                    works: Some((port, security)),
+                    ..
+                } => Some(at(*port, *security)),
+                Issue::PlaintextOnTlsPort {
+                    works: Some(security),
+                    ..
+                }
+                | Issue::TlsOnPlaintextPort {
+                    works: Some(security),
+                } => Some(at(self.endpoint.port, *security)),
+                Issue::StarttlsNotOffered {
+                    implicit_tls_port: Some(port),
+                    ..
+                } => Some(at(*port, Security::Tls)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Proves whether `protocol` works on `port` with `security` (same host): the mode to suggest.
 async fn neighbour(
     ctx: &ProbeContext,

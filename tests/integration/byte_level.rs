@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use mailcheck::report::{FindingEntry, Report, ServerEntry};
-use mailcheck::{FindingCode, Protocol};
+use mailcheck::{FindingCode, Protocol, Security};
 
 use crate::support::ca::{Ca, ServerCert, Validity};
 use crate::support::mailserver::MailServer;
@@ -95,6 +95,42 @@ fn assert_no_password(server: &MailServer) {
     for command in ["LOGIN ", "AUTHENTICATE", "PASS ", "AUTH ", "USER "] {
         server.assert_never_heard(command);
     }
+}
+
+/// Every password command the fake heard came on a connection after its TLS handshake.
+fn assert_password_only_over_tls(server: &MailServer) {
+    let log = server.log();
+    let mut tls = false;
+    for line in &log {
+        match line.as_str() {
+            "-- connection" => tls = false,
+            "-- TLS established" => tls = true,
+            _ => {
+                let upper = line.to_ascii_uppercase();
+                let carries_password = ["LOGIN ", "AUTHENTICATE", "PASS ", "AUTH ", "USER "]
+                    .iter()
+                    .any(|c| upper.starts_with(c) || upper.contains(&format!(" {c}")));
+                assert!(!carries_password || tls, "{line:?} before TLS: {log:?}");
+            }
+        }
+    }
+}
+
+/// The server entry of `protocol` at `host:port` with `security`.
+fn entry<'a>(
+    report: &'a Report,
+    protocol: Protocol,
+    host: &str,
+    port: u16,
+    security: Security,
+) -> &'a ServerEntry {
+    report
+        .servers
+        .iter()
+        .find(|s| {
+            s.protocol == protocol && s.host == host && s.port == port && s.security == security
+        })
+        .unwrap_or_else(|| panic!("no {protocol} {host}:{port} {security}:\n{}", report.dump()))
 }
 
 /// mailcheck did not try to log in to the server at `host:port`, and the fake heard nothing
@@ -188,10 +224,14 @@ fn starttls_upgrade_then_login_through_tls() {
 #[test]
 fn plaintext_greeting_on_the_implicit_tls_port_is_a_tls_mismatch_naming_starttls() {
     let w = world();
-    let imap = w.mail_server(993, "imap-plaintext-on-993", None);
+    let imap = w.mail_server(
+        993,
+        "imap-plaintext-on-993",
+        Some(&cert(&w, IMAP, Validity::Current)),
+    );
     let report = check(&w, &[("--imap", IMAP, 993, "tls")]);
     let f = only_finding(&report, Protocol::Imap, IMAP, 993, FindingCode::TlsMismatch);
-    // mailcheck proved STARTTLS on the same port.
+    // mailcheck found STARTTLS answering on the same port, probed it in full and logged in.
     assert!(
         f.hint.contains("choose STARTTLS") && f.hint.contains("proved to work"),
         "{}",
@@ -203,7 +243,18 @@ fn plaintext_greeting_on_the_implicit_tls_port_is_a_tls_mismatch_naming_starttls
             .unwrap()
             .contains("Dovecot (Debian) ready")
     );
-    assert_no_password(&imap);
+    let typed = entry(&report, Protocol::Imap, IMAP, 993, Security::Tls);
+    assert_eq!(typed.login, "not_tested");
+    let found = entry(&report, Protocol::Imap, IMAP, 993, Security::Starttls);
+    assert_eq!(
+        (found.sources.as_slice(), found.login.as_str()),
+        (&["probe".to_owned()][..], "ok")
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some(&*format!("{IMAP}:993:starttls"))
+    );
+    assert_password_only_over_tls(&imap);
 }
 
 #[test]
@@ -229,9 +280,13 @@ fn tls_only_ports_probed_as_starttls_or_plain_are_a_tls_mismatch_naming_ssl() {
             f.hint
         );
         assert_eq!(login_state(&report, protocol, host, port), "not_tested");
+        // The right mode was then probed in full, login included: the password went there,
+        // over TLS (these fakes speak nothing else), and nowhere else.
+        let found = entry(&report, protocol, host, port, Security::Tls);
+        assert_eq!(found.login, "ok", "{}", report.dump());
     }
-    assert_no_password(&imap);
-    assert_no_password(&smtp);
+    assert_password_only_over_tls(&imap);
+    assert_password_only_over_tls(&smtp);
 }
 
 #[test]

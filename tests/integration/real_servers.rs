@@ -160,6 +160,40 @@ fn s06_plaintext_on_993_and_tls_on_143_are_tls_mismatch_both_ways() {
     );
     let tls_143 = on(143).unwrap_or_else(|| panic!("{:?}", codes(&report)));
     assert!(tls_143.hint.contains("choose SSL/TLS"), "{}", tls_143.hint);
+    // Both right modes were then probed in full: the recommendation is a verified login
+    // (implicit TLS on 143 before STARTTLS on 993, RFC 8314), not an inference.
+    assert_found_by_probing_and_recommended(&report, Protocol::Imap, 143, Security::Tls);
+    assert!(probed_entry(&report, Protocol::Imap, 993, Security::Starttls).is_some());
+}
+
+/// The server a probe found on the same host, if the report has it.
+fn probed_entry(
+    report: &Report,
+    protocol: Protocol,
+    port: u16,
+    security: Security,
+) -> Option<&mailcheck::report::ServerEntry> {
+    report.servers.iter().find(|s| {
+        s.protocol == protocol && s.port == port && s.security == security && s.sources == ["probe"]
+    })
+}
+
+/// A server found by probing logged in, and is the one recommended.
+fn assert_found_by_probing_and_recommended(
+    report: &Report,
+    protocol: Protocol,
+    port: u16,
+    security: Security,
+) {
+    let entry = probed_entry(report, protocol, port, security).unwrap_or_else(|| {
+        panic!(
+            "no probed {protocol} {port} {security}: {:?}",
+            report.servers
+        )
+    });
+    assert_eq!((entry.status.as_str(), entry.login.as_str()), ("ok", "ok"));
+    let recommended = crate::support::report::recommended(report, protocol).unwrap();
+    assert_eq!((recommended.port, recommended.security), (port, security));
 }
 
 #[test]
@@ -202,7 +236,7 @@ fn s08_autoconfig_port_where_nothing_listens_finds_the_working_port() {
         codes(&report)
     );
     assert!(wrong[0].hint.contains("993"), "{}", wrong[0].hint);
-    assert_eq!(report.recommended.imap.as_ref().map(|s| s.port), Some(993));
+    assert_found_by_probing_and_recommended(&report, Protocol::Imap, 993, Security::Tls);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use mailcheck::report::{FindingEntry, Report, ServerEntry, Settings, SourceEntry
 use mailcheck::{FindingCode, Protocol};
 
 /// The source names and statuses of the contract.
-pub const SOURCES: [&str; 8] = [
+pub const SOURCES: [&str; 9] = [
     "provider_db",
     "srv",
     "autoconfig",
@@ -17,6 +17,7 @@ pub const SOURCES: [&str; 8] = [
     "ispdb_mx",
     "guess",
     "user",
+    "probe",
 ];
 pub const SOURCE_STATUSES: [&str; 4] = ["found", "not_found", "error", "skipped"];
 
