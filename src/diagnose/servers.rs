@@ -41,6 +41,14 @@ fn finding_for(
             ..server.clone()
         })
     };
+    // Said only of a suggestion whose own probe worked, login included.
+    let proof = |yes: bool| {
+        if yes {
+            lang.pick(" (proved to work)", "（已验证可用）")
+        } else {
+            ""
+        }
+    };
     let at = format!("{}:{}", server.host, server.port);
     let proto = server.protocol.display_name();
     let (code, message, hint, evidence): (FindingCode, String, String, Option<String>) = match issue
@@ -146,19 +154,15 @@ fn finding_for(
             },
             match works {
                 Some(security) => {
-                    let (proof_en, proof_zh) = if proved(server.port, *security) {
-                        (" (proved to work)", "（已验证可用）")
-                    } else {
-                        ("", "")
-                    };
+                    let proof = proof(proved(server.port, *security));
                     if en {
                         format!(
-                            "This server speaks plaintext on {}: choose STARTTLS, not SSL/TLS{proof_en}.",
+                            "This server speaks plaintext on {}: choose STARTTLS, not SSL/TLS{proof}.",
                             server.port
                         )
                     } else {
                         format!(
-                            "该服务器在 {} 端口使用明文：请选择 STARTTLS 而不是 SSL/TLS{proof_zh}。",
+                            "该服务器在 {} 端口使用明文：请选择 STARTTLS 而不是 SSL/TLS{proof}。",
                             server.port
                         )
                     }
@@ -182,7 +186,7 @@ fn finding_for(
             Some(said.clone()),
         ),
         Issue::TlsOnPlaintextPort { works } => {
-            let works = works.filter(|security| proved(server.port, *security));
+            let proof = proof(works.is_some_and(|security| proved(server.port, security)));
             (
                 FindingCode::TlsMismatch,
                 if en {
@@ -198,25 +202,15 @@ fn finding_for(
                 },
                 if en {
                     format!(
-                        "Port {} expects TLS from the first byte: choose SSL/TLS, not {}{}.",
+                        "Port {} expects TLS from the first byte: choose SSL/TLS, not {}{proof}.",
                         server.port,
                         server.security.client_label(),
-                        if works.is_some() {
-                            " (proved to work)"
-                        } else {
-                            ""
-                        }
                     )
                 } else {
                     format!(
-                        "{} 端口要求直接使用 TLS：请选择 SSL/TLS，而不是 {}{}。",
+                        "{} 端口要求直接使用 TLS：请选择 SSL/TLS，而不是 {}{proof}。",
                         server.port,
                         server.security.client_label(),
-                        if works.is_some() {
-                            "（已验证可用）"
-                        } else {
-                            ""
-                        }
                     )
                 },
                 Some(if en {
@@ -237,18 +231,12 @@ fn finding_for(
                 format!("{at} 不支持 STARTTLS。")
             },
             match implicit_tls_port {
-                Some(port) if proved(*port, Security::Tls) => {
-                    if en {
-                        format!("Choose SSL/TLS on port {port} instead (proved to work).")
-                    } else {
-                        format!("请改用 {port} 端口的 SSL/TLS（已验证可用）。")
-                    }
-                }
                 Some(port) => {
+                    let proof = proof(proved(*port, Security::Tls));
                     if en {
-                        format!("Choose SSL/TLS on port {port} instead.")
+                        format!("Choose SSL/TLS on port {port} instead{proof}.")
                     } else {
-                        format!("请改用 {port} 端口的 SSL/TLS。")
+                        format!("请改用 {port} 端口的 SSL/TLS{proof}。")
                     }
                 }
                 None => generic(FindingCode::PlaintextOnly, lang).1.to_owned(),
