@@ -54,10 +54,15 @@ pub async fn lookup(dns: &Dns, address: &EmailAddress, protocols: &[Protocol]) -
     let resolved = join_all(
         hosts
             .iter()
-            .map(|host| async move { (*host, dns.ips(host).await.is_ok()) }),
+            .map(|host| async move { (*host, dns.ips(host).await) }),
     )
     .await;
-    let exists = |host: &str| resolved.iter().any(|(h, ok)| *h == host && *ok);
+    let exists = |host: &str| resolved.iter().any(|(h, r)| *h == host && r.is_ok());
+    // "None resolves" is only true when DNS said so; a server that did not answer says
+    // nothing about the names.
+    let failure = resolved
+        .iter()
+        .find_map(|(_, r)| r.as_ref().err().filter(|e| !e.is_absent()));
     let servers: Vec<NamedServer> = all
         .iter()
         .filter(|s| exists(&s.host))
@@ -69,7 +74,16 @@ pub async fn lookup(dns: &Dns, address: &EmailAddress, protocols: &[Protocol]) -
         .collect();
     let names: Vec<&str> = protocols.iter().map(|p| p.display_name()).collect();
     let found_hosts: Vec<&str> = hosts.iter().copied().filter(|h| exists(h)).collect();
-    let (status, detail) = if servers.is_empty() {
+    let (status, detail) = if let (true, Some(error)) = (servers.is_empty(), failure) {
+        (
+            SourceStatus::Error,
+            format!(
+                "for {}: cannot tell whether {} exist: {error}",
+                names.join(", "),
+                hosts.join(", ")
+            ),
+        )
+    } else if servers.is_empty() {
         (
             SourceStatus::NotFound,
             format!(

@@ -1106,6 +1106,14 @@ fn dns_server_that_never_answers_at_all() {
         "{}",
         report.source("provider_db").detail
     );
+    // Guessing cannot tell that the names do not exist: DNS never said so.
+    let guess = report.source("guess");
+    assert_eq!(guess.status, "error", "{}", report.dump());
+    assert!(
+        guess.detail.contains("cannot tell whether") && !guess.detail.contains("none of"),
+        "{}",
+        guess.detail
+    );
     // Nothing was fetched: every name had to go through the silent server.
     assert!(world.requests().is_empty(), "{:#?}", world.requests());
 }
