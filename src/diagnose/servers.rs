@@ -280,7 +280,7 @@ fn finding_for(
             facts,
             alias_of,
         } => {
-            let names = facts.names.join(", ");
+            let names = name_list(&facts.names, lang);
             let (code, message, hint) = match problem {
                 CertProblem::Expired(_) => (
                     FindingCode::CertExpired,
@@ -469,6 +469,26 @@ fn refusal(
     finding
 }
 
+/// The names a certificate covers, for a person: a CDN's certificate can carry a hundred, of
+/// which the first few say enough (the JSON report's `cert_names` has them all).
+fn name_list(names: &[String], lang: Lang) -> String {
+    const SHOWN: usize = 8;
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        let more = names.len() - SHOWN;
+        list.push_str(&match lang {
+            Lang::En => format!(" and {more} more"),
+            Lang::Zh => format!(" 等另外 {more} 个"),
+        });
+    }
+    list
+}
+
 /// The advice for a refusal: the provider's (or the generic) hint for the most likely cause,
 /// and, when the reply leaves several causes open, how to tell them apart.
 pub fn refusal_hint(
@@ -505,4 +525,22 @@ pub fn provider_hint(provider: Option<&ProviderConfig>, code: FindingCode, lang:
         .map(|h| h.get(lang).to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| generic(code, lang).1.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_name_lists_are_cut_with_a_count() {
+        let names: Vec<String> = (1..=20).map(|i| format!("h{i}.cdn.example")).collect();
+        let en = name_list(&names, Lang::En);
+        assert!(en.starts_with("h1.cdn.example, h2.cdn.example"), "{en}");
+        assert!(en.ends_with("h8.cdn.example and 12 more"), "{en}");
+        assert!(name_list(&names, Lang::Zh).ends_with("等另外 12 个"));
+        assert_eq!(
+            name_list(&names[..2], Lang::En),
+            "h1.cdn.example, h2.cdn.example"
+        );
+    }
 }
