@@ -69,7 +69,8 @@ impl Renderer<'_> {
     }
 
     fn line(&mut self, text: impl AsRef<str>) {
-        self.out.push_str(text.as_ref());
+        // An empty last column (no timing, say) must not leave spaces at the end of the line.
+        self.out.push_str(text.as_ref().trim_end());
         self.out.push('\n');
     }
 
