@@ -395,19 +395,31 @@ pub async fn discover(
     );
     let mut results = vec![db, srv, autoconfig, wellknown, ispdb, ispdb_mx];
 
+    // SRV's "." says a protocol is not offered; a source that names servers for it anyway
+    // wins (the probes will tell), and `conflicts` reports the disagreement.
+    let named_elsewhere = |protocol: Protocol| {
+        results
+            .iter()
+            .any(|r| r.servers.iter().any(|s| s.settings.protocol == protocol))
+    };
     let not_offered: Vec<(Protocol, String)> = results
         .iter()
         .flat_map(|r| {
-            r.not_offered.iter().map(|p| {
-                let statement = match lang {
-                    Lang::En => format!(
-                        "the domain's SRV records say {} is not offered",
-                        p.display_name()
-                    ),
-                    Lang::Zh => format!("该域名的 SRV 记录声明不提供 {} 服务", p.display_name()),
-                };
-                (*p, statement)
-            })
+            r.not_offered
+                .iter()
+                .filter(|p| !named_elsewhere(**p))
+                .map(|p| {
+                    let statement = match lang {
+                        Lang::En => format!(
+                            "the domain's SRV records say {} is not offered",
+                            p.display_name()
+                        ),
+                        Lang::Zh => {
+                            format!("该域名的 SRV 记录声明不提供 {} 服务", p.display_name())
+                        }
+                    };
+                    (*p, statement)
+                })
         })
         .collect();
     let unanswered: Vec<Protocol> = Protocol::ALL
@@ -544,23 +556,32 @@ pub fn conflicts(results: &[SourceResult], lang: Lang) -> Vec<Finding> {
             })
             .filter(|(_, endpoints)| !endpoints.is_empty())
             .collect();
-        let disagree = said.iter().enumerate().any(|(i, (_, a))| {
-            said[i + 1..]
-                .iter()
-                .any(|(_, b)| !a.iter().any(|e| b.contains(e)))
-        });
+        // A source that says the protocol is not offered (SRV's ".") disagrees with every
+        // source that names a server for it.
+        let denied_by: Vec<SourceKind> = results
+            .iter()
+            .filter(|r| r.not_offered.contains(&protocol))
+            .map(|r| r.report.source)
+            .collect();
+        let disagree = (!denied_by.is_empty() && !said.is_empty())
+            || said.iter().enumerate().any(|(i, (_, a))| {
+                said[i + 1..]
+                    .iter()
+                    .any(|(_, b)| !a.iter().any(|e| b.contains(e)))
+            });
         if !disagree {
             continue;
         }
-        let who_said_what = said
+        let who_said_what = denied_by
             .iter()
-            .map(|(source, endpoints)| {
+            .map(|source| format!("{}: not offered", source.as_str()))
+            .chain(said.iter().map(|(source, endpoints)| {
                 let list: Vec<String> = endpoints
                     .iter()
                     .map(|e| format!("{}:{} {}", e.host, e.port, e.security))
                     .collect();
                 format!("{}: {}", source.as_str(), list.join(", "))
-            })
+            }))
             .collect::<Vec<_>>()
             .join("; ");
         let (_, hint) = crate::diagnose::text::generic(FindingCode::SettingsConflict, lang);

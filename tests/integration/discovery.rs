@@ -132,6 +132,51 @@ fn srv_alone_orders_records_by_priority_then_weight() {
     );
 }
 
+/// SRV says POP3 is not offered, the domain's own `.well-known` autoconfig names a POP3 server: the sources
+/// disagree, so the server stays a candidate (the probe will tell) and the conflict is
+/// reported with who said what; the protocol is not declared "not offered".
+#[test]
+fn srv_dot_target_against_a_wellknown_file_that_names_the_protocol_is_a_conflict() {
+    let world = World::start();
+    world.serve(
+        &wellknown_url("nopop.test"),
+        Reply::xml(
+            r#"<clientConfig version="1.1"><emailProvider id="nopop.test">
+                 <domain>nopop.test</domain>
+                 <incomingServer type="pop3"><hostname>pop.nopop.test</hostname><port>995</port>
+                   <socketType>SSL</socketType><username>%EMAILADDRESS%</username></incomingServer>
+               </emailProvider></clientConfig>"#
+                .to_owned(),
+        )
+        .typed(Some("application/xml")),
+    );
+    let report = world.check("alice@nopop.test").report();
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        ["pop.nopop.test:995:tls"],
+        "{}",
+        report.dump()
+    );
+    assert_eq!(
+        report.recommended(Protocol::Pop3).as_deref(),
+        Some("pop.nopop.test:995:tls")
+    );
+    let conflicts = report.findings_of(FindingCode::SettingsConflict);
+    let pop3 = conflicts
+        .iter()
+        .find(|f| f.protocol == Some(Protocol::Pop3))
+        .unwrap_or_else(|| panic!("no POP3 conflict: {}", report.dump()));
+    let evidence = pop3.evidence.as_deref().unwrap_or_default();
+    assert!(
+        evidence.contains("srv: not offered")
+            && evidence.contains("wellknown: pop.nopop.test:995 tls"),
+        "{evidence}"
+    );
+    // Nothing else is in dispute, and POP3 was not guessed.
+    assert_eq!(conflicts.len(), 1, "{}", report.dump());
+    assert!(!report.source("guess").detail.contains("POP3"));
+}
+
 /// RFC 6186 §3.4: a `.` target says the service is not offered. POP3 gets no servers and no
 /// guesses (pop3./pop./mail. all resolve, so a guess would find some), the report says why.
 /// A `.` for `_imap` alone does not take IMAP away while `_imaps` offers it.
