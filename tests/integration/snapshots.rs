@@ -81,198 +81,74 @@ fn snapshot(name: &str, scenario: &'static str, password: Password, args: &[&str
     assert_report_snapshot(name, &result.stdout);
 }
 
-#[test]
-fn healthy_en() {
-    snapshot(
-        "healthy_en",
-        "healthy",
-        Password::Right,
-        &["--lang", "en"],
-        0,
-    );
+/// One test per line: `name: scenario, password, [extra args], exit status;`. The snapshot
+/// is named after the test. Every kind of failure is in English and Chinese; colour on for
+/// one of each layout (everything works, a login refused, a TLS problem, a certificate, a
+/// timeout, an alternate's timings).
+macro_rules! report_snapshots {
+    ($($test:ident: $scenario:literal, $password:ident, [$($arg:literal),*], $code:literal;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                snapshot(stringify!($test), $scenario, Password::$password, &[$($arg),*], $code);
+            }
+        )*
+    };
+}
+
+const USER_IMAP: &str = "imap.healthy.test:993:starttls";
+const USER_SMTP: &str = "smtp.healthy.test:2525:tls";
+
+report_snapshots! {
+    healthy_en: "healthy", Right, ["--lang", "en"], 0;
+    healthy_zh: "healthy", Right, ["--lang", "zh"], 0;
+    healthy_en_colour: "healthy", Right, ["--lang", "en", "--color", "always"], 0;
+    healthy_no_password_en: "healthy", None, [], 0;
+    healthy_no_password_zh: "healthy", None, ["--lang", "zh"], 0;
+    healthy_verbose_en: "healthy", Right, ["-v"], 0;
+    healthy_verbose_zh: "healthy", Right, ["-v", "--lang", "zh"], 0;
+    wrong_password_en: "wrongpass", Wrong, [], 1;
+    wrong_password_zh: "wrongpass", Wrong, ["--lang", "zh"], 1;
+    disabled_en: "disabled", Right, [], 1;
+    disabled_zh: "disabled", Right, ["--lang", "zh"], 1;
+    disabled_en_colour: "disabled", Right, ["--color", "always"], 1;
+    smtp_auth_off_en: "smtpoff", Right, [], 1;
+    smtp_auth_off_zh: "smtpoff", Right, ["--lang", "zh"], 1;
+    app_password_en: "apppass", Right, [], 1;
+    app_password_zh: "apppass", Right, ["--lang", "zh"], 1;
+    tls_mismatch_en: "tlsmix", Right, [], 1;
+    tls_mismatch_zh: "tlsmix", Right, ["--lang", "zh"], 1;
+    tls_mismatch_en_colour: "tlsmix", Right, ["--color", "always"], 1;
+    cert_expired_en: "expired", Right, [], 1;
+    cert_expired_zh: "expired", Right, ["--lang", "zh"], 1;
+    cert_expired_en_colour: "expired", Right, ["--color", "always"], 1;
+    cert_wrong_name_en: "wrongname", Right, [], 1;
+    cert_wrong_name_zh: "wrongname", Right, ["--lang", "zh"], 1;
+    cert_self_signed_en: "selfsigned", Right, [], 1;
+    cert_self_signed_zh: "selfsigned", Right, ["--lang", "zh"], 1;
+    wrong_port_en: "badport", Right, [], 1;
+    wrong_port_zh: "badport", Right, ["--lang", "zh"], 1;
+    wrong_host_en: "nohost", Right, [], 1;
+    wrong_host_zh: "nohost", Right, ["--lang", "zh"], 1;
+    not_offered_en: "srvonly", Right, [], 0;
+    not_offered_zh: "srvonly", Right, ["--lang", "zh"], 0;
+    timeout_en: "silent", Right, [], 1;
+    timeout_zh: "silent", Right, ["--lang", "zh"], 1;
+    timeout_en_colour: "silent", Right, ["--color", "always"], 1;
+    exmail_by_mx_en: "company", Right, [], 0;
+    exmail_by_mx_zh: "company", Right, ["--lang", "zh"], 0;
+    exmail_by_mx_zh_colour: "company", Right, ["--lang", "zh", "--color", "always"], 0;
 }
 
 #[test]
-fn healthy_zh() {
-    snapshot(
-        "healthy_zh",
-        "healthy",
-        Password::Right,
-        &["--lang", "zh"],
-        0,
-    );
-}
-
-#[test]
-fn healthy_en_colour() {
-    snapshot(
-        "healthy_en_colour",
-        "healthy",
-        Password::Right,
-        &["--lang", "en", "--color", "always"],
-        0,
-    );
-}
-
-#[test]
-fn healthy_without_password_en() {
-    snapshot("healthy_no_password_en", "healthy", Password::None, &[], 0);
-}
-
-#[test]
-fn healthy_verbose_en() {
-    snapshot("healthy_verbose_en", "healthy", Password::Right, &["-v"], 0);
-}
-
-#[test]
-fn wrong_password_en() {
-    snapshot("wrong_password_en", "wrongpass", Password::Wrong, &[], 1);
-}
-
-#[test]
-fn wrong_password_zh() {
-    snapshot(
-        "wrong_password_zh",
-        "wrongpass",
-        Password::Wrong,
-        &["--lang", "zh"],
-        1,
-    );
-}
-
-#[test]
-fn imap_pop3_disabled_en() {
-    snapshot("disabled_en", "disabled", Password::Right, &[], 1);
-}
-
-#[test]
-fn imap_pop3_disabled_zh() {
-    snapshot(
-        "disabled_zh",
-        "disabled",
-        Password::Right,
-        &["--lang", "zh"],
-        1,
-    );
-}
-
-#[test]
-fn imap_pop3_disabled_en_colour() {
-    snapshot(
-        "disabled_en_colour",
-        "disabled",
-        Password::Right,
-        &["--color", "always"],
-        1,
-    );
-}
-
-#[test]
-fn smtp_auth_off_en() {
-    snapshot("smtp_auth_off_en", "smtpoff", Password::Right, &[], 1);
-}
-
-#[test]
-fn app_password_en() {
-    snapshot("app_password_en", "apppass", Password::Right, &[], 1);
-}
-
-#[test]
-fn app_password_zh() {
-    snapshot(
-        "app_password_zh",
-        "apppass",
-        Password::Right,
-        &["--lang", "zh"],
-        1,
-    );
-}
-
-#[test]
-fn tls_mismatch_en() {
-    snapshot("tls_mismatch_en", "tlsmix", Password::Right, &[], 1);
-}
-
-#[test]
-fn tls_mismatch_zh() {
-    snapshot(
-        "tls_mismatch_zh",
-        "tlsmix",
-        Password::Right,
-        &["--lang", "zh"],
-        1,
-    );
-}
-
-#[test]
-fn certificate_expired_en() {
-    snapshot("cert_expired_en", "expired", Password::Right, &[], 1);
-}
-
-#[test]
-fn certificate_wrong_name_en() {
-    snapshot("cert_wrong_name_en", "wrongname", Password::Right, &[], 1);
-}
-
-#[test]
-fn certificate_self_signed_en() {
-    snapshot("cert_self_signed_en", "selfsigned", Password::Right, &[], 1);
-}
-
-#[test]
-fn nothing_listens_on_the_port_en() {
-    snapshot("wrong_port_en", "badport", Password::Right, &[], 1);
-}
-
-#[test]
-fn host_does_not_resolve_en() {
-    snapshot("wrong_host_en", "nohost", Password::Right, &[], 1);
-}
-
-#[test]
-fn pop3_not_offered_en() {
-    snapshot("not_offered_en", "srvonly", Password::Right, &[], 0);
-}
-
-#[test]
-fn silent_server_en() {
-    snapshot("timeout_en", "silent", Password::Right, &[], 1);
-}
-
-#[test]
-fn exmail_custom_domain_en() {
-    snapshot("exmail_by_mx_en", "company", Password::Right, &[], 0);
-}
-
-#[test]
-fn exmail_custom_domain_zh_colour() {
-    snapshot(
-        "exmail_by_mx_zh_colour",
-        "company",
-        Password::Right,
-        &["--lang", "zh", "--color", "always"],
-        0,
-    );
-}
-
-#[test]
-fn users_own_wrong_settings_en() {
-    let imap = "imap.healthy.test:993:starttls";
-    let smtp = "smtp.healthy.test:2525:tls";
-    let args = ["--imap", imap, "--smtp", smtp];
+fn user_settings_en() {
+    let args = ["--imap", USER_IMAP, "--smtp", USER_SMTP];
     snapshot("user_settings_en", "healthy", Password::Right, &args, 1);
 }
 
 #[test]
-fn users_own_wrong_settings_zh() {
-    let args = [
-        "--lang",
-        "zh",
-        "--imap",
-        "imap.healthy.test:993:starttls",
-        "--smtp",
-        "smtp.healthy.test:2525:tls",
-    ];
+fn user_settings_zh() {
+    let args = ["--lang", "zh", "--imap", USER_IMAP, "--smtp", USER_SMTP];
     snapshot("user_settings_zh", "healthy", Password::Right, &args, 1);
 }
 
