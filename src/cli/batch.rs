@@ -101,12 +101,31 @@ fn human(reports: &[Report], cli: &Cli, lang: Lang) -> String {
     out
 }
 
+/// A batch of a hundred thousand accounts is far below this; more is a wrong file (or an
+/// endless one such as `/dev/zero`), refused before it eats memory.
+const LARGEST_BATCH: u64 = 16 << 20;
+
 fn read(file: &Path) -> anyhow::Result<String> {
-    if file == Path::new("-") {
-        return std::io::read_to_string(std::io::stdin())
-            .context("cannot read the batch from standard input");
+    use std::io::Read as _;
+    let (source, what): (Box<dyn std::io::Read>, String) = if file == Path::new("-") {
+        (Box::new(std::io::stdin()), "standard input".to_owned())
+    } else {
+        let opened =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        (Box::new(opened), file.display().to_string())
+    };
+    let mut bytes = Vec::new();
+    source
+        .take(LARGEST_BATCH + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what}"))?;
+    if bytes.len() as u64 > LARGEST_BATCH {
+        anyhow::bail!(
+            "{what} is larger than {} MiB: not a list of addresses",
+            LARGEST_BATCH >> 20
+        );
     }
-    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))
 }
 
 /// Every account of the file, or the first line that is wrong.

@@ -12,11 +12,8 @@ use super::CheckArgs;
 /// `--ask-password`, else `MAILCHECK_PASSWORD`; `None` tests everything up to the login.
 pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<String>> {
     let (value, source) = if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("cannot read the password from standard input")?;
-        (first_line(&line), "standard input".to_owned())
+        let line = first_line(std::io::stdin(), "standard input")?;
+        (line, "standard input".to_owned())
     } else if let Some(var) = &args.password_env {
         (from_env(var)?, format!("the environment variable {var}"))
     } else if args.ask_password {
@@ -39,9 +36,9 @@ pub fn from_env(var: &str) -> anyhow::Result<String> {
 
 /// The first line of the file at `path`.
 pub fn from_file(path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the password file {}", path.display()))?;
-    non_empty(first_line(&text), &path.display().to_string())
+    let what = format!("the password file {}", path.display());
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {what}"))?;
+    non_empty(first_line(file, &what)?, &what)
 }
 
 /// Refuses an empty password: it would only ever be a mistake, and a confusing one (the
@@ -53,8 +50,25 @@ pub fn non_empty(value: String, source: &str) -> anyhow::Result<String> {
     Ok(value)
 }
 
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
+/// No password is this long; a longer first line is a wrong file (or `/dev/zero`), and
+/// reading on would only eat memory.
+const LONGEST_LINE: u64 = 4096;
+
+/// The first line of `source`, without its line ending, read no further than its newline.
+fn first_line(source: impl std::io::Read, what: &str) -> anyhow::Result<String> {
+    use std::io::BufRead as _;
+    let mut line = Vec::new();
+    std::io::BufReader::new(source.take(LONGEST_LINE + 1))
+        .read_until(b'\n', &mut line)
+        .with_context(|| format!("cannot read the password from {what}"))?;
+    if line.len() as u64 > LONGEST_LINE {
+        anyhow::bail!(
+            "the first line of {what} is longer than {LONGEST_LINE} bytes: not a password"
+        );
+    }
+    let line = String::from_utf8(line)
+        .map_err(|_| anyhow::anyhow!("the password from {what} is not UTF-8 text"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// Asks on the controlling terminal (`/dev/tty`) with echo off, so that stdout stays the

@@ -484,3 +484,26 @@ fn emit_leaves_out_what_failed_and_says_so() {
     let offline = run(mailcheck().args(["--offline", "--emit", "autoconfig", "alice@qq.com"]));
     assert_eq!(offline.code, 2, "nothing offline can be verified");
 }
+
+/// Endless input is refused with a clear line, not read until memory runs out.
+#[test]
+fn endless_password_or_batch_input_is_bad_input() {
+    let zero = || std::fs::File::open("/dev/zero").unwrap();
+    let password = run(mailcheck()
+        .args(["--password-stdin", "--offline", "alice@qq.com"])
+        .stdin(zero()));
+    assert_eq!(password.code, 3, "{}", password.stderr);
+    assert!(
+        password.stderr.contains("longer than 4096 bytes"),
+        "{}",
+        password.stderr
+    );
+    let batch = run(mailcheck().args(["--batch", "-"]).stdin(zero()));
+    assert_eq!(batch.code, 3, "{}", batch.stderr);
+    assert!(
+        batch.stderr.contains("larger than 16 MiB"),
+        "{}",
+        batch.stderr
+    );
+    assert!(password.stdout.is_empty() && batch.stdout.is_empty());
+}
