@@ -171,6 +171,8 @@ fn exit_3_for_an_unreadable_ca_file() {
         (dir.path(), "cannot read"),
         (not_pem.as_path(), "holds no PEM certificate"),
         (broken.as_path(), "broken.pem"),
+        // Endless: refused at a size limit, not read until memory runs out.
+        (std::path::Path::new("/dev/zero"), "larger than 16 MiB"),
     ] {
         let path = path.to_str().unwrap();
         let run = support::run(&[
