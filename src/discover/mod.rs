@@ -492,6 +492,11 @@ fn add_servers(discovery: &mut Discovery, kind: SourceKind, servers: Vec<NamedSe
             .join("; "),
     );
     result.servers = servers;
+    // A server named for a protocol that SRV declares not offered is offered after all, for
+    // this user: it is checked and may be recommended.
+    discovery
+        .not_offered
+        .retain(|(p, _)| !result.servers.iter().any(|s| s.settings.protocol == *p));
     for named in &result.servers {
         let endpoint = named.settings.endpoint();
         match discovery

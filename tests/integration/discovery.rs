@@ -177,6 +177,22 @@ fn srv_dot_target_against_a_wellknown_file_that_names_the_protocol_is_a_conflict
     assert!(!report.source("guess").detail.contains("POP3"));
 }
 
+/// The user's own POP3 settings for a domain whose SRV says POP3 is not offered: checked and
+/// recommended all the same (the user knows a server the domain does not publish).
+#[test]
+fn users_own_server_for_a_protocol_srv_declines_is_still_checked() {
+    let world = World::start();
+    let report = world
+        .check_with("alice@nopop.test", &["--pop3", "pop.nopop.test:995:tls"])
+        .report();
+    assert_eq!(
+        report.recommended(Protocol::Pop3).as_deref(),
+        Some("pop.nopop.test:995:tls"),
+        "{}",
+        report.dump()
+    );
+}
+
 /// RFC 6186 §3.4: a `.` target says the service is not offered. POP3 gets no servers and no
 /// guesses (pop3./pop./mail. all resolve, so a guess would find some), the report says why.
 /// A `.` for `_imap` alone does not take IMAP away while `_imaps` offers it.
