@@ -30,6 +30,25 @@ impl Lang {
         }
     }
 
+    /// What goes between two sentences: a space in English, nothing in Chinese (whose full
+    /// stop already takes the room).
+    pub fn sentence_gap(self) -> &'static str {
+        match self {
+            Lang::En => " ",
+            Lang::Zh => "",
+        }
+    }
+
+    /// `label` (ending in `:` or the full-width `：`) and then `text`; a space follows an
+    /// ASCII colon only.
+    pub fn labelled(self, label: &str, text: &str) -> String {
+        if label.ends_with('：') {
+            format!("{label}{text}")
+        } else {
+            format!("{label} {text}")
+        }
+    }
+
     /// Picks the text for this language from an English and a Chinese version.
     pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
@@ -94,6 +113,14 @@ impl Localized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_punctuation_takes_no_extra_space() {
+        assert_eq!(Lang::En.labelled("Evidence:", "x"), "Evidence: x");
+        assert_eq!(Lang::Zh.labelled("证据：", "x"), "证据：x");
+        assert_eq!(["甲。", "乙。"].join(Lang::Zh.sentence_gap()), "甲。乙。");
+        assert_eq!(["A.", "B."].join(Lang::En.sentence_gap()), "A. B.");
+    }
 
     #[test]
     fn falls_back_to_english_then_first() {

@@ -81,14 +81,12 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
         let causes: Vec<&str> = class.possible_causes.iter().map(|c| c.as_str()).collect();
         let mut out = format!("{code}: {message}\n→ {hint}\n");
         if causes.len() > 1 {
-            out.push_str(&format!(
-                "{} {}\n",
-                lang.pick(
-                    "Possible causes, most likely first:",
-                    "可能原因（按可能性排序）："
-                ),
-                causes.join(", ")
-            ));
+            let label = lang.pick(
+                "Possible causes, most likely first:",
+                "可能原因（按可能性排序）：",
+            );
+            out.push_str(&lang.labelled(label, &causes.join(", ")));
+            out.push('\n');
         }
         out
     };

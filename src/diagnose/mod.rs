@@ -337,7 +337,7 @@ fn explain_user_fields(
         format!("请修改设置：{}。", wrong.join("，"))
     };
     for finding in found.iter_mut() {
-        finding.hint = format!("{fix} {}", finding.hint);
+        finding.hint = format!("{fix}{}{}", lang.sentence_gap(), finding.hint);
     }
 }
 

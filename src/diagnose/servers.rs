@@ -449,14 +449,11 @@ fn refusal(
     };
     let mut hint = refusal_hint(provider, code, &class.possible_causes, lang);
     if let Some(alert) = &class.alert {
-        hint = format!(
-            "{hint} ({}: {alert})",
-            if en {
-                "the server says"
-            } else {
-                "服务器提示"
-            }
-        );
+        hint = if en {
+            format!("{hint} (the server says: {alert})")
+        } else {
+            format!("{hint}（服务器提示：{alert}）")
+        };
     }
     let mut finding = Finding::new(code, message, hint)
         .about(server)
@@ -514,7 +511,8 @@ pub fn refusal_hint(
     if tell_apart.is_empty() {
         hint
     } else {
-        format!("{hint} {}", tell_apart.join(" "))
+        let gap = lang.sentence_gap();
+        format!("{hint}{gap}{}", tell_apart.join(gap))
     }
 }
 

@@ -219,23 +219,15 @@ impl Renderer<'_> {
         }
         if f.possible_causes.len() > 1 {
             let causes: Vec<&str> = f.possible_causes.iter().map(|c| c.as_str()).collect();
-            let _ = writeln!(
-                out,
-                "    {} {}",
-                t.pick(
-                    "Possible causes, most likely first:",
-                    "可能原因（按可能性排序）："
-                ),
-                causes.join(", ")
+            let label = t.pick(
+                "Possible causes, most likely first:",
+                "可能原因（按可能性排序）：",
             );
+            let _ = writeln!(out, "    {}", t.0.labelled(label, &causes.join(", ")));
         }
         if let Some(evidence) = &f.evidence {
-            let _ = writeln!(
-                out,
-                "    {} {}",
-                p.dim(t.pick("Evidence:", "证据：")),
-                p.dim(evidence)
-            );
+            let text = t.0.labelled(t.pick("Evidence:", "证据："), evidence);
+            let _ = writeln!(out, "    {}", p.dim(&text));
         }
         out
     }
