@@ -300,6 +300,17 @@ impl Renderer<'_> {
                 self.line(format!("      {label}{pad}{value}"));
             }
         }
+        // A ✗ beside the right settings would read as "these settings are wrong".
+        let refused = Protocol::ALL
+            .into_iter()
+            .any(|p| matches!(verdict(report, p), Verdict::Refused(..)));
+        if refused {
+            let note = self.p.dim(self.t.pick(
+                "  ✗ above: the server refused this account's login; the settings are right, the findings say why.",
+                "  上面的 ✗：服务器拒绝了该账户登录；设置本身正确，原因见上方的问题。",
+            ));
+            self.line(note);
+        }
     }
 
     /// Labelled servers such as Exmail's overseas hosts, with their timings.
