@@ -254,13 +254,8 @@ impl Renderer<'_> {
             );
         }
         for (protocol, s) in settings {
-            let works = server_of(report, protocol, s).map(|e| e.status.as_str());
-            let mark = match works {
-                Some("ok") => self.p.green("✓"),
-                Some("warning") => self.p.yellow("!"),
-                Some("error") => self.p.red("✗"),
-                _ => self.p.dim("?"),
-            };
+            let mark = server_of(report, protocol, s)
+                .map_or_else(|| self.p.dim("?"), |e| status_mark(e, &self.p));
             let title = format!("  {mark} {}", self.p.bold(self.t.server_kind(protocol)));
             self.line(title);
             let mut fields = vec![
