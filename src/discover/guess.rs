@@ -6,7 +6,7 @@ use futures::future::join_all;
 
 use super::{NamedServer, SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
-use crate::dns::Dns;
+use crate::dns::{Dns, DnsError};
 use crate::settings::{Protocol, Security, ServerSettings};
 
 /// Host name prefixes per protocol, in Thunderbird's order ("" is the bare domain).
@@ -36,7 +36,35 @@ pub fn guesses(protocol: Protocol, address: &EmailAddress) -> Vec<ServerSettings
     out
 }
 
+/// The guessed host names of some protocols, each looked up once (A/AAAA).
+pub struct Resolved(Vec<(String, Result<(), DnsError>)>);
+
+/// Looks up every host name guessed for `protocols`, all at once.
+pub async fn resolve(dns: &Dns, address: &EmailAddress, protocols: &[Protocol]) -> Resolved {
+    let mut hosts: Vec<String> = protocols
+        .iter()
+        .flat_map(|p| guesses(*p, address))
+        .map(|s| s.host)
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    Resolved(
+        join_all(hosts.into_iter().map(|host| async move {
+            let answer = dns.ips(&host).await.map(|_| ());
+            (host, answer)
+        }))
+        .await,
+    )
+}
+
 pub async fn lookup(dns: &Dns, address: &EmailAddress, protocols: &[Protocol]) -> SourceResult {
+    let resolved = resolve(dns, address, protocols).await;
+    result(&resolved, address, protocols)
+}
+
+/// The guesses for `protocols` whose host names resolved. `resolved` may hold more names
+/// than these protocols need (they were looked up before it was known which are needed).
+pub fn result(resolved: &Resolved, address: &EmailAddress, protocols: &[Protocol]) -> SourceResult {
     if protocols.is_empty() {
         return SourceResult::new(
             SourceKind::Guess,
@@ -51,18 +79,15 @@ pub async fn lookup(dns: &Dns, address: &EmailAddress, protocols: &[Protocol]) -
     let mut hosts: Vec<&str> = all.iter().map(|s| s.host.as_str()).collect();
     hosts.sort_unstable();
     hosts.dedup();
-    let resolved = join_all(
-        hosts
-            .iter()
-            .map(|host| async move { (*host, dns.ips(host).await) }),
-    )
-    .await;
-    let exists = |host: &str| resolved.iter().any(|(h, r)| *h == host && r.is_ok());
+    let answer = |host: &str| resolved.0.iter().find(|(h, _)| h == host).map(|(_, r)| r);
+    let exists = |host: &str| answer(host).is_some_and(|r| r.is_ok());
     // "None resolves" is only true when DNS said so; a server that did not answer says
     // nothing about the names.
-    let failure = resolved
-        .iter()
-        .find_map(|(_, r)| r.as_ref().err().filter(|e| !e.is_absent()));
+    let failure = hosts.iter().find_map(|h| {
+        answer(h)
+            .and_then(|r| r.as_ref().err())
+            .filter(|e| !e.is_absent())
+    });
     let servers: Vec<NamedServer> = all
         .iter()
         .filter(|s| exists(&s.host))

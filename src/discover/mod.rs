@@ -366,7 +366,24 @@ pub async fn discover(
         };
         (provider, db, ispdb_mx)
     };
-    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb) = tokio::join!(
+    // Which protocols need guessing is known only when every other source is done; the
+    // guessed names are looked up meanwhile, so that a source that runs into the deadline
+    // cannot starve the last resort. Not for a domain the provider database knows: it
+    // answers every protocol, and its servers need no guessing.
+    let early_guess = async {
+        if ProviderMatch::find(address.domain(), &[]).is_some() {
+            return None;
+        }
+        options
+            .progress
+            .emit(Event::SourceStarted(SourceKind::Guess));
+        let started = Instant::now();
+        let resolved =
+            tokio::time::timeout_at(deadline, guess::resolve(&net.dns, address, &Protocol::ALL))
+                .await;
+        Some((resolved.ok(), started.elapsed()))
+    };
+    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb, early_guess) = tokio::join!(
         by_mx,
         bounded(
             SourceKind::Srv,
@@ -392,6 +409,7 @@ pub async fn discover(
             &options.progress,
             ispdb::lookup(&net.fetcher, &options.ispdb_url, address)
         ),
+        early_guess,
     );
     let mut results = vec![db, srv, autoconfig, wellknown, ispdb, ispdb_mx];
 
@@ -431,15 +449,31 @@ pub async fn discover(
                 .any(|r| r.servers.iter().any(|s| s.settings.protocol == *p))
         })
         .collect();
-    results.push(
-        bounded(
+    let early_guess_ran = early_guess.is_some();
+    let guessed = match early_guess {
+        Some((Some(resolved), elapsed)) => {
+            let mut result = guess::result(&resolved, address, &unanswered);
+            result.report.elapsed = elapsed;
+            result
+        }
+        Some((None, elapsed)) => too_late(SourceKind::Guess, elapsed),
+        None => {
+            bounded(
+                SourceKind::Guess,
+                deadline,
+                &options.progress,
+                guess::lookup(&net.dns, address, &unanswered),
+            )
+            .await
+        }
+    };
+    if early_guess_ran {
+        options.progress.emit(Event::SourceFinished(
             SourceKind::Guess,
-            deadline,
-            &options.progress,
-            guess::lookup(&net.dns, address, &unanswered),
-        )
-        .await,
-    );
+            guessed.report.status,
+        ));
+    }
+    results.push(guessed);
 
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
     findings.extend(conflicts(&results, lang));
@@ -527,19 +561,26 @@ async fn bounded(
     let started = Instant::now();
     let mut result = match tokio::time::timeout_at(deadline, source).await {
         Ok(result) => result,
-        Err(_) => SourceResult::new(
-            kind,
-            SourceStatus::Error,
-            format!(
-                "no answer before the discovery deadline ({:.1} s)",
-                started.elapsed().as_secs_f64()
-            ),
-        ),
+        Err(_) => too_late(kind, started.elapsed()),
     };
     if result.report.elapsed.is_zero() {
         result.report.elapsed = started.elapsed();
     }
     progress.emit(Event::SourceFinished(kind, result.report.status));
+    result
+}
+
+/// A source still busy at the discovery deadline.
+fn too_late(kind: SourceKind, elapsed: Duration) -> SourceResult {
+    let mut result = SourceResult::new(
+        kind,
+        SourceStatus::Error,
+        format!(
+            "no answer before the discovery deadline ({:.1} s)",
+            elapsed.as_secs_f64()
+        ),
+    );
+    result.report.elapsed = elapsed;
     result
 }
 

@@ -982,6 +982,62 @@ fn deadline(world: &World) -> Duration {
 /// `--timeout` than it should would still be caught by the autoconfig source's elapsed time.
 const MARGIN: Duration = Duration::from_secs(3);
 
+/// Each step of a slow redirect chain: within a 1 s `--timeout`, but four of them are past
+/// the discovery deadline (3 s).
+const SLOW_STEP: Duration = Duration::from_millis(900);
+
+/// The ISPDB answers for `domain` through three redirects (`hop1.<hops>` …), each step, the
+/// last document included, taking [`SLOW_STEP`].
+fn slow_redirects(world: &World, domain: &str, hops: &str) {
+    let hop = |n: u32| world.ispdb(&format!("hop{n}.{hops}"));
+    world
+        .serve(
+            &world.ispdb(domain),
+            Reply::Redirect(hop(1)).after(SLOW_STEP),
+        )
+        .serve(&hop(1), Reply::Redirect(hop(2)).after(SLOW_STEP))
+        .serve(&hop(2), Reply::Redirect(hop(3)).after(SLOW_STEP))
+        .serve(
+            &hop(3),
+            Reply::fixture("ispdb-bigmail.test.xml").after(SLOW_STEP),
+        );
+}
+
+/// A source that runs into the discovery deadline (the ISPDB, through slow redirects) does not
+/// starve guessing: the guessed names were looked up meanwhile, so the domain whose only
+/// servers are guessable still gets them, in time.
+#[test]
+fn a_source_at_the_deadline_does_not_starve_guessing() {
+    let world = World::start();
+    world.set_timeout(1.0);
+    slow_redirects(&world, "guessme.test", "hop.guessme.test");
+    let run = world.check("alice@guessme.test");
+    let report = run.report();
+    assert!(
+        run.elapsed < deadline(&world) + MARGIN,
+        "took {:?}",
+        run.elapsed
+    );
+    let ispdb = report.source("ispdb");
+    assert!(
+        ispdb
+            .detail
+            .contains("no answer before the discovery deadline"),
+        "{}",
+        report.dump()
+    );
+    let guess = report.source("guess");
+    assert_eq!(guess.status, "found", "{}", report.dump());
+    assert!(
+        report
+            .endpoints(Protocol::Imap)
+            .contains(&"imap.guessme.test:993:tls".to_owned()),
+        "{}",
+        report.dump()
+    );
+    run.assert_code(0);
+}
+
 /// An autoconfig server that accepts the connection and never answers, over HTTPS and HTTP:
 /// the report still arrives in time, the source is an error that says it got no answer, and
 /// the other sources' servers are there.
@@ -1040,23 +1096,11 @@ fn autoconfig_that_never_answers() {
 fn slow_source_is_cut_off_at_the_discovery_deadline() {
     let world = World::start();
     world.set_timeout(1.0);
-    let step = Duration::from_millis(900);
-    let hop = |n: u32| world.ispdb(&format!("hop{n}.bigmail.test"));
-    world
-        .serve(
-            &world.ispdb("smtp.bigmail.test"),
-            Reply::Redirect(hop(1)).after(step),
-        )
-        .serve(&hop(1), Reply::Redirect(hop(2)).after(step))
-        .serve(&hop(2), Reply::Redirect(hop(3)).after(step))
-        .serve(
-            &hop(3),
-            Reply::fixture("ispdb-bigmail.test.xml").after(step),
-        )
-        .serve(
-            &world.ispdb("bigmail.test"),
-            Reply::fixture("ispdb-bigmail.test.xml").after(step),
-        );
+    slow_redirects(&world, "smtp.bigmail.test", "hop.bigmail.test");
+    world.serve(
+        &world.ispdb("bigmail.test"),
+        Reply::fixture("ispdb-bigmail.test.xml").after(SLOW_STEP),
+    );
     let run = world.check("dave@hosted.test");
     let report = run.report();
 
