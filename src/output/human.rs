@@ -122,47 +122,35 @@ impl Renderer<'_> {
 
     fn verdict_line(&self, protocol: Protocol, verdict: &Verdict) -> String {
         let (t, p) = (&self.t, &self.p);
-        let name = format!("{:<5}", protocol.display_name());
         let at = |s: &Settings| format!("{}:{} {}", s.host, s.port, security_label(s.security, t));
-        match verdict {
-            Verdict::Works(s) => format!(
-                "{name} {} {}  {}",
+        // (mark, what happened, the details in dim), each already painted.
+        let (mark, word, detail) = match verdict {
+            Verdict::Works(s) => (
                 p.green("✓"),
                 p.green(t.pick("works", "可用")),
-                p.dim(&format!(
-                    "{}, {}",
-                    at(s),
-                    t.pick("login succeeded", "登录成功")
-                ))
+                format!("{}, {}", at(s), t.pick("login succeeded", "登录成功")),
             ),
-            Verdict::Reachable(s) => format!(
-                "{name} {} {}  {}",
+            Verdict::Reachable(s) => (
                 p.green("✓"),
                 p.green(t.pick("reachable", "可连接")),
-                p.dim(&format!(
+                format!(
                     "{}, {}",
                     at(s),
                     t.pick(
                         "login not tested (no password given)",
                         "未测试登录（未提供密码）"
                     )
-                ))
+                ),
             ),
-            Verdict::Untested(s) => format!(
-                "{name} {} {}  {}",
-                p.dim("?"),
-                t.pick("not tested", "未检测"),
-                p.dim(&at(s))
-            ),
-            Verdict::Refused(s, finding) => format!(
-                "{name} {} {}  {}",
+            Verdict::Untested(s) => (p.dim("?"), t.pick("not tested", "未检测").to_owned(), at(s)),
+            Verdict::Refused(s, finding) => (
                 p.red("✗"),
                 p.red(t.pick("login refused", "登录被拒绝")),
-                p.dim(&format!(
+                format!(
                     "{}{}",
                     at(s),
                     finding.map(|f| format!(": {}", f.code)).unwrap_or_default()
-                ))
+                ),
             ),
             Verdict::Broken(finding, tried) => {
                 let why = finding.map_or_else(
@@ -170,21 +158,22 @@ impl Renderer<'_> {
                     |f| format!("{} [{}]", f.message, f.code),
                 );
                 let tried = match t.0 {
-                    Lang::En => format!("{tried} server(s) tried"),
-                    Lang::Zh => format!("已尝试 {tried} 个服务器"),
+                    Lang::En => format!("({tried} server(s) tried)"),
+                    Lang::Zh => format!("(已尝试 {tried} 个服务器)"),
                 };
-                format!(
-                    "{name} {} {}  {}",
-                    p.red("✗"),
-                    p.red(&why),
-                    p.dim(&format!("({tried})"))
-                )
+                (p.red("✗"), p.red(&why), tried)
             }
-            Verdict::NotOffered => format!(
-                "{name} {} {}",
+            Verdict::NotOffered => (
                 p.dim("–"),
-                p.dim(t.pick("not offered", "未提供"))
+                p.dim(t.pick("not offered", "未提供")),
+                String::new(),
             ),
+        };
+        let name = format!("{:<5}", protocol.display_name());
+        if detail.is_empty() {
+            format!("{name} {mark} {word}")
+        } else {
+            format!("{name} {mark} {word}  {}", p.dim(&detail))
         }
     }
 
