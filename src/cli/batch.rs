@@ -9,7 +9,7 @@
 //! The whole file is read and checked before anything is probed, so that a typo on line 90
 //! is an error at once, not after 89 accounts.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use futures::StreamExt as _;
@@ -160,7 +160,8 @@ fn account<'a>(
                 password::from_env(var)?,
                 &format!("the environment variable {var}"),
             )?,
-            Some(("password-file", path)) => password::from_file(&resolve(base, path))?,
+            // `join` keeps an absolute path as it is.
+            Some(("password-file", path)) => password::from_file(&base.join(path))?,
             Some(("password", _)) => anyhow::bail!(
                 "a password is never written in the batch file: name it with \
                  password-env=VAR or password-file=PATH"
@@ -176,15 +177,6 @@ fn account<'a>(
         }
     }
     Ok(Account { address, password })
-}
-
-fn resolve(base: &Path, path: &str) -> PathBuf {
-    let path = Path::new(path);
-    if path.is_absolute() {
-        path.to_owned()
-    } else {
-        base.join(path)
-    }
 }
 
 #[cfg(test)]
