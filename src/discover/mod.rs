@@ -381,7 +381,7 @@ pub async fn discover(
         let resolved =
             tokio::time::timeout_at(deadline, guess::resolve(&net.dns, address, &Protocol::ALL))
                 .await;
-        Some((resolved.ok(), started.elapsed()))
+        Some((resolved, started.elapsed()))
     };
     let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb, early_guess) = tokio::join!(
         by_mx,
@@ -449,14 +449,20 @@ pub async fn discover(
                 .any(|r| r.servers.iter().any(|s| s.settings.protocol == *p))
         })
         .collect();
-    let early_guess_ran = early_guess.is_some();
     let guessed = match early_guess {
-        Some((Some(resolved), elapsed)) => {
-            let mut result = guess::result(&resolved, address, &unanswered);
+        Some((resolved, elapsed)) => {
+            let mut result = match resolved {
+                Ok(resolved) => guess::result(&resolved, address, &unanswered),
+                Err(_) => too_late(SourceKind::Guess, elapsed),
+            };
             result.report.elapsed = elapsed;
+            options.progress.emit(Event::SourceFinished(
+                SourceKind::Guess,
+                result.report.status,
+            ));
             result
         }
-        Some((None, elapsed)) => too_late(SourceKind::Guess, elapsed),
+        // Not started early: ask now, for what is left.
         None => {
             bounded(
                 SourceKind::Guess,
@@ -467,12 +473,6 @@ pub async fn discover(
             .await
         }
     };
-    if early_guess_ran {
-        options.progress.emit(Event::SourceFinished(
-            SourceKind::Guess,
-            guessed.report.status,
-        ));
-    }
     results.push(guessed);
 
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
