@@ -249,6 +249,25 @@ fn server_entry(server: &ServerState) -> ServerEntry {
 }
 
 impl Report {
+    /// The recommended settings of `protocol`, if any.
+    pub fn recommended_for(&self, protocol: Protocol) -> Option<&Settings> {
+        match protocol {
+            Protocol::Imap => self.recommended.imap.as_ref(),
+            Protocol::Pop3 => self.recommended.pop3.as_ref(),
+            Protocol::Smtp => self.recommended.smtp.as_ref(),
+        }
+    }
+
+    /// The server entry behind `settings` of `protocol` (none when it was not considered).
+    pub fn server_for(&self, protocol: Protocol, settings: &Settings) -> Option<&ServerEntry> {
+        self.servers.iter().find(|e| {
+            e.protocol == protocol
+                && e.host == settings.host
+                && e.port == settings.port
+                && e.security == settings.security
+        })
+    }
+
     /// Adds every probe's dialogue (`--trace`). The servers are in the diagnosis's order.
     pub fn add_transcripts(&mut self, diagnosis: &Diagnosis) {
         for (entry, server) in self.servers.iter_mut().zip(&diagnosis.servers) {

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{Report, ServerEntry, Settings};
+use crate::report::{Report, ServerEntry};
 use crate::settings::{Protocol, Security};
 
 /// The protocols that had candidate servers but none that was verified: they are missing
@@ -71,15 +71,10 @@ pub fn render(report: &Report) -> Option<String> {
 
 /// The servers of `protocol` that were proved to work, the recommended one first.
 fn verified(report: &Report, protocol: Protocol) -> Vec<&ServerEntry> {
-    let recommended: Option<&Settings> = match protocol {
-        Protocol::Imap => report.recommended.imap.as_ref(),
-        Protocol::Pop3 => report.recommended.pop3.as_ref(),
-        Protocol::Smtp => report.recommended.smtp.as_ref(),
-    };
-    let is_recommended = |s: &ServerEntry| {
-        recommended
-            .is_some_and(|r| r.host == s.host && r.port == s.port && r.security == s.security)
-    };
+    let best = report
+        .recommended_for(protocol)
+        .and_then(|r| report.server_for(protocol, r));
+    let is_recommended = |s: &ServerEntry| best.is_some_and(|b| std::ptr::eq(b, s));
     let mut servers: Vec<&ServerEntry> = report
         .servers
         .iter()
@@ -153,10 +148,7 @@ fn authentication(mechanisms: &[String]) -> Vec<&'static str> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    quick_xml::escape::escape(text).into_owned()
 }
 
 #[cfg(test)]
@@ -181,5 +173,6 @@ mod tests {
     #[test]
     fn markup_in_values_is_escaped() {
         assert_eq!(escape(r#"a<b>&"c""#), "a&lt;b&gt;&amp;&quot;c&quot;");
+        assert_eq!(escape("o'neil"), "o&apos;neil");
     }
 }

@@ -226,14 +226,16 @@ impl Renderer<'_> {
         let report = self.report;
         let settings: Vec<(Protocol, &Settings)> = Protocol::ALL
             .into_iter()
-            .filter_map(|p| recommended(report, p).map(|s| (p, s)))
+            .filter_map(|p| report.recommended_for(p).map(|s| (p, s)))
             .collect();
         if settings.is_empty() {
             return;
         }
-        let tested = settings
-            .iter()
-            .any(|(p, s)| server_of(report, *p, s).is_some_and(|e| e.status != "untested"));
+        let tested = settings.iter().any(|(p, s)| {
+            report
+                .server_for(*p, s)
+                .is_some_and(|e| e.status != "untested")
+        });
         if tested {
             self.heading("Settings for your mail client", "邮件客户端设置");
         } else {
@@ -243,7 +245,8 @@ impl Renderer<'_> {
             );
         }
         for (protocol, s) in settings {
-            let mark = server_of(report, protocol, s)
+            let mark = report
+                .server_for(protocol, s)
                 .map_or_else(|| self.p.dim("?"), |e| status_mark(e, &self.p));
             let title = format!("  {mark} {}", self.p.bold(self.t.server_kind(protocol)));
             self.line(title);
@@ -297,6 +300,18 @@ impl Renderer<'_> {
         }
     }
 
+    /// A server as the lists show it: mark, protocol, host:port, encryption.
+    fn server_row(&self, s: &ServerEntry) -> String {
+        format!(
+            "  {} {:<5} {}:{} {}",
+            status_mark(s, &self.p),
+            s.protocol.display_name(),
+            s.host,
+            s.port,
+            security_label(s.security, &self.t)
+        )
+    }
+
     /// Labelled servers such as Exmail's overseas hosts, with their timings.
     fn alternates(&mut self) {
         let alternates: Vec<&ServerEntry> = self
@@ -311,12 +326,8 @@ impl Renderer<'_> {
         self.heading("Alternates", "备用服务器");
         for s in alternates {
             let row = format!(
-                "  {} {:<5} {}:{} {}  [{}]  {}",
-                status_mark(s, &self.p),
-                s.protocol.display_name(),
-                s.host,
-                s.port,
-                security_label(s.security, &self.t),
+                "{}  [{}]  {}",
+                self.server_row(s),
                 s.label.as_deref().unwrap_or_default(),
                 self.p.dim(&timing(s, &self.t))
             );
@@ -352,12 +363,8 @@ impl Renderer<'_> {
         self.heading("Servers considered", "检测过的服务器");
         for s in &self.report.servers {
             let mut row = format!(
-                "  {} {:<5} {}:{} {}  {}",
-                status_mark(s, &self.p),
-                s.protocol.display_name(),
-                s.host,
-                s.port,
-                security_label(s.security, &self.t),
+                "{}  {}",
+                self.server_row(s),
                 self.p.dim(&format!("[{}]", s.sources.join(", "))),
             );
             let timing = timing(s, &self.t);
@@ -436,14 +443,14 @@ pub(super) fn verdict(report: &Report, protocol: Protocol) -> Verdict<'_> {
         .findings
         .iter()
         .find(|f| f.protocol == Some(protocol) && f.severity == Severity::Error);
-    let Some(settings) = recommended(report, protocol) else {
+    let Some(settings) = report.recommended_for(protocol) else {
         return if servers.is_empty() {
             Verdict::NotOffered
         } else {
             Verdict::Broken(worst, servers.len())
         };
     };
-    match server_of(report, protocol, settings) {
+    match report.server_for(protocol, settings) {
         None => Verdict::Untested(settings),
         Some(server) => match (server.status.as_str(), server.login.as_str()) {
             ("untested", _) => Verdict::Untested(settings),
@@ -453,21 +460,6 @@ pub(super) fn verdict(report: &Report, protocol: Protocol) -> Verdict<'_> {
             _ => Verdict::Reachable(settings),
         },
     }
-}
-
-fn recommended(report: &Report, protocol: Protocol) -> Option<&Settings> {
-    match protocol {
-        Protocol::Imap => report.recommended.imap.as_ref(),
-        Protocol::Pop3 => report.recommended.pop3.as_ref(),
-        Protocol::Smtp => report.recommended.smtp.as_ref(),
-    }
-}
-
-/// The server entry behind a recommendation.
-fn server_of<'a>(report: &'a Report, protocol: Protocol, s: &Settings) -> Option<&'a ServerEntry> {
-    report.servers.iter().find(|e| {
-        e.protocol == protocol && e.host == s.host && e.port == s.port && e.security == s.security
-    })
 }
 
 pub(super) fn status_mark(s: &ServerEntry, p: &Painter) -> String {

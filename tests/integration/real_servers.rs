@@ -192,7 +192,7 @@ fn assert_found_by_probing_and_recommended(
         )
     });
     assert_eq!((entry.status.as_str(), entry.login.as_str()), ("ok", "ok"));
-    let recommended = crate::support::report::recommended(report, protocol).unwrap();
+    let recommended = report.recommended_for(protocol).unwrap();
     assert_eq!((recommended.port, recommended.security), (port, security));
 }
 

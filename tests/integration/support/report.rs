@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::process::Output;
 use std::time::Duration;
 
-use mailcheck::report::{FindingEntry, Report, ServerEntry, Settings, SourceEntry};
+use mailcheck::report::{FindingEntry, Report, ServerEntry, SourceEntry};
 use mailcheck::{FindingCode, Protocol};
 
 /// The source names and statuses of the contract.
@@ -134,7 +134,7 @@ fn check_invariants(report: &Report, run: &Run) {
     }
 
     for protocol in Protocol::ALL {
-        if let Some(settings) = recommended(report, protocol) {
+        if let Some(settings) = report.recommended_for(protocol) {
             assert!(
                 report.servers.iter().any(|s| s.protocol == protocol
                     && s.host == settings.host
@@ -159,14 +159,6 @@ fn endpoint(server: &ServerEntry) -> String {
         "{}:{}:{}:{}",
         server.protocol, server.host, server.port, server.security
     )
-}
-
-pub fn recommended(report: &Report, protocol: Protocol) -> Option<&Settings> {
-    match protocol {
-        Protocol::Imap => report.recommended.imap.as_ref(),
-        Protocol::Pop3 => report.recommended.pop3.as_ref(),
-        Protocol::Smtp => report.recommended.smtp.as_ref(),
-    }
 }
 
 /// Questions tests ask of a report; each shows the whole report when it fails.
@@ -224,6 +216,7 @@ impl ReportExt for Report {
     }
 
     fn recommended(&self, protocol: Protocol) -> Option<String> {
-        recommended(self, protocol).map(|s| format!("{}:{}:{}", s.host, s.port, s.security))
+        self.recommended_for(protocol)
+            .map(|s| format!("{}:{}:{}", s.host, s.port, s.security))
     }
 }
