@@ -6,6 +6,7 @@
 //! the `mailcheck` binary does both.
 
 pub mod address;
+pub mod bounded;
 pub mod clientconfig;
 pub mod diagnose;
 pub mod discover;

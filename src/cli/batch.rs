@@ -106,25 +106,15 @@ fn human(reports: &[Report], cli: &Cli, lang: Lang) -> String {
 const LARGEST_BATCH: u64 = 16 << 20;
 
 fn read(file: &Path) -> anyhow::Result<String> {
-    use std::io::Read as _;
-    let (source, what): (Box<dyn std::io::Read>, String) = if file == Path::new("-") {
-        (Box::new(std::io::stdin()), "standard input".to_owned())
+    let (bytes, what) = if file == Path::new("-") {
+        let bytes = mailcheck::bounded::read_at_most(std::io::stdin(), LARGEST_BATCH);
+        (bytes, "standard input".to_owned())
     } else {
-        let opened =
-            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-        (Box::new(opened), file.display().to_string())
+        let bytes = std::fs::File::open(file)
+            .and_then(|opened| mailcheck::bounded::read_at_most(opened, LARGEST_BATCH));
+        (bytes, file.display().to_string())
     };
-    let mut bytes = Vec::new();
-    source
-        .take(LARGEST_BATCH + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {what}"))?;
-    if bytes.len() as u64 > LARGEST_BATCH {
-        anyhow::bail!(
-            "{what} is larger than {} MiB: not a list of addresses",
-            LARGEST_BATCH >> 20
-        );
-    }
+    let bytes = bytes.with_context(|| format!("cannot read {what}"))?;
     String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))
 }
 

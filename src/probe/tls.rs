@@ -35,27 +35,13 @@ impl TrustAnchors {
         };
         if let Some(path) = ca_file {
             let shown = path.display().to_string();
-            // A system's whole CA bundle is about 200 KiB; far more is a wrong file (or an
-            // endless one such as /dev/zero), refused before it eats memory.
-            const LARGEST: u64 = 16 << 20;
-            let mut bytes = Vec::new();
-            std::fs::File::open(path)
-                .and_then(|file| {
-                    std::io::Read::read_to_end(
-                        &mut std::io::Read::take(file, LARGEST + 1),
-                        &mut bytes,
-                    )
-                })
+            // A system's whole CA bundle is about 200 KiB; far more is a wrong file.
+            let bytes = std::fs::File::open(path)
+                .and_then(|file| crate::bounded::read_at_most(file, 16 << 20))
                 .map_err(|source| CaFileError::Read {
                     path: shown.clone(),
                     source,
                 })?;
-            if bytes.len() as u64 > LARGEST {
-                return Err(CaFileError::Invalid {
-                    path: shown,
-                    reason: format!("larger than {} MiB, not a PEM file", LARGEST >> 20),
-                });
-            }
             let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
                 .collect::<Result<_, _>>()
                 .map_err(|e| CaFileError::Invalid {
