@@ -146,10 +146,7 @@ fn account<'a>(
     let mut password = None;
     for setting in settings {
         let value = match setting.split_once('=') {
-            Some(("password-env", var)) => password::non_empty(
-                password::from_env(var)?,
-                &format!("the environment variable {var}"),
-            )?,
+            Some(("password-env", var)) => password::from_env(var)?,
             // `join` keeps an absolute path as it is.
             Some(("password-file", path)) => password::from_file(&base.join(path))?,
             Some(("password", _)) => anyhow::bail!(

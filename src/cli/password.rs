@@ -29,9 +29,11 @@ pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Strin
     non_empty(value, &source).map(Some)
 }
 
-/// The value of environment variable `var`, which must be set.
+/// The value of environment variable `var`, which must be set and not empty.
 pub fn from_env(var: &str) -> anyhow::Result<String> {
-    std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))
+    let value =
+        std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))?;
+    non_empty(value, &format!("the environment variable {var}"))
 }
 
 /// The first line of the file at `path`.
@@ -43,7 +45,7 @@ pub fn from_file(path: &Path) -> anyhow::Result<String> {
 
 /// Refuses an empty password: it would only ever be a mistake, and a confusing one (the
 /// server says "wrong password").
-pub fn non_empty(value: String, source: &str) -> anyhow::Result<String> {
+fn non_empty(value: String, source: &str) -> anyhow::Result<String> {
     if value.is_empty() {
         anyhow::bail!("the password from {source} is empty");
     }
