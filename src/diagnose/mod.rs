@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Finding, FindingCode, Severity};
 use crate::lang::Lang;
-use crate::probe::{Issue, Login, ProbeOutcome};
+use crate::probe::{Login, ProbeOutcome};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
 /// How a server fared.
@@ -239,14 +239,14 @@ pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>, lang: Lang
 }
 
 /// The best server that works for a protocol: main servers before alternates, implicit TLS
-/// before STARTTLS (RFC 8314), then the order of trust; else a registered port that a probe
-/// proved to work on the same host.
+/// before STARTTLS (RFC 8314), then the order of trust. A port or mode that a probe found on
+/// the same host is among the candidates by now (source `probe`), probed in full.
 fn best_working(
     discovery: &Discovery,
     outcomes: &[ProbeOutcome],
     protocol: Protocol,
 ) -> Option<ServerSettings> {
-    let working = discovery
+    discovery
         .candidates
         .iter()
         .zip(outcomes)
@@ -258,28 +258,8 @@ fn best_working(
                 c.settings.security.preference(),
                 c.trust(),
             )
-        });
-    if let Some((candidate, _)) = working {
-        return Some(candidate.settings.clone());
-    }
-    discovery
-        .candidates
-        .iter()
-        .zip(outcomes)
-        .filter(|(c, _)| c.settings.protocol == protocol)
-        .find_map(|(c, o)| {
-            o.issues.iter().find_map(|issue| match issue {
-                Issue::Refused {
-                    works: Some((port, security)),
-                    ..
-                } => Some(ServerSettings {
-                    port: *port,
-                    security: *security,
-                    ..c.settings.clone()
-                }),
-                _ => None,
-            })
         })
+        .map(|(candidate, _)| candidate.settings.clone())
 }
 
 /// For settings the user typed: names the field that is wrong and what to type instead.
