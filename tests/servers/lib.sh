@@ -3,8 +3,21 @@
 
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE_REL="$SRC/../../target/test-servers"
+# The state dir must be reachable by the daemons' unprivileged users, and short enough for
+# Unix socket paths. A checkout under a private directory (`mktemp -d` makes it 0700) or a
+# deep path gets its state under /tmp instead, linked from target/test-servers.
+if [[ ! -e $STATE_REL && $(id -u) -eq 0 ]]; then
+  mkdir -p "$SRC/../../target"
+  wanted="$(cd "$SRC/../../target" && pwd -P)/test-servers"
+  if (( ${#wanted} > 60 )) || ! su -s /bin/sh nobody -c "test -x '${wanted%/*}'" 2>/dev/null; then
+    elsewhere="/tmp/mailcheck-test-servers-$(printf '%s' "$wanted" | md5sum | cut -c1-12)"
+    mkdir -p "$elsewhere"
+    chmod 755 "$elsewhere"
+    ln -s "$elsewhere" "$STATE_REL"
+  fi
+fi
 mkdir -p "$STATE_REL"
-STATE="$(cd "$STATE_REL" && pwd)"
+STATE="$(cd "$STATE_REL" && pwd -P)"
 PIDS="$STATE/pids"
 
 # The services up starts, in start order. Each has pids/<name>.pid and the
