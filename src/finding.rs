@@ -148,6 +148,56 @@ impl Severity {
     }
 }
 
+/// A step of a probe's dialogue, where something stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    DnsLookup,
+    Connect,
+    TlsHandshake,
+    Greeting,
+    Capabilities,
+    Starttls,
+    TlsAfterStarttls,
+    Login,
+    ExamineInbox,
+}
+
+impl Step {
+    /// The step's name as the dialogue knows it (`TLS handshake`, `EXAMINE INBOX`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::DnsLookup => "DNS lookup",
+            Step::Connect => "connect",
+            Step::TlsHandshake => "TLS handshake",
+            Step::Greeting => "greeting",
+            Step::Capabilities => "capabilities",
+            Step::Starttls => "STARTTLS",
+            Step::TlsAfterStarttls => "TLS handshake after STARTTLS",
+            Step::Login => "login",
+            Step::ExamineInbox => "EXAMINE INBOX",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in the dialogue a server said no (a NO to LOGIN means something else than a NO to
+/// EXAMINE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// The server's first words (`* BYE`, `421`, `-ERR` instead of a greeting).
+    Greeting,
+    /// The answer to `LOGIN`/`AUTHENTICATE`, `USER`/`PASS`/`AUTH`, SMTP `AUTH`.
+    Login,
+    /// After a successful login: `ID`, `EXAMINE INBOX`, `STAT`. Credentials are proved right
+    /// here, so `bad_credentials` is never a cause.
+    AfterLogin,
+}
+
 /// One thing that is wrong, with the evidence and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {

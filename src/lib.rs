@@ -6,18 +6,18 @@
 //! the `mailcheck` binary does both.
 
 pub mod address;
-pub mod bounded;
 pub mod clientconfig;
 pub mod diagnose;
 pub mod discover;
-pub mod dns;
 pub mod finding;
 pub mod lang;
+pub mod net;
 pub mod output;
 pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod settings;
+pub mod source;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -77,9 +77,9 @@ impl Default for Options {
 #[non_exhaustive]
 pub enum Error {
     #[error("cannot use the CA file")]
-    CaFile(#[from] probe::tls::CaFileError),
+    CaFile(#[from] net::trust::CaFileError),
     #[error("cannot set up DNS")]
-    Dns(#[source] dns::DnsError),
+    Dns(#[source] net::dns::DnsError),
     #[error("cannot set up HTTP: {0}")]
     Http(String),
 }
@@ -92,13 +92,12 @@ pub fn check_offline(address: &EmailAddress, lang: Lang) -> Diagnosis {
 /// Discovers the settings of `address` from every source.
 pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosis, Error> {
     // Loaded first so that an unreadable --ca-file is bad input even offline.
-    let anchors = probe::tls::TrustAnchors::load(options.ca_file.as_deref())?;
+    let anchors = net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
     if options.offline {
         return Ok(check_offline(address, options.lang));
     }
-    let dns = dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
-    let fetcher =
-        discover::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;
+    let dns = net::dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
+    let fetcher = net::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;
     let network = discover::Network {
         dns: dns.clone(),
         fetcher,

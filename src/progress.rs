@@ -6,8 +6,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::discover::{SourceKind, SourceStatus};
 use crate::settings::Endpoint;
+use crate::source::{SourceKind, SourceStatus};
 
 /// One step of a run starting or ending.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -107,11 +107,11 @@ const LARGEST_BATCH: u64 = 16 << 20;
 
 fn read(file: &Path) -> anyhow::Result<String> {
     let (bytes, what) = if file == Path::new("-") {
-        let bytes = mailcheck::bounded::read_at_most(std::io::stdin(), LARGEST_BATCH);
+        let bytes = mailcheck::net::bounded::read_at_most(std::io::stdin(), LARGEST_BATCH);
         (bytes, "standard input".to_owned())
     } else {
         let bytes = std::fs::File::open(file)
-            .and_then(|opened| mailcheck::bounded::read_at_most(opened, LARGEST_BATCH));
+            .and_then(|opened| mailcheck::net::bounded::read_at_most(opened, LARGEST_BATCH));
         (bytes, file.display().to_string())
     };
     let bytes = bytes.with_context(|| format!("cannot read {what}"))?;

@@ -92,7 +92,7 @@ struct CheckArgs {
     timeout: f64,
 
     /// Use this DNS server for every lookup (SRV, MX, A/AAAA, autoconfig host names)
-    #[arg(long, value_name = "IP[:PORT]", value_parser = mailcheck::dns::Dns::parse_server)]
+    #[arg(long, value_name = "IP[:PORT]", value_parser = mailcheck::net::dns::Dns::parse_server)]
     dns_server: Option<std::net::SocketAddr>,
 
     /// Extra trust anchors (PEM) for every TLS connection, mail and HTTPS alike

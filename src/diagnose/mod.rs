@@ -40,24 +40,13 @@ pub enum LoginState {
     NotTested,
 }
 
-/// The certificate and session facts of a TLS connection.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TlsFacts {
-    pub version: String,
-    pub subject: String,
-    pub issuer: String,
-    pub names: Vec<String>,
-    /// RFC 3339, UTC.
-    pub not_after: String,
-}
-
 /// One candidate server and what became of it.
 #[derive(Clone, Debug)]
 pub struct ServerState {
     pub candidate: Candidate,
     pub status: ServerStatus,
     pub elapsed: Option<Duration>,
-    pub tls: Option<TlsFacts>,
+    pub tls: Option<crate::probe::tls::TlsFacts>,
     pub auth_mechanisms: Vec<String>,
     pub login: LoginState,
     pub connect_time: Option<Duration>,

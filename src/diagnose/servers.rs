@@ -1,10 +1,11 @@
 //! From what a probe saw to findings in plain words, with the evidence and the fix.
 
 use crate::clientconfig::ProviderConfig;
+use crate::finding::Stage;
 use crate::finding::{Finding, FindingCode};
 use crate::lang::Lang;
 use crate::probe::tls::CertProblem;
-use crate::probe::{Issue, ProbeOutcome, Stage};
+use crate::probe::{Issue, ProbeOutcome};
 use crate::settings::{Endpoint, Security};
 
 use super::classify::{self, Classification};

@@ -3,12 +3,13 @@
 
 use reqwest::Url;
 
-use super::fetch::{FetchedConfig, Fetcher, fetch_config, without_query};
+use super::document::{FetchedConfig, fetch_config};
 use super::{SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
 use crate::diagnose::text;
 use crate::finding::{Finding, FindingCode};
 use crate::lang::Lang;
+use crate::net::fetch::{Fetcher, without_query};
 
 pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> SourceResult {
     let url = |scheme: &str| {

@@ -6,7 +6,7 @@ use futures::future::join_all;
 
 use super::{NamedServer, SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
-use crate::dns::{Dns, DnsError};
+use crate::net::dns::{Dns, DnsError};
 use crate::settings::{Protocol, Security, ServerSettings};
 
 /// Host name prefixes per protocol, in Thunderbird's order ("" is the bare domain).

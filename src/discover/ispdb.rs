@@ -2,9 +2,10 @@
 
 use reqwest::Url;
 
-use super::fetch::{Fetcher, fetch_config, without_query};
+use super::document::fetch_config;
 use super::{SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
+use crate::net::fetch::{Fetcher, without_query};
 
 /// The public ISPDB.
 pub const DEFAULT_ISPDB_URL: &str = "https://autoconfig.thunderbird.net/v1.1/";

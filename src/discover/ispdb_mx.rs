@@ -3,10 +3,10 @@
 
 use reqwest::Url;
 
-use super::fetch::Fetcher;
 use super::{SourceKind, SourceResult, SourceStatus, ispdb};
 use crate::address::EmailAddress;
-use crate::dns::Mx;
+use crate::net::dns::Mx;
+use crate::net::fetch::Fetcher;
 
 /// The names to ask for, most specific first, without repeats and without the mail domain
 /// itself (the plain ISPDB source asks for that already).

@@ -4,7 +4,7 @@ use futures::future::join_all;
 
 use super::{NamedServer, SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
-use crate::dns::{Dns, DnsError, Srv};
+use crate::net::dns::{Dns, DnsError, Srv};
 use crate::settings::{Protocol, Security, ServerSettings};
 
 /// The service names, in RFC 8314's order of preference: implicit TLS first.

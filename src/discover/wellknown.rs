@@ -1,10 +1,10 @@
 //! Source: the domain's web server, `<domain>/.well-known/autoconfig/mail/config-v1.1.xml`.
 
 use super::autoconfig::{config_url, published};
-use super::fetch::Fetcher;
 use super::{SourceKind, SourceResult};
 use crate::address::EmailAddress;
 use crate::lang::Lang;
+use crate::net::fetch::Fetcher;
 
 pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> SourceResult {
     let url = |scheme: &str| {

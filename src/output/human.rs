@@ -9,11 +9,11 @@ use owo_colors::{OwoColorize, Style as Paint};
 use unicode_width::UnicodeWidthStr;
 
 use super::Style;
-use crate::discover::SourceKind;
 use crate::finding::Severity;
 use crate::lang::Lang;
 use crate::report::{FindingEntry, Report, ServerEntry, Settings};
 use crate::settings::{Protocol, Security};
+use crate::source::SourceKind;
 
 pub fn render(report: &Report, style: Style) -> String {
     let r = Renderer {

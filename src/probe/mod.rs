@@ -16,11 +16,12 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diagnose::TlsFacts;
-use crate::dns::{Dns, DnsError};
+use crate::finding::{Stage, Step};
+use crate::net::dns::{Dns, DnsError};
+use crate::net::trust::TrustAnchors;
 use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, Security};
-use tls::{CertProblem, HandshakeFailure, TrustAnchors};
+use tls::{CertProblem, HandshakeFailure, TlsFacts};
 use transport::{Conn, ConnectFailure, IoFailure, Stream, TranscriptLine};
 
 /// Probes running at once; enough for every candidate of a domain, gentle on the servers.
@@ -72,14 +73,6 @@ pub struct ProbeContext {
     pub progress: Progress,
 }
 
-/// Where in the dialogue a reply came.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    Greeting,
-    Login,
-    AfterLogin,
-}
-
 /// One thing a probe saw that is not as it should be.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Issue {
@@ -91,7 +84,7 @@ pub enum Issue {
         works: Option<(u16, Security)>,
     },
     /// Nothing answered within the limit, at the named step.
-    NoAnswer { step: &'static str, limit: Duration },
+    NoAnswer { step: Step, limit: Duration },
     /// Another protocol answered on the port.
     OtherProtocol {
         protocol: Protocol,
@@ -137,10 +130,7 @@ pub enum Issue {
     /// The server refused the greeting, the login or mailbox access.
     Refusal { stage: Stage, reply: String },
     /// The connection broke at the named step.
-    Broken {
-        step: &'static str,
-        failure: IoFailure,
-    },
+    Broken { step: Step, failure: IoFailure },
 }
 
 /// Why a login was not attempted.
@@ -227,11 +217,6 @@ impl ProbeOutcome {
     }
 }
 
-/// Server replies as text: UTF-8 when valid, else GBK (older QQ and NetEase servers).
-pub fn decode(bytes: &[u8]) -> String {
-    crate::diagnose::classify::decode_reply(bytes)
-}
-
 /// Probes every target at once (bounded), keeping their order.
 pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<ProbeOutcome> {
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_PROBES));
@@ -288,7 +273,7 @@ async fn run(
         Ok(ips) => out.addresses = ips,
         Err(DnsError::Timeout(limit)) => {
             out.issues.push(Issue::NoAnswer {
-                step: "DNS lookup",
+                step: Step::DnsLookup,
                 limit,
             });
             return;
@@ -346,7 +331,7 @@ async fn run(
             }
             Err(HandshakeFailure::Timeout(limit)) => {
                 out.issues.push(Issue::NoAnswer {
-                    step: "TLS handshake",
+                    step: Step::TlsHandshake,
                     limit,
                 });
                 return;
@@ -388,7 +373,7 @@ async fn run(
                     out.issues.push(Issue::TlsOnPlaintextPort { works });
                 } else {
                     out.issues.push(Issue::NoAnswer {
-                        step: "greeting",
+                        step: Step::Greeting,
                         limit: timeout,
                     });
                 }
@@ -396,7 +381,7 @@ async fn run(
             }
             Err(failure) => {
                 out.issues.push(Issue::Broken {
-                    step: "greeting",
+                    step: Step::Greeting,
                     failure,
                 });
                 return;
@@ -412,11 +397,11 @@ async fn run(
         Err(failure) => {
             out.issues.push(match failure {
                 IoFailure::Timeout(limit) => Issue::NoAnswer {
-                    step: "greeting",
+                    step: Step::Greeting,
                     limit,
                 },
                 failure => Issue::Broken {
-                    step: "greeting",
+                    step: Step::Greeting,
                     failure,
                 },
             });
@@ -471,7 +456,7 @@ async fn run(
             Ok(reply) => reply,
             Err(failure) => {
                 out.issues.push(Issue::Broken {
-                    step: "STARTTLS",
+                    step: Step::Starttls,
                     failure,
                 });
                 return;
@@ -486,7 +471,7 @@ async fn run(
             Ok(parts) => parts,
             Err(failure) => {
                 out.issues.push(Issue::Broken {
-                    step: "STARTTLS",
+                    step: Step::Starttls,
                     failure,
                 });
                 return;
@@ -495,7 +480,9 @@ async fn run(
         if !leftover.is_empty() {
             // Never hand these bytes on, and never continue: the session is not trustworthy.
             out.issues.push(Issue::Injection {
-                bytes: decode(&leftover).trim_end().to_owned(),
+                bytes: crate::net::decode::reply_text(&leftover)
+                    .trim_end()
+                    .to_owned(),
             });
             return;
         }
@@ -510,7 +497,7 @@ async fn run(
                 let reason = match failure {
                     HandshakeFailure::Timeout(limit) => {
                         out.issues.push(Issue::NoAnswer {
-                            step: "TLS handshake after STARTTLS",
+                            step: Step::TlsAfterStarttls,
                             limit,
                         });
                         return;
@@ -598,7 +585,7 @@ async fn run(
                     }
                     Ok(_) => {}
                     Err(failure) => out.issues.push(Issue::Broken {
-                        step: "EXAMINE INBOX",
+                        step: Step::ExamineInbox,
                         failure,
                     }),
                 }
@@ -614,7 +601,7 @@ async fn run(
         Err(failure) => {
             out.login = Login::Failed;
             out.issues.push(Issue::Broken {
-                step: "login",
+                step: Step::Login,
                 failure,
             });
         }
@@ -637,7 +624,7 @@ async fn connect(
         Err(ConnectFailure::Refused(text) | ConnectFailure::Other(text)) => Err(Some(text)),
         Err(ConnectFailure::Timeout(limit)) => {
             out.issues.push(Issue::NoAnswer {
-                step: "connect",
+                step: Step::Connect,
                 limit,
             });
             Err(None)
@@ -757,7 +744,7 @@ async fn read_capabilities(
         Ok(caps) => Some(caps),
         Err(failure) => {
             out.issues.push(Issue::Broken {
-                step: "capabilities",
+                step: Step::Capabilities,
                 failure,
             });
             None
@@ -917,12 +904,5 @@ mod tests {
         assert_eq!(identify("220-mail.example.com ESMTP"), Some(Protocol::Smtp));
         assert_eq!(identify("SSH-2.0-OpenSSH_9.2"), None);
         assert_eq!(identify("HTTP/1.1 400 Bad Request"), None);
-    }
-
-    #[test]
-    fn gbk_replies_are_decoded() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("535 Error: 请使用授权码登录");
-        assert_eq!(decode(&bytes), "535 Error: 请使用授权码登录");
-        assert_eq!(decode("+OK 就绪".as_bytes()), "+OK 就绪");
     }
 }

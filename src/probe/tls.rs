@@ -1,99 +1,30 @@
-//! TLS: the trust anchors (webpki-roots plus `--ca-file`) for mail and HTTPS alike.
+//! TLS for mail servers: the handshake, and a verifier that records what is wrong with a
+//! certificate instead of only refusing it.
 
-use std::path::Path;
-use std::sync::Arc;
-
-use rustls::RootCertStore;
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
-
-/// Why `--ca-file` could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum CaFileError {
-    #[error("cannot read {path}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path} holds no PEM certificate")]
-    Empty { path: String },
-    #[error("{path}: {reason}")]
-    Invalid { path: String, reason: String },
-}
-
-/// The certificates a server's chain may lead to.
-#[derive(Clone, Debug)]
-pub struct TrustAnchors {
-    roots: Arc<RootCertStore>,
-}
-
-impl TrustAnchors {
-    /// The built-in roots, plus every certificate in `ca_file`.
-    pub fn load(ca_file: Option<&Path>) -> Result<Self, CaFileError> {
-        let mut roots = RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        if let Some(path) = ca_file {
-            let shown = path.display().to_string();
-            // A system's whole CA bundle is about 200 KiB; far more is a wrong file.
-            let bytes = std::fs::File::open(path)
-                .and_then(|file| crate::bounded::read_at_most(file, 16 << 20))
-                .map_err(|source| CaFileError::Read {
-                    path: shown.clone(),
-                    source,
-                })?;
-            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
-                .collect::<Result<_, _>>()
-                .map_err(|e| CaFileError::Invalid {
-                    path: shown.clone(),
-                    reason: e.to_string(),
-                })?;
-            if certs.is_empty() {
-                return Err(CaFileError::Empty { path: shown });
-            }
-            for cert in certs {
-                roots.add(cert).map_err(|e| CaFileError::Invalid {
-                    path: shown.clone(),
-                    reason: e.to_string(),
-                })?;
-            }
-        }
-        Ok(Self {
-            roots: Arc::new(roots),
-        })
-    }
-
-    pub fn roots(&self) -> Arc<RootCertStore> {
-        Arc::clone(&self.roots)
-    }
-
-    /// A client configuration that verifies certificates against these anchors.
-    pub fn client_config(&self, alpn: &[&[u8]]) -> rustls::ClientConfig {
-        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default protocol versions")
-        .with_root_certificates(self.roots())
-        .with_no_client_auth();
-        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
-        config
-    }
-}
-
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use crate::diagnose::TlsFacts;
+use crate::net::trust::TrustAnchors;
+
+/// The certificate and session facts of a TLS connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsFacts {
+    pub version: String,
+    pub subject: String,
+    pub issuer: String,
+    pub names: Vec<String>,
+    /// RFC 3339, UTC.
+    pub not_after: String,
+}
 
 /// What is wrong with a server's certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -373,7 +304,7 @@ pub fn certificate_facts(der: &CertificateDer<'_>) -> TlsFacts {
 
 /// The first bytes a server sent during a failed handshake, as text for the evidence.
 pub fn recorded_text(first: &[u8]) -> String {
-    crate::probe::decode(first)
+    crate::net::decode::reply_text(first)
         .lines()
         .next()
         .unwrap_or_default()

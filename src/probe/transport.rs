@@ -175,7 +175,7 @@ impl Conn {
     /// Reads one line (without its line ending), decoded as UTF-8 or GBK.
     pub async fn read_line(&mut self) -> Result<String, IoFailure> {
         let raw = self.read_raw_line().await?;
-        let text = crate::probe::decode(&raw);
+        let text = crate::net::decode::reply_text(&raw);
         self.record(Direction::Server, text.clone());
         Ok(text)
     }

@@ -1,4 +1,4 @@
-//! HTTP(S) for the autoconfig and ISPDB sources: bounded in time, size and redirects, and
+//! HTTP(S) for the discovery sources: bounded in time, size and redirects, and
 //! honest about whether anything travelled over plain HTTP.
 
 use std::time::Duration;
@@ -6,8 +6,8 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 
-use crate::dns::Dns;
-use crate::probe::tls::TrustAnchors;
+use super::dns::Dns;
+use super::trust::TrustAnchors;
 
 /// Largest autoconfig document accepted. Real ones are a few kilobytes.
 pub const MAX_BODY: usize = 512 * 1024;
@@ -184,6 +184,13 @@ fn is_xml_type(content_type: &str) -> bool {
     matches!(mime, "text/xml" | "application/xml" | "text/rdf") || mime.ends_with("+xml")
 }
 
+/// A URL as shown in the report: the `emailaddress` query would only repeat the address.
+pub fn without_query(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,81 +203,4 @@ mod tests {
         assert!(!is_xml_type("text/plain"));
         assert!(!is_xml_type(""));
     }
-}
-
-/// A config-v1.1 document fetched and read: the servers it names for `address`.
-pub struct FetchedConfig {
-    pub fetched: Fetched,
-    pub servers: Vec<super::NamedServer>,
-    pub provider_name: Option<String>,
-}
-
-/// Why no config came from a URL: the report's detail, and whether nothing is published there.
-#[derive(Debug, Clone)]
-pub struct ConfigError {
-    /// Nobody is there, or the server says there is no such document.
-    pub absent: bool,
-    /// The server answered that it has no such document (HTTP 404 or 410): for a directory
-    /// such as the ISPDB, the only answer that means "not listed" rather than "broken".
-    pub not_listed: bool,
-    pub detail: String,
-}
-
-impl ConfigError {
-    fn broken(url: &Url, why: impl std::fmt::Display) -> Self {
-        Self {
-            absent: false,
-            not_listed: false,
-            detail: format!("{}: {why}", without_query(url)),
-        }
-    }
-}
-
-/// Fetches `url` and reads it as a config-v1.1 document.
-pub async fn fetch_config(
-    fetcher: &Fetcher,
-    url: Url,
-    address: &crate::address::EmailAddress,
-) -> Result<FetchedConfig, ConfigError> {
-    let fetched = fetcher
-        .fetch_xml(url.clone())
-        .await
-        .map_err(|e| ConfigError {
-            absent: e.is_absent(),
-            not_listed: matches!(e, FetchError::Status(404 | 410)),
-            detail: format!("{}: {e}", without_query(&url)),
-        })?;
-    let config = crate::clientconfig::parse(&fetched.body)
-        .map_err(|e| ConfigError::broken(&fetched.url, e))?;
-    let provider = config.providers.first();
-    let servers: Vec<super::NamedServer> = config
-        .providers
-        .iter()
-        .flat_map(|p| p.mail_servers())
-        .filter_map(|server| {
-            Some(super::NamedServer {
-                settings: server.settings_for(address)?,
-                label: server.label.clone(),
-                insecure: fetched.insecure,
-            })
-        })
-        .collect();
-    if servers.is_empty() {
-        return Err(ConfigError::broken(
-            &fetched.url,
-            "the document names no IMAP, POP3 or SMTP server",
-        ));
-    }
-    Ok(FetchedConfig {
-        provider_name: provider.map(|p| p.name(crate::lang::Lang::En).to_owned()),
-        fetched,
-        servers,
-    })
-}
-
-/// A URL as shown in the report: the `emailaddress` query would only repeat the address.
-pub fn without_query(url: &Url) -> String {
-    let mut shown = url.clone();
-    shown.set_query(None);
-    shown.to_string()
 }

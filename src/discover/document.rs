@@ -1,0 +1,76 @@
+//! A config-v1.1 document fetched over HTTP(S) and read for the servers it names: shared by
+//! every source that publishes one (autoconfig, .well-known, the ISPDB).
+
+use reqwest::Url;
+
+use crate::net::fetch::{FetchError, Fetched, Fetcher, without_query};
+
+/// A config-v1.1 document fetched and read: the servers it names for `address`.
+pub struct FetchedConfig {
+    pub fetched: Fetched,
+    pub servers: Vec<super::NamedServer>,
+    pub provider_name: Option<String>,
+}
+
+/// Why no config came from a URL: the report's detail, and whether nothing is published there.
+#[derive(Debug, Clone)]
+pub struct DocumentError {
+    /// Nobody is there, or the server says there is no such document.
+    pub absent: bool,
+    /// The server answered that it has no such document (HTTP 404 or 410): for a directory
+    /// such as the ISPDB, the only answer that means "not listed" rather than "broken".
+    pub not_listed: bool,
+    pub detail: String,
+}
+
+impl DocumentError {
+    fn broken(url: &Url, why: impl std::fmt::Display) -> Self {
+        Self {
+            absent: false,
+            not_listed: false,
+            detail: format!("{}: {why}", without_query(url)),
+        }
+    }
+}
+
+/// Fetches `url` and reads it as a config-v1.1 document.
+pub async fn fetch_config(
+    fetcher: &Fetcher,
+    url: Url,
+    address: &crate::address::EmailAddress,
+) -> Result<FetchedConfig, DocumentError> {
+    let fetched = fetcher
+        .fetch_xml(url.clone())
+        .await
+        .map_err(|e| DocumentError {
+            absent: e.is_absent(),
+            not_listed: matches!(e, FetchError::Status(404 | 410)),
+            detail: format!("{}: {e}", without_query(&url)),
+        })?;
+    let config = crate::clientconfig::parse(&fetched.body)
+        .map_err(|e| DocumentError::broken(&fetched.url, e))?;
+    let provider = config.providers.first();
+    let servers: Vec<super::NamedServer> = config
+        .providers
+        .iter()
+        .flat_map(|p| p.mail_servers())
+        .filter_map(|server| {
+            Some(super::NamedServer {
+                settings: server.settings_for(address)?,
+                label: server.label.clone(),
+                insecure: fetched.insecure,
+            })
+        })
+        .collect();
+    if servers.is_empty() {
+        return Err(DocumentError::broken(
+            &fetched.url,
+            "the document names no IMAP, POP3 or SMTP server",
+        ));
+    }
+    Ok(FetchedConfig {
+        provider_name: provider.map(|p| p.name(crate::lang::Lang::En).to_owned()),
+        fetched,
+        servers,
+    })
+}
