@@ -146,6 +146,12 @@ impl ProviderConfig {
         {
             return name;
         }
+        self.default_name()
+    }
+
+    /// The provider's own name (`displayName`), else its short name, else its id: for technical
+    /// details that are not translated.
+    pub fn default_name(&self) -> &str {
         self.display_name
             .as_deref()
             .or(self.display_short_name.as_deref())
@@ -530,7 +536,7 @@ mod tests {
     <domain>Example.com</domain>
     <domain>example.net</domain>
     <displayName>Example Mail</displayName>
-    <x:displayName lang="zh">示例邮箱</x:displayName>
+    <x:displayName lang="zh">Shili Youxiang</x:displayName>
     <x:mx>mx*.example.com</x:mx>
     <incomingServer type="imap">
       <hostname>imap.%EMAILDOMAIN%</hostname>
@@ -561,10 +567,10 @@ mod tests {
       <descr lang="en">Help</descr>
     </documentation>
     <x:note lang="en">First</x:note>
-    <x:note lang="zh">第一</x:note>
+    <x:note lang="zh">diyi</x:note>
     <x:note lang="en">Second</x:note>
     <x:hint code="app_password_required" lang="en">Use an app password</x:hint>
-    <x:hint code="app_password_required" lang="zh">使用应用密码</x:hint>
+    <x:hint code="app_password_required" lang="zh">shiyong yingyong mima</x:hint>
     <x:reply protocol="smtp" code="app_password_required" also="smtp_disabled bad_credentials">authorization code</x:reply>
     <x:reply code="rate_limited">too many</x:reply>
   </emailProvider>
@@ -584,7 +590,7 @@ mod tests {
         assert_eq!(p.id, "example");
         assert_eq!(p.domains, ["example.com", "example.net"]);
         assert_eq!(p.name(Lang::En), "Example Mail");
-        assert_eq!(p.name(Lang::Zh), "示例邮箱");
+        assert_eq!(p.name(Lang::Zh), "Shili Youxiang");
         assert_eq!(p.mx_patterns, ["mx*.example.com"]);
         assert_eq!(p.incoming.len(), 3);
         assert_eq!(
@@ -597,12 +603,12 @@ mod tests {
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
         assert_eq!(p.documentation[0].url, "https://example.com/help?a=1&b=2");
         assert_eq!(p.notes.len(), 2);
-        assert_eq!(p.notes[0].get(Lang::Zh), "第一");
+        assert_eq!(p.notes[0].get(Lang::Zh), "diyi");
         assert_eq!(
             p.hint_for(FindingCode::AppPasswordRequired)
                 .unwrap()
                 .get(Lang::Zh),
-            "使用应用密码"
+            "shiyong yingyong mima"
         );
         assert_eq!(p.replies.len(), 2);
         assert_eq!(p.replies[0].protocol, Some(Protocol::Smtp));

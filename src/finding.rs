@@ -1,11 +1,15 @@
-//! Findings: what is wrong, as data with a stable code (see `docs/report.md`).
+//! Findings: what is wrong, as data with a stable code (see `docs/report.md`), and the
+//! vocabulary of the dialogue they refer to (steps and stages).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::{Endpoint, Protocol};
+use std::time::Duration;
+
+use crate::settings::{Endpoint, Protocol, Security};
+use crate::source::SourceKind;
 
 /// The contract's finding codes. New codes may be added; none is ever renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -198,7 +202,8 @@ pub enum Stage {
     AfterLogin,
 }
 
-/// One thing that is wrong, with the evidence and what to do about it.
+/// One thing that is wrong: its code, what it is about, the typed facts behind its message, and
+/// the evidence. No words: `text` says it in the report's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub code: FindingCode,
@@ -206,24 +211,26 @@ pub struct Finding {
     pub server: Option<Endpoint>,
     /// The protocol it is about when no single server is meant (a settings conflict).
     pub protocol: Option<Protocol>,
-    pub message: String,
-    pub hint: String,
+    /// What was seen, as data.
+    pub facts: Facts,
     /// What the server said, or the error that led here, with credentials removed.
     pub evidence: Option<String>,
     /// Every cause the evidence leaves open, most likely first (starts with `code`).
     pub possible_causes: Vec<FindingCode>,
+    /// For settings the user typed: the fields to change to reach the settings that work.
+    pub user_fix: Vec<FieldChange>,
 }
 
 impl Finding {
-    pub fn new(code: FindingCode, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn new(code: FindingCode, facts: Facts) -> Self {
         Self {
             code,
             server: None,
             protocol: None,
-            message: message.into(),
-            hint: hint.into(),
+            facts,
             evidence: None,
             possible_causes: Vec::new(),
+            user_fix: Vec::new(),
         }
     }
 
@@ -246,6 +253,103 @@ impl Finding {
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
+}
+
+/// The facts behind a finding's message and hint, one variant per kind of observation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Facts {
+    /// The host name does not resolve.
+    Unresolvable {
+        error: String,
+    },
+    /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
+    NothingListens {
+        works: Option<(u16, Security)>,
+    },
+    /// No answer within `limit` at `step`.
+    NoAnswer {
+        step: Step,
+        limit: Duration,
+    },
+    /// Another protocol answered on the port.
+    OtherProtocol {
+        protocol: Protocol,
+    },
+    /// Something that is not a mail server answered.
+    NotMail,
+    /// Plaintext on a port the settings say is implicit TLS; `works` is the mode found on the
+    /// same port, `proved` whether its full probe worked.
+    PlaintextOnTlsPort {
+        works: Option<Security>,
+        proved: bool,
+    },
+    /// TLS from the first byte on a port the settings say is plaintext or STARTTLS.
+    TlsOnPlaintextPort {
+        proved: bool,
+    },
+    /// STARTTLS asked for and not offered; `implicit_tls_port` answers with implicit TLS.
+    StarttlsNotOffered {
+        implicit_tls_port: Option<u16>,
+        proved: bool,
+    },
+    StarttlsRefused,
+    /// Bytes between the STARTTLS reply and the TLS handshake.
+    StarttlsInjection,
+    TlsFailed,
+    CertExpired {
+        not_after: String,
+        subject: String,
+        error: String,
+    },
+    /// `alias_of`: the CNAME target of the host that the certificate does cover.
+    CertNameMismatch {
+        names: Vec<String>,
+        subject: String,
+        alias_of: Option<String>,
+    },
+    CertUntrusted {
+        issuer: String,
+        subject: String,
+        error: String,
+    },
+    CertExpiring {
+        days: i64,
+        not_after: String,
+    },
+    /// Neither STARTTLS nor implicit TLS.
+    NoTlsAtAll,
+    /// The server will not authenticate without TLS.
+    TlsRequired,
+    /// SMTP offers no AUTH even over TLS.
+    NoSmtpAuth,
+    /// The server refused at `stage`; `alert` is an IMAP `[ALERT]` text, shown as it is.
+    Refusal {
+        stage: Stage,
+        alert: Option<String>,
+    },
+    /// The connection broke at `step`.
+    Broken {
+        step: Step,
+    },
+    /// Settings from this source came over plain HTTP.
+    InsecureSource {
+        source: SourceKind,
+    },
+    /// The sources disagree about the protocol's server (the evidence says who said what).
+    SettingsConflict,
+    /// No source named a server; `offline` when only the bundled database was asked.
+    NoSettingsFound {
+        domain: String,
+        offline: bool,
+    },
+}
+
+/// One field of the settings a user typed, and what it should be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldChange {
+    Server { typed: String, right: String },
+    Port { typed: u16, right: u16 },
+    Encryption { typed: Security, right: Security },
 }
 
 #[cfg(test)]

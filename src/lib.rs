@@ -18,6 +18,7 @@ pub mod progress;
 pub mod report;
 pub mod settings;
 pub mod source;
+pub mod text;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,7 +44,6 @@ pub struct Options {
     pub ca_file: Option<PathBuf>,
     /// The ISPDB base URL; the domain is appended.
     pub ispdb_url: reqwest::Url,
-    pub lang: Lang,
     /// Discover only: report the candidate servers without connecting to them.
     pub no_probe: bool,
     /// The password to log in with; `None` tests everything up to authentication.
@@ -63,7 +63,6 @@ impl Default for Options {
             ca_file: None,
             ispdb_url: reqwest::Url::parse(discover::ispdb::DEFAULT_ISPDB_URL)
                 .expect("the default ISPDB URL is valid"),
-            lang: Lang::En,
             no_probe: false,
             password: None,
             user_servers: Vec::new(),
@@ -85,8 +84,8 @@ pub enum Error {
 }
 
 /// Answers from the bundled provider database alone, with no network at all.
-pub fn check_offline(address: &EmailAddress, lang: Lang) -> Diagnosis {
-    diagnose::without_probing(discover::discover_offline(address), lang)
+pub fn check_offline(address: &EmailAddress) -> Diagnosis {
+    diagnose::without_probing(discover::discover_offline(address))
 }
 
 /// Discovers the settings of `address` from every source.
@@ -94,7 +93,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     // Loaded first so that an unreadable --ca-file is bad input even offline.
     let anchors = net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
     if options.offline {
-        return Ok(check_offline(address, options.lang));
+        return Ok(check_offline(address));
     }
     let dns = net::dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
     let fetcher = net::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;
@@ -106,13 +105,12 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         // MX, then the ISPDB by MX, with a redirect or two: two steps' worth, plus slack.
         deadline: options.timeout * 2 + Duration::from_secs(1),
         ispdb_url: options.ispdb_url.clone(),
-        lang: options.lang,
         progress: options.progress.clone(),
     };
     let mut discovery = discover::discover(address, &network, &discover_options).await;
     discover::add_user_servers(&mut discovery, &options.user_servers);
     if options.no_probe {
-        return Ok(diagnose::without_probing(discovery, options.lang));
+        return Ok(diagnose::without_probing(discovery));
     }
     let srv_hosts = discovery
         .candidates
@@ -140,7 +138,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         let more = targets(&discovery.candidates[probed..]);
         outcomes.extend(probe::probe_all(more, context).await);
     }
-    Ok(diagnose::with_probes(discovery, outcomes, options.lang))
+    Ok(diagnose::with_probes(discovery, outcomes))
 }
 
 fn targets(candidates: &[discover::Candidate]) -> Vec<probe::Target> {

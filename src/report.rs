@@ -8,6 +8,7 @@ use crate::finding::{FindingCode, Severity};
 use crate::lang::Lang;
 use crate::probe::transport::Direction;
 use crate::settings::{Protocol, Security, ServerSettings};
+use crate::text;
 
 /// The version of the report's shape. Fields are only ever added within a version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -180,16 +181,20 @@ impl Report {
         let findings = diagnosis
             .findings
             .iter()
-            .map(|f| FindingEntry {
-                code: f.code,
-                severity: f.severity(),
-                protocol: f.protocol,
-                host: f.server.as_ref().map(|s| s.host.clone()),
-                port: f.server.as_ref().map(|s| s.port),
-                message: f.message.clone(),
-                hint: f.hint.clone(),
-                evidence: f.evidence.clone(),
-                possible_causes: f.possible_causes.clone(),
+            .map(|f| {
+                let words =
+                    text::finding::word(f, discovery.provider.as_ref().map(|m| m.provider), lang);
+                FindingEntry {
+                    code: f.code,
+                    severity: f.severity(),
+                    protocol: f.protocol,
+                    host: f.server.as_ref().map(|s| s.host.clone()),
+                    port: f.server.as_ref().map(|s| s.port),
+                    message: words.message,
+                    hint: words.hint,
+                    evidence: words.evidence,
+                    possible_causes: f.possible_causes.clone(),
+                }
             })
             .collect();
         let pick = |p: Protocol| diagnosis.recommended(p).map(Settings::from);

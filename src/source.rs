@@ -1,8 +1,6 @@
 //! Where settings come from: the names every stage and the progress events use for the
 //! discovery sources and their outcomes.
 
-use crate::lang::Lang;
-
 /// Where a candidate server came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {
@@ -32,25 +30,6 @@ impl SourceKind {
             SourceKind::User => "user",
             SourceKind::Probe => "probe",
         }
-    }
-
-    /// What the source is, in words for a person.
-    pub fn title(self, lang: Lang) -> &'static str {
-        let (en, zh) = match self {
-            SourceKind::ProviderDb => ("provider database", "服务商数据库"),
-            SourceKind::Srv => ("DNS SRV records", "DNS SRV 记录"),
-            SourceKind::Autoconfig => ("the domain's autoconfig", "域名的 autoconfig"),
-            SourceKind::Wellknown => (
-                "the domain's .well-known autoconfig",
-                "域名的 .well-known 配置",
-            ),
-            SourceKind::Ispdb => ("Thunderbird ISPDB", "Thunderbird ISPDB"),
-            SourceKind::IspdbMx => ("ISPDB by MX", "按 MX 查询 ISPDB"),
-            SourceKind::Guess => ("guessed host names", "猜测的主机名"),
-            SourceKind::User => ("your settings", "您填写的设置"),
-            SourceKind::Probe => ("probing the same hosts", "在同一主机上探测"),
-        };
-        lang.pick(en, zh)
     }
 
     /// Every source, in the order a report lists them.

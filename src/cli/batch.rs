@@ -34,7 +34,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         .with_context(|| format!("--batch {}", file.display()))
         .map_err(bad_input)?;
     let lang = language(cli.display.lang.as_deref());
-    let options = cli.check.options(lang);
+    let options = cli.check.options();
     let jobs = usize::from(cli.many.jobs);
     let bar = progress::BatchBar::start(super::show_progress(&cli.display), accounts.len(), lang);
     let runtime = super::runtime()?;
@@ -95,7 +95,10 @@ fn human(reports: &[Report], cli: &Cli, lang: Lang) -> String {
             out.push_str(&output::human::render(report, style));
         } else if cli.display.trace {
             out.push('\n');
-            out.push_str(&output::trace::render(report, lang));
+            out.push_str(&output::trace::render(
+                report,
+                mailcheck::text::catalogue(lang),
+            ));
         }
     }
     out

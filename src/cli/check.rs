@@ -13,7 +13,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         .with_context(|| format!("invalid address {typed:?}"))
         .map_err(bad_input)?;
     let lang = language(cli.display.lang.as_deref());
-    let mut options = cli.check.options(lang);
+    let mut options = cli.check.options();
     options.user_servers = user_servers(cli, &address).map_err(bad_input)?;
     options.password = password::from_args(&cli.check, typed).map_err(bad_input)?;
     let spinners = progress::Spinners::start(super::show_progress(&cli.display), lang);

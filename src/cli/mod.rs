@@ -326,14 +326,13 @@ fn show_progress(display: &DisplayArgs) -> bool {
 impl CheckArgs {
     /// What every run of this invocation may do; the password and the user's own settings
     /// are per account.
-    fn options(&self, lang: Lang) -> mailcheck::Options {
+    fn options(&self) -> mailcheck::Options {
         mailcheck::Options {
             offline: self.offline,
             timeout: std::time::Duration::from_secs_f64(self.timeout),
             dns_server: self.dns_server,
             ca_file: self.ca_file.clone(),
             ispdb_url: self.ispdb_url.clone(),
-            lang,
             no_probe: self.no_probe,
             ..mailcheck::Options::default()
         }

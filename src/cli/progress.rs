@@ -10,6 +10,7 @@ use mailcheck::Lang;
 use mailcheck::discover::SourceKind;
 use mailcheck::progress::{Event, Observer, Progress};
 use mailcheck::settings::Endpoint;
+use mailcheck::text::{Phrase, catalogue};
 
 /// The spinners of one run on stderr, or nothing when nobody watches.
 pub struct Spinners(Option<Arc<Lines>>);
@@ -67,7 +68,7 @@ impl BatchBar {
                 )
                 .expect("a valid template"),
             );
-            bar.set_message(lang.pick("checking accounts", "正在检测账户").to_owned());
+            bar.set_message(catalogue(lang).phrase(Phrase::CheckingAccounts).to_owned());
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         }))
@@ -115,16 +116,17 @@ impl Lines {
 
     fn source_line(&self, source: SourceKind) -> String {
         let what = match source {
-            SourceKind::ProviderDb => self
-                .lang
-                .pick("provider database and MX records", "服务商数据库和 MX 记录"),
-            other => other.title(self.lang),
+            SourceKind::ProviderDb => catalogue(self.lang).phrase(Phrase::ProviderDbAndMx),
+            other => catalogue(self.lang).source_title(other),
         };
-        format!("{} {what}", self.lang.pick("asking", "查询"))
+        format!("{} {what}", catalogue(self.lang).phrase(Phrase::Asking))
     }
 
     fn probe_line(&self, endpoint: &Endpoint) -> String {
-        format!("{} {endpoint}", self.lang.pick("probing", "检测"))
+        format!(
+            "{} {endpoint}",
+            catalogue(self.lang).phrase(Phrase::Probing)
+        )
     }
 }
 

@@ -2,14 +2,13 @@
 //! recommended settings.
 
 pub mod classify;
+pub mod explain;
 pub mod servers;
-pub mod text;
 
 use std::time::Duration;
 
 use crate::discover::{Candidate, Discovery, SourceKind};
-use crate::finding::{Finding, FindingCode, Severity};
-use crate::lang::Lang;
+use crate::finding::{Facts, FieldChange, Finding, FindingCode, Severity};
 use crate::probe::{Login, ProbeOutcome};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
@@ -132,11 +131,9 @@ impl Diagnosis {
 
 /// The diagnosis when nothing could be probed (`--offline`): every server `untested`, and the
 /// recommendation follows the order of trust.
-pub fn without_probing(discovery: Discovery, lang: Lang) -> Diagnosis {
+pub fn without_probing(discovery: Discovery) -> Diagnosis {
     let mut findings = discovery.findings.clone();
-    if discovery.candidates.is_empty() {
-        findings.push(text::no_settings_found(&discovery, lang));
-    }
+    findings.extend(no_settings_found(&discovery));
     let servers = discovery
         .candidates
         .iter()
@@ -172,12 +169,10 @@ fn finish(
 
 /// The diagnosis after probing: every candidate's findings, verdicts, and the recommended
 /// settings chosen from what was verified to work.
-pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>, lang: Lang) -> Diagnosis {
+pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>) -> Diagnosis {
     let provider = discovery.provider.as_ref().map(|m| m.provider);
     let mut findings = discovery.findings.clone();
-    if discovery.candidates.is_empty() {
-        findings.push(text::no_settings_found(&discovery, lang));
-    }
+    findings.extend(no_settings_found(&discovery));
     let works = |protocol: Protocol| {
         outcomes
             .iter()
@@ -190,13 +185,13 @@ pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>, lang: Lang
     };
     let mut servers = Vec::new();
     for (candidate, outcome) in discovery.candidates.iter().zip(&outcomes) {
-        let mut found = servers::findings_for(outcome, provider, &verified, lang);
+        let mut found = servers::findings_for(outcome, provider, &verified);
         // A wrong guess is no problem of the account when another server works.
         if candidate.sources == [SourceKind::Guess] && works(candidate.settings.protocol) {
             found.clear();
         }
         if candidate.sources.contains(&SourceKind::User) {
-            explain_user_fields(&mut found, candidate, &outcomes, &discovery, lang);
+            explain_user_fields(&mut found, candidate, &outcomes, &discovery);
         }
         let status = if found.iter().any(|f| f.severity() == Severity::Error) || !outcome.works() {
             ServerStatus::Error
@@ -251,13 +246,12 @@ fn best_working(
         .map(|(candidate, _)| candidate.settings.clone())
 }
 
-/// For settings the user typed: names the field that is wrong and what to type instead.
+/// For settings the user typed: names the fields that are wrong and what to type instead.
 fn explain_user_fields(
     found: &mut [Finding],
     candidate: &Candidate,
     outcomes: &[ProbeOutcome],
     discovery: &Discovery,
-    lang: Lang,
 ) {
     if found.is_empty() {
         return;
@@ -267,47 +261,41 @@ fn explain_user_fields(
     };
     let typed = &candidate.settings;
     let mut wrong = Vec::new();
-    let en = lang == Lang::En;
     if typed.host != right.host {
-        wrong.push(if en {
-            format!("server {} → {}", typed.host, right.host)
-        } else {
-            format!("服务器 {} → {}", typed.host, right.host)
+        wrong.push(FieldChange::Server {
+            typed: typed.host.clone(),
+            right: right.host.clone(),
         });
     }
     if typed.port != right.port {
-        wrong.push(if en {
-            format!("port {} → {}", typed.port, right.port)
-        } else {
-            format!("端口 {} → {}", typed.port, right.port)
+        wrong.push(FieldChange::Port {
+            typed: typed.port,
+            right: right.port,
         });
     }
     if typed.security != right.security {
-        wrong.push(if en {
-            format!(
-                "encryption {} → {}",
-                typed.security.client_label(),
-                right.security.client_label()
-            )
-        } else {
-            format!(
-                "加密方式 {} → {}",
-                typed.security.client_label(),
-                right.security.client_label()
-            )
+        wrong.push(FieldChange::Encryption {
+            typed: typed.security,
+            right: right.security,
         });
     }
-    if wrong.is_empty() {
-        return;
-    }
-    let fix = if en {
-        format!("In your settings change: {}.", wrong.join(", "))
-    } else {
-        format!("请修改设置：{}。", wrong.join("，"))
-    };
     for finding in found.iter_mut() {
-        finding.hint = format!("{fix}{}{}", lang.sentence_gap(), finding.hint);
+        finding.user_fix = wrong.clone();
     }
+}
+
+/// `no_settings_found` when no source named any server.
+fn no_settings_found(discovery: &Discovery) -> Option<Finding> {
+    discovery.candidates.is_empty().then(|| {
+        Finding::new(
+            FindingCode::NoSettingsFound,
+            Facts::NoSettingsFound {
+                domain: discovery.address.domain().to_owned(),
+                // Offline, the bundled database is the only source asked.
+                offline: discovery.sources.len() == 1,
+            },
+        )
+    })
 }
 
 /// Worst first; within a severity, in protocol order, then by code.

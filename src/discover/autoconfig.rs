@@ -6,12 +6,10 @@ use reqwest::Url;
 use super::document::{FetchedConfig, fetch_config};
 use super::{SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
-use crate::diagnose::text;
-use crate::finding::{Finding, FindingCode};
-use crate::lang::Lang;
+use crate::finding::{Facts, Finding, FindingCode};
 use crate::net::fetch::{Fetcher, without_query};
 
-pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> SourceResult {
+pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress) -> SourceResult {
     let url = |scheme: &str| {
         config_url(
             &format!(
@@ -27,7 +25,6 @@ pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> So
         url("https"),
         url("http"),
         address,
-        lang,
     )
     .await
 }
@@ -49,22 +46,21 @@ pub async fn published(
     https: Url,
     http: Url,
     address: &EmailAddress,
-    lang: Lang,
 ) -> SourceResult {
     let secure = fetch_config(fetcher, https, address);
     let plain = fetch_config(fetcher, http, address);
     tokio::pin!(secure, plain);
     let (secure, plain) = tokio::select! {
         secure_done = &mut secure => match secure_done {
-            Ok(found) => return found_result(kind, found, lang),
+            Ok(found) => return found_result(kind, found),
             Err(e) => (Err(e), plain.await),
         },
         plain_done = &mut plain => (secure.await, plain_done),
     };
     match (secure, plain) {
-        (Ok(found), _) => found_result(kind, found, lang),
+        (Ok(found), _) => found_result(kind, found),
         (Err(secure_error), Ok(found)) => {
-            let mut result = found_result(kind, found, lang);
+            let mut result = found_result(kind, found);
             result.report.detail = format!(
                 "{}; HTTPS failed: {}",
                 result.report.detail, secure_error.detail
@@ -83,7 +79,7 @@ pub async fn published(
     }
 }
 
-fn found_result(kind: SourceKind, found: FetchedConfig, lang: Lang) -> SourceResult {
+fn found_result(kind: SourceKind, found: FetchedConfig) -> SourceResult {
     let shown = without_query(&found.fetched.url);
     let mut detail = format!(
         "{shown} → {} server(s){}",
@@ -102,20 +98,13 @@ fn found_result(kind: SourceKind, found: FetchedConfig, lang: Lang) -> SourceRes
     }
     let mut result = SourceResult::new(kind, SourceStatus::Found, detail);
     if found.fetched.insecure {
-        let (_, hint) = text::generic(FindingCode::InsecureSource, lang);
-        let message = match lang {
-            Lang::En => format!(
-                "The settings from {} arrived over plain HTTP, which anyone on the path can alter.",
-                kind.as_str()
-            ),
-            Lang::Zh => format!(
-                "来自 {} 的设置通过未加密的 HTTP 传输，途中可能被篡改。",
-                kind.as_str()
-            ),
-        };
-        result
-            .findings
-            .push(Finding::new(FindingCode::InsecureSource, message, hint).with_evidence(shown));
+        result.findings.push(
+            Finding::new(
+                FindingCode::InsecureSource,
+                Facts::InsecureSource { source: kind },
+            )
+            .with_evidence(shown),
+        );
     }
     result.servers = found.servers;
     result

@@ -69,7 +69,7 @@ pub async fn fetch_config(
         ));
     }
     Ok(FetchedConfig {
-        provider_name: provider.map(|p| p.name(crate::lang::Lang::En).to_owned()),
+        provider_name: provider.map(|p| p.default_name().to_owned()),
         fetched,
         servers,
     })

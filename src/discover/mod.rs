@@ -18,8 +18,7 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 
 use crate::address::EmailAddress;
-use crate::finding::{Finding, FindingCode};
-use crate::lang::Lang;
+use crate::finding::{Facts, Finding, FindingCode};
 use crate::net::dns::{Dns, Mx};
 use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
@@ -121,8 +120,8 @@ pub struct Discovery {
     pub provider: Option<ProviderMatch>,
     pub sources: Vec<SourceReport>,
     pub candidates: Vec<Candidate>,
-    /// Protocols the domain states it does not offer, with the statement.
-    pub not_offered: Vec<(Protocol, String)>,
+    /// Protocols the domain states it does not offer (SRV's `.`), no other source naming them.
+    pub not_offered: Vec<Protocol>,
     pub findings: Vec<Finding>,
 }
 
@@ -135,7 +134,7 @@ impl Discovery {
     }
 
     pub fn is_not_offered(&self, protocol: Protocol) -> bool {
-        self.not_offered.iter().any(|(p, _)| *p == protocol)
+        self.not_offered.contains(&protocol)
     }
 }
 
@@ -209,7 +208,6 @@ pub struct DiscoverOptions {
     /// as not having answered.
     pub deadline: Duration,
     pub ispdb_url: Url,
-    pub lang: Lang,
     /// Told when each source starts and ends.
     pub progress: Progress,
 }
@@ -222,7 +220,6 @@ pub async fn discover(
 ) -> Discovery {
     let started = Instant::now();
     let deadline = tokio::time::Instant::from_std(started + options.deadline);
-    let lang = options.lang;
 
     let by_mx = async {
         // The provider database needs the MX records only when the domain is not its own.
@@ -263,7 +260,7 @@ pub async fn discover(
                 SourceStatus::Skipped,
                 format!(
                     "the provider database already knows {}",
-                    found.provider.name(Lang::En)
+                    found.provider.default_name()
                 ),
             ),
             None => {
@@ -307,13 +304,13 @@ pub async fn discover(
             SourceKind::Autoconfig,
             deadline,
             &options.progress,
-            autoconfig::lookup(&net.fetcher, address, lang)
+            autoconfig::lookup(&net.fetcher, address)
         ),
         bounded(
             SourceKind::Wellknown,
             deadline,
             &options.progress,
-            wellknown::lookup(&net.fetcher, address, lang)
+            wellknown::lookup(&net.fetcher, address)
         ),
         bounded(
             SourceKind::Ispdb,
@@ -332,29 +329,13 @@ pub async fn discover(
             .iter()
             .any(|r| r.servers.iter().any(|s| s.settings.protocol == protocol))
     };
-    let not_offered: Vec<(Protocol, String)> = results
-        .iter()
-        .flat_map(|r| {
-            r.not_offered
-                .iter()
-                .filter(|p| !named_elsewhere(**p))
-                .map(|p| {
-                    let statement = match lang {
-                        Lang::En => format!(
-                            "the domain's SRV records say {} is not offered",
-                            p.display_name()
-                        ),
-                        Lang::Zh => {
-                            format!("该域名的 SRV 记录声明不提供 {} 服务", p.display_name())
-                        }
-                    };
-                    (*p, statement)
-                })
-        })
+    let not_offered: Vec<Protocol> = Protocol::ALL
+        .into_iter()
+        .filter(|p| results.iter().any(|r| r.not_offered.contains(p)) && !named_elsewhere(*p))
         .collect();
     let unanswered: Vec<Protocol> = Protocol::ALL
         .into_iter()
-        .filter(|p| !not_offered.iter().any(|(q, _)| q == p))
+        .filter(|p| !not_offered.contains(p))
         .filter(|p| {
             !results
                 .iter()
@@ -388,7 +369,7 @@ pub async fn discover(
     results.push(guessed);
 
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
-    findings.extend(conflicts(&results, lang));
+    findings.extend(conflicts(&results));
     let candidates = merge(&results);
     Discovery {
         address: address.clone(),
@@ -442,7 +423,7 @@ fn add_servers(discovery: &mut Discovery, kind: SourceKind, servers: Vec<NamedSe
     // this user: it is checked and may be recommended.
     discovery
         .not_offered
-        .retain(|(p, _)| !result.servers.iter().any(|s| s.settings.protocol == *p));
+        .retain(|p| !result.servers.iter().any(|s| s.settings.protocol == *p));
     for named in &result.servers {
         let endpoint = named.settings.endpoint();
         match discovery
@@ -497,7 +478,7 @@ fn too_late(kind: SourceKind, elapsed: Duration) -> SourceResult {
 }
 
 /// `settings_conflict` for each protocol on which two sources name no server in common.
-pub fn conflicts(results: &[SourceResult], lang: Lang) -> Vec<Finding> {
+pub fn conflicts(results: &[SourceResult]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for protocol in Protocol::ALL {
         let said: Vec<(SourceKind, Vec<Endpoint>)> = results
@@ -542,19 +523,8 @@ pub fn conflicts(results: &[SourceResult], lang: Lang) -> Vec<Finding> {
             }))
             .collect::<Vec<_>>()
             .join("; ");
-        let (_, hint) = crate::diagnose::text::generic(FindingCode::SettingsConflict, lang);
-        let message = match lang {
-            Lang::En => format!(
-                "The sources disagree about the {} server.",
-                protocol.display_name()
-            ),
-            Lang::Zh => format!(
-                "不同来源给出的 {} 服务器设置不一致。",
-                protocol.display_name()
-            ),
-        };
         findings.push(
-            Finding::new(FindingCode::SettingsConflict, message, hint)
+            Finding::new(FindingCode::SettingsConflict, Facts::SettingsConflict)
                 .for_protocol(protocol)
                 .with_evidence(who_said_what),
         );
@@ -626,7 +596,7 @@ mod tests {
             ),
             result(SourceKind::Guess, vec![named("mail.b.example", 993, None)]),
         ];
-        assert!(conflicts(&agree, Lang::En).is_empty());
+        assert!(conflicts(&agree).is_empty());
         let disagree = [
             result(
                 SourceKind::ProviderDb,
@@ -634,7 +604,7 @@ mod tests {
             ),
             result(SourceKind::Srv, vec![named("mail.b.example", 993, None)]),
         ];
-        let found = conflicts(&disagree, Lang::En);
+        let found = conflicts(&disagree);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, FindingCode::SettingsConflict);
         assert_eq!(found[0].protocol, Some(Protocol::Imap));

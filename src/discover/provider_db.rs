@@ -133,12 +133,8 @@ pub fn source_result(address: &EmailAddress, found: Option<&ProviderMatch>) -> S
     };
     let provider = found.provider;
     let detail = match (&found.matched_by, &found.mx_host) {
-        (MatchedBy::Mx, Some(mx)) => format!("{} (MX {mx})", provider.name(crate::lang::Lang::En)),
-        _ => format!(
-            "{} (domain {})",
-            provider.name(crate::lang::Lang::En),
-            address.domain()
-        ),
+        (MatchedBy::Mx, Some(mx)) => format!("{} (MX {mx})", provider.default_name()),
+        _ => format!("{} (domain {})", provider.default_name(), address.domain()),
     };
     let mut result = SourceResult::new(SourceKind::ProviderDb, SourceStatus::Found, detail);
     result.servers = provider

@@ -3,10 +3,9 @@
 use super::autoconfig::{config_url, published};
 use super::{SourceKind, SourceResult};
 use crate::address::EmailAddress;
-use crate::lang::Lang;
 use crate::net::fetch::Fetcher;
 
-pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> SourceResult {
+pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress) -> SourceResult {
     let url = |scheme: &str| {
         config_url(
             &format!(
@@ -22,7 +21,6 @@ pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress, lang: Lang) -> So
         url("https"),
         url("http"),
         address,
-        lang,
     )
     .await
 }

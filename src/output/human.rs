@@ -10,15 +10,15 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Style;
 use crate::finding::Severity;
-use crate::lang::Lang;
 use crate::report::{FindingEntry, Report, ServerEntry, Settings};
-use crate::settings::{Protocol, Security};
+use crate::settings::Protocol;
 use crate::source::SourceKind;
+use crate::text::{Catalogue, Phrase, catalogue};
 
 pub fn render(report: &Report, style: Style) -> String {
     let r = Renderer {
         report,
-        t: Words(style.lang),
+        t: catalogue(style.lang),
         p: Painter(style.color),
         out: String::new(),
     };
@@ -27,13 +27,13 @@ pub fn render(report: &Report, style: Style) -> String {
 
 struct Renderer<'a> {
     report: &'a Report,
-    t: Words,
+    t: &'static dyn Catalogue,
     p: Painter,
     out: String,
 }
 
 /// How one protocol fared, for its verdict line (and the batch summary's cell).
-pub(super) enum Verdict<'a> {
+pub(super) enum ProtocolVerdict<'a> {
     /// Proved to work, login included.
     Works(&'a Settings),
     /// Reachable and secure, but the login was not tried (no password).
@@ -63,7 +63,7 @@ impl Renderer<'_> {
         let mut out = self.out;
         if self.report.servers.iter().any(|s| !s.transcript.is_empty()) {
             out.push('\n');
-            out.push_str(&super::trace::render(self.report, self.t.0));
+            out.push_str(&super::trace::render(self.report, self.t));
         }
         out
     }
@@ -74,9 +74,9 @@ impl Renderer<'_> {
         self.out.push('\n');
     }
 
-    fn heading(&mut self, en: &'static str, zh: &'static str) {
+    fn heading(&mut self, phrase: Phrase) {
         self.out.push('\n');
-        let text = self.p.bold(self.t.pick(en, zh));
+        let text = self.p.bold(self.t.phrase(phrase));
         self.line(text);
     }
 
@@ -86,12 +86,12 @@ impl Renderer<'_> {
             Some(provider) => format!(
                 "{} ({})",
                 provider.name,
-                self.t.matched_by(&provider.matched_by)
+                self.t.phrase(match provider.matched_by.as_str() {
+                    "mx" => Phrase::MatchedByMx,
+                    _ => Phrase::MatchedByDomain,
+                })
             ),
-            None => self
-                .t
-                .pick("provider not recognised", "未识别的服务商")
-                .to_owned(),
+            None => self.t.phrase(Phrase::ProviderNotRecognised).to_owned(),
         };
         let title = format!("{}  {}", self.p.bold(&self.report.address), provider);
         self.line(title);
@@ -100,14 +100,14 @@ impl Renderer<'_> {
             .sources
             .iter()
             .filter(|s| s.status == "found")
-            .map(|s| source_title(&s.source, self.t.0))
+            .map(|s| source_title(&s.source, self.t))
             .collect();
         let from = if found.is_empty() {
-            self.p.red(self.t.pick("no source", "无来源"))
+            self.p.red(self.t.phrase(Phrase::NoSource))
         } else {
-            found.join(self.t.pick(", ", "、"))
+            found.join(self.t.phrase(Phrase::SourceSeparator))
         };
-        let line = format!("{}{from}", self.t.pick("Settings from: ", "设置来源："));
+        let line = format!("{}{from}", self.t.phrase(Phrase::SettingsFrom));
         self.line(line);
     }
 
@@ -120,52 +120,44 @@ impl Renderer<'_> {
         }
     }
 
-    fn verdict_line(&self, protocol: Protocol, verdict: &Verdict) -> String {
-        let (t, p) = (&self.t, &self.p);
-        let at = |s: &Settings| format!("{}:{} {}", s.host, s.port, security_label(s.security, t));
+    fn verdict_line(&self, protocol: Protocol, verdict: &ProtocolVerdict) -> String {
+        let (t, p) = (self.t, &self.p);
+        let at = |s: &Settings| format!("{}:{} {}", s.host, s.port, t.security_label(s.security));
         // (mark, what happened, the details in dim), each already painted.
         let (mark, word, detail) = match verdict {
-            Verdict::Works(s) => (
+            ProtocolVerdict::Works(s) => (
                 p.green("✓"),
-                p.green(t.pick("works", "可用")),
-                format!("{}, {}", at(s), t.pick("login succeeded", "登录成功")),
+                p.green(t.phrase(Phrase::Works)),
+                format!("{}, {}", at(s), t.phrase(Phrase::LoginSucceeded)),
             ),
-            Verdict::Reachable(s) => (
+            ProtocolVerdict::Reachable(s) => (
                 p.green("✓"),
-                p.green(t.pick("reachable", "可连接")),
-                format!(
-                    "{}, {}",
-                    at(s),
-                    t.pick(
-                        "login not tested (no password given)",
-                        "未测试登录（未提供密码）"
-                    )
-                ),
+                p.green(t.phrase(Phrase::Reachable)),
+                format!("{}, {}", at(s), t.phrase(Phrase::LoginNotTestedNoPassword)),
             ),
-            Verdict::Untested(s) => (p.dim("?"), t.pick("not tested", "未检测").to_owned(), at(s)),
-            Verdict::Refused(s, finding) => (
+            ProtocolVerdict::Untested(s) => {
+                (p.dim("?"), t.phrase(Phrase::NotTested).to_owned(), at(s))
+            }
+            ProtocolVerdict::Refused(s, finding) => (
                 p.red("✗"),
-                p.red(t.pick("login refused", "登录被拒绝")),
+                p.red(t.phrase(Phrase::LoginRefused)),
                 format!(
                     "{}{}",
                     at(s),
                     finding.map(|f| format!(": {}", f.code)).unwrap_or_default()
                 ),
             ),
-            Verdict::Broken(finding, tried) => {
+            ProtocolVerdict::Broken(finding, tried) => {
                 let why = finding.map_or_else(
-                    || t.pick("no server works", "没有可用的服务器").to_owned(),
+                    || t.phrase(Phrase::NoServerWorks).to_owned(),
                     |f| format!("{} [{}]", f.message, f.code),
                 );
-                let tried = match t.0 {
-                    Lang::En => format!("({tried} server(s) tried)"),
-                    Lang::Zh => format!("(已尝试 {tried} 个服务器)"),
-                };
+                let tried = t.servers_tried(*tried);
                 (p.red("✗"), p.red(&why), tried)
             }
-            Verdict::NotOffered => (
+            ProtocolVerdict::NotOffered => (
                 p.dim("–"),
-                p.dim(t.pick("not offered", "未提供")),
+                p.dim(t.phrase(Phrase::NotOffered)),
                 String::new(),
             ),
         };
@@ -181,7 +173,7 @@ impl Renderer<'_> {
         if self.report.findings.is_empty() {
             return;
         }
-        self.heading("Findings, worst first", "发现的问题（按严重程度排序）");
+        self.heading(Phrase::FindingsHeading);
         for f in &self.report.findings {
             let block = self.finding_block(f);
             self.out.push_str(&block);
@@ -189,10 +181,10 @@ impl Renderer<'_> {
     }
 
     fn finding_block(&self, f: &FindingEntry) -> String {
-        let (t, p) = (&self.t, &self.p);
+        let (t, p) = (self.t, &self.p);
         let tag = match f.severity {
-            Severity::Error => p.red(&format!("✗ {}", t.pick("error", "错误"))),
-            Severity::Warning => p.yellow(&format!("! {}", t.pick("warning", "警告"))),
+            Severity::Error => p.red(&format!("✗ {}", t.phrase(Phrase::Error))),
+            Severity::Warning => p.yellow(&format!("! {}", t.phrase(Phrase::Warning))),
         };
         let place = match (f.protocol, &f.host, f.port) {
             (Some(protocol), Some(host), Some(port)) => {
@@ -208,14 +200,11 @@ impl Renderer<'_> {
         }
         if f.possible_causes.len() > 1 {
             let causes: Vec<&str> = f.possible_causes.iter().map(|c| c.as_str()).collect();
-            let label = t.pick(
-                "Possible causes, most likely first:",
-                "可能原因（按可能性排序）：",
-            );
-            let _ = writeln!(out, "    {}", t.0.labelled(label, &causes.join(", ")));
+            let label = t.phrase(Phrase::PossibleCauses);
+            let _ = writeln!(out, "    {}", t.labelled(label, &causes.join(", ")));
         }
         if let Some(evidence) = &f.evidence {
-            let text = t.0.labelled(t.pick("Evidence:", "证据："), evidence);
+            let text = t.labelled(t.phrase(Phrase::Evidence), evidence);
             let _ = writeln!(out, "    {}", p.dim(&text));
         }
         out
@@ -236,14 +225,11 @@ impl Renderer<'_> {
                 .server_for(*p, s)
                 .is_some_and(|e| e.status != "untested")
         });
-        if tested {
-            self.heading("Settings for your mail client", "邮件客户端设置");
+        self.heading(if tested {
+            Phrase::ClientSettingsHeading
         } else {
-            self.heading(
-                "Settings for your mail client (not tested)",
-                "邮件客户端设置（未检测）",
-            );
-        }
+            Phrase::ClientSettingsUntestedHeading
+        });
         for (protocol, s) in settings {
             let mark = report
                 .server_for(protocol, s)
@@ -251,34 +237,26 @@ impl Renderer<'_> {
             let title = format!("  {mark} {}", self.p.bold(self.t.server_kind(protocol)));
             self.line(title);
             let mut fields = vec![
-                (self.t.pick("Server", "服务器"), self.p.bold(&s.host)),
-                (self.t.pick("Port", "端口"), s.port.to_string()),
+                (self.t.phrase(Phrase::Server), self.p.bold(&s.host)),
+                (self.t.phrase(Phrase::Port), s.port.to_string()),
                 (
-                    self.t.pick("Encryption", "加密方式"),
-                    security_label(s.security, &self.t).to_owned(),
+                    self.t.phrase(Phrase::Encryption),
+                    self.t.security_label(s.security).to_owned(),
                 ),
-                (self.t.pick("User name", "用户名"), s.username.clone()),
+                (self.t.phrase(Phrase::UserName), s.username.clone()),
             ];
             if needs_app_password(report, protocol) {
                 fields.push((
-                    self.t.pick("Password", "密码"),
+                    self.t.phrase(Phrase::Password),
                     self.t
-                        .pick(
-                            "an app password / authorization code, not the account password",
-                            "应用专用密码 / 授权码，而不是账户密码",
-                        )
+                        .phrase(Phrase::AppPasswordNotAccountPassword)
                         .to_owned(),
                 ));
             }
             if protocol == Protocol::Smtp {
                 fields.push((
-                    self.t.pick("Authentication", "身份验证"),
-                    self.t
-                        .pick(
-                            "required, same user name and password",
-                            "需要，与收件服务器相同的用户名和密码",
-                        )
-                        .to_owned(),
+                    self.t.phrase(Phrase::Authentication),
+                    self.t.phrase(Phrase::SameUserAndPassword).to_owned(),
                 ));
             }
             let width = fields.iter().map(|(l, _)| l.width()).max().unwrap_or(0) + 2;
@@ -290,12 +268,9 @@ impl Renderer<'_> {
         // A ✗ beside the right settings would read as "these settings are wrong".
         let refused = Protocol::ALL
             .into_iter()
-            .any(|p| matches!(verdict(report, p), Verdict::Refused(..)));
+            .any(|p| matches!(verdict(report, p), ProtocolVerdict::Refused(..)));
         if refused {
-            let note = self.p.dim(self.t.pick(
-                "  ✗ above: the server refused this account's login; the settings are right, the findings say why.",
-                "  上面的 ✗：服务器拒绝了该账户登录；设置本身正确，原因见上方的问题。",
-            ));
+            let note = self.p.dim(self.t.phrase(Phrase::RefusedNote));
             self.line(note);
         }
     }
@@ -308,7 +283,7 @@ impl Renderer<'_> {
             s.protocol.display_name(),
             s.host,
             s.port,
-            security_label(s.security, &self.t)
+            self.t.security_label(s.security)
         )
     }
 
@@ -323,13 +298,13 @@ impl Renderer<'_> {
         if alternates.is_empty() {
             return;
         }
-        self.heading("Alternates", "备用服务器");
+        self.heading(Phrase::AlternatesHeading);
         for s in alternates {
             let row = format!(
                 "{}  [{}]  {}",
                 self.server_row(s),
                 s.label.as_deref().unwrap_or_default(),
-                self.p.dim(&timing(s, &self.t))
+                self.p.dim(&timing(s, self.t))
             );
             self.line(row);
         }
@@ -342,7 +317,7 @@ impl Renderer<'_> {
         if provider.enable.is_none() && provider.notes.is_empty() {
             return;
         }
-        self.heading("Notes", "提示");
+        self.heading(Phrase::NotesHeading);
         if let Some(enable) = &provider.enable {
             self.line(format!("  • {enable}"));
         }
@@ -350,7 +325,7 @@ impl Renderer<'_> {
             self.line(format!("  • {note}"));
         }
         if let Some(doc) = &provider.documentation {
-            let row = format!("  {}{doc}", self.t.pick("Help: ", "帮助："));
+            let row = format!("  {}{doc}", self.t.phrase(Phrase::Help));
             self.line(row);
         }
     }
@@ -360,14 +335,14 @@ impl Renderer<'_> {
         if self.report.servers.is_empty() {
             return;
         }
-        self.heading("Servers considered", "检测过的服务器");
+        self.heading(Phrase::ServersHeading);
         for s in &self.report.servers {
             let mut row = format!(
                 "{}  {}",
                 self.server_row(s),
                 self.p.dim(&format!("[{}]", s.sources.join(", "))),
             );
-            let timing = timing(s, &self.t);
+            let timing = timing(s, self.t);
             if !timing.is_empty() {
                 row.push_str(&format!("  {}", self.p.dim(&timing)));
             }
@@ -376,12 +351,12 @@ impl Renderer<'_> {
             }
             self.line(row);
             let login = match s.login.as_str() {
-                "ok" => self.t.pick("login succeeded", "登录成功"),
-                "failed" => self.t.pick("login refused", "登录被拒绝"),
-                _ => self.t.pick("login not tested", "未测试登录"),
+                "ok" => self.t.phrase(Phrase::LoginSucceeded),
+                "failed" => self.t.phrase(Phrase::LoginRefused),
+                _ => self.t.phrase(Phrase::LoginNotTested),
             };
             let mut facts = vec![
-                format!("{}: {}", self.t.pick("user", "用户名"), s.username),
+                format!("{}: {}", self.t.phrase(Phrase::User), s.username),
                 login.to_owned(),
             ];
             if !s.auth_mechanisms.is_empty() {
@@ -393,15 +368,15 @@ impl Renderer<'_> {
                     format!(
                         "{} {}, {} {}",
                         tls.version,
-                        self.t.pick("certificate", "证书"),
+                        self.t.phrase(Phrase::Certificate),
                         tls.cert_subject,
                         self.p.dim(&format!("({})", tls.cert_issuer))
                     ),
                     format!(
                         "{} {}; {} {}",
-                        self.t.pick("names:", "域名："),
+                        self.t.phrase(Phrase::CertNames),
                         tls.cert_names.join(", "),
-                        self.t.pick("valid until", "有效期至"),
+                        self.t.phrase(Phrase::ValidUntil),
                         tls.cert_not_after
                     ),
                 ];
@@ -414,7 +389,7 @@ impl Renderer<'_> {
 
     /// `-v`: every source's answer.
     fn sources(&mut self) {
-        self.heading("Sources", "设置来源");
+        self.heading(Phrase::SourcesHeading);
         for s in &self.report.sources {
             let status = match s.status.as_str() {
                 "found" => self.p.green(&s.status),
@@ -433,7 +408,7 @@ impl Renderer<'_> {
     }
 }
 
-pub(super) fn verdict(report: &Report, protocol: Protocol) -> Verdict<'_> {
+pub(super) fn verdict(report: &Report, protocol: Protocol) -> ProtocolVerdict<'_> {
     let servers: Vec<&ServerEntry> = report
         .servers
         .iter()
@@ -445,19 +420,19 @@ pub(super) fn verdict(report: &Report, protocol: Protocol) -> Verdict<'_> {
         .find(|f| f.protocol == Some(protocol) && f.severity == Severity::Error);
     let Some(settings) = report.recommended_for(protocol) else {
         return if servers.is_empty() {
-            Verdict::NotOffered
+            ProtocolVerdict::NotOffered
         } else {
-            Verdict::Broken(worst, servers.len())
+            ProtocolVerdict::Broken(worst, servers.len())
         };
     };
     match report.server_for(protocol, settings) {
-        None => Verdict::Untested(settings),
+        None => ProtocolVerdict::Untested(settings),
         Some(server) => match (server.status.as_str(), server.login.as_str()) {
-            ("untested", _) => Verdict::Untested(settings),
-            (_, "ok") => Verdict::Works(settings),
-            (_, "failed") => Verdict::Refused(settings, worst),
-            ("error", _) => Verdict::Broken(worst, servers.len()),
-            _ => Verdict::Reachable(settings),
+            ("untested", _) => ProtocolVerdict::Untested(settings),
+            (_, "ok") => ProtocolVerdict::Works(settings),
+            (_, "failed") => ProtocolVerdict::Refused(settings, worst),
+            ("error", _) => ProtocolVerdict::Broken(worst, servers.len()),
+            _ => ProtocolVerdict::Reachable(settings),
         },
     }
 }
@@ -479,49 +454,17 @@ fn needs_app_password(report: &Report, protocol: Protocol) -> bool {
     })
 }
 
-fn source_title(name: &str, lang: Lang) -> &str {
-    SourceKind::from_name(name).map_or(name, |k| k.title(lang))
+fn source_title<'a>(name: &'a str, t: &'static dyn Catalogue) -> &'a str {
+    SourceKind::from_name(name).map_or(name, |k| t.source_title(k))
 }
 
 /// Connect and handshake times, so a user abroad can pick the faster alternate.
-fn timing(s: &ServerEntry, t: &Words) -> String {
-    let (connect, handshake) = (t.pick("connect", "连接"), t.pick("handshake", "握手"));
+fn timing(s: &ServerEntry, t: &dyn Catalogue) -> String {
+    let (connect, handshake) = (t.phrase(Phrase::Connect), t.phrase(Phrase::Handshake));
     match (s.connect_ms, s.handshake_ms) {
         (Some(c), Some(h)) => format!("{connect} {c} ms, {handshake} {h} ms"),
         (Some(c), None) => format!("{connect} {c} ms"),
         _ => String::new(),
-    }
-}
-
-fn security_label(security: Security, t: &Words) -> &'static str {
-    match security {
-        Security::Tls => "SSL/TLS",
-        Security::Starttls => "STARTTLS",
-        Security::Plain => t.pick("none", "无"),
-    }
-}
-
-/// The fixed words of the report in the chosen language.
-pub(super) struct Words(pub(super) Lang);
-
-impl Words {
-    pub(super) fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
-        self.0.pick(en, zh)
-    }
-
-    fn matched_by(&self, how: &str) -> &'static str {
-        match how {
-            "mx" => self.pick("recognised by its MX records", "通过 MX 记录识别"),
-            _ => self.pick("recognised by its domain", "通过域名识别"),
-        }
-    }
-
-    fn server_kind(&self, protocol: Protocol) -> &'static str {
-        match protocol {
-            Protocol::Imap => self.pick("Incoming mail server (IMAP)", "收件服务器（IMAP）"),
-            Protocol::Pop3 => self.pick("Incoming mail server (POP3)", "收件服务器（POP3）"),
-            Protocol::Smtp => self.pick("Outgoing mail server (SMTP)", "发件服务器（SMTP）"),
-        }
     }
 }
 

@@ -4,24 +4,25 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::Style;
-use super::human::{Painter, Verdict, Words, verdict};
+use super::human::{Painter, ProtocolVerdict, verdict};
 use crate::finding::Severity;
 use crate::report::Report;
 use crate::settings::Protocol;
+use crate::text::{Catalogue, Phrase, catalogue};
 
 pub fn render(reports: &[Report], style: Style) -> String {
-    let (t, p) = (Words(style.lang), Painter(style.color));
+    let (t, p) = (catalogue(style.lang), Painter(style.color));
     let header = [
-        t.pick("ACCOUNT", "账户"),
-        t.pick("PROVIDER", "服务商"),
+        t.phrase(Phrase::Account),
+        t.phrase(Phrase::Provider),
         "IMAP",
         "POP3",
         "SMTP",
-        t.pick("FINDINGS", "问题"),
+        t.phrase(Phrase::Findings),
     ];
     // Cells are (plain text, painted text): widths come from the plain text, since colour
     // codes take no room on screen.
-    let rows: Vec<Vec<(String, String)>> = reports.iter().map(|r| row(r, &t, &p)).collect();
+    let rows: Vec<Vec<(String, String)>> = reports.iter().map(|r| row(r, t, &p)).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in &rows {
         for (width, (plain, _)) in widths.iter_mut().zip(row) {
@@ -40,23 +41,12 @@ pub fn render(reports: &[Report], style: Style) -> String {
         out.push('\n');
     }
     let failing = reports.iter().filter(|r| !r.ok).count();
-    let total = match style.lang {
-        crate::Lang::En => format!(
-            "\n{} account(s) checked: {} fine, {failing} with errors\n",
-            reports.len(),
-            reports.len() - failing
-        ),
-        crate::Lang::Zh => format!(
-            "\n共检测 {} 个账户：{} 个正常，{failing} 个有错误\n",
-            reports.len(),
-            reports.len() - failing
-        ),
-    };
+    let total = t.accounts_checked(reports.len(), reports.len() - failing, failing);
     out.push_str(&if failing > 0 { p.red(&total) } else { total });
     out
 }
 
-fn row(report: &Report, t: &Words, p: &Painter) -> Vec<(String, String)> {
+fn row(report: &Report, t: &dyn Catalogue, p: &Painter) -> Vec<(String, String)> {
     let plain = |text: String| (text.clone(), text);
     let mut cells = vec![
         plain(report.address.clone()),
@@ -90,20 +80,22 @@ fn row(report: &Report, t: &Words, p: &Painter) -> Vec<(String, String)> {
 }
 
 /// One protocol in a few characters: the mark, and the finding code when it fails.
-fn cell(verdict: &Verdict, t: &Words, p: &Painter) -> (String, String) {
+fn cell(verdict: &ProtocolVerdict, t: &dyn Catalogue, p: &Painter) -> (String, String) {
     let (mark, word, paint): (&str, String, fn(&Painter, &str) -> String) = match verdict {
-        Verdict::Works(_) => ("✓", t.pick("ok", "可用").to_owned(), Painter::green),
-        Verdict::Reachable(_) => ("✓", t.pick("no login", "未登录").to_owned(), Painter::green),
-        Verdict::Untested(_) => ("?", t.pick("untested", "未检测").to_owned(), Painter::dim),
-        Verdict::Refused(_, finding) | Verdict::Broken(finding, _) => (
+        ProtocolVerdict::Works(_) => ("✓", t.phrase(Phrase::Ok).to_owned(), Painter::green),
+        ProtocolVerdict::Reachable(_) => {
+            ("✓", t.phrase(Phrase::NoLogin).to_owned(), Painter::green)
+        }
+        ProtocolVerdict::Untested(_) => ("?", t.phrase(Phrase::Untested).to_owned(), Painter::dim),
+        ProtocolVerdict::Refused(_, finding) | ProtocolVerdict::Broken(finding, _) => (
             "✗",
             finding.map_or_else(
-                || t.pick("fails", "失败").to_owned(),
+                || t.phrase(Phrase::Fails).to_owned(),
                 |f| f.code.as_str().to_owned(),
             ),
             Painter::red,
         ),
-        Verdict::NotOffered => ("–", String::new(), Painter::dim),
+        ProtocolVerdict::NotOffered => ("–", String::new(), Painter::dim),
     };
     let text = if word.is_empty() {
         mark.to_owned()

@@ -3,16 +3,16 @@
 
 use std::fmt::Write as _;
 
-use crate::lang::Lang;
 use crate::report::Report;
+use crate::text::{Catalogue, Phrase};
 
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, t: &dyn Catalogue) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} ({} {}, mailcheck {})",
-        lang.pick("Protocol dialogue", "协议对话记录"),
-        lang.pick("address", "地址"),
+        t.phrase(Phrase::ProtocolDialogue),
+        t.phrase(Phrase::Address),
         report.address,
         report.mailcheck_version
     );
@@ -27,10 +27,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             server.status
         );
         if server.transcript.is_empty() {
-            let none = lang.pick(
-                "(no dialogue: the connection did not get that far; see the findings)",
-                "（无对话：未能建立连接，请查看发现的问题）",
-            );
+            let none = t.phrase(Phrase::NoDialogue);
             let _ = writeln!(out, "   {none}");
         }
         for line in &server.transcript {

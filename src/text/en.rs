@@ -1,0 +1,376 @@
+//! English: the default language of every report.
+
+use super::{Catalogue, Phrase};
+use crate::finding::FindingCode;
+use crate::settings::Protocol;
+use crate::source::SourceKind;
+
+pub struct English;
+
+impl Catalogue for English {
+    fn phrase(&self, phrase: Phrase) -> &'static str {
+        use Phrase::*;
+        match phrase {
+            ProvedToWork => " (proved to work)",
+            TlsOnPlaintextEvidence => {
+                "no plaintext greeting; a TLS handshake on the same port succeeds"
+            }
+            ReplyNotRecognised => "mailcheck does not recognise this reply.",
+            RunMailcheckOnTheAddress => "Run `mailcheck ADDRESS` to probe the servers themselves.",
+            PossibleCauses => "Possible causes, most likely first:",
+            Evidence => "Evidence:",
+            ProviderNotRecognised => "provider not recognised",
+            NoSource => "no source",
+            SettingsFrom => "Settings from: ",
+            MatchedByMx => "recognised by its MX records",
+            MatchedByDomain => "recognised by its domain",
+            Works => "works",
+            LoginSucceeded => "login succeeded",
+            Reachable => "reachable",
+            LoginNotTestedNoPassword => "login not tested (no password given)",
+            NotTested => "not tested",
+            LoginRefused => "login refused",
+            NoServerWorks => "no server works",
+            NotOffered => "not offered",
+            FindingsHeading => "Findings, worst first",
+            Error => "error",
+            Warning => "warning",
+            ClientSettingsHeading => "Settings for your mail client",
+            ClientSettingsUntestedHeading => "Settings for your mail client (not tested)",
+            Server => "Server",
+            Port => "Port",
+            Encryption => "Encryption",
+            UserName => "User name",
+            Password => "Password",
+            AppPasswordNotAccountPassword => {
+                "an app password / authorization code, not the account password"
+            }
+            Authentication => "Authentication",
+            SameUserAndPassword => "required, same user name and password",
+            RefusedNote => {
+                "  ✗ above: the server refused this account's login; the settings are right, the findings say why."
+            }
+            AlternatesHeading => "Alternates",
+            NotesHeading => "Notes",
+            Help => "Help: ",
+            ServersHeading => "Servers considered",
+            LoginNotTested => "login not tested",
+            User => "user",
+            Certificate => "certificate",
+            CertNames => "names:",
+            ValidUntil => "valid until",
+            SourcesHeading => "Sources",
+            Connect => "connect",
+            Handshake => "handshake",
+            NoEncryption => "none",
+            SourceSeparator => ", ",
+            Account => "ACCOUNT",
+            Provider => "PROVIDER",
+            Findings => "FINDINGS",
+            Ok => "ok",
+            NoLogin => "no login",
+            Untested => "untested",
+            Fails => "fails",
+            ProtocolDialogue => "Protocol dialogue",
+            Address => "address",
+            NoDialogue => "(no dialogue: the connection did not get that far; see the findings)",
+            CheckingAccounts => "checking accounts",
+            ProviderDbAndMx => "provider database and MX records",
+            Asking => "asking",
+            Probing => "probing",
+        }
+    }
+
+    fn sentence_gap(&self) -> &'static str {
+        " "
+    }
+
+    fn generic(&self, code: FindingCode) -> (&'static str, &'static str) {
+        use FindingCode::*;
+        match code {
+            WrongHost => (
+                "The server name does not resolve.",
+                "Check the server name for typos; use the name your provider documents.",
+            ),
+            WrongPort => (
+                "Nothing answers for this protocol on that port.",
+                "Use the port your provider documents (IMAP 993, POP3 995, SMTP 465 with SSL/TLS).",
+            ),
+            Timeout => (
+                "The server did not answer in time.",
+                "A firewall may block the port, or the server is down; try the other port or check the network.",
+            ),
+            TlsMismatch => (
+                "The encryption setting does not fit the port.",
+                "Use SSL/TLS on 993, 995 and 465, and STARTTLS on 143, 110 and 587.",
+            ),
+            TlsRequired => (
+                "The server will not accept a login without encryption.",
+                "Switch encryption on: SSL/TLS (preferred) or STARTTLS.",
+            ),
+            CertExpired => (
+                "The server's certificate has expired or is not yet valid.",
+                "The server's administrator must renew the certificate; check the computer's clock too.",
+            ),
+            CertNameMismatch => (
+                "The server's certificate is for another name.",
+                "Use a server name that the certificate covers.",
+            ),
+            CertUntrusted => (
+                "The server's certificate is not signed by a trusted authority.",
+                "The administrator must install a certificate from a public CA; do not accept it blindly.",
+            ),
+            BadCredentials => (
+                "The server rejected the user name or password.",
+                "Check the user name (often the full address) and the password.",
+            ),
+            ImapDisabled => (
+                "IMAP is switched off for this account.",
+                "Enable IMAP in the webmail settings, or ask the administrator to.",
+            ),
+            Pop3Disabled => (
+                "POP3 is switched off for this account.",
+                "Enable POP3 in the webmail settings, or ask the administrator to.",
+            ),
+            SmtpDisabled => (
+                "Sending through SMTP (SMTP AUTH) is switched off for this account.",
+                "Enable SMTP in the webmail settings, or ask the administrator to allow authenticated SMTP.",
+            ),
+            AppPasswordRequired => (
+                "The account password is not accepted here; an app password is required.",
+                "Create an app password (authorization code 授权码, client-specific password 客户端专用密码) in the account's security settings and use it instead.",
+            ),
+            WebLoginRequired => (
+                "The provider wants you to sign in through a web browser first.",
+                "Sign in to webmail in a browser, complete any security check, then try again.",
+            ),
+            AccountLocked => (
+                "The account is locked, suspended or disabled.",
+                "Sign in to webmail or contact the administrator to unlock it.",
+            ),
+            RateLimited => (
+                "Too many attempts or connections.",
+                "Wait a while before trying again, and close other mail programs using this account.",
+            ),
+            TemporarilyUnavailable => (
+                "The server says to try again later.",
+                "This is temporary; try again in a few minutes.",
+            ),
+            InsecureSource => (
+                "Settings came over an unauthenticated path (plain HTTP).",
+                "Confirm these settings with the provider's documentation; publish autoconfig over HTTPS.",
+            ),
+            SettingsConflict => (
+                "The sources of settings disagree.",
+                "Use the settings that were verified to work; fix the source that is wrong.",
+            ),
+            PlaintextOnly => (
+                "The server offers no encryption at all.",
+                "Passwords would travel in clear text; ask the provider for a TLS-protected server.",
+            ),
+            StarttlsInjection => (
+                "Data arrived between the STARTTLS reply and the start of TLS: possible response injection.",
+                "Something on the path may be tampering with the connection; prefer implicit TLS (SSL/TLS on 993/995/465).",
+            ),
+            CertExpiring => (
+                "The server's certificate expires soon.",
+                "The server's administrator should renew the certificate now.",
+            ),
+            NoSettingsFound => (
+                "No source produced any server settings.",
+                "Check the domain for typos and ask the provider for its IMAP, POP3 and SMTP settings.",
+            ),
+        }
+    }
+
+    fn tell_apart(&self, code: FindingCode) -> Option<&'static str> {
+        use FindingCode::*;
+        Some(match code {
+            AppPasswordRequired => {
+                "If you typed the account's normal password, create an app password / authorization code (授权码) and use it instead."
+            }
+            ImapDisabled | Pop3Disabled | SmtpDisabled => {
+                "Check in the webmail settings that IMAP/POP3/SMTP is switched on for this account."
+            }
+            BadCredentials => {
+                "Sign in to webmail with the same user name and password: if that fails too, the password is wrong."
+            }
+            RateLimited => {
+                "Stop every mail program using the account for 15–30 minutes; if one attempt then works, it was the rate limit."
+            }
+            AccountLocked => "Sign in to webmail: a locked or suspended account says so there.",
+            TemporarilyUnavailable => {
+                "Try again in a few minutes; a busy server recovers by itself."
+            }
+            WebLoginRequired => {
+                "Sign in to webmail in a browser and complete any security check it asks for."
+            }
+            TlsRequired => "Switch encryption on (SSL/TLS, or STARTTLS) and try again.",
+            _ => return None,
+        })
+    }
+
+    fn source_title(&self, source: SourceKind) -> &'static str {
+        match source {
+            SourceKind::ProviderDb => "provider database",
+            SourceKind::Srv => "DNS SRV records",
+            SourceKind::Autoconfig => "the domain's autoconfig",
+            SourceKind::Wellknown => "the domain's .well-known autoconfig",
+            SourceKind::Ispdb => "Thunderbird ISPDB",
+            SourceKind::IspdbMx => "ISPDB by MX",
+            SourceKind::Guess => "guessed host names",
+            SourceKind::User => "your settings",
+            SourceKind::Probe => "probing the same hosts",
+        }
+    }
+
+    fn server_kind(&self, protocol: Protocol) -> &'static str {
+        match protocol {
+            Protocol::Imap => "Incoming mail server (IMAP)",
+            Protocol::Pop3 => "Incoming mail server (POP3)",
+            Protocol::Smtp => "Outgoing mail server (SMTP)",
+        }
+    }
+
+    fn unresolvable(&self, host: &str, error: &str) -> String {
+        format!("{host} does not resolve: {error}.")
+    }
+    fn nothing_listens(&self, at: &str) -> String {
+        format!("Nothing listens on {at}.")
+    }
+    fn answers_on(&self, proto: &str, port: u16, security: &str) -> String {
+        format!("{proto} answers on port {port} with {security}: use that port.")
+    }
+    fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String {
+        format!("{at} gave no answer at the {step} step within {seconds:.1} s.")
+    }
+    fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
+        format!("{at} answers with {other} instead of {proto}.")
+    }
+    fn use_protocol_ports(&self, proto: &str, tls_port: u16, starttls_port: u16) -> String {
+        format!("Use {proto}'s port: {tls_port} (SSL/TLS) or {starttls_port} (STARTTLS).")
+    }
+    fn not_mail(&self, at: &str) -> String {
+        format!("{at} does not answer like a mail server.")
+    }
+    fn plaintext_on_tls_port(&self, at: &str) -> String {
+        format!("{at} speaks plaintext, but the settings say SSL/TLS from the first byte.")
+    }
+    fn choose_starttls_here(&self, port: u16, proof: &str) -> String {
+        format!("This server speaks plaintext on {port}: choose STARTTLS, not SSL/TLS{proof}.")
+    }
+    fn starttls_elsewhere(&self, port: u16, starttls_port: u16) -> String {
+        format!(
+            "This server speaks plaintext on {port}: use STARTTLS on {starttls_port}, or SSL/TLS on the provider's TLS port."
+        )
+    }
+    fn tls_on_plaintext_port(&self, at: &str, typed: &str) -> String {
+        format!("{at} expects TLS from the first byte, but the settings say {typed}.")
+    }
+    fn choose_tls_here(&self, port: u16, typed: &str, proof: &str) -> String {
+        format!("Port {port} expects TLS from the first byte: choose SSL/TLS, not {typed}{proof}.")
+    }
+    fn starttls_not_offered(&self, at: &str) -> String {
+        format!("{at} does not offer STARTTLS.")
+    }
+    fn choose_tls_port(&self, port: u16, proof: &str) -> String {
+        format!("Choose SSL/TLS on port {port} instead{proof}.")
+    }
+    fn starttls_refused(&self, at: &str) -> String {
+        format!("{at} refused the STARTTLS command.")
+    }
+    fn starttls_injection(&self, at: &str) -> String {
+        format!(
+            "{at} sent data after its STARTTLS reply, before TLS began; mailcheck stopped there."
+        )
+    }
+    fn tls_failed(&self, at: &str) -> String {
+        format!("The TLS handshake with {at} failed.")
+    }
+    fn cert_expired(&self, at: &str, not_after: &str) -> String {
+        format!("The certificate of {at} is not valid now (valid until {not_after}).")
+    }
+    fn cert_name_mismatch(&self, at: &str, host: &str) -> String {
+        format!("The certificate of {at} is not for {host}.")
+    }
+    fn cert_alias(&self, host: &str, target: &str, names: &str) -> String {
+        format!(
+            "{host} is an alias (CNAME) of {target}; type {target} as the server. The certificate covers: {names}."
+        )
+    }
+    fn cert_covers(&self, names: &str) -> String {
+        format!("The certificate covers: {names}. Use one of those names as the server name.")
+    }
+    fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
+        format!("The certificate of {at} is not signed by a trusted authority (issuer: {issuer}).")
+    }
+    fn cert_expiring(&self, at: &str, days: i64, not_after: &str) -> String {
+        format!("The certificate of {at} expires in {days} day(s), on {not_after}.")
+    }
+    fn and_more(&self, more: usize) -> String {
+        format!(" and {more} more")
+    }
+    fn no_tls_at_all(&self, at: &str) -> String {
+        format!("{at} offers no encryption at all.")
+    }
+    fn tls_required(&self, at: &str) -> String {
+        format!("{at} will not accept a login without encryption.")
+    }
+    fn no_smtp_auth(&self, at: &str) -> String {
+        format!("{at} offers no SMTP AUTH: sending with a password is switched off here.")
+    }
+    fn refused_session(&self, at: &str) -> String {
+        format!("{at} refused the session.")
+    }
+    fn refused_login(&self, at: &str, meaning: &str) -> String {
+        format!("{at} refused the login: {meaning}")
+    }
+    fn refused_mailbox(&self, at: &str, meaning: &str) -> String {
+        format!("{at} accepted the login but refused access to the mailbox: {meaning}")
+    }
+    fn server_says(&self, hint: &str, alert: &str) -> String {
+        format!("{hint} (the server says: {alert})")
+    }
+    fn broken(&self, at: &str, step: &str) -> String {
+        format!("The connection to {at} broke at the {step} step.")
+    }
+    fn insecure_source(&self, source: &str) -> String {
+        format!(
+            "The settings from {source} arrived over plain HTTP, which anyone on the path can alter."
+        )
+    }
+    fn settings_conflict(&self, proto: &str) -> String {
+        format!("The sources disagree about the {proto} server.")
+    }
+    fn no_settings_found(&self, domain: &str) -> String {
+        format!("No source produced any server settings for {domain}.")
+    }
+    fn not_in_database(&self, domain: &str) -> String {
+        format!(
+            "{domain} is not in the bundled provider database; run without --offline to ask DNS and autoconfig, or check the domain for typos."
+        )
+    }
+
+    fn change_server(&self, typed: &str, right: &str) -> String {
+        format!("server {typed} → {right}")
+    }
+    fn change_port(&self, typed: u16, right: u16) -> String {
+        format!("port {typed} → {right}")
+    }
+    fn change_encryption(&self, typed: &str, right: &str) -> String {
+        format!("encryption {typed} → {right}")
+    }
+    fn change_fields(&self, changes: &str) -> String {
+        format!("In your settings change: {changes}.")
+    }
+    fn field_separator(&self) -> &'static str {
+        ", "
+    }
+
+    fn servers_tried(&self, count: usize) -> String {
+        format!("({count} server(s) tried)")
+    }
+    fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
+        format!("\n{total} account(s) checked: {fine} fine, {failing} with errors\n")
+    }
+}

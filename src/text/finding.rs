@@ -1,0 +1,347 @@
+//! A finding in words: its message, its hint (the provider's own advice where it has some) and
+//! its evidence, chosen from the finding's facts.
+
+use super::{Catalogue, Phrase, catalogue};
+use crate::clientconfig::ProviderConfig;
+use crate::finding::{Facts, FieldChange, Finding, FindingCode, Stage};
+use crate::lang::Lang;
+use crate::settings::Security;
+
+/// What a report says of one finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Worded {
+    pub message: String,
+    pub hint: String,
+    pub evidence: Option<String>,
+}
+
+/// Words `finding` for the account's provider (whose hints take precedence) in `lang`.
+pub fn word(finding: &Finding, provider: Option<&ProviderConfig>, lang: Lang) -> Worded {
+    let t = catalogue(lang);
+    let (message, mut hint) = message_and_hint(t, finding, provider, lang);
+    if !finding.user_fix.is_empty() {
+        let fix = user_fix(t, &finding.user_fix);
+        hint = format!("{fix}{}{hint}", t.sentence_gap());
+    }
+    Worded {
+        message,
+        hint,
+        evidence: evidence(t, finding),
+    }
+}
+
+fn message_and_hint(
+    t: &dyn Catalogue,
+    finding: &Finding,
+    provider: Option<&ProviderConfig>,
+    lang: Lang,
+) -> (String, String) {
+    let generic_fix = |code: FindingCode| t.generic(code).1.to_owned();
+    let proof = |proved: bool| {
+        if proved {
+            t.phrase(Phrase::ProvedToWork)
+        } else {
+            ""
+        }
+    };
+    let Some(server) = &finding.server else {
+        return without_server(t, finding);
+    };
+    let at = format!("{}:{}", server.host, server.port);
+    let proto = server.protocol.display_name();
+    let port_for = |security: Security| server.protocol.default_port(security);
+    match &finding.facts {
+        Facts::Unresolvable { error } => (
+            t.unresolvable(&server.host, error),
+            generic_fix(FindingCode::WrongHost),
+        ),
+        Facts::NothingListens { works } => (
+            t.nothing_listens(&at),
+            match works {
+                Some((port, security)) => t.answers_on(proto, *port, security.client_label()),
+                None => generic_fix(FindingCode::WrongPort),
+            },
+        ),
+        Facts::NoAnswer { step, limit } => (
+            t.no_answer(&at, step.as_str(), limit.as_secs_f64()),
+            generic_fix(FindingCode::Timeout),
+        ),
+        Facts::OtherProtocol { protocol } => (
+            t.other_protocol(&at, protocol.display_name(), proto),
+            t.use_protocol_ports(proto, port_for(Security::Tls), port_for(Security::Starttls)),
+        ),
+        Facts::NotMail => (t.not_mail(&at), generic_fix(FindingCode::WrongPort)),
+        Facts::PlaintextOnTlsPort { works, proved } => (
+            t.plaintext_on_tls_port(&at),
+            match works {
+                Some(_) => t.choose_starttls_here(server.port, proof(*proved)),
+                None => t.starttls_elsewhere(server.port, port_for(Security::Starttls)),
+            },
+        ),
+        Facts::TlsOnPlaintextPort { proved } => {
+            let typed = server.security.client_label();
+            (
+                t.tls_on_plaintext_port(&at, typed),
+                t.choose_tls_here(server.port, typed, proof(*proved)),
+            )
+        }
+        Facts::StarttlsNotOffered {
+            implicit_tls_port,
+            proved,
+        } => (
+            t.starttls_not_offered(&at),
+            match implicit_tls_port {
+                Some(port) => t.choose_tls_port(*port, proof(*proved)),
+                None => generic_fix(FindingCode::PlaintextOnly),
+            },
+        ),
+        Facts::StarttlsRefused => (
+            t.starttls_refused(&at),
+            generic_fix(FindingCode::TlsMismatch),
+        ),
+        Facts::StarttlsInjection => (
+            t.starttls_injection(&at),
+            generic_fix(FindingCode::StarttlsInjection),
+        ),
+        Facts::TlsFailed => (t.tls_failed(&at), generic_fix(FindingCode::TlsMismatch)),
+        Facts::CertExpired { not_after, .. } => (
+            t.cert_expired(&at, not_after),
+            generic_fix(FindingCode::CertExpired),
+        ),
+        Facts::CertNameMismatch {
+            names, alias_of, ..
+        } => {
+            let names = name_list(t, names);
+            let hint = match alias_of {
+                Some(target) => t.cert_alias(&server.host, target, &names),
+                None => t.cert_covers(&names),
+            };
+            (t.cert_name_mismatch(&at, &server.host), hint)
+        }
+        Facts::CertUntrusted { issuer, .. } => (
+            t.cert_untrusted(&at, issuer),
+            generic_fix(FindingCode::CertUntrusted),
+        ),
+        Facts::CertExpiring { days, not_after } => (
+            t.cert_expiring(&at, *days, not_after),
+            generic_fix(FindingCode::CertExpiring),
+        ),
+        Facts::NoTlsAtAll => (
+            t.no_tls_at_all(&at),
+            generic_fix(FindingCode::PlaintextOnly),
+        ),
+        Facts::TlsRequired => (t.tls_required(&at), generic_fix(FindingCode::TlsRequired)),
+        Facts::NoSmtpAuth => (
+            t.no_smtp_auth(&at),
+            provider_hint(provider, FindingCode::SmtpDisabled, lang),
+        ),
+        Facts::Refusal { stage, alert } => {
+            let meaning = t.generic(finding.code).0;
+            let message = match stage {
+                Stage::Greeting => t.refused_session(&at),
+                Stage::Login => t.refused_login(&at, meaning),
+                Stage::AfterLogin => t.refused_mailbox(&at, meaning),
+            };
+            let mut hint = refusal_hint(provider, finding.code, &finding.possible_causes, lang);
+            if let Some(alert) = alert {
+                hint = t.server_says(&hint, alert);
+            }
+            (message, hint)
+        }
+        Facts::Broken { step } => (
+            t.broken(&at, step.as_str()),
+            generic_fix(FindingCode::TemporarilyUnavailable),
+        ),
+        Facts::InsecureSource { .. } | Facts::SettingsConflict | Facts::NoSettingsFound { .. } => {
+            without_server(t, finding)
+        }
+    }
+}
+
+/// The findings about no server in particular: a source, a protocol, the whole domain.
+fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
+    let generic_fix = |code: FindingCode| t.generic(code).1.to_owned();
+    match &finding.facts {
+        Facts::InsecureSource { source } => (
+            t.insecure_source(source.as_str()),
+            generic_fix(FindingCode::InsecureSource),
+        ),
+        Facts::SettingsConflict => (
+            t.settings_conflict(finding.protocol.map_or("", |p| p.display_name())),
+            generic_fix(FindingCode::SettingsConflict),
+        ),
+        Facts::NoSettingsFound { domain, offline } => {
+            let hint = if *offline {
+                t.not_in_database(domain)
+            } else {
+                generic_fix(FindingCode::NoSettingsFound)
+            };
+            (t.no_settings_found(domain), hint)
+        }
+        _ => {
+            let (meaning, fix) = t.generic(finding.code);
+            (meaning.to_owned(), fix.to_owned())
+        }
+    }
+}
+
+/// The evidence: what the server said, or, for what mailcheck itself observed, its words.
+fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
+    match &finding.facts {
+        Facts::TlsOnPlaintextPort { .. } => {
+            Some(t.phrase(Phrase::TlsOnPlaintextEvidence).to_owned())
+        }
+        Facts::CertExpired { subject, error, .. } | Facts::CertUntrusted { subject, error, .. } => {
+            Some(format!("{error}; subject {subject}"))
+        }
+        Facts::CertNameMismatch { names, subject, .. } => {
+            Some(format!("subject {subject}; names {}", name_list(t, names)))
+        }
+        _ => finding.evidence.clone(),
+    }
+}
+
+/// "In your settings change: port 143 → 993, …".
+fn user_fix(t: &dyn Catalogue, changes: &[FieldChange]) -> String {
+    let fields: Vec<String> = changes
+        .iter()
+        .map(|change| match change {
+            FieldChange::Server { typed, right } => t.change_server(typed, right),
+            FieldChange::Port { typed, right } => t.change_port(*typed, *right),
+            FieldChange::Encryption { typed, right } => {
+                t.change_encryption(typed.client_label(), right.client_label())
+            }
+        })
+        .collect();
+    t.change_fields(&fields.join(t.field_separator()))
+}
+
+/// The names a certificate covers, for a person: a CDN's certificate can carry a hundred, of
+/// which the first few say enough (the JSON report's `cert_names` has them all).
+fn name_list(t: &dyn Catalogue, names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        list.push_str(&t.and_more(names.len() - SHOWN));
+    }
+    list
+}
+
+/// The advice for a refusal: the provider's (or the generic) hint for the most likely cause,
+/// and, when the reply leaves several causes open, how to tell them apart.
+pub fn refusal_hint(
+    provider: Option<&ProviderConfig>,
+    code: FindingCode,
+    causes: &[FindingCode],
+    lang: Lang,
+) -> String {
+    let hint = provider_hint(provider, code, lang);
+    let mut tell_apart = how_to_tell_apart(causes, lang);
+    // For these codes the check of the most likely cause is the fix itself, which the hint
+    // has just said: saying it twice only makes the hint longer.
+    let check_is_the_fix = matches!(
+        code,
+        FindingCode::AppPasswordRequired
+            | FindingCode::ImapDisabled
+            | FindingCode::Pop3Disabled
+            | FindingCode::SmtpDisabled
+    );
+    if check_is_the_fix && causes.first() == Some(&code) && !tell_apart.is_empty() {
+        tell_apart.remove(0);
+    }
+    if tell_apart.is_empty() {
+        hint
+    } else {
+        let gap = catalogue(lang).sentence_gap();
+        format!("{hint}{gap}{}", tell_apart.join(gap))
+    }
+}
+
+/// How to tell apart the causes a reply leaves open: one short check per cause, in the order
+/// given, each said once. Empty when there is only one cause.
+pub fn how_to_tell_apart(causes: &[FindingCode], lang: Lang) -> Vec<&'static str> {
+    if causes.len() < 2 {
+        return Vec::new();
+    }
+    let t = catalogue(lang);
+    let mut checks = Vec::new();
+    for check in causes.iter().filter_map(|&code| t.tell_apart(code)) {
+        if !checks.contains(&check) {
+            checks.push(check);
+        }
+    }
+    checks
+}
+
+/// The provider's advice for a code, else the generic one.
+pub fn provider_hint(provider: Option<&ProviderConfig>, code: FindingCode, lang: Lang) -> String {
+    provider
+        .and_then(|p| p.hint_for(code))
+        .map(|h| h.get(lang).to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| catalogue(lang).generic(code).1.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_name_lists_are_cut_with_a_count() {
+        let names: Vec<String> = (1..=20).map(|i| format!("h{i}.cdn.example")).collect();
+        let en = name_list(catalogue(Lang::En), &names);
+        assert!(en.starts_with("h1.cdn.example, h2.cdn.example"), "{en}");
+        assert!(en.ends_with("h8.cdn.example and 12 more"), "{en}");
+        let zh = name_list(catalogue(Lang::Zh), &names);
+        assert!(zh.ends_with(&catalogue(Lang::Zh).and_more(12)), "{zh}");
+        assert_eq!(
+            name_list(catalogue(Lang::En), &names[..2]),
+            "h1.cdn.example, h2.cdn.example"
+        );
+    }
+
+    #[test]
+    fn one_check_per_cause_each_said_once() {
+        use FindingCode::*;
+        assert!(how_to_tell_apart(&[BadCredentials], Lang::En).is_empty());
+        let checks = how_to_tell_apart(&[ImapDisabled, SmtpDisabled, BadCredentials], Lang::En);
+        assert_eq!(checks.len(), 2, "{checks:?}");
+        assert!(checks[1].contains("password is wrong"), "{checks:?}");
+    }
+
+    #[test]
+    fn a_users_wrong_fields_lead_the_hint() {
+        let server = crate::settings::Endpoint {
+            protocol: crate::settings::Protocol::Imap,
+            host: "imap.example.com".into(),
+            port: 143,
+            security: Security::Tls,
+        };
+        let mut finding = Finding::new(
+            FindingCode::TlsMismatch,
+            Facts::TlsOnPlaintextPort { proved: false },
+        )
+        .about(&server);
+        finding.user_fix = vec![FieldChange::Port {
+            typed: 143,
+            right: 993,
+        }];
+        let worded = word(&finding, None, Lang::En);
+        assert!(
+            worded
+                .hint
+                .starts_with("In your settings change: port 143 → 993. Port 143"),
+            "{}",
+            worded.hint
+        );
+        assert_eq!(
+            worded.message,
+            "imap.example.com:143 expects TLS from the first byte, but the settings say SSL/TLS."
+        );
+    }
+}

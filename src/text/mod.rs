@@ -1,0 +1,198 @@
+//! Every word a report says, in one place: findings, hints, sources, verdicts and the labels of
+//! a mail client's fields, for a provider and a language.
+//!
+//! The stages produce data (codes, typed facts, evidence); this module words it once, when the
+//! report is built. Each language is one file holding one [`Catalogue`]: adding a language is
+//! one more file and one more [`Lang`] variant. The sentences are chosen here ([`finding`],
+//! [`explain`]); the languages only say them.
+
+mod en;
+pub mod explain;
+pub mod finding;
+mod zh;
+
+use crate::finding::FindingCode;
+use crate::lang::Lang;
+use crate::settings::{Protocol, Security};
+use crate::source::SourceKind;
+
+/// The catalogue of a language.
+pub fn catalogue(lang: Lang) -> &'static dyn Catalogue {
+    match lang {
+        Lang::En => &en::English,
+        Lang::Zh => &zh::Chinese,
+    }
+}
+
+/// A fixed phrase, the same whatever the report holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrase {
+    ProvedToWork,
+    TlsOnPlaintextEvidence,
+    ReplyNotRecognised,
+    RunMailcheckOnTheAddress,
+    PossibleCauses,
+    Evidence,
+    ProviderNotRecognised,
+    NoSource,
+    SettingsFrom,
+    MatchedByMx,
+    MatchedByDomain,
+    Works,
+    LoginSucceeded,
+    Reachable,
+    LoginNotTestedNoPassword,
+    NotTested,
+    LoginRefused,
+    NoServerWorks,
+    NotOffered,
+    FindingsHeading,
+    Error,
+    Warning,
+    ClientSettingsHeading,
+    ClientSettingsUntestedHeading,
+    Server,
+    Port,
+    Encryption,
+    UserName,
+    Password,
+    AppPasswordNotAccountPassword,
+    Authentication,
+    SameUserAndPassword,
+    RefusedNote,
+    AlternatesHeading,
+    NotesHeading,
+    Help,
+    ServersHeading,
+    LoginNotTested,
+    User,
+    Certificate,
+    CertNames,
+    ValidUntil,
+    SourcesHeading,
+    Connect,
+    Handshake,
+    NoEncryption,
+    /// Between the sources a report names ("a, b" / "a、b").
+    SourceSeparator,
+    Account,
+    Provider,
+    Findings,
+    Ok,
+    NoLogin,
+    Untested,
+    Fails,
+    ProtocolDialogue,
+    Address,
+    NoDialogue,
+    CheckingAccounts,
+    ProviderDbAndMx,
+    Asking,
+    Probing,
+}
+
+/// What one language says. Every sentence with a value in it is a method, so that a language
+/// may put the value where its grammar wants it.
+pub trait Catalogue: Sync {
+    fn phrase(&self, phrase: Phrase) -> &'static str;
+
+    /// What goes between two sentences (a space in English, nothing after a Chinese full stop).
+    fn sentence_gap(&self) -> &'static str;
+    /// `label` (ending in `:` or `：`) and then `text`.
+    fn labelled(&self, label: &str, text: &str) -> String {
+        if label.ends_with('：') {
+            format!("{label}{text}")
+        } else {
+            format!("{label} {text}")
+        }
+    }
+
+    /// A finding code's meaning and its general fix, for when nothing more specific is known.
+    fn generic(&self, code: FindingCode) -> (&'static str, &'static str);
+    /// One short check that tells this cause apart from the others a reply leaves open.
+    fn tell_apart(&self, code: FindingCode) -> Option<&'static str>;
+    fn source_title(&self, source: SourceKind) -> &'static str;
+    fn server_kind(&self, protocol: Protocol) -> &'static str;
+    fn security_label(&self, security: Security) -> &'static str {
+        match security {
+            Security::Tls => "SSL/TLS",
+            Security::Starttls => "STARTTLS",
+            Security::Plain => self.phrase(Phrase::NoEncryption),
+        }
+    }
+
+    // Findings: `at` is `host:port`, `proto` the protocol's name.
+    fn unresolvable(&self, host: &str, error: &str) -> String;
+    fn nothing_listens(&self, at: &str) -> String;
+    fn answers_on(&self, proto: &str, port: u16, security: &str) -> String;
+    fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String;
+    fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String;
+    fn use_protocol_ports(&self, proto: &str, tls_port: u16, starttls_port: u16) -> String;
+    fn not_mail(&self, at: &str) -> String;
+    fn plaintext_on_tls_port(&self, at: &str) -> String;
+    fn choose_starttls_here(&self, port: u16, proof: &str) -> String;
+    fn starttls_elsewhere(&self, port: u16, starttls_port: u16) -> String;
+    fn tls_on_plaintext_port(&self, at: &str, typed: &str) -> String;
+    fn choose_tls_here(&self, port: u16, typed: &str, proof: &str) -> String;
+    fn starttls_not_offered(&self, at: &str) -> String;
+    fn choose_tls_port(&self, port: u16, proof: &str) -> String;
+    fn starttls_refused(&self, at: &str) -> String;
+    fn starttls_injection(&self, at: &str) -> String;
+    fn tls_failed(&self, at: &str) -> String;
+    fn cert_expired(&self, at: &str, not_after: &str) -> String;
+    fn cert_name_mismatch(&self, at: &str, host: &str) -> String;
+    fn cert_alias(&self, host: &str, target: &str, names: &str) -> String;
+    fn cert_covers(&self, names: &str) -> String;
+    fn cert_untrusted(&self, at: &str, issuer: &str) -> String;
+    fn cert_expiring(&self, at: &str, days: i64, not_after: &str) -> String;
+    fn and_more(&self, more: usize) -> String;
+    fn no_tls_at_all(&self, at: &str) -> String;
+    fn tls_required(&self, at: &str) -> String;
+    fn no_smtp_auth(&self, at: &str) -> String;
+    fn refused_session(&self, at: &str) -> String;
+    fn refused_login(&self, at: &str, meaning: &str) -> String;
+    fn refused_mailbox(&self, at: &str, meaning: &str) -> String;
+    fn server_says(&self, hint: &str, alert: &str) -> String;
+    fn broken(&self, at: &str, step: &str) -> String;
+    fn insecure_source(&self, source: &str) -> String;
+    fn settings_conflict(&self, proto: &str) -> String;
+    fn no_settings_found(&self, domain: &str) -> String;
+    fn not_in_database(&self, domain: &str) -> String;
+
+    // The fields a user typed wrong.
+    fn change_server(&self, typed: &str, right: &str) -> String;
+    fn change_port(&self, typed: u16, right: u16) -> String;
+    fn change_encryption(&self, typed: &str, right: &str) -> String;
+    /// `changes` already joined.
+    fn change_fields(&self, changes: &str) -> String;
+    /// Between the fields to change.
+    fn field_separator(&self) -> &'static str;
+
+    // The report's other sentences.
+    fn servers_tried(&self, count: usize) -> String;
+    fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_punctuation_takes_no_extra_space() {
+        let (en, zh) = (catalogue(Lang::En), catalogue(Lang::Zh));
+        assert_eq!(en.labelled("Evidence:", "x"), "Evidence: x");
+        assert_eq!(zh.labelled("证据：", "x"), "证据：x");
+        assert_eq!(["甲。", "乙。"].join(zh.sentence_gap()), "甲。乙。");
+        assert_eq!(["A.", "B."].join(en.sentence_gap()), "A. B.");
+    }
+
+    #[test]
+    fn every_code_has_words_in_every_language() {
+        for lang in [Lang::En, Lang::Zh] {
+            for code in FindingCode::ALL {
+                let (meaning, fix) = catalogue(lang).generic(code);
+                assert!(!meaning.is_empty() && !fix.is_empty(), "{code} in {lang:?}");
+            }
+        }
+    }
+}

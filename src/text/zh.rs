@@ -1,0 +1,354 @@
+//! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
+
+use super::{Catalogue, Phrase};
+use crate::finding::FindingCode;
+use crate::settings::Protocol;
+use crate::source::SourceKind;
+
+pub struct Chinese;
+
+impl Catalogue for Chinese {
+    fn phrase(&self, phrase: Phrase) -> &'static str {
+        use Phrase::*;
+        match phrase {
+            ProvedToWork => "（已验证可用）",
+            TlsOnPlaintextEvidence => "没有明文问候；同一端口 TLS 握手成功",
+            ReplyNotRecognised => "mailcheck 无法识别此回复。",
+            RunMailcheckOnTheAddress => "请运行 `mailcheck 邮箱地址` 直接检测服务器。",
+            PossibleCauses => "可能原因（按可能性排序）：",
+            Evidence => "证据：",
+            ProviderNotRecognised => "未识别的服务商",
+            NoSource => "无来源",
+            SettingsFrom => "设置来源：",
+            MatchedByMx => "通过 MX 记录识别",
+            MatchedByDomain => "通过域名识别",
+            Works => "可用",
+            LoginSucceeded => "登录成功",
+            Reachable => "可连接",
+            LoginNotTestedNoPassword => "未测试登录（未提供密码）",
+            NotTested => "未检测",
+            LoginRefused => "登录被拒绝",
+            NoServerWorks => "没有可用的服务器",
+            NotOffered => "未提供",
+            FindingsHeading => "发现的问题（按严重程度排序）",
+            Error => "错误",
+            Warning => "警告",
+            ClientSettingsHeading => "邮件客户端设置",
+            ClientSettingsUntestedHeading => "邮件客户端设置（未检测）",
+            Server => "服务器",
+            Port => "端口",
+            Encryption => "加密方式",
+            UserName => "用户名",
+            Password => "密码",
+            AppPasswordNotAccountPassword => "应用专用密码 / 授权码，而不是账户密码",
+            Authentication => "身份验证",
+            SameUserAndPassword => "需要，与收件服务器相同的用户名和密码",
+            RefusedNote => "  上面的 ✗：服务器拒绝了该账户登录；设置本身正确，原因见上方的问题。",
+            AlternatesHeading => "备用服务器",
+            NotesHeading => "提示",
+            Help => "帮助：",
+            ServersHeading => "检测过的服务器",
+            LoginNotTested => "未测试登录",
+            User => "用户名",
+            Certificate => "证书",
+            CertNames => "域名：",
+            ValidUntil => "有效期至",
+            SourcesHeading => "设置来源",
+            Connect => "连接",
+            Handshake => "握手",
+            NoEncryption => "无",
+            SourceSeparator => "、",
+            Account => "账户",
+            Provider => "服务商",
+            Findings => "问题",
+            Ok => "可用",
+            NoLogin => "未登录",
+            Untested => "未检测",
+            Fails => "失败",
+            ProtocolDialogue => "协议对话记录",
+            Address => "地址",
+            NoDialogue => "（无对话：未能建立连接，请查看发现的问题）",
+            CheckingAccounts => "正在检测账户",
+            ProviderDbAndMx => "服务商数据库和 MX 记录",
+            Asking => "查询",
+            Probing => "检测",
+        }
+    }
+
+    fn sentence_gap(&self) -> &'static str {
+        ""
+    }
+
+    fn generic(&self, code: FindingCode) -> (&'static str, &'static str) {
+        use FindingCode::*;
+        match code {
+            WrongHost => (
+                "服务器地址无法解析。",
+                "检查服务器地址是否拼写错误，请使用邮箱服务商公布的地址。",
+            ),
+            WrongPort => (
+                "该端口上没有此协议的服务。",
+                "请使用服务商公布的端口（IMAP 993、POP3 995、SMTP 465，SSL/TLS 加密）。",
+            ),
+            Timeout => (
+                "服务器没有在限定时间内响应。",
+                "端口可能被防火墙拦截，或服务器不可用；请尝试另一个端口或检查网络。",
+            ),
+            TlsMismatch => (
+                "加密方式与端口不匹配。",
+                "993、995、465 端口请选 SSL/TLS；143、110、587 端口请选 STARTTLS。",
+            ),
+            TlsRequired => (
+                "服务器不允许未加密的登录。",
+                "请开启加密：SSL/TLS（推荐）或 STARTTLS。",
+            ),
+            CertExpired => (
+                "服务器证书已过期或尚未生效。",
+                "需由服务器管理员更新证书；同时请检查电脑的时间是否正确。",
+            ),
+            CertNameMismatch => (
+                "服务器证书与服务器地址不符。",
+                "请改用证书所包含的服务器地址。",
+            ),
+            CertUntrusted => (
+                "服务器证书不受信任（自签名或未知签发机构）。",
+                "需由管理员安装公共 CA 签发的证书；不要随意信任该证书。",
+            ),
+            BadCredentials => (
+                "服务器拒绝了用户名或密码。",
+                "请检查用户名（通常为完整邮箱地址）和密码。",
+            ),
+            ImapDisabled => (
+                "该账号未开启 IMAP 服务。",
+                "请在网页邮箱设置中开启 IMAP，或联系管理员开启。",
+            ),
+            Pop3Disabled => (
+                "该账号未开启 POP3 服务。",
+                "请在网页邮箱设置中开启 POP3，或联系管理员开启。",
+            ),
+            SmtpDisabled => (
+                "该账号未开启 SMTP（SMTP 认证）服务。",
+                "请在网页邮箱设置中开启 SMTP，或请管理员允许 SMTP 认证。",
+            ),
+            AppPasswordRequired => (
+                "此处不接受账号密码，需要使用授权码或专用密码。",
+                "请在邮箱安全设置中生成授权码/客户端专用密码/应用专用密码，并用它代替登录密码。",
+            ),
+            WebLoginRequired => (
+                "服务商要求先通过网页浏览器登录。",
+                "请先在浏览器中登录网页邮箱并完成安全验证，然后重试。",
+            ),
+            AccountLocked => (
+                "账号已被锁定、冻结或停用。",
+                "请登录网页邮箱或联系管理员解除锁定。",
+            ),
+            RateLimited => (
+                "尝试或连接次数过多。",
+                "请稍后再试，并关闭其他正在使用该账号的邮件程序。",
+            ),
+            TemporarilyUnavailable => ("服务器暂时不可用。", "这是暂时的，请几分钟后重试。"),
+            InsecureSource => (
+                "配置来自未加密的渠道（HTTP）。",
+                "请对照服务商文档确认这些设置；自动配置文件应通过 HTTPS 发布。",
+            ),
+            SettingsConflict => (
+                "不同来源给出的设置不一致。",
+                "请使用经验证可用的设置，并修正错误的来源。",
+            ),
+            PlaintextOnly => (
+                "服务器完全不支持加密。",
+                "密码将以明文传输；请向服务商索取支持 TLS 加密的服务器。",
+            ),
+            StarttlsInjection => (
+                "STARTTLS 应答之后、TLS 开始之前收到了多余数据，可能存在注入攻击。",
+                "连接途中可能有人篡改；请优先使用 SSL/TLS（993/995/465 端口）。",
+            ),
+            CertExpiring => ("服务器证书即将过期。", "服务器管理员应尽快更新证书。"),
+            NoSettingsFound => (
+                "没有找到任何服务器设置。",
+                "请检查域名是否拼写错误，并向服务商索取 IMAP、POP3、SMTP 设置。",
+            ),
+        }
+    }
+
+    fn tell_apart(&self, code: FindingCode) -> Option<&'static str> {
+        use FindingCode::*;
+        Some(match code {
+            AppPasswordRequired => {
+                "如果填写的是账号登录密码，请生成授权码（应用专用密码）并改用它登录。"
+            }
+            ImapDisabled | Pop3Disabled | SmtpDisabled => {
+                "在网页邮箱设置中确认该账号已开启 IMAP/POP3/SMTP 服务。"
+            }
+            BadCredentials => "用相同的用户名和密码登录网页邮箱：若也失败，说明密码错误。",
+            RateLimited => {
+                "关闭所有使用该账号的邮件程序 15–30 分钟；之后若一次成功，说明是登录频率受限。"
+            }
+            AccountLocked => "登录网页邮箱：账号被锁定或冻结时会有提示。",
+            TemporarilyUnavailable => "几分钟后重试；服务器繁忙会自行恢复。",
+            WebLoginRequired => "在浏览器中登录网页邮箱，并完成要求的安全验证。",
+            TlsRequired => "开启加密（SSL/TLS 或 STARTTLS）后重试。",
+            _ => return None,
+        })
+    }
+
+    fn source_title(&self, source: SourceKind) -> &'static str {
+        match source {
+            SourceKind::ProviderDb => "服务商数据库",
+            SourceKind::Srv => "DNS SRV 记录",
+            SourceKind::Autoconfig => "域名的 autoconfig",
+            SourceKind::Wellknown => "域名的 .well-known 配置",
+            SourceKind::Ispdb => "Thunderbird ISPDB",
+            SourceKind::IspdbMx => "按 MX 查询 ISPDB",
+            SourceKind::Guess => "猜测的主机名",
+            SourceKind::User => "您填写的设置",
+            SourceKind::Probe => "在同一主机上探测",
+        }
+    }
+
+    fn server_kind(&self, protocol: Protocol) -> &'static str {
+        match protocol {
+            Protocol::Imap => "收件服务器（IMAP）",
+            Protocol::Pop3 => "收件服务器（POP3）",
+            Protocol::Smtp => "发件服务器（SMTP）",
+        }
+    }
+
+    fn unresolvable(&self, host: &str, error: &str) -> String {
+        format!("{host} 无法解析：{error}。")
+    }
+    fn nothing_listens(&self, at: &str) -> String {
+        format!("{at} 上没有服务在监听。")
+    }
+    fn answers_on(&self, proto: &str, port: u16, security: &str) -> String {
+        format!("{proto} 在 {port} 端口（{security}）可用：请改用该端口。")
+    }
+    fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String {
+        format!("{at} 在“{step}”阶段 {seconds:.1} 秒内没有响应。")
+    }
+    fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
+        format!("{at} 上运行的是 {other} 而不是 {proto}。")
+    }
+    fn use_protocol_ports(&self, proto: &str, tls_port: u16, starttls_port: u16) -> String {
+        format!("请使用 {proto} 的端口：{tls_port}（SSL/TLS）或 {starttls_port}（STARTTLS）。")
+    }
+    fn not_mail(&self, at: &str) -> String {
+        format!("{at} 的响应不像邮件服务器。")
+    }
+    fn plaintext_on_tls_port(&self, at: &str) -> String {
+        format!("{at} 使用明文通信，但设置为 SSL/TLS。")
+    }
+    fn choose_starttls_here(&self, port: u16, proof: &str) -> String {
+        format!("该服务器在 {port} 端口使用明文：请选择 STARTTLS 而不是 SSL/TLS{proof}。")
+    }
+    fn starttls_elsewhere(&self, port: u16, starttls_port: u16) -> String {
+        format!(
+            "该服务器在 {port} 端口使用明文：请在 {starttls_port} 端口使用 STARTTLS，或使用服务商的 SSL/TLS 端口。"
+        )
+    }
+    fn tls_on_plaintext_port(&self, at: &str, typed: &str) -> String {
+        format!("{at} 要求一开始就使用 TLS，但设置为 {typed}。")
+    }
+    fn choose_tls_here(&self, port: u16, typed: &str, proof: &str) -> String {
+        format!("{port} 端口要求直接使用 TLS：请选择 SSL/TLS，而不是 {typed}{proof}。")
+    }
+    fn starttls_not_offered(&self, at: &str) -> String {
+        format!("{at} 不支持 STARTTLS。")
+    }
+    fn choose_tls_port(&self, port: u16, proof: &str) -> String {
+        format!("请改用 {port} 端口的 SSL/TLS{proof}。")
+    }
+    fn starttls_refused(&self, at: &str) -> String {
+        format!("{at} 拒绝了 STARTTLS 命令。")
+    }
+    fn starttls_injection(&self, at: &str) -> String {
+        format!("{at} 在 STARTTLS 应答后、TLS 开始前发送了数据；mailcheck 已中止。")
+    }
+    fn tls_failed(&self, at: &str) -> String {
+        format!("与 {at} 的 TLS 握手失败。")
+    }
+    fn cert_expired(&self, at: &str, not_after: &str) -> String {
+        format!("{at} 的证书当前无效（有效期至 {not_after}）。")
+    }
+    fn cert_name_mismatch(&self, at: &str, host: &str) -> String {
+        format!("{at} 的证书不包含 {host}。")
+    }
+    fn cert_alias(&self, host: &str, target: &str, names: &str) -> String {
+        format!(
+            "{host} 是 {target} 的别名（CNAME）；请将服务器地址填写为 {target}。证书包含的名称：{names}。"
+        )
+    }
+    fn cert_covers(&self, names: &str) -> String {
+        format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
+    }
+    fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
+        format!("{at} 的证书不受信任（签发者：{issuer}）。")
+    }
+    fn cert_expiring(&self, at: &str, days: i64, not_after: &str) -> String {
+        format!("{at} 的证书将在 {days} 天后（{not_after}）过期。")
+    }
+    fn and_more(&self, more: usize) -> String {
+        format!(" 等另外 {more} 个")
+    }
+    fn no_tls_at_all(&self, at: &str) -> String {
+        format!("{at} 完全不支持加密。")
+    }
+    fn tls_required(&self, at: &str) -> String {
+        format!("{at} 不接受未加密的登录。")
+    }
+    fn no_smtp_auth(&self, at: &str) -> String {
+        format!("{at} 不提供 SMTP 认证：此处已关闭带密码发信。")
+    }
+    fn refused_session(&self, at: &str) -> String {
+        format!("{at} 拒绝了连接。")
+    }
+    fn refused_login(&self, at: &str, meaning: &str) -> String {
+        format!("{at} 拒绝登录：{meaning}")
+    }
+    fn refused_mailbox(&self, at: &str, meaning: &str) -> String {
+        format!("{at} 接受了登录但拒绝访问邮箱：{meaning}")
+    }
+    fn server_says(&self, hint: &str, alert: &str) -> String {
+        format!("{hint}（服务器提示：{alert}）")
+    }
+    fn broken(&self, at: &str, step: &str) -> String {
+        format!("与 {at} 的连接在“{step}”阶段中断。")
+    }
+    fn insecure_source(&self, source: &str) -> String {
+        format!("来自 {source} 的设置通过未加密的 HTTP 传输，途中可能被篡改。")
+    }
+    fn settings_conflict(&self, proto: &str) -> String {
+        format!("不同来源给出的 {proto} 服务器设置不一致。")
+    }
+    fn no_settings_found(&self, domain: &str) -> String {
+        format!("没有任何来源给出 {domain} 的服务器设置。")
+    }
+    fn not_in_database(&self, domain: &str) -> String {
+        format!(
+            "内置服务商数据库中没有 {domain}；请去掉 --offline 以查询 DNS 和自动配置，或检查域名是否拼写错误。"
+        )
+    }
+
+    fn change_server(&self, typed: &str, right: &str) -> String {
+        format!("服务器 {typed} → {right}")
+    }
+    fn change_port(&self, typed: u16, right: u16) -> String {
+        format!("端口 {typed} → {right}")
+    }
+    fn change_encryption(&self, typed: &str, right: &str) -> String {
+        format!("加密方式 {typed} → {right}")
+    }
+    fn change_fields(&self, changes: &str) -> String {
+        format!("请修改设置：{changes}。")
+    }
+    fn field_separator(&self) -> &'static str {
+        "，"
+    }
+
+    fn servers_tried(&self, count: usize) -> String {
+        format!("(已尝试 {count} 个服务器)")
+    }
+    fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
+        format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")
+    }
+}
