@@ -30,6 +30,7 @@ pub use finding::{Finding, FindingCode, Severity};
 pub use lang::Lang;
 pub use report::Report;
 pub use settings::{Protocol, Security, ServerSettings};
+pub use source::SourceKind;
 
 /// What a run may do.
 #[derive(Clone, Debug)]
@@ -105,17 +106,17 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         // MX, then the ISPDB by MX, with a redirect or two: two steps' worth, plus slack.
         deadline: options.timeout * 2 + Duration::from_secs(1),
         ispdb_url: options.ispdb_url.clone(),
+        user_servers: options.user_servers.clone(),
         progress: options.progress.clone(),
     };
-    let mut discovery = discover::discover(address, &network, &discover_options).await;
-    discover::add_user_servers(&mut discovery, &options.user_servers);
+    let discovery = discover::discover(address, &network, &discover_options).await;
     if options.no_probe {
         return Ok(diagnose::without_probing(discovery));
     }
     let srv_hosts = discovery
         .candidates
         .iter()
-        .filter(|c| c.sources.contains(&discover::SourceKind::Srv))
+        .filter(|c| c.sources.contains(&SourceKind::Srv))
         .map(|c| c.settings.host.clone())
         .collect();
     let context = std::sync::Arc::new(probe::ProbeContext {
@@ -127,58 +128,19 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         srv_hosts,
         progress: options.progress.clone(),
     });
-    let mut outcomes = probe::probe_all(targets(&discovery.candidates), context.clone()).await;
-    // A server that failed often has a neighbour on the same host (another port, the other TLS
-    // mode) that answered. No source named it, but it may be the settings that work: probe it
-    // in full too, login included, so that what is recommended is verified, never inferred.
-    let probed = discovery.candidates.len();
-    let neighbours = proved_neighbours(&discovery, &outcomes);
-    discover::add_probed_servers(&mut discovery, neighbours);
-    if discovery.candidates.len() > probed {
-        let more = targets(&discovery.candidates[probed..]);
-        outcomes.extend(probe::probe_all(more, context).await);
-    }
-    Ok(diagnose::with_probes(discovery, outcomes))
-}
-
-fn targets(candidates: &[discover::Candidate]) -> Vec<probe::Target> {
-    candidates
+    let first: Vec<(probe::Target, Option<String>)> = discovery
+        .candidates
         .iter()
-        .map(|c| probe::Target {
-            endpoint: c.endpoint(),
-            username: c.settings.username.clone(),
+        .map(|c| {
+            let target = probe::Target {
+                endpoint: c.endpoint(),
+                username: c.settings.username.clone(),
+            };
+            (target, c.label.clone())
         })
-        .collect()
-}
-
-/// The neighbours the probes found answering that are not candidates yet, each once, with
-/// the user name and label of the server it stands in for.
-fn proved_neighbours(
-    discovery: &discover::Discovery,
-    outcomes: &[probe::ProbeOutcome],
-) -> Vec<discover::NamedServer> {
-    let mut found: Vec<discover::NamedServer> = Vec::new();
-    for (candidate, outcome) in discovery.candidates.iter().zip(outcomes) {
-        for endpoint in outcome.proved_neighbours() {
-            let known = discovery
-                .candidates
-                .iter()
-                .any(|c| c.endpoint() == endpoint)
-                || found.iter().any(|n| n.settings.endpoint() == endpoint);
-            if !known {
-                found.push(discover::NamedServer {
-                    settings: ServerSettings {
-                        protocol: endpoint.protocol,
-                        host: endpoint.host,
-                        port: endpoint.port,
-                        security: endpoint.security,
-                        username: candidate.settings.username.clone(),
-                    },
-                    label: candidate.label.clone(),
-                    insecure: false,
-                });
-            }
-        }
-    }
-    found
+        .collect();
+    let targets = first.iter().map(|(t, _)| t.clone()).collect();
+    let outcomes = probe::probe_all(targets, context.clone()).await;
+    let neighbours = probe::second_round::probe_neighbours(&first, &outcomes, context).await;
+    Ok(diagnose::with_probes(discovery, outcomes, neighbours))
 }

@@ -8,6 +8,7 @@ use crate::finding::{FindingCode, Severity};
 use crate::lang::Lang;
 use crate::probe::transport::Direction;
 use crate::settings::{Protocol, Security, ServerSettings};
+use crate::source::{SourceKind, SourceStatus};
 use crate::text;
 
 /// The version of the report's shape. Fields are only ever added within a version.
@@ -167,7 +168,7 @@ impl Report {
                 .map(|e| e.instruction.get(lang).to_owned())
                 .filter(|s| !s.is_empty()),
         });
-        let sources = discovery
+        let mut sources: Vec<SourceEntry> = discovery
             .sources
             .iter()
             .map(|s| SourceEntry {
@@ -177,6 +178,7 @@ impl Report {
                 elapsed_ms: millis(s.elapsed),
             })
             .collect();
+        sources.extend(second_round(diagnosis));
         let servers = diagnosis.servers.iter().map(server_entry).collect();
         let findings = diagnosis
             .findings
@@ -215,6 +217,22 @@ impl Report {
             mailcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }
+}
+
+/// The second probing round as a source of its own (`probe`), when it found anything.
+fn second_round(diagnosis: &Diagnosis) -> Option<SourceEntry> {
+    let found: Vec<&ServerSettings> = diagnosis
+        .servers
+        .iter()
+        .filter(|s| s.candidate.sources == [SourceKind::Probe])
+        .map(|s| &s.candidate.settings)
+        .collect();
+    (!found.is_empty()).then(|| SourceEntry {
+        source: SourceKind::Probe.as_str().to_owned(),
+        status: SourceStatus::Found.as_str().to_owned(),
+        detail: crate::discover::listed(found),
+        elapsed_ms: 0,
+    })
 }
 
 fn server_entry(server: &ServerState) -> ServerEntry {

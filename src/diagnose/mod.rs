@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Facts, FieldChange, Finding, FindingCode, Severity};
-use crate::probe::{Login, ProbeOutcome};
+use crate::probe::second_round::Neighbour;
+use crate::probe::{Login, ProbeOutcome, Target};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
 /// How a server fared.
@@ -168,30 +169,42 @@ fn finish(
 }
 
 /// The diagnosis after probing: every candidate's findings, verdicts, and the recommended
-/// settings chosen from what was verified to work.
-pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>) -> Diagnosis {
+/// settings chosen from what was verified to work. `outcomes` are the candidates' probes, in
+/// their order; `neighbours` what the second round found and probed (source `probe`).
+pub fn with_probes(
+    discovery: Discovery,
+    outcomes: Vec<ProbeOutcome>,
+    neighbours: Vec<Neighbour>,
+) -> Diagnosis {
     let provider = discovery.provider.as_ref().map(|m| m.provider);
     let mut findings = discovery.findings.clone();
     findings.extend(no_settings_found(&discovery));
+    let mut probed: Vec<(Candidate, ProbeOutcome)> =
+        discovery.candidates.iter().cloned().zip(outcomes).collect();
+    probed.extend(
+        neighbours
+            .into_iter()
+            .map(|n| (found_by_probing(n.target, n.label), n.outcome)),
+    );
     let works = |protocol: Protocol| {
-        outcomes
+        probed
             .iter()
-            .any(|o| o.endpoint.protocol == protocol && o.settings_work())
+            .any(|(_, o)| o.endpoint.protocol == protocol && o.settings_work())
     };
     let verified = |endpoint: &Endpoint| {
-        outcomes
+        probed
             .iter()
-            .any(|o| o.endpoint == *endpoint && o.settings_work())
+            .any(|(_, o)| o.endpoint == *endpoint && o.settings_work())
     };
     let mut servers = Vec::new();
-    for (candidate, outcome) in discovery.candidates.iter().zip(&outcomes) {
+    for (candidate, outcome) in &probed {
         let mut found = servers::findings_for(outcome, provider, &verified);
         // A wrong guess is no problem of the account when another server works.
         if candidate.sources == [SourceKind::Guess] && works(candidate.settings.protocol) {
             found.clear();
         }
         if candidate.sources.contains(&SourceKind::User) {
-            explain_user_fields(&mut found, candidate, &outcomes, &discovery);
+            explain_user_fields(&mut found, candidate, &probed);
         }
         let status = if found.iter().any(|f| f.severity() == Severity::Error) || !outcome.works() {
             ServerStatus::Error
@@ -217,23 +230,37 @@ pub fn with_probes(discovery: Discovery, outcomes: Vec<ProbeOutcome>) -> Diagnos
         });
         findings.extend(found);
     }
-    finish(discovery, servers, findings, |d, p| {
-        best_working(d, &outcomes, p)
+    finish(discovery, servers, findings, |_, p| {
+        best_working(&probed, p)
     })
+}
+
+/// A server of the second round, as a candidate of the source `probe`.
+fn found_by_probing(target: Target, label: Option<String>) -> Candidate {
+    let endpoint = target.endpoint;
+    Candidate {
+        settings: ServerSettings {
+            protocol: endpoint.protocol,
+            host: endpoint.host,
+            port: endpoint.port,
+            security: endpoint.security,
+            username: target.username,
+        },
+        label,
+        sources: vec![SourceKind::Probe],
+        insecure_sources: Vec::new(),
+    }
 }
 
 /// The best server that works for a protocol: main servers before alternates, implicit TLS
 /// before STARTTLS (RFC 8314), then the order of trust. A port or mode that a probe found on
-/// the same host is among the candidates by now (source `probe`), probed in full.
+/// the same host is among them (source `probe`), probed in full.
 fn best_working(
-    discovery: &Discovery,
-    outcomes: &[ProbeOutcome],
+    probed: &[(Candidate, ProbeOutcome)],
     protocol: Protocol,
 ) -> Option<ServerSettings> {
-    discovery
-        .candidates
+    probed
         .iter()
-        .zip(outcomes)
         .filter(|(c, o)| c.settings.protocol == protocol && o.settings_work())
         .min_by_key(|(c, _)| {
             (
@@ -250,13 +277,12 @@ fn best_working(
 fn explain_user_fields(
     found: &mut [Finding],
     candidate: &Candidate,
-    outcomes: &[ProbeOutcome],
-    discovery: &Discovery,
+    probed: &[(Candidate, ProbeOutcome)],
 ) {
     if found.is_empty() {
         return;
     }
-    let Some(right) = best_working(discovery, outcomes, candidate.settings.protocol) else {
+    let Some(right) = best_working(probed, candidate.settings.protocol) else {
         return;
     };
     let typed = &candidate.settings;

@@ -208,6 +208,8 @@ pub struct DiscoverOptions {
     /// as not having answered.
     pub deadline: Duration,
     pub ispdb_url: Url,
+    /// The settings the user typed, checked as the source `user`.
+    pub user_servers: Vec<ServerSettings>,
     /// Told when each source starts and ends.
     pub progress: Progress,
 }
@@ -371,76 +373,61 @@ pub async fn discover(
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
     findings.extend(conflicts(&results));
     let candidates = merge(&results);
-    Discovery {
+    let mut discovery = Discovery {
         address: address.clone(),
         provider,
         sources: results.into_iter().map(|r| r.report).collect(),
         candidates,
         not_offered,
         findings,
-    }
+    };
+    add_user_servers(&mut discovery, &options.user_servers);
+    discovery
 }
 
-/// Adds the settings the user typed (`--imap`, `--pop3`, `--smtp`) as candidates of their own.
-pub fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
-    let named: Vec<NamedServer> = servers
-        .iter()
-        .map(|s| NamedServer {
-            settings: s.clone(),
-            label: None,
-            insecure: false,
-        })
-        .collect();
-    add_servers(discovery, SourceKind::User, named);
-}
-
-/// Adds servers that no discovery source named but a probe found on the same host (another
-/// port or TLS mode that answered): candidates of their own, to be probed in full.
-pub fn add_probed_servers(discovery: &mut Discovery, servers: Vec<NamedServer>) {
-    add_servers(discovery, SourceKind::Probe, servers);
-}
-
-/// Adds servers from a source outside discovery (`user`, `probe`), with a source entry that
-/// lists them. A server already a candidate gains the source; the others are appended.
-fn add_servers(discovery: &mut Discovery, kind: SourceKind, servers: Vec<NamedServer>) {
+/// Adds the settings the user typed (`--imap`, `--pop3`, `--smtp`) as the source `user`, last:
+/// they are checked, not trusted. A server already a candidate gains the source; the others are
+/// appended.
+fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
     if servers.is_empty() {
         return;
     }
-    let mut result = SourceResult::new(
-        kind,
-        SourceStatus::Found,
-        servers
-            .iter()
-            .map(|s| {
-                let s = &s.settings;
-                format!("{} {}:{} {}", s.protocol, s.host, s.port, s.security)
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    result.servers = servers;
     // A server named for a protocol that SRV declares not offered is offered after all, for
     // this user: it is checked and may be recommended.
     discovery
         .not_offered
-        .retain(|p| !result.servers.iter().any(|s| s.settings.protocol == *p));
-    for named in &result.servers {
-        let endpoint = named.settings.endpoint();
+        .retain(|p| !servers.iter().any(|s| s.protocol == *p));
+    for settings in servers {
+        let endpoint = settings.endpoint();
         match discovery
             .candidates
             .iter_mut()
             .find(|c| c.endpoint() == endpoint)
         {
-            Some(existing) => existing.sources.push(kind),
+            Some(existing) => existing.sources.push(SourceKind::User),
             None => discovery.candidates.push(Candidate {
-                settings: named.settings.clone(),
-                label: named.label.clone(),
-                sources: vec![kind],
+                settings: settings.clone(),
+                label: None,
+                sources: vec![SourceKind::User],
                 insecure_sources: Vec::new(),
             }),
         }
     }
-    discovery.sources.push(result.report);
+    discovery.sources.push(SourceReport {
+        source: SourceKind::User,
+        status: SourceStatus::Found,
+        detail: listed(servers),
+        elapsed: Duration::ZERO,
+    });
+}
+
+/// Servers as a source's detail lists them: `imap host:993 tls; smtp host:465 tls`.
+pub fn listed<'a>(servers: impl IntoIterator<Item = &'a ServerSettings>) -> String {
+    servers
+        .into_iter()
+        .map(|s| format!("{} {}:{} {}", s.protocol, s.host, s.port, s.security))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Runs a source until the deadline; one that has not answered by then says so.

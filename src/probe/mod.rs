@@ -8,6 +8,7 @@
 
 pub mod imap;
 pub mod pop3;
+pub mod second_round;
 pub mod smtp;
 pub mod tls;
 pub mod transport;

@@ -243,3 +243,30 @@ fn offline_answers_from_the_database_by_domain_only() {
     assert_eq!(report.provider, None);
     assert_eq!(report.findings_of(FindingCode::NoSettingsFound).len(), 1);
 }
+
+/// `explain` over every provider's own reply patterns: each means what its file says.
+#[test]
+fn every_provider_reply_pattern_explains_to_its_code() {
+    use mailcheck::diagnose::classify::{Stage, classify};
+    use mailcheck::discover::ProviderDb;
+    let db = ProviderDb::bundled();
+    let mut checked = 0;
+    for p in &db.providers {
+        for pattern in &p.replies {
+            let reply = format!("NO {}", pattern.text);
+            let class = classify(pattern.protocol, Stage::Other, &reply, Some(p));
+            assert_eq!(
+                class.code,
+                Some(pattern.code),
+                "{}: {reply:?} ({})",
+                p.id,
+                class.rule
+            );
+            let mut expected = vec![pattern.code];
+            expected.extend(pattern.also.iter().copied());
+            assert_eq!(class.possible_causes, expected, "{}: {reply:?}", p.id);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "only {checked} reply patterns");
+}
