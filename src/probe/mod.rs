@@ -21,6 +21,7 @@ use crate::net::dns::{Dns, DnsError};
 use crate::net::trust::TrustAnchors;
 use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, Security};
+use crate::timing::Timing;
 use tls::{CertProblem, HandshakeFailure, TlsFacts};
 use transport::{Conn, ConnectFailure, IoFailure, Stream, TranscriptLine};
 
@@ -268,7 +269,8 @@ async fn run(
     slot: &mut Option<Conn>,
 ) {
     let endpoint = &target.endpoint;
-    let timeout = ctx.timeout;
+    let timing = Timing::new(ctx.timeout);
+    let timeout = timing.step_limit();
     match ctx.dns.ips(&endpoint.host).await {
         Ok(ips) => out.addresses = ips,
         Err(DnsError::Timeout(limit)) => {
@@ -349,9 +351,7 @@ async fn run(
         }
     } else {
         let mut conn = Conn::new(Stream::Plain(tcp), timeout, started);
-        // Half the limit for the greeting, so that proving "this port wants TLS" fits in the
-        // other half and a silent server still costs one limit at most.
-        match conn.peek_bytes(timeout / 2).await {
+        match conn.peek_bytes(timing.first_bytes_wait()).await {
             Ok(bytes) if matches!(bytes.first(), Some(20..=24)) => {
                 let works =
                     neighbour(ctx, out, endpoint.protocol, endpoint.port, Security::Tls).await;
@@ -366,7 +366,7 @@ async fn run(
                     endpoint.protocol,
                     endpoint.port,
                     Security::Tls,
-                    timeout / 2,
+                    timing.tls_check_after_silence(),
                 )
                 .await;
                 if works.is_some() {
