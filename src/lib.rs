@@ -19,6 +19,7 @@ pub mod report;
 pub mod settings;
 pub mod source;
 pub mod text;
+pub mod timing;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -103,8 +104,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         fetcher,
     };
     let discover_options = discover::DiscoverOptions {
-        // MX, then the ISPDB by MX, with a redirect or two: two steps' worth, plus slack.
-        deadline: options.timeout * 2 + Duration::from_secs(1),
+        deadline: timing::Timing::new(options.timeout).discovery_deadline(),
         ispdb_url: options.ispdb_url.clone(),
         user_servers: options.user_servers.clone(),
         progress: options.progress.clone(),

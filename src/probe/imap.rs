@@ -1,7 +1,9 @@
 //! IMAP (RFC 9051/3501): CAPABILITY, STARTTLS, LOGIN or AUTHENTICATE PLAIN, ID, EXAMINE, LOGOUT.
 
+use super::protocol::{Listing, MailProtocol};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
+use crate::settings::Protocol;
 
 /// The tagged reply to a command, with the untagged lines before it.
 async fn command(
@@ -27,17 +29,6 @@ async fn command(
     Err(IoFailure::TooManyLines)
 }
 
-/// `CAPABILITY`, unless the greeting already carried the list.
-pub async fn capabilities(conn: &mut Conn) -> Result<Capabilities, IoFailure> {
-    let (untagged, _) = command(conn, "a1", "CAPABILITY", None).await?;
-    let words: Vec<String> = untagged
-        .iter()
-        .filter_map(|l| strip_ci(l, "* CAPABILITY "))
-        .flat_map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
-        .collect();
-    Ok(parse_capabilities(&words))
-}
-
 pub fn parse_capabilities(words: &[String]) -> Capabilities {
     let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
     Capabilities {
@@ -54,50 +45,96 @@ pub fn parse_capabilities(words: &[String]) -> Capabilities {
     }
 }
 
-pub async fn starttls(conn: &mut Conn) -> Result<Reply, IoFailure> {
-    let (_, reply) = command(conn, "a2", "STARTTLS", None).await?;
-    Ok(reply)
-}
+/// IMAP's side of a probe.
+pub struct Imap;
 
-/// Logs in: AUTHENTICATE PLAIN when offered with SASL-IR, else LOGIN.
-pub async fn login(
-    conn: &mut Conn,
-    caps: &Capabilities,
-    user: &str,
-    password: &str,
-) -> Result<Reply, IoFailure> {
-    if caps.auth.iter().any(|m| m == "PLAIN") && caps.sasl_ir {
-        let token = conn.sasl_plain(user, password);
-        let (_, reply) = command(
-            conn,
-            "a3",
-            &format!("AUTHENTICATE PLAIN {token}"),
-            Some("AUTHENTICATE PLAIN ***"),
-        )
-        .await?;
-        return Ok(reply);
+impl MailProtocol for Imap {
+    const PROTOCOL: Protocol = Protocol::Imap;
+
+    fn greeting_refuses(&self, greeting: &str) -> bool {
+        greeting.to_ascii_uppercase().starts_with("* BYE")
     }
-    let line = format!("LOGIN {} {}", quote(user), quote(password));
-    let shown = format!("LOGIN {} ***", quote(user));
-    let (_, reply) = command(conn, "a3", &line, Some(&shown)).await?;
-    Ok(reply)
-}
 
-/// After a login: `ID` (NetEase refuses mailbox access without it), then `EXAMINE INBOX`.
-pub async fn after_login(conn: &mut Conn, caps: &Capabilities) -> Result<Reply, IoFailure> {
-    if caps.id {
-        let id = format!(
-            "ID (\"name\" \"mailcheck\" \"version\" \"{}\" \"vendor\" \"mailcheck\")",
-            env!("CARGO_PKG_VERSION")
-        );
-        command(conn, "a4", &id, None).await?;
+    /// PREAUTH: the session is authenticated already, where STARTTLS is no longer allowed.
+    fn greeting_forbids_starttls(&self, greeting: &str) -> bool {
+        greeting.to_ascii_uppercase().starts_with("* PREAUTH")
     }
-    let (_, reply) = command(conn, "a5", "EXAMINE INBOX", None).await?;
-    Ok(reply)
-}
 
-pub async fn logout(conn: &mut Conn) {
-    let _ = command(conn, "a9", "LOGOUT", None).await;
+    /// The greeting's `[CAPABILITY …]`, or else `CAPABILITY`.
+    async fn capabilities(&self, conn: &mut Conn, greeting: &str) -> Result<Listing, IoFailure> {
+        let words = match greeting_capabilities(greeting) {
+            Some(words) => words,
+            None => {
+                let (untagged, _) = command(conn, "a1", "CAPABILITY", None).await?;
+                untagged
+                    .iter()
+                    .filter_map(|l| strip_ci(l, "* CAPABILITY "))
+                    .flat_map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+                    .collect()
+            }
+        };
+        Ok(Listing::accepted(parse_capabilities(&words)))
+    }
+
+    async fn starttls(&self, conn: &mut Conn) -> Result<Reply, IoFailure> {
+        let (_, reply) = command(conn, "a2", "STARTTLS", None).await?;
+        Ok(reply)
+    }
+
+    /// AUTHENTICATE PLAIN when offered with SASL-IR, else LOGIN.
+    async fn login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        user: &str,
+        password: &str,
+    ) -> Result<Reply, IoFailure> {
+        if caps.auth.iter().any(|m| m == "PLAIN") && caps.sasl_ir {
+            let token = conn.sasl_plain(user, password);
+            let (_, reply) = command(
+                conn,
+                "a3",
+                &format!("AUTHENTICATE PLAIN {token}"),
+                Some("AUTHENTICATE PLAIN ***"),
+            )
+            .await?;
+            return Ok(reply);
+        }
+        let line = format!("LOGIN {} {}", quote(user), quote(password));
+        let shown = format!("LOGIN {} ***", quote(user));
+        let (_, reply) = command(conn, "a3", &line, Some(&shown)).await?;
+        Ok(reply)
+    }
+
+    /// `ID` (NetEase refuses mailbox access without it), then `EXAMINE INBOX`.
+    async fn after_login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+    ) -> Result<Option<Reply>, IoFailure> {
+        if caps.id {
+            let id = format!(
+                "ID (\"name\" \"mailcheck\" \"version\" \"{}\" \"vendor\" \"mailcheck\")",
+                env!("CARGO_PKG_VERSION")
+            );
+            command(conn, "a4", &id, None).await?;
+        }
+        let (_, reply) = command(conn, "a5", "EXAMINE INBOX", None).await?;
+        Ok(Some(reply))
+    }
+
+    async fn logout(&self, conn: &mut Conn) {
+        let _ = command(conn, "a9", "LOGOUT", None).await;
+    }
+
+    fn own_login(&self, caps: &Capabilities) -> Option<&'static str> {
+        (!caps.login_disabled).then_some("LOGIN")
+    }
+
+    fn refuses_plaintext_login(&self, caps: &Capabilities) -> Option<String> {
+        caps.login_disabled
+            .then(|| format!("CAPABILITY {}", caps.raw.join(" ")))
+    }
 }
 
 /// An IMAP quoted string (RFC 9051 §4.3).
@@ -147,5 +184,30 @@ mod tests {
     #[test]
     fn quoting_escapes() {
         assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+    }
+
+    fn words(list: &str) -> Vec<String> {
+        list.split(' ').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn login_is_shown_until_logindisabled_refuses_it_without_tls() {
+        let open = parse_capabilities(&words("IMAP4rev1 AUTH=PLAIN"));
+        assert_eq!(Imap.auth_mechanisms(&open), ["PLAIN", "LOGIN"]);
+        assert_eq!(Imap.refuses_plaintext_login(&open), None);
+        let disabled = parse_capabilities(&words("IMAP4rev1 STARTTLS LOGINDISABLED"));
+        assert!(Imap.auth_mechanisms(&disabled).is_empty());
+        assert_eq!(
+            Imap.refuses_plaintext_login(&disabled).as_deref(),
+            Some("CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED")
+        );
+    }
+
+    #[test]
+    fn bye_refuses_and_preauth_rules_out_starttls() {
+        assert!(Imap.greeting_refuses("* bye too many connections"));
+        assert!(!Imap.greeting_refuses("* OK ready"));
+        assert!(Imap.greeting_forbids_starttls("* PREAUTH welcome"));
+        assert!(!Imap.greeting_forbids_starttls("* OK ready"));
     }
 }

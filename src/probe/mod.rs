@@ -3,13 +3,17 @@
 //! Each probe resolves the host, connects, speaks TLS the way the candidate says (implicit,
 //! STARTTLS or none), reads the greeting and capabilities, and logs in when a password is
 //! given and the session is verified TLS. What it sees is recorded as [`Issue`]s, plain facts
-//! that `diagnose` turns into findings. The protocol dialogues live in `imap`, `pop3` and
-//! `smtp`; the connection in `transport`; certificates in `tls`.
+//! that `diagnose` turns into findings. [`probe`] runs the steps, which live in `steps`; each
+//! protocol's side of the dialogue is one implementation of `protocol::MailProtocol`, in
+//! `imap`, `pop3` and `smtp`; the connection is in `transport`, certificates in `tls`, and the
+//! time limits come from [`crate::timing`].
 
 pub mod imap;
 pub mod pop3;
+mod protocol;
 pub mod second_round;
 pub mod smtp;
+mod steps;
 pub mod tls;
 pub mod transport;
 
@@ -22,8 +26,11 @@ use crate::net::dns::{Dns, DnsError};
 use crate::net::trust::TrustAnchors;
 use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, Security};
-use tls::{CertProblem, HandshakeFailure, TlsFacts};
-use transport::{Conn, ConnectFailure, IoFailure, Stream, TranscriptLine};
+use crate::timing::Timing;
+use protocol::MailProtocol;
+use steps::{Prober, Stop};
+use tls::{CertProblem, Established, TlsFacts};
+use transport::{Conn, IoFailure, Stream, TranscriptLine};
 
 /// Probes running at once; enough for every candidate of a domain, gentle on the servers.
 pub const MAX_CONCURRENT_PROBES: usize = 24;
@@ -252,7 +259,15 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     let started = Instant::now();
     let mut out = ProbeOutcome::new(target.endpoint.clone());
     let mut conn = None;
-    run(target, ctx, started, &mut out, &mut conn).await;
+    // The protocol is chosen here, once; every step after speaks it.
+    let finished = match target.endpoint.protocol {
+        Protocol::Imap => run(&imap::Imap, target, ctx, started, &mut out, &mut conn).await,
+        Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, &mut out, &mut conn).await,
+        Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, &mut out, &mut conn).await,
+    };
+    if let Err(Stop(issues)) = finished {
+        out.issues.extend(issues);
+    }
     if let Some(mut conn) = conn {
         conn.close().await;
         out.transcript = std::mem::take(&mut conn.transcript);
@@ -261,434 +276,96 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     out
 }
 
-async fn run(
+/// The steps of a probe, in order. Each records what it found in `out`; the first that cannot
+/// go on ends the probe with its [`Stop`]. The connection, once there is one, is left in `conn`
+/// so that its transcript is kept however the probe ends.
+async fn run<P: MailProtocol>(
+    protocol: &P,
     target: &Target,
     ctx: &ProbeContext,
     started: Instant,
     out: &mut ProbeOutcome,
-    slot: &mut Option<Conn>,
-) {
+    conn: &mut Option<Conn>,
+) -> Result<(), Stop> {
     let endpoint = &target.endpoint;
-    let timeout = ctx.timeout;
-    match ctx.dns.ips(&endpoint.host).await {
-        Ok(ips) => out.addresses = ips,
-        Err(DnsError::Timeout(limit)) => {
-            out.issues.push(Issue::NoAnswer {
-                step: Step::DnsLookup,
-                limit,
-            });
-            return;
-        }
-        Err(e) => {
-            out.issues.push(Issue::Unresolvable(e));
-            return;
-        }
-    }
-    let tcp = match connect(out, endpoint.port, timeout).await {
-        Ok(tcp) => tcp,
-        Err(Some(detail)) => {
-            let mut works = None;
-            for security in [Security::Tls, Security::Starttls] {
-                let port = endpoint.protocol.default_port(security);
-                if port != endpoint.port
-                    && let Some(found) =
-                        neighbour(ctx, out, endpoint.protocol, port, security).await
-                {
-                    works = Some((port, found));
-                    break;
-                }
-            }
-            out.issues.push(Issue::Refused { detail, works });
-            return;
-        }
-        Err(None) => return,
+    out.addresses = steps::resolve(&ctx.dns, &endpoint.host).await?;
+    let timing = Timing::new(ctx.timeout);
+    let prober = Prober {
+        protocol,
+        target,
+        ctx,
+        timing,
+        started,
+        addresses: out.addresses.clone(),
     };
-    let also_valid_for = ctx
-        .srv_hosts
-        .contains(&endpoint.host)
-        .then_some(ctx.mail_domain.as_str());
+    let (tcp, connect_time) = prober.connect().await?;
+    out.connect_time = Some(connect_time);
 
-    // 1. The first bytes: implicit TLS, or a plaintext greeting.
-    let conn = if endpoint.security == Security::Tls {
-        match tls::handshake(tcp, &endpoint.host, also_valid_for, &ctx.anchors, timeout).await {
-            Ok(est) => {
-                out.handshake_time = Some(started.elapsed());
-                record_certificate(ctx, out, &est.facts, est.problem.clone()).await;
-                let mut conn = Conn::new(Stream::Tls(Box::new(est.stream)), timeout, started);
-                conn.note(format!("TLS established ({})", est.facts.version));
-                conn
-            }
-            Err(HandshakeFailure::NotTls(said)) => {
-                let works = neighbour(
-                    ctx,
-                    out,
-                    endpoint.protocol,
-                    endpoint.port,
-                    Security::Starttls,
-                )
-                .await;
-                out.issues.push(Issue::PlaintextOnTlsPort { said, works });
-                return;
-            }
-            Err(HandshakeFailure::Timeout(limit)) => {
-                out.issues.push(Issue::NoAnswer {
-                    step: Step::TlsHandshake,
-                    limit,
-                });
-                return;
-            }
-            Err(HandshakeFailure::Closed) => {
-                out.issues.push(Issue::TlsFailed {
-                    reason: "the server closed the connection during the TLS handshake".into(),
-                });
-                return;
-            }
-            Err(HandshakeFailure::Other(reason)) => {
-                out.issues.push(Issue::TlsFailed { reason });
-                return;
-            }
-        }
-    } else {
-        let mut conn = Conn::new(Stream::Plain(tcp), timeout, started);
-        // Half the limit for the greeting, so that proving "this port wants TLS" fits in the
-        // other half and a silent server still costs one limit at most.
-        match conn.peek_bytes(timeout / 2).await {
-            Ok(bytes) if matches!(bytes.first(), Some(20..=24)) => {
-                let works =
-                    neighbour(ctx, out, endpoint.protocol, endpoint.port, Security::Tls).await;
-                out.issues.push(Issue::TlsOnPlaintextPort { works });
-                return;
-            }
-            Ok(_) => {}
-            Err(IoFailure::Timeout(_)) => {
-                let works = neighbour_with(
-                    ctx,
-                    out,
-                    endpoint.protocol,
-                    endpoint.port,
-                    Security::Tls,
-                    timeout / 2,
-                )
-                .await;
-                if works.is_some() {
-                    out.issues.push(Issue::TlsOnPlaintextPort { works });
-                } else {
-                    out.issues.push(Issue::NoAnswer {
-                        step: Step::Greeting,
-                        limit: timeout,
-                    });
-                }
-                return;
-            }
-            Err(failure) => {
-                out.issues.push(Issue::Broken {
-                    step: Step::Greeting,
-                    failure,
-                });
-                return;
-            }
-        }
+    // The first bytes: implicit TLS, or a plaintext greeting on its way.
+    let conn = conn.insert(if endpoint.security == Security::Tls {
+        let tls = prober.implicit_tls(tcp).await?;
+        record_tls(&prober, out, &tls).await;
+        let mut conn = Conn::new(
+            Stream::Tls(Box::new(tls.stream)),
+            timing.step_limit(),
+            started,
+        );
+        conn.note(format!("TLS established ({})", tls.facts.version));
         conn
-    };
-    let conn = slot.insert(conn);
+    } else {
+        prober.plaintext(tcp).await?
+    });
 
-    // 2. The greeting names the protocol.
-    let greeting = match read_greeting(conn, endpoint.protocol).await {
-        Ok(greeting) => greeting,
-        Err(failure) => {
-            out.issues.push(match failure {
-                IoFailure::Timeout(limit) => Issue::NoAnswer {
-                    step: Step::Greeting,
-                    limit,
-                },
-                failure => Issue::Broken {
-                    step: Step::Greeting,
-                    failure,
-                },
-            });
-            return;
-        }
-    };
-    match identify(&greeting) {
-        Some(p) if p == endpoint.protocol => {}
-        Some(protocol) => {
-            out.issues.push(Issue::OtherProtocol { protocol, greeting });
-            return;
-        }
-        None => {
-            out.issues.push(Issue::NotMail { greeting });
-            return;
-        }
-    }
+    // The greeting names the protocol, and welcomes the client or not.
+    let greeting = prober.greeting(conn).await?;
     out.greeting = Some(greeting.clone());
-    if is_refusal(endpoint.protocol, &greeting) {
-        out.issues.push(Issue::Refusal {
-            stage: Stage::Greeting,
-            reply: greeting,
-        });
-        return;
-    }
-    if out.handshake_time.is_none() {
-        out.handshake_time = Some(started.elapsed());
-    }
+    prober.welcome(&greeting)?;
+    out.handshake_time.get_or_insert_with(|| started.elapsed());
 
-    // 3. Capabilities, and the STARTTLS upgrade.
-    let Some(mut caps) = read_capabilities(conn, out, endpoint.protocol, &greeting).await else {
-        return;
+    // Capabilities, and the STARTTLS upgrade.
+    let caps = prober.capabilities(conn, &greeting).await?;
+    let caps = match endpoint.security {
+        Security::Starttls => {
+            prober.starttls_offered(&greeting, &caps).await?;
+            let tls = prober.starttls(conn).await?;
+            record_tls(&prober, out, &tls).await;
+            conn.note(format!("TLS established ({})", tls.facts.version));
+            conn.upgraded(tls.stream);
+            // RFC 3207 §4.2: forget what was learned before TLS and ask again.
+            prober.capabilities(conn, "").await?
+        }
+        Security::Plain if !caps.starttls => {
+            out.issues.extend(prober.no_tls_at_all(&caps).await);
+            caps
+        }
+        Security::Plain | Security::Tls => caps,
     };
-    if endpoint.security == Security::Starttls {
-        let preauth = greeting.to_ascii_uppercase().starts_with("* PREAUTH");
-        if !caps.starttls || preauth {
-            let tls_port = endpoint.protocol.default_port(Security::Tls);
-            let implicit = neighbour(ctx, out, endpoint.protocol, tls_port, Security::Tls).await;
-            let listed = caps.raw.join(" ");
-            out.issues.push(Issue::StarttlsNotOffered {
-                capabilities: listed.clone(),
-                implicit_tls_port: implicit.map(|_| tls_port),
-            });
-            if implicit.is_none() {
-                out.issues.push(Issue::NoTlsAtAll {
-                    capabilities: listed,
-                });
-            }
-            return;
-        }
-        let reply = match starttls(conn, endpoint.protocol).await {
-            Ok(reply) => reply,
-            Err(failure) => {
-                out.issues.push(Issue::Broken {
-                    step: Step::Starttls,
-                    failure,
-                });
-                return;
-            }
-        };
-        if !reply.ok {
-            out.issues
-                .push(Issue::StarttlsRefused { reply: reply.text });
-            return;
-        }
-        let (tcp, leftover) = match conn.take_for_upgrade() {
-            Ok(parts) => parts,
-            Err(failure) => {
-                out.issues.push(Issue::Broken {
-                    step: Step::Starttls,
-                    failure,
-                });
-                return;
-            }
-        };
-        if !leftover.is_empty() {
-            // Never hand these bytes on, and never continue: the session is not trustworthy.
-            out.issues.push(Issue::Injection {
-                bytes: crate::net::decode::reply_text(&leftover)
-                    .trim_end()
-                    .to_owned(),
-            });
-            return;
-        }
-        match tls::handshake(tcp, &endpoint.host, also_valid_for, &ctx.anchors, timeout).await {
-            Ok(est) => {
-                out.handshake_time = Some(started.elapsed());
-                record_certificate(ctx, out, &est.facts, est.problem.clone()).await;
-                conn.note(format!("TLS established ({})", est.facts.version));
-                conn.upgraded(est.stream);
-            }
-            Err(failure) => {
-                let reason = match failure {
-                    HandshakeFailure::Timeout(limit) => {
-                        out.issues.push(Issue::NoAnswer {
-                            step: Step::TlsAfterStarttls,
-                            limit,
-                        });
-                        return;
-                    }
-                    HandshakeFailure::NotTls(said) => {
-                        format!("the server kept talking plaintext after STARTTLS: {said}")
-                    }
-                    HandshakeFailure::Closed => {
-                        "the server closed the connection during the TLS handshake".into()
-                    }
-                    HandshakeFailure::Other(reason) => reason,
-                };
-                out.issues.push(Issue::TlsFailed { reason });
-                return;
-            }
-        }
-        // RFC 3207 §4.2: forget what was learned before TLS and ask again.
-        match read_capabilities(conn, out, endpoint.protocol, "").await {
-            Some(fresh) => caps = fresh,
-            None => return,
-        }
-    } else if endpoint.security == Security::Plain && !caps.starttls {
-        let tls_port = endpoint.protocol.default_port(Security::Tls);
-        if neighbour(ctx, out, endpoint.protocol, tls_port, Security::Tls)
-            .await
-            .is_none()
-        {
-            out.issues.push(Issue::NoTlsAtAll {
-                capabilities: caps.raw.join(" "),
-            });
-        }
-    }
     out.capabilities = caps.raw.clone();
-    out.auth_mechanisms = auth_mechanisms(endpoint.protocol, &caps);
+    out.auth_mechanisms = protocol.auth_mechanisms(&caps);
 
-    // 4. What login would need, and the login itself.
-    if !conn.is_tls() {
-        if let Some(evidence) = refuses_plaintext_login(endpoint.protocol, &caps) {
-            out.issues.push(Issue::TlsRequired { evidence });
-        }
-        out.login = Login::NotTested(match ctx.password {
-            Some(_) => NotTested::NotSafe,
-            None => NotTested::NoPassword,
-        });
-        logout(conn, endpoint.protocol).await;
-        return;
-    }
-    if endpoint.protocol == Protocol::Smtp && caps.auth.is_empty() {
-        out.issues.push(Issue::NoSmtpAuth {
-            capabilities: caps.raw.join(" "),
-        });
-    }
-    let Some(password) = ctx.password.as_deref() else {
-        out.login = Login::NotTested(NotTested::NoPassword);
-        logout(conn, endpoint.protocol).await;
-        return;
-    };
-    if out
+    // What login would need, and the login itself.
+    let certificate_failed = out
         .issues
         .iter()
-        .any(|i| matches!(i, Issue::Certificate { .. } | Issue::NoSmtpAuth { .. }))
-    {
-        out.login = Login::NotTested(NotTested::NotSafe);
-        logout(conn, endpoint.protocol).await;
-        return;
-    }
-    conn.add_secret(password);
-    let user = target.username.as_str();
-    let reply = match endpoint.protocol {
-        Protocol::Imap => imap::login(conn, &caps, user, password).await,
-        Protocol::Pop3 => pop3::login(conn, &caps, user, password).await,
-        Protocol::Smtp => smtp::login(conn, &caps, user, password).await,
-    };
-    match reply {
-        Ok(reply) if reply.ok => {
-            out.login = Login::Ok;
-            if endpoint.protocol == Protocol::Imap {
-                match imap::after_login(conn, &caps).await {
-                    Ok(reply) if !reply.ok => {
-                        out.login = Login::Failed;
-                        out.issues.push(Issue::Refusal {
-                            stage: Stage::AfterLogin,
-                            reply: reply.text,
-                        });
-                    }
-                    Ok(_) => {}
-                    Err(failure) => out.issues.push(Issue::Broken {
-                        step: Step::ExamineInbox,
-                        failure,
-                    }),
-                }
-            }
-        }
-        Ok(reply) => {
-            out.login = Login::Failed;
-            out.issues.push(Issue::Refusal {
-                stage: Stage::Login,
-                reply: reply.text,
-            });
-        }
-        Err(failure) => {
-            out.login = Login::Failed;
-            out.issues.push(Issue::Broken {
-                step: Step::Login,
-                failure,
-            });
-        }
-    }
-    logout(conn, endpoint.protocol).await;
+        .any(|i| matches!(i, Issue::Certificate { .. }));
+    let (login, issues) = prober.login(conn, &caps, certificate_failed).await;
+    out.login = login;
+    out.issues.extend(issues);
+    protocol.logout(conn).await;
+    Ok(())
 }
 
-/// Connects; a refusal comes back as its detail, a timeout is recorded and comes back as `None`.
-async fn connect(
+/// Records a finished TLS handshake: when, the certificate, and what is wrong with it.
+async fn record_tls<P: MailProtocol>(
+    prober: &Prober<'_, P>,
     out: &mut ProbeOutcome,
-    port: u16,
-    timeout: Duration,
-) -> Result<tokio::net::TcpStream, Option<String>> {
-    let started = Instant::now();
-    match transport::connect(&out.addresses, port, timeout).await {
-        Ok((tcp, _)) => {
-            out.connect_time = Some(started.elapsed());
-            Ok(tcp)
-        }
-        Err(ConnectFailure::Refused(text) | ConnectFailure::Other(text)) => Err(Some(text)),
-        Err(ConnectFailure::Timeout(limit)) => {
-            out.issues.push(Issue::NoAnswer {
-                step: Step::Connect,
-                limit,
-            });
-            Err(None)
-        }
-    }
-}
-
-async fn record_certificate(
-    ctx: &ProbeContext,
-    out: &mut ProbeOutcome,
-    facts: &TlsFacts,
-    problem: Option<CertProblem>,
+    tls: &Established,
 ) {
-    out.tls = Some(facts.clone());
-    match problem {
-        Some(problem) => {
-            // A custom name that is an alias of the provider's host: the certificate names the
-            // provider's host, which is what to type (RFC 7817 does not follow CNAMEs).
-            let alias_of = if problem == CertProblem::NameMismatch {
-                ctx.dns
-                    .cname_chain(&out.endpoint.host)
-                    .await
-                    .into_iter()
-                    .find(|target| tls::covers(&facts.names, target))
-            } else {
-                None
-            };
-            out.issues.push(Issue::Certificate {
-                problem,
-                facts: facts.clone(),
-                alias_of,
-            });
-        }
-        None => {
-            if let Some(days) = days_left(&facts.not_after)
-                && days < 14
-            {
-                out.issues.push(Issue::CertificateExpiring {
-                    days,
-                    facts: facts.clone(),
-                });
-            }
-        }
-    }
-}
-
-fn days_left(not_after: &str) -> Option<i64> {
-    let when =
-        time::OffsetDateTime::parse(not_after, &time::format_description::well_known::Rfc3339)
-            .ok()?;
-    Some((when - time::OffsetDateTime::now_utc()).whole_days())
-}
-
-/// Reads the greeting; SMTP greetings may span lines (`220-…`).
-async fn read_greeting(conn: &mut Conn, protocol: Protocol) -> Result<String, IoFailure> {
-    let first = conn.read_line().await?;
-    if protocol == Protocol::Smtp && first.as_bytes().get(3) == Some(&b'-') {
-        let mut lines = vec![first];
-        let (_, rest) = smtp::read_reply(conn).await?;
-        lines.extend(rest);
-        return Ok(lines.join(" "));
-    }
-    Ok(first)
+    out.handshake_time = Some(prober.started.elapsed());
+    out.tls = Some(tls.facts.clone());
+    let problem = tls.problem.clone();
+    out.issues
+        .extend(prober.certificate(&tls.facts, problem).await);
 }
 
 /// Which protocol a greeting belongs to.
@@ -705,97 +382,6 @@ pub fn identify(greeting: &str) -> Option<Protocol> {
         Some(Protocol::Smtp)
     } else {
         None
-    }
-}
-
-fn is_refusal(protocol: Protocol, greeting: &str) -> bool {
-    let upper = greeting.to_ascii_uppercase();
-    match protocol {
-        Protocol::Imap => upper.starts_with("* BYE"),
-        Protocol::Pop3 => upper.starts_with("-ERR"),
-        Protocol::Smtp => !upper.starts_with("220"),
-    }
-}
-
-async fn read_capabilities(
-    conn: &mut Conn,
-    out: &mut ProbeOutcome,
-    protocol: Protocol,
-    greeting: &str,
-) -> Option<Capabilities> {
-    let result = match protocol {
-        Protocol::Imap => match imap::greeting_capabilities(greeting) {
-            Some(words) => Ok(imap::parse_capabilities(&words)),
-            None => imap::capabilities(conn).await,
-        },
-        Protocol::Pop3 => pop3::capabilities(conn).await,
-        Protocol::Smtp => match smtp::capabilities(conn).await {
-            Ok((caps, reply)) if reply.ok => Ok(caps),
-            Ok((_, reply)) => {
-                out.issues.push(Issue::Refusal {
-                    stage: Stage::Greeting,
-                    reply: reply.text,
-                });
-                return None;
-            }
-            Err(e) => Err(e),
-        },
-    };
-    match result {
-        Ok(caps) => Some(caps),
-        Err(failure) => {
-            out.issues.push(Issue::Broken {
-                step: Step::Capabilities,
-                failure,
-            });
-            None
-        }
-    }
-}
-
-async fn starttls(conn: &mut Conn, protocol: Protocol) -> Result<Reply, IoFailure> {
-    match protocol {
-        Protocol::Imap => imap::starttls(conn).await,
-        Protocol::Pop3 => pop3::starttls(conn).await,
-        Protocol::Smtp => smtp::starttls(conn).await,
-    }
-}
-
-async fn logout(conn: &mut Conn, protocol: Protocol) {
-    match protocol {
-        Protocol::Imap => imap::logout(conn).await,
-        Protocol::Pop3 => pop3::logout(conn).await,
-        Protocol::Smtp => smtp::logout(conn).await,
-    }
-}
-
-fn auth_mechanisms(protocol: Protocol, caps: &Capabilities) -> Vec<String> {
-    let mut mechs = caps.auth.clone();
-    let own = match protocol {
-        Protocol::Imap if !caps.login_disabled => Some("LOGIN"),
-        Protocol::Pop3 if caps.password_login => Some("USER"),
-        _ => None,
-    };
-    if let Some(own) = own
-        && !mechs.iter().any(|m| m == own)
-    {
-        mechs.push(own.to_owned());
-    }
-    mechs
-}
-
-/// Whether the capabilities say a login without TLS will be refused, with the evidence.
-fn refuses_plaintext_login(protocol: Protocol, caps: &Capabilities) -> Option<String> {
-    match protocol {
-        Protocol::Imap if caps.login_disabled => Some(format!("CAPABILITY {}", caps.raw.join(" "))),
-        Protocol::Pop3 if !caps.password_login && caps.auth.is_empty() && caps.starttls => {
-            Some(format!("CAPA {}", caps.raw.join(" ")))
-        }
-        Protocol::Smtp if caps.auth.is_empty() && caps.starttls => Some(format!(
-            "EHLO offers no AUTH before STARTTLS: {}",
-            caps.raw.join(" ")
-        )),
-        _ => None,
     }
 }
 
@@ -830,60 +416,6 @@ impl ProbeOutcome {
             })
             .collect()
     }
-}
-
-/// Proves whether `protocol` works on `port` with `security` (same host): the mode to suggest.
-async fn neighbour(
-    ctx: &ProbeContext,
-    out: &ProbeOutcome,
-    protocol: Protocol,
-    port: u16,
-    security: Security,
-) -> Option<Security> {
-    neighbour_with(ctx, out, protocol, port, security, ctx.timeout).await
-}
-
-async fn neighbour_with(
-    ctx: &ProbeContext,
-    out: &ProbeOutcome,
-    protocol: Protocol,
-    port: u16,
-    security: Security,
-    limit: Duration,
-) -> Option<Security> {
-    let check = async {
-        let (tcp, _) = transport::connect(&out.addresses, port, limit).await.ok()?;
-        let started = Instant::now();
-        let mut conn = match security {
-            Security::Tls => {
-                let est = tls::handshake(tcp, &out.endpoint.host, None, &ctx.anchors, limit)
-                    .await
-                    .ok()?;
-                Conn::new(Stream::Tls(Box::new(est.stream)), limit, started)
-            }
-            _ => Conn::new(Stream::Plain(tcp), limit, started),
-        };
-        let greeting = read_greeting(&mut conn, protocol).await.ok()?;
-        if identify(&greeting) != Some(protocol) {
-            return None;
-        }
-        if security == Security::Starttls {
-            let caps = match protocol {
-                Protocol::Imap => match imap::greeting_capabilities(&greeting) {
-                    Some(words) => imap::parse_capabilities(&words),
-                    None => imap::capabilities(&mut conn).await.ok()?,
-                },
-                Protocol::Pop3 => pop3::capabilities(&mut conn).await.ok()?,
-                Protocol::Smtp => smtp::capabilities(&mut conn).await.ok()?.0,
-            };
-            if !caps.starttls {
-                return None;
-            }
-        }
-        conn.close().await;
-        Some(security)
-    };
-    tokio::time::timeout(limit, check).await.ok().flatten()
 }
 
 #[cfg(test)]

@@ -1,31 +1,15 @@
 //! POP3 (RFC 1939, 2449, 2595): CAPA, STLS, USER/PASS or AUTH PLAIN, QUIT.
 
+use super::protocol::{Listing, MailProtocol};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
+use crate::settings::Protocol;
 
 fn reply(line: String) -> Reply {
     Reply {
         ok: line.starts_with("+OK"),
         text: line,
     }
-}
-
-/// `CAPA`; a server without it (`-ERR`) simply lists nothing.
-pub async fn capabilities(conn: &mut Conn) -> Result<Capabilities, IoFailure> {
-    conn.send("CAPA", None).await?;
-    let first = conn.read_line().await?;
-    let mut words = Vec::new();
-    if first.starts_with("+OK") {
-        for _ in 0..MAX_LINES {
-            let line = conn.read_line().await?;
-            if line == "." {
-                return Ok(parse_capabilities(&words));
-            }
-            words.push(line);
-        }
-        return Err(IoFailure::TooManyLines);
-    }
-    Ok(parse_capabilities(&words))
 }
 
 /// CAPA lines: `STLS`, `USER`, `SASL PLAIN LOGIN`, …
@@ -51,38 +35,84 @@ pub fn parse_capabilities(lines: &[String]) -> Capabilities {
     }
 }
 
-pub async fn starttls(conn: &mut Conn) -> Result<Reply, IoFailure> {
-    conn.send("STLS", None).await?;
-    Ok(reply(conn.read_line().await?))
-}
+/// POP3's side of a probe.
+pub struct Pop3;
 
-/// Logs in with USER/PASS when offered, else AUTH PLAIN.
-pub async fn login(
-    conn: &mut Conn,
-    caps: &Capabilities,
-    user: &str,
-    password: &str,
-) -> Result<Reply, IoFailure> {
-    if !caps.password_login && caps.auth.iter().any(|m| m == "PLAIN") {
-        let token = conn.sasl_plain(user, password);
-        conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
+impl MailProtocol for Pop3 {
+    const PROTOCOL: Protocol = Protocol::Pop3;
+
+    fn greeting_refuses(&self, greeting: &str) -> bool {
+        greeting.to_ascii_uppercase().starts_with("-ERR")
+    }
+
+    /// `CAPA`; a server without it (`-ERR`) simply lists nothing.
+    async fn capabilities(&self, conn: &mut Conn, _greeting: &str) -> Result<Listing, IoFailure> {
+        conn.send("CAPA", None).await?;
+        let first = conn.read_line().await?;
+        let lines = if first.starts_with("+OK") {
+            read_list(conn).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Listing::accepted(parse_capabilities(&lines)))
+    }
+
+    async fn starttls(&self, conn: &mut Conn) -> Result<Reply, IoFailure> {
+        conn.send("STLS", None).await?;
+        Ok(reply(conn.read_line().await?))
+    }
+
+    /// USER/PASS when offered, else AUTH PLAIN.
+    async fn login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        user: &str,
+        password: &str,
+    ) -> Result<Reply, IoFailure> {
+        if !caps.password_login && caps.auth.iter().any(|m| m == "PLAIN") {
+            let token = conn.sasl_plain(user, password);
+            conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
+                .await?;
+            return Ok(reply(conn.read_line().await?));
+        }
+        conn.send(&format!("USER {user}"), None).await?;
+        let answer = reply(conn.read_line().await?);
+        if !answer.ok {
+            return Ok(answer);
+        }
+        conn.send(&format!("PASS {password}"), Some("PASS ***"))
             .await?;
-        return Ok(reply(conn.read_line().await?));
+        Ok(reply(conn.read_line().await?))
     }
-    conn.send(&format!("USER {user}"), None).await?;
-    let answer = reply(conn.read_line().await?);
-    if !answer.ok {
-        return Ok(answer);
+
+    async fn logout(&self, conn: &mut Conn) {
+        if conn.send("QUIT", None).await.is_ok() {
+            let _ = conn.read_line().await;
+        }
     }
-    conn.send(&format!("PASS {password}"), Some("PASS ***"))
-        .await?;
-    Ok(reply(conn.read_line().await?))
+
+    fn own_login(&self, caps: &Capabilities) -> Option<&'static str> {
+        caps.password_login.then_some("USER")
+    }
+
+    fn refuses_plaintext_login(&self, caps: &Capabilities) -> Option<String> {
+        (!caps.password_login && caps.auth.is_empty() && caps.starttls)
+            .then(|| format!("CAPA {}", caps.raw.join(" ")))
+    }
 }
 
-pub async fn logout(conn: &mut Conn) {
-    if conn.send("QUIT", None).await.is_ok() {
-        let _ = conn.read_line().await;
+/// The lines of a multi-line reply, up to the terminating `.`.
+async fn read_list(conn: &mut Conn) -> Result<Vec<String>, IoFailure> {
+    let mut lines = Vec::new();
+    for _ in 0..MAX_LINES {
+        let line = conn.read_line().await?;
+        if line == "." {
+            return Ok(lines);
+        }
+        lines.push(line);
     }
+    Err(IoFailure::TooManyLines)
 }
 
 #[cfg(test)]
@@ -108,5 +138,20 @@ mod tests {
         assert!(caps.starttls);
         assert!(!caps.password_login);
         assert_eq!(caps.auth, ["PLAIN", "LOGIN"]);
+    }
+
+    #[test]
+    fn user_is_shown_and_a_server_with_only_stls_refuses_plaintext_login() {
+        let without_capa = parse_capabilities(&[]);
+        assert_eq!(Pop3.auth_mechanisms(&without_capa), ["USER"]);
+        assert_eq!(Pop3.refuses_plaintext_login(&without_capa), None);
+        let only_stls = parse_capabilities(&["TOP".to_owned(), "STLS".to_owned()]);
+        assert!(Pop3.auth_mechanisms(&only_stls).is_empty());
+        assert_eq!(
+            Pop3.refuses_plaintext_login(&only_stls).as_deref(),
+            Some("CAPA TOP STLS")
+        );
+        assert!(Pop3.greeting_refuses("-ERR go away"));
+        assert!(!Pop3.greeting_refuses("+OK ready"));
     }
 }

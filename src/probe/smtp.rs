@@ -3,14 +3,16 @@
 
 use base64::Engine as _;
 
+use super::protocol::{Listing, MailProtocol};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
+use crate::settings::Protocol;
 
 /// The name mailcheck gives in EHLO (reserved, RFC 6761).
 const EHLO_NAME: &str = "mailcheck.invalid";
 
 /// Reads a (possibly multi-line) reply: `250-…` lines until `250 …`.
-pub async fn read_reply(conn: &mut Conn) -> Result<(u16, Vec<String>), IoFailure> {
+async fn read_reply(conn: &mut Conn) -> Result<(u16, Vec<String>), IoFailure> {
     let mut lines = Vec::new();
     for _ in 0..MAX_LINES {
         let line = conn.read_line().await?;
@@ -32,21 +34,6 @@ fn to_reply(code: u16, lines: &[String], ok: impl Fn(u16) -> bool) -> Reply {
         ok: ok(code),
         text: lines.join(" "),
     }
-}
-
-/// `EHLO`; the capability list is the reply's lines after the first.
-pub async fn capabilities(conn: &mut Conn) -> Result<(Capabilities, Reply), IoFailure> {
-    conn.send(&format!("EHLO {EHLO_NAME}"), None).await?;
-    let (code, lines) = read_reply(conn).await?;
-    let keywords: Vec<String> = lines
-        .iter()
-        .skip(1)
-        .map(|l| l.get(4..).unwrap_or("").to_owned())
-        .collect();
-    Ok((
-        parse_capabilities(&keywords),
-        to_reply(code, &lines, |c| c == 250),
-    ))
 }
 
 /// EHLO keywords: `STARTTLS`, `AUTH PLAIN LOGIN`, `AUTH=LOGIN` (old Outlook form), …
@@ -76,47 +63,103 @@ pub fn parse_capabilities(keywords: &[String]) -> Capabilities {
     }
 }
 
-pub async fn starttls(conn: &mut Conn) -> Result<Reply, IoFailure> {
-    conn.send("STARTTLS", None).await?;
-    let (code, lines) = read_reply(conn).await?;
-    Ok(to_reply(code, &lines, |c| c == 220))
-}
+/// SMTP submission's side of a probe.
+pub struct Smtp;
 
-/// AUTH PLAIN when offered, else AUTH LOGIN.
-pub async fn login(
-    conn: &mut Conn,
-    caps: &Capabilities,
-    user: &str,
-    password: &str,
-) -> Result<Reply, IoFailure> {
-    let engine = base64::engine::general_purpose::STANDARD;
-    if caps.auth.iter().any(|m| m == "PLAIN") || !caps.auth.iter().any(|m| m == "LOGIN") {
-        let token = conn.sasl_plain(user, password);
-        conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
-            .await?;
+impl MailProtocol for Smtp {
+    const PROTOCOL: Protocol = Protocol::Smtp;
+
+    /// The greeting may span lines (`220-…`); they are joined into one.
+    async fn read_greeting(&self, conn: &mut Conn) -> Result<String, IoFailure> {
+        let first = conn.read_line().await?;
+        if first.as_bytes().get(3) != Some(&b'-') {
+            return Ok(first);
+        }
+        let mut lines = vec![first];
+        let (_, rest) = read_reply(conn).await?;
+        lines.extend(rest);
+        Ok(lines.join(" "))
+    }
+
+    /// Anything but 220 (554 for no service, 421 for not now) turns the client away.
+    fn greeting_refuses(&self, greeting: &str) -> bool {
+        !greeting.to_ascii_uppercase().starts_with("220")
+    }
+
+    /// `EHLO`; the capability list is the reply's lines after the first. A refused EHLO turns
+    /// the client away as a refused greeting does.
+    async fn capabilities(&self, conn: &mut Conn, _greeting: &str) -> Result<Listing, IoFailure> {
+        conn.send(&format!("EHLO {EHLO_NAME}"), None).await?;
         let (code, lines) = read_reply(conn).await?;
-        return Ok(to_reply(code, &lines, |c| c == 235));
+        let keywords: Vec<String> = lines
+            .iter()
+            .skip(1)
+            .map(|l| l.get(4..).unwrap_or("").to_owned())
+            .collect();
+        let reply = to_reply(code, &lines, |c| c == 250);
+        Ok(Listing {
+            capabilities: parse_capabilities(&keywords),
+            refusal: (!reply.ok).then_some(reply.text),
+        })
     }
-    conn.send("AUTH LOGIN", None).await?;
-    let (code, lines) = read_reply(conn).await?;
-    if code != 334 {
-        return Ok(to_reply(code, &lines, |_| false));
-    }
-    conn.send(&engine.encode(user), None).await?;
-    let (code, lines) = read_reply(conn).await?;
-    if code != 334 {
-        return Ok(to_reply(code, &lines, |_| false));
-    }
-    let secret = engine.encode(password);
-    conn.add_secret(&secret);
-    conn.send(&secret, Some("***")).await?;
-    let (code, lines) = read_reply(conn).await?;
-    Ok(to_reply(code, &lines, |c| c == 235))
-}
 
-pub async fn logout(conn: &mut Conn) {
-    if conn.send("QUIT", None).await.is_ok() {
-        let _ = read_reply(conn).await;
+    async fn starttls(&self, conn: &mut Conn) -> Result<Reply, IoFailure> {
+        conn.send("STARTTLS", None).await?;
+        let (code, lines) = read_reply(conn).await?;
+        Ok(to_reply(code, &lines, |c| c == 220))
+    }
+
+    /// AUTH PLAIN when offered, else AUTH LOGIN.
+    async fn login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        user: &str,
+        password: &str,
+    ) -> Result<Reply, IoFailure> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        if caps.auth.iter().any(|m| m == "PLAIN") || !caps.auth.iter().any(|m| m == "LOGIN") {
+            let token = conn.sasl_plain(user, password);
+            conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
+                .await?;
+            let (code, lines) = read_reply(conn).await?;
+            return Ok(to_reply(code, &lines, |c| c == 235));
+        }
+        conn.send("AUTH LOGIN", None).await?;
+        let (code, lines) = read_reply(conn).await?;
+        if code != 334 {
+            return Ok(to_reply(code, &lines, |_| false));
+        }
+        conn.send(&engine.encode(user), None).await?;
+        let (code, lines) = read_reply(conn).await?;
+        if code != 334 {
+            return Ok(to_reply(code, &lines, |_| false));
+        }
+        let secret = engine.encode(password);
+        conn.add_secret(&secret);
+        conn.send(&secret, Some("***")).await?;
+        let (code, lines) = read_reply(conn).await?;
+        Ok(to_reply(code, &lines, |c| c == 235))
+    }
+
+    async fn logout(&self, conn: &mut Conn) {
+        if conn.send("QUIT", None).await.is_ok() {
+            let _ = read_reply(conn).await;
+        }
+    }
+
+    fn refuses_plaintext_login(&self, caps: &Capabilities) -> Option<String> {
+        (caps.auth.is_empty() && caps.starttls).then(|| {
+            format!(
+                "EHLO offers no AUTH before STARTTLS: {}",
+                caps.raw.join(" ")
+            )
+        })
+    }
+
+    /// Submission without AUTH cannot take a login, TLS or not.
+    fn offers_no_login(&self, caps: &Capabilities) -> bool {
+        caps.auth.is_empty()
     }
 }
 
@@ -140,5 +183,25 @@ mod tests {
         let caps = parse_capabilities(&kw);
         assert!(caps.starttls && caps.password_login);
         assert_eq!(caps.auth, ["PLAIN", "LOGIN"]);
+    }
+
+    #[test]
+    fn no_auth_before_starttls_refuses_plaintext_login_and_no_auth_at_all_no_login() {
+        let before_tls = parse_capabilities(&["PIPELINING".to_owned(), "STARTTLS".to_owned()]);
+        assert!(Smtp.offers_no_login(&before_tls));
+        assert_eq!(
+            Smtp.refuses_plaintext_login(&before_tls).as_deref(),
+            Some("EHLO offers no AUTH before STARTTLS: PIPELINING STARTTLS")
+        );
+        let with_auth = parse_capabilities(&["AUTH PLAIN".to_owned()]);
+        assert!(!Smtp.offers_no_login(&with_auth));
+        assert_eq!(Smtp.auth_mechanisms(&with_auth), ["PLAIN"]);
+    }
+
+    #[test]
+    fn only_220_welcomes() {
+        assert!(!Smtp.greeting_refuses("220 mail.example.com ESMTP"));
+        assert!(Smtp.greeting_refuses("554 no service"));
+        assert!(Smtp.greeting_refuses("421 busy"));
     }
 }

@@ -1,0 +1,93 @@
+//! What a probe asks of a mail protocol. IMAP, POP3 and SMTP each answer it in their own file;
+//! the steps of a probe are written once, against this trait.
+
+use super::transport::{Conn, IoFailure};
+use super::{Capabilities, Reply};
+use crate::settings::Protocol;
+
+/// One mail protocol's side of the dialogue a probe holds.
+pub(crate) trait MailProtocol: Sync {
+    /// The protocol whose greeting this one must be.
+    const PROTOCOL: Protocol;
+
+    /// Reads the server's first words.
+    async fn read_greeting(&self, conn: &mut Conn) -> Result<String, IoFailure> {
+        conn.read_line().await
+    }
+
+    /// Whether the greeting turns the client away instead of welcoming it.
+    fn greeting_refuses(&self, greeting: &str) -> bool;
+
+    /// Whether the greeting rules out STARTTLS even when it is listed.
+    fn greeting_forbids_starttls(&self, _greeting: &str) -> bool {
+        false
+    }
+
+    /// What the server says it can do. `greeting` may carry the list already; it is empty after
+    /// STARTTLS, where everything is asked anew.
+    async fn capabilities(&self, conn: &mut Conn, greeting: &str) -> Result<Listing, IoFailure>;
+
+    async fn starttls(&self, conn: &mut Conn) -> Result<Reply, IoFailure>;
+
+    async fn login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        user: &str,
+        password: &str,
+    ) -> Result<Reply, IoFailure>;
+
+    /// What proves a logged-in session usable, if the protocol has such a check; `None` when it
+    /// has none.
+    async fn after_login(
+        &self,
+        _conn: &mut Conn,
+        _caps: &Capabilities,
+    ) -> Result<Option<Reply>, IoFailure> {
+        Ok(None)
+    }
+
+    /// Says goodbye; what the server answers no longer matters.
+    async fn logout(&self, conn: &mut Conn);
+
+    /// The protocol's own password login, when the capabilities allow it: shown among the
+    /// mechanisms although it is not SASL.
+    fn own_login(&self, _caps: &Capabilities) -> Option<&'static str> {
+        None
+    }
+
+    /// The ways to log in that the report shows: the SASL mechanisms and the protocol's own.
+    fn auth_mechanisms(&self, caps: &Capabilities) -> Vec<String> {
+        let mut mechs = caps.auth.clone();
+        if let Some(own) = self.own_login(caps)
+            && !mechs.iter().any(|m| m == own)
+        {
+            mechs.push(own.to_owned());
+        }
+        mechs
+    }
+
+    /// Whether the capabilities say a login without TLS will be refused, with the evidence.
+    fn refuses_plaintext_login(&self, caps: &Capabilities) -> Option<String>;
+
+    /// Whether the server, even over TLS, offers no way to log in at all.
+    fn offers_no_login(&self, _caps: &Capabilities) -> bool {
+        false
+    }
+}
+
+/// A server's capabilities, and its refusal of the command that asked for them, where the
+/// protocol's command can be refused (SMTP EHLO): such a server has turned the client away.
+pub(crate) struct Listing {
+    pub capabilities: Capabilities,
+    pub refusal: Option<String>,
+}
+
+impl Listing {
+    pub fn accepted(capabilities: Capabilities) -> Self {
+        Self {
+            capabilities,
+            refusal: None,
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The steps of one probe. Each returns what it found, or the [`Stop`] that says why the probe
+//! went no further; `super::run` runs them in order. The neighbour checks, which prove
+//! that the protocol answers on another port or in the other TLS mode of the same host, are
+//! here too: the steps ask them when the settings given do not work.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+
+use super::protocol::MailProtocol;
+use super::tls::{self, CertProblem, Established, HandshakeFailure, TlsFacts};
+use super::transport::{self, Conn, ConnectFailure, IoFailure, Stream};
+use super::{Capabilities, Issue, Login, NotTested, ProbeContext, Target, identify};
+use crate::finding::{Stage, Step};
+use crate::net::dns::{Dns, DnsError};
+use crate::settings::{Endpoint, Security};
+use crate::timing::Timing;
+
+/// Why a probe went no further: what it saw at the step where it stopped.
+pub struct Stop(pub Vec<Issue>);
+
+impl From<Issue> for Stop {
+    fn from(issue: Issue) -> Self {
+        Stop(vec![issue])
+    }
+}
+
+/// What a step that breaks the connection stops with.
+fn broken(step: Step) -> impl FnOnce(IoFailure) -> Stop {
+    move |failure| Issue::Broken { step, failure }.into()
+}
+
+const CLOSED_IN_HANDSHAKE: &str = "the server closed the connection during the TLS handshake";
+
+/// The addresses of the host.
+pub async fn resolve(dns: &Dns, host: &str) -> Result<Vec<IpAddr>, Stop> {
+    dns.ips(host).await.map_err(|e| {
+        match e {
+            DnsError::Timeout(limit) => Issue::NoAnswer {
+                step: Step::DnsLookup,
+                limit,
+            },
+            e => Issue::Unresolvable(e),
+        }
+        .into()
+    })
+}
+
+/// One probe of a resolved host, in one protocol: what every step needs.
+pub struct Prober<'a, P> {
+    pub protocol: &'a P,
+    pub target: &'a Target,
+    pub ctx: &'a ProbeContext,
+    pub timing: Timing,
+    /// When the probe started; the transcript's and the handshake's times count from here.
+    pub started: Instant,
+    pub addresses: Vec<IpAddr>,
+}
+
+impl<P: MailProtocol> Prober<'_, P> {
+    fn endpoint(&self) -> &Endpoint {
+        &self.target.endpoint
+    }
+
+    /// Connects, and says how long it took. When the port refuses, another registered port of
+    /// the protocol that answers on the same host is named.
+    pub async fn connect(&self) -> Result<(TcpStream, Duration), Stop> {
+        let started = Instant::now();
+        let endpoint = self.endpoint();
+        match transport::connect(&self.addresses, endpoint.port, self.timing.step_limit()).await {
+            Ok((tcp, _)) => Ok((tcp, started.elapsed())),
+            Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
+                let mut works = None;
+                for security in [Security::Tls, Security::Starttls] {
+                    let port = endpoint.protocol.default_port(security);
+                    if port != endpoint.port
+                        && let Some(found) = self.neighbour(port, security).await
+                    {
+                        works = Some((port, found));
+                        break;
+                    }
+                }
+                Err(Issue::Refused { detail, works }.into())
+            }
+            Err(ConnectFailure::Timeout(limit)) => Err(Issue::NoAnswer {
+                step: Step::Connect,
+                limit,
+            }
+            .into()),
+        }
+    }
+
+    /// The first bytes on an implicit TLS port: the handshake. A server that answers in
+    /// plaintext is asked whether STARTTLS works on the same port.
+    pub async fn implicit_tls(&self, tcp: TcpStream) -> Result<Established, Stop> {
+        let issue = match self.handshake(tcp).await {
+            Ok(established) => return Ok(established),
+            Err(HandshakeFailure::NotTls(said)) => {
+                let works = self
+                    .neighbour(self.endpoint().port, Security::Starttls)
+                    .await;
+                Issue::PlaintextOnTlsPort { said, works }
+            }
+            Err(HandshakeFailure::Timeout(limit)) => Issue::NoAnswer {
+                step: Step::TlsHandshake,
+                limit,
+            },
+            Err(HandshakeFailure::Closed) => Issue::TlsFailed {
+                reason: CLOSED_IN_HANDSHAKE.into(),
+            },
+            Err(HandshakeFailure::Other(reason)) => Issue::TlsFailed { reason },
+        };
+        Err(issue.into())
+    }
+
+    /// The first bytes on a plaintext port: a greeting on its way, or a server that wants TLS
+    /// from the first byte (a TLS record, or silence that TLS on the same port explains).
+    pub async fn plaintext(&self, tcp: TcpStream) -> Result<Conn, Stop> {
+        let timing = self.timing;
+        let port = self.endpoint().port;
+        let mut conn = Conn::new(Stream::Plain(tcp), timing.step_limit(), self.started);
+        let issue = match conn.peek_bytes(timing.first_bytes_wait()).await {
+            // A TLS record's content type: an alert, or a server speaking first in TLS.
+            Ok(bytes) if matches!(bytes.first(), Some(20..=24)) => Issue::TlsOnPlaintextPort {
+                works: self.neighbour(port, Security::Tls).await,
+            },
+            Ok(_) => return Ok(conn),
+            Err(IoFailure::Timeout(_)) => {
+                let limit = timing.tls_check_after_silence();
+                match self.neighbour_within(port, Security::Tls, limit).await {
+                    Some(works) => Issue::TlsOnPlaintextPort { works: Some(works) },
+                    None => Issue::NoAnswer {
+                        step: Step::Greeting,
+                        limit: timing.step_limit(),
+                    },
+                }
+            }
+            Err(failure) => Issue::Broken {
+                step: Step::Greeting,
+                failure,
+            },
+        };
+        Err(issue.into())
+    }
+
+    /// The greeting, which must be this protocol's.
+    pub async fn greeting(&self, conn: &mut Conn) -> Result<String, Stop> {
+        let greeting =
+            self.protocol
+                .read_greeting(conn)
+                .await
+                .map_err(|failure| match failure {
+                    IoFailure::Timeout(limit) => Issue::NoAnswer {
+                        step: Step::Greeting,
+                        limit,
+                    },
+                    failure => Issue::Broken {
+                        step: Step::Greeting,
+                        failure,
+                    },
+                })?;
+        match identify(&greeting) {
+            Some(protocol) if protocol == P::PROTOCOL => Ok(greeting),
+            Some(protocol) => Err(Issue::OtherProtocol { protocol, greeting }.into()),
+            None => Err(Issue::NotMail { greeting }.into()),
+        }
+    }
+
+    /// Whether the greeting welcomes the client or turns it away.
+    pub fn welcome(&self, greeting: &str) -> Result<(), Stop> {
+        if self.protocol.greeting_refuses(greeting) {
+            return Err(Issue::Refusal {
+                stage: Stage::Greeting,
+                reply: greeting.to_owned(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// What the server says it can do.
+    pub async fn capabilities(
+        &self,
+        conn: &mut Conn,
+        greeting: &str,
+    ) -> Result<Capabilities, Stop> {
+        let listing = self
+            .protocol
+            .capabilities(conn, greeting)
+            .await
+            .map_err(broken(Step::Capabilities))?;
+        match listing.refusal {
+            Some(reply) => Err(Issue::Refusal {
+                stage: Stage::Greeting,
+                reply,
+            }
+            .into()),
+            None => Ok(listing.capabilities),
+        }
+    }
+
+    /// Whether STARTTLS can be asked for; when not, whether implicit TLS works instead.
+    pub async fn starttls_offered(&self, greeting: &str, caps: &Capabilities) -> Result<(), Stop> {
+        if caps.starttls && !self.protocol.greeting_forbids_starttls(greeting) {
+            return Ok(());
+        }
+        let implicit_tls_port = self.implicit_tls_port().await;
+        let listed = caps.raw.join(" ");
+        let mut issues = vec![Issue::StarttlsNotOffered {
+            capabilities: listed.clone(),
+            implicit_tls_port,
+        }];
+        if implicit_tls_port.is_none() {
+            issues.push(Issue::NoTlsAtAll {
+                capabilities: listed,
+            });
+        }
+        Err(Stop(issues))
+    }
+
+    /// STARTTLS and the handshake after it. Bytes the server sent after its reply, before
+    /// TLS, end the probe: they may be an injection, and the session is not trustworthy.
+    pub async fn starttls(&self, conn: &mut Conn) -> Result<Established, Stop> {
+        let reply = self
+            .protocol
+            .starttls(conn)
+            .await
+            .map_err(broken(Step::Starttls))?;
+        if !reply.ok {
+            return Err(Issue::StarttlsRefused { reply: reply.text }.into());
+        }
+        let (tcp, leftover) = conn.take_for_upgrade().map_err(broken(Step::Starttls))?;
+        if !leftover.is_empty() {
+            // Never hand these bytes on, and never continue.
+            return Err(Issue::Injection {
+                bytes: crate::net::decode::reply_text(&leftover)
+                    .trim_end()
+                    .to_owned(),
+            }
+            .into());
+        }
+        self.handshake(tcp).await.map_err(|failure| {
+            let reason = match failure {
+                HandshakeFailure::Timeout(limit) => {
+                    return Issue::NoAnswer {
+                        step: Step::TlsAfterStarttls,
+                        limit,
+                    }
+                    .into();
+                }
+                HandshakeFailure::NotTls(said) => {
+                    format!("the server kept talking plaintext after STARTTLS: {said}")
+                }
+                HandshakeFailure::Closed => CLOSED_IN_HANDSHAKE.into(),
+                HandshakeFailure::Other(reason) => reason,
+            };
+            Issue::TlsFailed { reason }.into()
+        })
+    }
+
+    /// For a plaintext server without STARTTLS: that there is no TLS at all, unless implicit
+    /// TLS works on the protocol's registered port.
+    pub async fn no_tls_at_all(&self, caps: &Capabilities) -> Option<Issue> {
+        match self.implicit_tls_port().await {
+            Some(_) => None,
+            None => Some(Issue::NoTlsAtAll {
+                capabilities: caps.raw.join(" "),
+            }),
+        }
+    }
+
+    /// What is wrong with the certificate, if anything, or that it expires soon.
+    pub async fn certificate(
+        &self,
+        facts: &TlsFacts,
+        problem: Option<CertProblem>,
+    ) -> Option<Issue> {
+        let Some(problem) = problem else {
+            let days = days_left(&facts.not_after)?;
+            return (days < 14).then(|| Issue::CertificateExpiring {
+                days,
+                facts: facts.clone(),
+            });
+        };
+        // A custom name that is an alias of the provider's host: the certificate names the
+        // provider's host, which is what to type (RFC 7817 does not follow CNAMEs).
+        let alias_of = if problem == CertProblem::NameMismatch {
+            self.ctx
+                .dns
+                .cname_chain(&self.endpoint().host)
+                .await
+                .into_iter()
+                .find(|target| tls::covers(&facts.names, target))
+        } else {
+            None
+        };
+        Some(Issue::Certificate {
+            problem,
+            facts: facts.clone(),
+            alias_of,
+        })
+    }
+
+    /// Logs in when it is safe and a password is given, and checks the session after; else
+    /// says why not. What the capabilities say about logging in comes back with it.
+    pub async fn login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        certificate_failed: bool,
+    ) -> (Login, Vec<Issue>) {
+        let password = self.ctx.password.as_deref();
+        let mut issues = Vec::new();
+        if !conn.is_tls() {
+            let evidence = self.protocol.refuses_plaintext_login(caps);
+            issues.extend(evidence.map(|evidence| Issue::TlsRequired { evidence }));
+            let why = match password {
+                Some(_) => NotTested::NotSafe,
+                None => NotTested::NoPassword,
+            };
+            return (Login::NotTested(why), issues);
+        }
+        let no_login = self.protocol.offers_no_login(caps);
+        if no_login {
+            issues.push(Issue::NoSmtpAuth {
+                capabilities: caps.raw.join(" "),
+            });
+        }
+        let Some(password) = password else {
+            return (Login::NotTested(NotTested::NoPassword), issues);
+        };
+        if certificate_failed || no_login {
+            return (Login::NotTested(NotTested::NotSafe), issues);
+        }
+        conn.add_secret(password);
+        let user = self.target.username.as_str();
+        match self.protocol.login(conn, caps, user, password).await {
+            Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
+                Ok(Some(reply)) if !reply.ok => (
+                    Login::Failed,
+                    vec![Issue::Refusal {
+                        stage: Stage::AfterLogin,
+                        reply: reply.text,
+                    }],
+                ),
+                Ok(_) => (Login::Ok, Vec::new()),
+                Err(failure) => (
+                    Login::Ok,
+                    vec![Issue::Broken {
+                        step: Step::ExamineInbox,
+                        failure,
+                    }],
+                ),
+            },
+            Ok(reply) => (
+                Login::Failed,
+                vec![Issue::Refusal {
+                    stage: Stage::Login,
+                    reply: reply.text,
+                }],
+            ),
+            Err(failure) => (
+                Login::Failed,
+                vec![Issue::Broken {
+                    step: Step::Login,
+                    failure,
+                }],
+            ),
+        }
+    }
+
+    /// The TLS handshake for this server, under the step limit.
+    async fn handshake(&self, tcp: TcpStream) -> Result<Established, HandshakeFailure> {
+        let endpoint = self.endpoint();
+        // For servers found through SRV, a certificate for the mail domain also counts.
+        let also_valid_for = self
+            .ctx
+            .srv_hosts
+            .contains(&endpoint.host)
+            .then_some(self.ctx.mail_domain.as_str());
+        tls::handshake(
+            tcp,
+            &endpoint.host,
+            also_valid_for,
+            &self.ctx.anchors,
+            self.timing.step_limit(),
+        )
+        .await
+    }
+
+    /// The protocol's registered implicit TLS port, if implicit TLS is proved to work there.
+    async fn implicit_tls_port(&self) -> Option<u16> {
+        let port = self.endpoint().protocol.default_port(Security::Tls);
+        self.neighbour(port, Security::Tls).await.map(|_| port)
+    }
+
+    /// Proves whether the protocol works on `port` with `security` (same host), within the step
+    /// limit: the mode to suggest.
+    async fn neighbour(&self, port: u16, security: Security) -> Option<Security> {
+        self.neighbour_within(port, security, self.timing.step_limit())
+            .await
+    }
+
+    async fn neighbour_within(
+        &self,
+        port: u16,
+        security: Security,
+        limit: Duration,
+    ) -> Option<Security> {
+        let check = async {
+            let (tcp, _) = transport::connect(&self.addresses, port, limit)
+                .await
+                .ok()?;
+            let started = Instant::now();
+            let mut conn = match security {
+                Security::Tls => {
+                    let host = &self.endpoint().host;
+                    let est = tls::handshake(tcp, host, None, &self.ctx.anchors, limit)
+                        .await
+                        .ok()?;
+                    Conn::new(Stream::Tls(Box::new(est.stream)), limit, started)
+                }
+                _ => Conn::new(Stream::Plain(tcp), limit, started),
+            };
+            let greeting = self.protocol.read_greeting(&mut conn).await.ok()?;
+            if identify(&greeting) != Some(P::PROTOCOL) {
+                return None;
+            }
+            if security == Security::Starttls {
+                let listing = self.protocol.capabilities(&mut conn, &greeting).await;
+                if !listing.ok()?.capabilities.starttls {
+                    return None;
+                }
+            }
+            conn.close().await;
+            Some(security)
+        };
+        tokio::time::timeout(limit, check).await.ok().flatten()
+    }
+}
+
+fn days_left(not_after: &str) -> Option<i64> {
+    let when =
+        time::OffsetDateTime::parse(not_after, &time::format_description::well_known::Rfc3339)
+            .ok()?;
+    Some((when - time::OffsetDateTime::now_utc()).whole_days())
+}
