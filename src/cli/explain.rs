@@ -44,7 +44,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
         })?),
         None => None,
     };
-    let class = classify::classify(protocol, classify::Stage::Other, &args.reply, provider);
+    let class = classify::classify(protocol, None, &args.reply, provider);
     let (message, hint) = match class.code {
         Some(code) => (
             text::generic(code, lang).0.to_owned(),

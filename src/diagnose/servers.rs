@@ -384,12 +384,7 @@ fn finding_for(
             Some(capabilities.clone()),
         ),
         Issue::Refusal { stage, reply } => {
-            let class = classify::classify(
-                Some(server.protocol),
-                classify_stage(*stage),
-                reply,
-                provider,
-            );
+            let class = classify::classify(Some(server.protocol), Some(*stage), reply, provider);
             return refusal(server, *stage, reply, class, provider, lang);
         }
         Issue::Broken { step, failure } => (
@@ -408,14 +403,6 @@ fn finding_for(
     let mut finding = Finding::new(code, message, hint).about(server);
     finding.evidence = evidence;
     finding
-}
-
-fn classify_stage(stage: Stage) -> classify::Stage {
-    match stage {
-        Stage::Greeting => classify::Stage::Greeting,
-        Stage::Login => classify::Stage::Login,
-        Stage::AfterLogin => classify::Stage::AfterLogin,
-    }
 }
 
 /// A refused greeting, login or mailbox access, classified; the hint is the provider's own

@@ -34,7 +34,7 @@ mod tell_apart;
 mod tests;
 
 use crate::clientconfig::ProviderConfig;
-use crate::finding::FindingCode;
+use crate::finding::{FindingCode, Stage};
 use crate::settings::Protocol;
 
 use reply::ParsedReply;
@@ -81,29 +81,16 @@ impl Classification {
     }
 }
 
-/// Where in the dialogue the reply came (a NO to LOGIN means something else than a NO to
-/// EXAMINE).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Stage {
-    /// The server's first words (`* BYE`, `421`, `-ERR` instead of a greeting).
-    Greeting,
-    /// The answer to `LOGIN`/`AUTHENTICATE`, `USER`/`PASS`/`AUTH`, SMTP `AUTH`.
-    Login,
-    /// After a successful login: `ID`, `EXAMINE INBOX`, `STAT`. Credentials are proved right
-    /// here, so `bad_credentials` is never a cause.
-    AfterLogin,
-    /// Not known (a line pasted into `mailcheck explain`).
-    Other,
-}
-
 /// Classifies one server reply (one line or several). Never panics.
 ///
 /// `protocol` is the protocol spoken; when `None` it is guessed from the reply's shape (`+OK`/
 /// `-ERR` POP3, `* NO`/`a1 NO` IMAP, `535 …` SMTP). `provider` is the provider the account
-/// belongs to, whose reply patterns are tried first.
+/// belongs to, whose reply patterns are tried first. `stage` is where in the dialogue the reply
+/// came (a NO to LOGIN means something else than a NO to EXAMINE); `None` when that is not known
+/// (a line pasted into `mailcheck explain`).
 pub fn classify(
     protocol: Option<Protocol>,
-    stage: Stage,
+    stage: Option<Stage>,
     reply: &str,
     provider: Option<&ProviderConfig>,
 ) -> Classification {

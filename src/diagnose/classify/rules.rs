@@ -3,12 +3,11 @@
 
 use std::cell::OnceCell;
 
-use super::Stage;
 use super::cues::WordCues;
 use super::ranked::ranked;
 use super::reply::ParsedReply;
 use crate::clientconfig::ProviderConfig;
-use crate::finding::FindingCode;
+use crate::finding::{FindingCode, Stage};
 use crate::settings::Protocol;
 
 use FindingCode::{
@@ -30,7 +29,7 @@ const RULES: [fn(&Ctx) -> Option<Decision>; 7] = [
 /// names a cause.
 pub(super) fn decide(
     protocol: Option<Protocol>,
-    stage: Stage,
+    stage: Option<Stage>,
     provider: Option<&ProviderConfig>,
     reply: ParsedReply,
 ) -> Option<(Vec<FindingCode>, String)> {
@@ -79,7 +78,7 @@ struct Ctx<'a> {
     reply: ParsedReply,
     /// The protocol given, else the one the reply's shape shows.
     protocol: Option<Protocol>,
-    stage: Stage,
+    stage: Option<Stage>,
     provider: Option<&'a ProviderConfig>,
     words: OnceCell<WordCues>,
     alert_words: OnceCell<WordCues>,
@@ -155,7 +154,7 @@ impl Ctx<'_> {
     }
 
     fn filter_for_stage(&self, mut causes: Vec<FindingCode>) -> Vec<FindingCode> {
-        if matches!(self.stage, Stage::Greeting | Stage::AfterLogin) {
+        if matches!(self.stage, Some(Stage::Greeting | Stage::AfterLogin)) {
             // No credentials were sent yet, or they were accepted.
             causes.retain(|c| *c != BadCredentials);
         }
@@ -400,7 +399,7 @@ fn wording_rule(ctx: &Ctx) -> Option<Decision> {
 /// 6a. A server that refuses to talk at all, saying nothing recognisable.
 fn greeting_rule(ctx: &Ctx) -> Option<Decision> {
     let r = &ctx.reply;
-    if ctx.stage == Stage::Greeting && (r.imap_bye || r.imap_no || r.pop3_err) {
+    if ctx.stage == Some(Stage::Greeting) && (r.imap_bye || r.imap_no || r.pop3_err) {
         return Decision::new(vec![TemporarilyUnavailable], "refused greeting");
     }
     None
@@ -410,7 +409,7 @@ fn greeting_rule(ctx: &Ctx) -> Option<Decision> {
 /// refused by policy".
 fn login_rule(ctx: &Ctx) -> Option<Decision> {
     let r = &ctx.reply;
-    if ctx.stage != Stage::Login {
+    if ctx.stage != Some(Stage::Login) {
         return None;
     }
     let (protocol, what) = if r.imap_no {

@@ -65,14 +65,15 @@ pub fn how_to_tell_apart(causes: &[FindingCode], lang: Lang) -> Vec<&'static str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::classify::{Stage::Login, classify};
+    use crate::diagnose::classify::classify;
+    use crate::finding::Stage::Login;
     use crate::settings::Protocol::Smtp;
 
     #[test]
     fn ways_to_tell_causes_apart() {
         let tencent = classify(
             Some(Smtp),
-            Login,
+            Some(Login),
             "535 Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, or system is busy.",
             None,
         );
