@@ -1,5 +1,7 @@
-//! The wording: the phrases servers use for each cause, in English and Chinese, and which causes a
-//! reply's wording names.
+//! The wording: which causes a reply's wording names, by the phrases of `cues.txt` (English and
+//! Chinese, kept out of the Rust source so that adding one needs no Rust).
+
+use std::sync::LazyLock;
 
 use super::ranked::Causes;
 use crate::finding::FindingCode;
@@ -9,237 +11,92 @@ use FindingCode::{
     TlsRequired, WebLoginRequired,
 };
 
-/// Phrases, lower-case. A phrase that is recognised is blanked out before the later groups are
-/// searched, so "mailbox is locked" is not also "locked" and "account is disabled" not also
-/// "disabled".
-mod phrases {
-    /// Tencent's one reply for many causes: "Login fail. Account is abnormal, service is not
-    /// open, password is incorrect, login frequency limited, or system is busy." Two or more of
-    /// these clauses make the reply a list of causes.
-    pub const TENCENT_CLAUSES: &[&[&str]] = &[
-        &[
-            "account is abnormal",
-            "帐号异常",
-            "账号异常",
-            "帐户异常",
-            "账户异常",
-        ],
-        &["service is not open", "服务未开启", "服务未开通"],
-        &["password is incorrect", "密码错误", "密码不正确"],
-        &["frequency limited", "登录频率", "频率受限"],
-        &["system is busy", "系统繁忙"],
-    ];
-    pub const IN_USE: &[&str] = &[
-        "mailbox is locked",
-        "mailbox locked",
-        "maildrop is locked",
-        "maildrop locked",
-        "mailbox is in use",
-        "mailbox in use",
-        "in use by another",
-        "another session",
-        "already in use",
-    ];
-    pub const TEMPORARY_AUTH: &[&str] = &[
-        "temporary authentication failure",
-        "temporary authentication failed",
-        "temporary failure",
-        "temporary system",
-    ];
-    pub const ACCOUNT_DISABLED: &[&str] = &[
-        "account is disabled",
-        "account has been disabled",
-        "account disabled",
-        "user is disabled",
-        "user disabled",
-        "mailbox is disabled",
-        "mailbox has been disabled",
-        "mailbox disabled",
-        "account is inactive",
-        "deactivated",
-        "账号已停用",
-        "帐号已停用",
-        "账号被禁用",
-        "帐号被禁用",
-    ];
-    pub const LOCKED: &[&str] = &[
-        "locked",
-        "suspended",
-        "冻结",
-        "锁定",
-        "封禁",
-        "停用",
-        "banned",
-        "account is abnormal",
-    ];
-    /// Codes that come with switching the service on (QQ, NetEase, Sina…): the service is the
-    /// next suspect.
-    pub const AUTH_CODE: &[&str] = &[
-        "authorization code",
-        "authorisation code",
-        "authorized code",
-        "auth code",
-        "授权码",
-        "授权密码",
-        "客户端专用密码",
-        "专用密码",
-        "安全密码",
-        "weixin token",
-        "微信动态密码",
-    ];
-    pub const APP_PASSWORD: &[&str] = &[
-        "application-specific password",
-        "application specific password",
-        "app-specific password",
-        "app specific password",
-        "application password",
-        "app password",
-        "client-specific password",
-        "invalidsecondfactor",
-        "second factor",
-    ];
-    /// Also an expired password: it is changed by signing in to webmail.
-    pub const WEB_LOGIN: &[&str] = &[
-        "password has expired",
-        "password expired",
-        "password is expired",
-        "密码已过期",
-        "web browser",
-        "web login",
-        "weblogin",
-        "log in via your web",
-        "sign in via your web",
-        "log in to webmail",
-        "login to webmail",
-        "sign in to webmail",
-        "unsafe login",
-        "网页登录",
-        "网页版登录",
-        "登录网页",
-    ];
-    pub const TLS: &[&str] = &[
-        "starttls",
-        "logindisabled",
-        "privacyrequired",
-        "plaintext authentication",
-        "plain text authentication",
-        "cleartext authentication",
-        "without ssl",
-        "without tls",
-        "non-secure",
-        "unencrypted connection",
-        "encryption required",
-        "requires encryption",
-        "tls required",
-        "ssl required",
-        "requires tls",
-        "requires ssl",
-        "must use ssl",
-        "must use tls",
-        "use ssl",
-        "需要ssl",
-        "需要 ssl",
-        "请使用ssl",
-        "请使用 ssl",
-    ];
-    pub const DISABLED: &[&str] = &[
-        "not enabled",
-        "disabled",
-        "not open",
-        "not been opened",
-        "not activated",
-        "no permission",
-        "not permitted",
-        "permission denied",
-        "turned off",
-        "switched off",
-        "未开启",
-        "未开通",
-        "没有开启",
-        "未启用",
-        "没有权限",
-        "无权限",
-        "不允许使用",
-        "禁止使用",
-        "三方客户端",
-        "第三方客户端",
-    ];
-    /// Refusals that are about a message, not about the account: "no permission" in them does
-    /// not mean a service is switched off.
-    pub const NOT_THE_ACCOUNT: &[&str] = &["send as", "sender", "relay", "recipient"];
-    pub const RATE: &[&str] = &[
-        "too many",
-        "frequency",
-        "frequently",
-        "rate limit",
-        "ratelimit",
-        "rate-limit",
-        "limit exceeded",
-        "throttl",
-        "login-delay",
-        "login delay",
-        "maximum number of connections",
-        "频繁",
-        "频率",
-        "次数过多",
-        "过于频繁",
-    ];
-    pub const TEMPORARY: &[&str] = &[
-        "try again later",
-        "try later",
-        "retry later",
-        "busy",
-        "temporar",
-        "unavailable",
-        "稍后",
-        "繁忙",
-        "暂时",
-    ];
-    pub const CREDENTIALS: &[&str] = &[
-        "invalid credentials",
-        "credentials invalid",
-        "credentials were incorrect",
-        "bad credentials",
-        "authentication failed",
-        "authentication failure",
-        "authentication unsuccessful",
-        "authentication rejected",
-        "authenticate failed",
-        "auth failed",
-        "login failed",
-        "login fail",
-        "logon failure",
-        "login error",
-        "invalid login",
-        "incorrect username",
-        "unknown user",
-        "user unknown",
-        "no such user",
-        "user not found",
-        "用户不存在",
-        "not accepted",
-        "incorrect authentication data",
-        "wrong password",
-        "password is wrong",
-        "password wrong",
-        "incorrect password",
-        "password is incorrect",
-        "password incorrect",
-        "invalid password",
-        "password invalid",
-        "bad password",
-        "password error",
-        "password mismatch",
-        "password not accepted",
-        "password failed",
-        "认证失败",
-        "验证失败",
-        "登录失败",
-        "登陆失败",
-        "密码错误",
-        "密码不正确",
-        "用户名或密码",
-    ];
+/// The phrase lists of `cues.txt`, whose header describes its format.
+#[derive(Debug)]
+struct CueLists {
+    /// Tencent's catch-all reply, one entry a clause with its wordings.
+    tencent_clauses: Vec<Vec<String>>,
+    in_use: Vec<String>,
+    temporary_auth: Vec<String>,
+    account_disabled: Vec<String>,
+    auth_code: Vec<String>,
+    app_password: Vec<String>,
+    web_login: Vec<String>,
+    tls: Vec<String>,
+    not_the_account: Vec<String>,
+    disabled: Vec<String>,
+    locked: Vec<String>,
+    rate: Vec<String>,
+    temporary: Vec<String>,
+    credentials: Vec<String>,
+}
+
+/// Parsed once, when wording is first read; the unit test below proves the file parses, so
+/// this cannot fail in a build that passed its tests.
+static CUE_LISTS: LazyLock<CueLists> = LazyLock::new(|| {
+    CueLists::parse(include_str!("cues.txt")).unwrap_or_else(|e| panic!("cues.txt: {e}"))
+});
+
+impl CueLists {
+    fn parse(text: &str) -> Result<CueLists, String> {
+        let mut lists: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                if lists.iter().any(|(seen, _)| *seen == name) {
+                    return Err(format!("line {}: [{name}] a second time", n + 1));
+                }
+                lists.push((name, Vec::new()));
+            } else if line != line.to_lowercase() {
+                return Err(format!("line {}: {line:?} is not lower-case", n + 1));
+            } else if let Some((_, phrases)) = lists.last_mut() {
+                phrases.push(line);
+            } else {
+                return Err(format!("line {}: a phrase before the first [list]", n + 1));
+            }
+        }
+        let mut list = |name: &str| -> Result<Vec<String>, String> {
+            let at = lists
+                .iter()
+                .position(|(listed, _)| *listed == name)
+                .ok_or_else(|| format!("no [{name}]"))?;
+            let (_, phrases) = lists.remove(at);
+            if phrases.is_empty() {
+                return Err(format!("[{name}] is empty"));
+            }
+            Ok(phrases.into_iter().map(str::to_owned).collect())
+        };
+        let tencent_clauses: Vec<Vec<String>> = list("tencent_clauses")?
+            .iter()
+            .map(|clause| clause.split('|').map(|w| w.trim().to_owned()).collect())
+            .collect();
+        if tencent_clauses.iter().flatten().any(String::is_empty) {
+            return Err("[tencent_clauses]: an empty wording beside a `|`".to_owned());
+        }
+        let cue_lists = CueLists {
+            tencent_clauses,
+            in_use: list("in_use")?,
+            temporary_auth: list("temporary_auth")?,
+            account_disabled: list("account_disabled")?,
+            auth_code: list("auth_code")?,
+            app_password: list("app_password")?,
+            web_login: list("web_login")?,
+            tls: list("tls")?,
+            not_the_account: list("not_the_account")?,
+            disabled: list("disabled")?,
+            locked: list("locked")?,
+            rate: list("rate")?,
+            temporary: list("temporary")?,
+            credentials: list("credentials")?,
+        };
+        if let Some((name, _)) = lists.first() {
+            return Err(format!("[{name}] is not a list the classifier reads"));
+        }
+        Ok(cue_lists)
+    }
 }
 
 /// The causes the wording names.
@@ -260,25 +117,30 @@ pub(super) struct WordCues {
 
 impl WordCues {
     pub(super) fn read(lower: &str) -> WordCues {
-        let several = phrases::TENCENT_CLAUSES
+        let cues = &*CUE_LISTS;
+        let several = cues
+            .tencent_clauses
             .iter()
-            .filter(|clause| clause.iter().any(|c| lower.contains(c)))
+            .filter(|clause| clause.iter().any(|c| lower.contains(c.as_str())))
             .count()
             >= 2;
         let mut text = lower.to_owned();
-        let in_use = take(&mut text, phrases::IN_USE);
-        let temporary_auth = take(&mut text, phrases::TEMPORARY_AUTH);
-        let account_disabled = take(&mut text, phrases::ACCOUNT_DISABLED);
-        let auth_code = take(&mut text, phrases::AUTH_CODE);
-        let app_password = take(&mut text, phrases::APP_PASSWORD);
-        let web_login = take(&mut text, phrases::WEB_LOGIN);
-        let tls = take(&mut text, phrases::TLS);
-        let about_a_message = phrases::NOT_THE_ACCOUNT.iter().any(|c| text.contains(c));
-        let disabled = take(&mut text, phrases::DISABLED) && !about_a_message;
-        let locked = take(&mut text, phrases::LOCKED) || account_disabled;
-        let rate = take(&mut text, phrases::RATE);
-        let temporary = take(&mut text, phrases::TEMPORARY) || in_use || temporary_auth;
-        let credentials = take(&mut text, phrases::CREDENTIALS);
+        let in_use = take(&mut text, &cues.in_use);
+        let temporary_auth = take(&mut text, &cues.temporary_auth);
+        let account_disabled = take(&mut text, &cues.account_disabled);
+        let auth_code = take(&mut text, &cues.auth_code);
+        let app_password = take(&mut text, &cues.app_password);
+        let web_login = take(&mut text, &cues.web_login);
+        let tls = take(&mut text, &cues.tls);
+        let about_a_message = cues
+            .not_the_account
+            .iter()
+            .any(|c| text.contains(c.as_str()));
+        let disabled = take(&mut text, &cues.disabled) && !about_a_message;
+        let locked = take(&mut text, &cues.locked) || account_disabled;
+        let rate = take(&mut text, &cues.rate);
+        let temporary = take(&mut text, &cues.temporary) || in_use || temporary_auth;
+        let credentials = take(&mut text, &cues.credentials);
         WordCues {
             several,
             auth_code,
@@ -345,13 +207,56 @@ impl WordCues {
 }
 
 /// Blanks out every phrase of `cues` found in `text`; true when one was found.
-fn take(text: &mut String, cues: &[&str]) -> bool {
+fn take(text: &mut String, cues: &[String]) -> bool {
     let mut found = false;
     for cue in cues {
-        if text.contains(cue) {
-            *text = text.replace(cue, "\u{1}");
+        if text.contains(cue.as_str()) {
+            *text = text.replace(cue.as_str(), "\u{1}");
             found = true;
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `parse` refuses a list that is missing or empty (see the test below), so that it parses
+    /// is that every list is there with phrases in it.
+    #[test]
+    fn cue_file_parses_and_no_list_is_empty() {
+        let cues = CueLists::parse(include_str!("cues.txt")).unwrap();
+        // Two clauses make Tencent's list of causes: one alone could never.
+        let clauses = &cues.tencent_clauses;
+        assert!(clauses.len() >= 2, "{clauses:?}");
+    }
+
+    #[test]
+    fn cue_file_mistakes_are_refused() {
+        let whole = include_str!("cues.txt");
+        let cases = [
+            (format!("{whole}\nMailbox Locked"), "not lower-case"),
+            (
+                format!("mailbox locked\n{whole}"),
+                "before the first [list]",
+            ),
+            (format!("{whole}\n[tls]\nstarttls"), "[tls] a second time"),
+            (format!("{whole}\n[spam]\nviagra"), "[spam] is not a list"),
+            (format!("{whole}\n[empty]"), "[empty] is not a list"),
+            (whole.replace("[rate]", "[rates]"), "no [rate]"),
+            (
+                whole.replace("[rate]", "[rate]\n[rates]"),
+                "[rate] is empty",
+            ),
+            (
+                whole.replace("system is busy |", "system is busy ||"),
+                "an empty wording",
+            ),
+        ];
+        for (text, error) in cases {
+            let got = CueLists::parse(&text).unwrap_err();
+            assert!(got.contains(error), "{got:?} lacks {error:?}");
+        }
+    }
 }
