@@ -8,7 +8,7 @@
 //! 2. IMAP response codes (RFC 5530 and the `[ALERT]` text);
 //! 3. SMTP reply codes and enhanced status codes (RFC 3463, RFC 4954, Microsoft's 5.7.139);
 //! 4. POP3 response codes (RFC 2449, RFC 3206);
-//! 5. the wording, in English and Chinese;
+//! 5. the wording, in English and Chinese (the phrases of `cues.txt`);
 //! 6. the stage alone: a refused greeting, or a refused login that says nothing more.
 //!
 //! Response codes that carry no detail by definition (`[AUTHENTICATIONFAILED]`, `535 5.7.8`,

@@ -15,6 +15,7 @@ use FindingCode::{
     TemporarilyUnavailable, TlsRequired, WebLoginRequired,
 };
 
+/// The order of the module docs: a rule is tried only when none before it decided.
 const RULES: [fn(&Ctx) -> Option<Decision>; 7] = [
     provider_rule,
     imap_rule,
@@ -25,8 +26,8 @@ const RULES: [fn(&Ctx) -> Option<Decision>; 7] = [
     login_rule,
 ];
 
-/// The first rule's causes that remain at this stage, and the rule's name; `None` when no rule
-/// names a cause.
+/// The first rule that names a cause still possible at this stage: those causes, most likely
+/// first, and the rule's name. `None` when no rule does.
 pub(super) fn decide(
     protocol: Option<Protocol>,
     stage: Option<Stage>,
