@@ -40,7 +40,7 @@ pub fn explain(
         ),
         None => None,
     };
-    let class = classify::classify(protocol, classify::Stage::Other, reply, provider);
+    let class = classify::classify(protocol, None, reply, provider);
     Ok(Explanation {
         code: class.code,
         possible_causes: class.possible_causes,

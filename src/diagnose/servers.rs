@@ -185,12 +185,7 @@ fn refusal(
     reply: &str,
     provider: Option<&ProviderConfig>,
 ) -> Finding {
-    let class = classify::classify(
-        Some(server.protocol),
-        classify::Stage::from(stage),
-        reply,
-        provider,
-    );
+    let class = classify::classify(Some(server.protocol), Some(stage), reply, provider);
     let fallback = match stage {
         Stage::Greeting => FindingCode::TemporarilyUnavailable,
         Stage::Login | Stage::AfterLogin => FindingCode::BadCredentials,

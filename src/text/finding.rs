@@ -306,12 +306,25 @@ mod tests {
     }
 
     #[test]
-    fn one_check_per_cause_each_said_once() {
+    fn ways_to_tell_causes_apart() {
         use FindingCode::*;
-        assert!(how_to_tell_apart(&[BadCredentials], Lang::En).is_empty());
-        let checks = how_to_tell_apart(&[ImapDisabled, SmtpDisabled, BadCredentials], Lang::En);
-        assert_eq!(checks.len(), 2, "{checks:?}");
-        assert!(checks[1].contains("password is wrong"), "{checks:?}");
+        let tencent = crate::diagnose::classify::classify(
+            Some(crate::settings::Protocol::Smtp),
+            Some(Stage::Login),
+            "535 Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, or system is busy.",
+            None,
+        );
+        let en = how_to_tell_apart(&tencent.possible_causes, Lang::En);
+        assert_eq!(en.len(), tencent.possible_causes.len());
+        assert!(en[0].contains("authorization code"));
+        let zh = how_to_tell_apart(&tencent.possible_causes, Lang::Zh);
+        assert!(zh[0].contains("授权码"));
+        assert!(how_to_tell_apart(&[TlsRequired], Lang::En).is_empty());
+        // The three "disabled" codes share one check.
+        assert_eq!(
+            how_to_tell_apart(&[ImapDisabled, Pop3Disabled, SmtpDisabled], Lang::En).len(),
+            1
+        );
     }
 
     #[test]

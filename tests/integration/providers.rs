@@ -247,14 +247,14 @@ fn offline_answers_from_the_database_by_domain_only() {
 /// `explain` over every provider's own reply patterns: each means what its file says.
 #[test]
 fn every_provider_reply_pattern_explains_to_its_code() {
-    use mailcheck::diagnose::classify::{Stage, classify};
+    use mailcheck::diagnose::classify::classify;
     use mailcheck::discover::ProviderDb;
     let db = ProviderDb::bundled();
     let mut checked = 0;
     for p in &db.providers {
         for pattern in &p.replies {
             let reply = format!("NO {}", pattern.text);
-            let class = classify(pattern.protocol, Stage::Other, &reply, Some(p));
+            let class = classify(pattern.protocol, None, &reply, Some(p));
             assert_eq!(
                 class.code,
                 Some(pattern.code),
