@@ -16,6 +16,7 @@ pub mod output;
 pub mod probe;
 pub mod progress;
 pub mod report;
+pub mod secret;
 pub mod settings;
 pub mod source;
 pub mod text;
@@ -30,6 +31,7 @@ pub use diagnose::{Diagnosis, Verdict};
 pub use finding::{Finding, FindingCode, Severity};
 pub use lang::Lang;
 pub use report::Report;
+pub use secret::Password;
 pub use settings::{Protocol, Security, ServerSettings};
 pub use source::SourceKind;
 
@@ -49,7 +51,7 @@ pub struct Options {
     /// Discover only: report the candidate servers without connecting to them.
     pub no_probe: bool,
     /// The password to log in with; `None` tests everything up to authentication.
-    pub password: Option<String>,
+    pub password: Option<secret::Password>,
     /// Settings the user typed into a mail client, to check against what works.
     pub user_servers: Vec<ServerSettings>,
     /// Told as each source and probe starts and ends.

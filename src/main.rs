@@ -4,5 +4,5 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(cli::run())
+    cli::run().into()
 }

@@ -213,7 +213,7 @@ impl Report {
                 pop3: pick(Protocol::Pop3),
                 smtp: pick(Protocol::Smtp),
             },
-            ok: diagnosis.verdict().exit_code() == 0,
+            ok: diagnosis.verdict() == crate::Verdict::Clean,
             mailcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }

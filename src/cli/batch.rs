@@ -17,16 +17,16 @@ use futures::StreamExt as _;
 use mailcheck::output::{self, json, summary};
 use mailcheck::{EmailAddress, Lang, Report};
 
-use super::{Cli, Failure, bad_input, language, password, progress, write_stdout};
+use super::{Cli, ExitStatus, Failure, bad_input, language, password, progress, write_stdout};
 
 /// One line of the batch file.
 #[derive(Debug)]
 struct Account {
     address: EmailAddress,
-    password: Option<String>,
+    password: Option<mailcheck::Password>,
 }
 
-pub fn run(cli: &Cli) -> Result<u8, Failure> {
+pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let file = cli.many.batch.as_deref().expect("only called with --batch");
     let text = read(file).map_err(bad_input)?;
     let base = file.parent().unwrap_or(Path::new("."));
@@ -61,7 +61,11 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         write_stdout(&human(&reports, cli, lang))?;
     }
     // No account gets a pass for another's success: one error finding anywhere is status 1.
-    Ok(if reports.iter().all(|r| r.ok) { 0 } else { 1 })
+    Ok(if reports.iter().all(|r| r.ok) {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Errors
+    })
 }
 
 async fn check_one(
@@ -183,7 +187,12 @@ mod tests {
         let accounts = parse(text, dir.path()).unwrap();
         let got: Vec<(String, Option<&str>)> = accounts
             .iter()
-            .map(|a| (a.address.to_string(), a.password.as_deref()))
+            .map(|a| {
+                (
+                    a.address.to_string(),
+                    a.password.as_ref().map(|p| p.expose()),
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -5,9 +5,11 @@ use anyhow::Context as _;
 use mailcheck::output::{self, Format};
 use mailcheck::{EmailAddress, Report};
 
-use super::{Cli, Emit, Failure, bad_input, language, password, progress, write_stdout};
+use super::{
+    Cli, Emit, ExitStatus, Failure, bad_input, language, password, progress, write_stdout,
+};
 
-pub fn run(cli: &Cli) -> Result<u8, Failure> {
+pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let typed = cli.address.as_deref().unwrap_or_default();
     let address = EmailAddress::parse(typed)
         .with_context(|| format!("invalid address {typed:?}"))
@@ -26,7 +28,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
     if cli.display.trace {
         report.add_transcripts(&diagnosis);
     }
-    let code = diagnosis.verdict().exit_code();
+    let code = ExitStatus::from(diagnosis.verdict());
     if let Some(Emit::Autoconfig) = cli.check.emit {
         return emit_autoconfig(&report, code, cli.display.quiet);
     }
@@ -43,14 +45,14 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
 
 /// `--emit autoconfig`: the document on stdout, or, when nothing was verified, nothing there
 /// and the reason on stderr (publishing untested settings would spread the problem).
-fn emit_autoconfig(report: &Report, code: u8, quiet: bool) -> Result<u8, Failure> {
+fn emit_autoconfig(report: &Report, code: ExitStatus, quiet: bool) -> Result<ExitStatus, Failure> {
     let Some(document) = output::autoconfig::render(report) else {
         eprintln!(
             "mailcheck: no server was verified to work for {}, so there is no autoconfig \
              document to emit; run without --emit to see why",
             report.address
         );
-        return Ok(code.max(1));
+        return Ok(code.max(ExitStatus::Errors));
     };
     if !quiet {
         for protocol in output::autoconfig::left_out(report) {

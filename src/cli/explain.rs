@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::{Failure, bad_input, language, write_stdout};
+use super::{ExitStatus, Failure, bad_input, language, write_stdout};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -29,7 +29,7 @@ pub struct ExplainArgs {
 }
 
 /// `mailcheck explain`: the classifier on one pasted reply.
-pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
+pub fn run(args: &ExplainArgs) -> Result<ExitStatus, Failure> {
     let lang = language(args.lang.as_deref());
     let protocol = args
         .protocol
@@ -41,5 +41,5 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     let text =
         mailcheck::output::explain::render(&explanation, args.provider.as_deref(), args.json, lang);
     write_stdout(&text)?;
-    Ok(0)
+    Ok(ExitStatus::Clean)
 }

@@ -3,22 +3,25 @@
 
 use anyhow::Context as _;
 
-use super::{Failure, write_stdout};
+use super::{ExitStatus, Failure, write_stdout};
 
-pub fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
+pub fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, Failure> {
     let mut command = super::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "mailcheck", &mut script);
     write_stdout(&String::from_utf8_lossy(&script))?;
-    Ok(0)
+    Ok(ExitStatus::Clean)
 }
 
-pub fn man() -> Result<u8, Failure> {
+pub fn man() -> Result<ExitStatus, Failure> {
     let mut page = Vec::new();
     clap_mangen::Man::new(super::command())
         .render(&mut page)
         .context("cannot render the manual page")
-        .map_err(|error| Failure { code: 1, error })?;
+        .map_err(|error| Failure {
+            code: ExitStatus::Errors,
+            error,
+        })?;
     write_stdout(&String::from_utf8_lossy(&page))?;
-    Ok(0)
+    Ok(ExitStatus::Clean)
 }

@@ -11,6 +11,7 @@ use clap::{Args, CommandFactory, Parser, ValueEnum};
 
 mod batch;
 mod check;
+mod exit;
 mod explain;
 mod generate;
 mod password;
@@ -18,10 +19,7 @@ mod progress;
 
 use mailcheck::Lang;
 
-/// Exit status for bad input: an invalid address, an unreadable file, an empty password source.
-const EXIT_BAD_INPUT: u8 = 3;
-/// Exit status for a usage error (bad flags); clap's own code.
-const EXIT_USAGE: u8 = 2;
+pub use exit::ExitStatus;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -231,13 +229,17 @@ fn command() -> clap::Command {
 }
 
 /// Runs the command and returns the exit status.
-pub fn run() -> u8 {
+pub fn run() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+            return if e.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Clean
+            };
         }
     };
     let result = match &cli.command {
@@ -258,13 +260,13 @@ pub fn run() -> u8 {
 
 /// A run that could not produce a report.
 struct Failure {
-    code: u8,
+    code: ExitStatus,
     error: anyhow::Error,
 }
 
 fn bad_input(error: anyhow::Error) -> Failure {
     Failure {
-        code: EXIT_BAD_INPUT,
+        code: ExitStatus::BadInput,
         error,
     }
 }
@@ -289,7 +291,10 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other
             .context("cannot write the report")
-            .map_err(|error| Failure { code: 1, error }),
+            .map_err(|error| Failure {
+                code: ExitStatus::Errors,
+                error,
+            }),
     }
 }
 

@@ -5,17 +5,18 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use mailcheck::Password;
 
 use super::CheckArgs;
 
 /// The password of a single-address run: `--password-stdin`, `--password-env`,
 /// `--ask-password`, else `MAILCHECK_PASSWORD`; `None` tests everything up to the login.
-pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<String>> {
+pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Password>> {
     let (value, source) = if args.password_stdin {
         let line = first_line(std::io::stdin(), "standard input")?;
         (line, "standard input".to_owned())
     } else if let Some(var) = &args.password_env {
-        (from_env(var)?, format!("the environment variable {var}"))
+        return from_env(var).map(Some);
     } else if args.ask_password {
         (prompt(address)?, "the prompt".to_owned())
     } else if let Some(value) = std::env::var_os("MAILCHECK_PASSWORD") {
@@ -30,14 +31,14 @@ pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Strin
 }
 
 /// The value of environment variable `var`, which must be set and not empty.
-pub fn from_env(var: &str) -> anyhow::Result<String> {
+pub fn from_env(var: &str) -> anyhow::Result<Password> {
     let value =
         std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))?;
     non_empty(value, &format!("the environment variable {var}"))
 }
 
 /// The first line of the file at `path`.
-pub fn from_file(path: &Path) -> anyhow::Result<String> {
+pub fn from_file(path: &Path) -> anyhow::Result<Password> {
     let what = format!("the password file {}", path.display());
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {what}"))?;
     non_empty(first_line(file, &what)?, &what)
@@ -45,11 +46,12 @@ pub fn from_file(path: &Path) -> anyhow::Result<String> {
 
 /// Refuses an empty password: it would only ever be a mistake, and a confusing one (the
 /// server says "wrong password").
-fn non_empty(value: String, source: &str) -> anyhow::Result<String> {
-    if value.is_empty() {
+fn non_empty(value: String, source: &str) -> anyhow::Result<Password> {
+    let password = Password::new(value);
+    if password.is_empty() {
         anyhow::bail!("the password from {source} is empty");
     }
-    Ok(value)
+    Ok(password)
 }
 
 /// No password is this long; a longer first line is a wrong file (or `/dev/zero`), and
@@ -68,9 +70,12 @@ fn first_line(source: impl std::io::Read, what: &str) -> anyhow::Result<String> 
             "the first line of {what} is longer than {LONGEST_LINE} bytes: not a password"
         );
     }
-    let line = String::from_utf8(line)
+    let mut line = String::from_utf8(line)
         .map_err(|_| anyhow::anyhow!("the password from {what} is not UTF-8 text"))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    // Cut in place: a trimmed copy would leave the password behind in the original.
+    let end = line.trim_end_matches(['\r', '\n']).len();
+    line.truncate(end);
+    Ok(line)
 }
 
 /// Asks on the controlling terminal (`/dev/tty`) with echo off, so that stdout stays the

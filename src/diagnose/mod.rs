@@ -71,7 +71,7 @@ impl ServerState {
     }
 }
 
-/// How the run ended, and the exit status that says so.
+/// How the run ended (the command line maps it to its exit status).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Checks ran and found no error-severity finding.
@@ -80,17 +80,6 @@ pub enum Verdict {
     Errors,
     /// No source produced any server.
     NoSettings,
-}
-
-impl Verdict {
-    /// The contract's exit status.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Verdict::Clean => 0,
-            Verdict::Errors => 1,
-            Verdict::NoSettings => 4,
-        }
-    }
 }
 
 /// Everything known at the end of a run.

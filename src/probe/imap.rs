@@ -1,8 +1,11 @@
 //! IMAP (RFC 9051/3501): CAPABILITY, STARTTLS, LOGIN or AUTHENTICATE PLAIN, ID, EXAMINE, LOGOUT.
 
+use zeroize::Zeroizing;
+
 use super::protocol::{Listing, MailProtocol};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
+use crate::secret::Password;
 use crate::settings::Protocol;
 
 /// The tagged reply to a command, with the untagged lines before it.
@@ -87,20 +90,24 @@ impl MailProtocol for Imap {
         conn: &mut Conn,
         caps: &Capabilities,
         user: &str,
-        password: &str,
+        password: &Password,
     ) -> Result<Reply, IoFailure> {
         if caps.auth.iter().any(|m| m == "PLAIN") && caps.sasl_ir {
             let token = conn.sasl_plain(user, password);
             let (_, reply) = command(
                 conn,
                 "a3",
-                &format!("AUTHENTICATE PLAIN {token}"),
+                &Zeroizing::new(format!("AUTHENTICATE PLAIN {}", *token)),
                 Some("AUTHENTICATE PLAIN ***"),
             )
             .await?;
             return Ok(reply);
         }
-        let line = format!("LOGIN {} {}", quote(user), quote(password));
+        let line = Zeroizing::new(format!(
+            "LOGIN {} {}",
+            quote(user),
+            quote(password.expose())
+        ));
         let shown = format!("LOGIN {} ***", quote(user));
         let (_, reply) = command(conn, "a3", &line, Some(&shown)).await?;
         Ok(reply)

@@ -72,7 +72,7 @@ pub struct ProbeContext {
     pub dns: Dns,
     pub anchors: TrustAnchors,
     pub timeout: Duration,
-    pub password: Option<Arc<String>>,
+    pub password: Option<Arc<crate::secret::Password>>,
     /// For servers found through SRV, a certificate for this name also counts (RFC 7817).
     pub mail_domain: String,
     /// Hosts that came from SRV.

@@ -1,8 +1,11 @@
 //! POP3 (RFC 1939, 2449, 2595): CAPA, STLS, USER/PASS or AUTH PLAIN, QUIT.
 
+use zeroize::Zeroizing;
+
 use super::protocol::{Listing, MailProtocol};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
+use crate::secret::Password;
 use crate::settings::Protocol;
 
 fn reply(line: String) -> Reply {
@@ -68,12 +71,12 @@ impl MailProtocol for Pop3 {
         conn: &mut Conn,
         caps: &Capabilities,
         user: &str,
-        password: &str,
+        password: &Password,
     ) -> Result<Reply, IoFailure> {
         if !caps.password_login && caps.auth.iter().any(|m| m == "PLAIN") {
             let token = conn.sasl_plain(user, password);
-            conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
-                .await?;
+            let line = Zeroizing::new(format!("AUTH PLAIN {}", *token));
+            conn.send(&line, Some("AUTH PLAIN ***")).await?;
             return Ok(reply(conn.read_line().await?));
         }
         conn.send(&format!("USER {user}"), None).await?;
@@ -81,8 +84,8 @@ impl MailProtocol for Pop3 {
         if !answer.ok {
             return Ok(answer);
         }
-        conn.send(&format!("PASS {password}"), Some("PASS ***"))
-            .await?;
+        let line = Zeroizing::new(format!("PASS {}", password.expose()));
+        conn.send(&line, Some("PASS ***")).await?;
         Ok(reply(conn.read_line().await?))
     }
 

@@ -3,6 +3,7 @@
 
 use super::transport::{Conn, IoFailure};
 use super::{Capabilities, Reply};
+use crate::secret::Password;
 use crate::settings::Protocol;
 
 /// One mail protocol's side of the dialogue a probe holds.
@@ -34,7 +35,7 @@ pub(crate) trait MailProtocol: Sync {
         conn: &mut Conn,
         caps: &Capabilities,
         user: &str,
-        password: &str,
+        password: &Password,
     ) -> Result<Reply, IoFailure>;
 
     /// What proves a logged-in session usable, if the protocol has such a check; `None` when it

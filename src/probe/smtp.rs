@@ -1,6 +1,9 @@
 //! SMTP submission (RFC 6409, 3207, 4954): EHLO, STARTTLS, AUTH PLAIN or LOGIN, QUIT. Never
 //! sends mail.
 
+use zeroize::Zeroizing;
+
+use crate::secret::Password;
 use base64::Engine as _;
 
 use super::protocol::{Listing, MailProtocol};
@@ -115,13 +118,13 @@ impl MailProtocol for Smtp {
         conn: &mut Conn,
         caps: &Capabilities,
         user: &str,
-        password: &str,
+        password: &Password,
     ) -> Result<Reply, IoFailure> {
         let engine = base64::engine::general_purpose::STANDARD;
         if caps.auth.iter().any(|m| m == "PLAIN") || !caps.auth.iter().any(|m| m == "LOGIN") {
             let token = conn.sasl_plain(user, password);
-            conn.send(&format!("AUTH PLAIN {token}"), Some("AUTH PLAIN ***"))
-                .await?;
+            let line = Zeroizing::new(format!("AUTH PLAIN {}", *token));
+            conn.send(&line, Some("AUTH PLAIN ***")).await?;
             let (code, lines) = read_reply(conn).await?;
             return Ok(to_reply(code, &lines, |c| c == 235));
         }
@@ -135,7 +138,7 @@ impl MailProtocol for Smtp {
         if code != 334 {
             return Ok(to_reply(code, &lines, |_| false));
         }
-        let secret = engine.encode(password);
+        let secret = Zeroizing::new(engine.encode(password.expose()));
         conn.add_secret(&secret);
         conn.send(&secret, Some("***")).await?;
         let (code, lines) = read_reply(conn).await?;

@@ -333,7 +333,7 @@ impl<P: MailProtocol> Prober<'_, P> {
         if certificate_failed || no_login {
             return (Login::NotTested(NotTested::NotSafe), issues);
         }
-        conn.add_secret(password);
+        conn.add_secret(password.expose());
         let user = self.target.username.as_str();
         match self.protocol.login(conn, caps, user, password).await {
             Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {

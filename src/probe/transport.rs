@@ -1,6 +1,9 @@
 //! The connection under a probe: TCP, optional TLS, bounded line reads, every step under the
 //! time limit, and a transcript with credentials removed.
 
+use zeroize::Zeroizing;
+
+use crate::secret::Password;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -101,7 +104,8 @@ pub struct Conn {
     started: Instant,
     pub transcript: Vec<TranscriptLine>,
     /// Secrets to blank out of anything recorded.
-    secrets: Vec<String>,
+    /// Cleared from memory with the connection.
+    secrets: Vec<Zeroizing<String>>,
 }
 
 impl Conn {
@@ -123,15 +127,15 @@ impl Conn {
     /// Registers a secret: it, and its base64 forms used in SASL, never reach the transcript.
     pub fn add_secret(&mut self, secret: &str) {
         if !secret.is_empty() {
-            self.secrets.push(secret.to_owned());
+            self.secrets.push(Zeroizing::new(secret.to_owned()));
         }
     }
 
     /// The SASL PLAIN initial response (RFC 4616), registered as a secret.
-    pub fn sasl_plain(&mut self, user: &str, password: &str) -> String {
+    pub fn sasl_plain(&mut self, user: &str, password: &Password) -> Zeroizing<String> {
         use base64::Engine as _;
-        let token =
-            base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
+        let message = Zeroizing::new(format!("\0{user}\0{}", password.expose()));
+        let token = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*message));
         self.add_secret(&token);
         token
     }
