@@ -81,15 +81,7 @@ pub async fn published(
 
 fn found_result(kind: SourceKind, found: FetchedConfig) -> SourceResult {
     let shown = without_query(&found.fetched.url);
-    let mut detail = format!(
-        "{shown} → {} server(s){}",
-        found.servers.len(),
-        found
-            .provider_name
-            .as_deref()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_default()
-    );
+    let mut detail = found.summary();
     if !found.fetched.redirects.is_empty() {
         detail.push_str(&format!(
             ", after {} redirect(s)",

@@ -12,6 +12,21 @@ pub struct FetchedConfig {
     pub provider_name: Option<String>,
 }
 
+impl FetchedConfig {
+    /// The source's detail: where the document came from and what it named.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} → {} server(s){}",
+            without_query(&self.fetched.url),
+            self.servers.len(),
+            self.provider_name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        )
+    }
+}
+
 /// Why no config came from a URL: the report's detail, and whether nothing is published there.
 #[derive(Debug, Clone)]
 pub struct DocumentError {

@@ -5,7 +5,7 @@ use reqwest::Url;
 use super::document::fetch_config;
 use super::{SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
-use crate::net::fetch::{Fetcher, without_query};
+use crate::net::fetch::Fetcher;
 
 /// The public ISPDB.
 pub const DEFAULT_ISPDB_URL: &str = "https://autoconfig.thunderbird.net/v1.1/";
@@ -52,17 +52,7 @@ pub async fn ask(
         };
         match fetch_config(fetcher, url.clone(), address).await {
             Ok(found) => {
-                let detail = format!(
-                    "{} → {} server(s){}",
-                    without_query(&found.fetched.url),
-                    found.servers.len(),
-                    found
-                        .provider_name
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
-                let mut result = SourceResult::new(kind, SourceStatus::Found, detail);
+                let mut result = SourceResult::new(kind, SourceStatus::Found, found.summary());
                 result.servers = found.servers;
                 return result;
             }
