@@ -16,6 +16,7 @@ use crate::source::SourceKind;
 use crate::text::{Catalogue, Phrase, catalogue};
 
 pub fn render(report: &Report, style: Style) -> String {
+    let report = &super::escape::report(report);
     let r = Renderer {
         report,
         t: catalogue(style.lang),

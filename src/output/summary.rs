@@ -11,6 +11,8 @@ use crate::settings::Protocol;
 use crate::text::{Catalogue, Phrase, catalogue};
 
 pub fn render(reports: &[Report], style: Style) -> String {
+    let reports: Vec<Report> = reports.iter().map(super::escape::report).collect();
+    let reports = reports.as_slice();
     let (t, p) = (catalogue(style.lang), Painter(style.color));
     let header = [
         t.phrase(Phrase::Account),

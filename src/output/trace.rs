@@ -7,6 +7,7 @@ use crate::report::Report;
 use crate::text::{Catalogue, Phrase};
 
 pub fn render(report: &Report, t: &dyn Catalogue) -> String {
+    let report = &super::escape::report(report);
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -689,6 +689,36 @@ fn garbled_greeting_is_wrong_port() {
 }
 
 #[test]
+fn terminal_escapes_from_a_server_are_shown_not_obeyed() {
+    let w = world();
+    let _imap = w.mail_server(143, "imap-terminal-escapes", None);
+    let typed = format!("{IMAP}:143:starttls");
+    for extra in [&["--imap", &typed][..], &["--imap", &typed, "--trace"][..]] {
+        let run = w.probe_human(ADDRESS, Some(PASSWORD), extra);
+        assert!(
+            !run.stdout.contains(['\u{1b}', '\u{7}', '\r', '\0']),
+            "raw control bytes reach the terminal:\n{:?}",
+            run.stdout
+        );
+        assert!(
+            run.stdout
+                .contains("\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mhello\\rnot a mail server"),
+            "{}",
+            run.stdout
+        );
+    }
+    // JSON keeps the bytes as they were, escaped by JSON itself.
+    let report = check(&w, &[("--imap", IMAP, 143, "starttls")]);
+    let f = only_finding(&report, Protocol::Imap, IMAP, 143, FindingCode::WrongPort);
+    assert!(
+        f.evidence
+            .as_deref()
+            .unwrap_or_default()
+            .contains("\u{1b}]0;pwned")
+    );
+}
+
+#[test]
 fn another_protocol_on_the_port_is_named() {
     let w = world();
     let _pop = w.mail_server(143, "imap-pop3-answers", None);

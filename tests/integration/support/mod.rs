@@ -234,6 +234,7 @@ impl World {
     /// these tests are about discovery, so the servers it names are not probed.
     pub fn check_with(&self, address: &str, extra: &[&str]) -> Run {
         let mut args = vec![
+            "--json".to_owned(),
             "--no-probe".to_owned(),
             "--lang".to_owned(),
             "en".to_owned(),
@@ -249,9 +250,21 @@ impl World {
     /// server it finds; `password` goes through `MAILCHECK_PASSWORD` and must never appear in
     /// the output.
     pub fn probe(&self, address: &str, password: Option<&str>, extra: &[&str]) -> Run {
+        self.probe_as(address, password, extra, true)
+    }
+
+    /// [`World::probe`], the report for a person (no `--json`).
+    pub fn probe_human(&self, address: &str, password: Option<&str>, extra: &[&str]) -> Run {
+        self.probe_as(address, password, extra, false)
+    }
+
+    fn probe_as(&self, address: &str, password: Option<&str>, extra: &[&str], json: bool) -> Run {
         let mut command = mailcheck();
         if let Some(password) = password {
             command.env("MAILCHECK_PASSWORD", password);
+        }
+        if json {
+            command.arg("--json");
         }
         command.args(self.args());
         if !extra.contains(&"--lang") {
@@ -277,7 +290,6 @@ impl World {
         let timeout = self.timeout.lock().unwrap().to_string();
         let ca_file = self.ca_file.to_str().expect("a UTF-8 path");
         [
-            "--json",
             "--dns-server",
             &IpAddr::V4(self.ip).to_string(),
             "--ca-file",
