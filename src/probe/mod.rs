@@ -71,6 +71,7 @@ pub struct ProbeContext {
     pub srv_hosts: Vec<String>,
     /// Told when each probe starts and ends.
     pub progress: Progress,
+    pub connector: crate::net::connect::Connector,
 }
 
 /// One thing a probe saw that is not as it should be.
@@ -283,7 +284,7 @@ async fn run(
             return;
         }
     }
-    let tcp = match connect(out, endpoint.port, timeout).await {
+    let tcp = match connect(&ctx.connector, out, endpoint.port, timeout).await {
         Ok(tcp) => tcp,
         Err(Some(detail)) => {
             let mut works = None;
@@ -611,12 +612,13 @@ async fn run(
 
 /// Connects; a refusal comes back as its detail, a timeout is recorded and comes back as `None`.
 async fn connect(
+    connector: &crate::net::connect::Connector,
     out: &mut ProbeOutcome,
     port: u16,
     timeout: Duration,
 ) -> Result<tokio::net::TcpStream, Option<String>> {
     let started = Instant::now();
-    match transport::connect(&out.addresses, port, timeout).await {
+    match transport::connect(connector, &out.addresses, port, timeout).await {
         Ok((tcp, _)) => {
             out.connect_time = Some(started.elapsed());
             Ok(tcp)
@@ -851,7 +853,9 @@ async fn neighbour_with(
     limit: Duration,
 ) -> Option<Security> {
     let check = async {
-        let (tcp, _) = transport::connect(&out.addresses, port, limit).await.ok()?;
+        let (tcp, _) = transport::connect(&ctx.connector, &out.addresses, port, limit)
+            .await
+            .ok()?;
         let started = Instant::now();
         let mut conn = match security {
             Security::Tls => {
