@@ -493,7 +493,10 @@ fn from_state(text: &str) -> String {
 /// Every check of one scenario; panics at the first that fails.
 fn verify(scenario: &Scenario, outcome: &Outcome) {
     let spec = &scenario.spec;
-    eprintln!("scenario {}: {}", scenario.name, spec.about);
+    eprintln!(
+        "scenario {} ({:.1?}): {}",
+        scenario.name, outcome.elapsed, spec.about
+    );
     assert_eq!(
         outcome.exit, spec.exit,
         "{}: the exit status\n{}",
