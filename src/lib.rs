@@ -56,6 +56,9 @@ pub struct Options {
     pub user_servers: Vec<ServerSettings>,
     /// Told as each source and probe starts and ends.
     pub progress: progress::Progress,
+    /// Where TCP connections go, for probes and HTTP alike: direct by default; tests send them
+    /// to servers on ephemeral ports (see [`net::connect`]).
+    pub connector: net::connect::Connector,
 }
 
 impl Default for Options {
@@ -71,6 +74,7 @@ impl Default for Options {
             password: None,
             user_servers: Vec::new(),
             progress: progress::Progress::default(),
+            connector: net::connect::Connector::direct(),
         }
     }
 }
@@ -100,7 +104,8 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         return Ok(check_offline(address));
     }
     let dns = net::dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
-    let fetcher = net::fetch::Fetcher::new(&dns, &anchors, options.timeout).map_err(Error::Http)?;
+    let fetcher = net::fetch::Fetcher::new(&dns, &anchors, &options.connector, options.timeout)
+        .map_err(Error::Http)?;
     let network = discover::Network {
         dns: dns.clone(),
         fetcher,
@@ -129,6 +134,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         mail_domain: address.domain().to_owned(),
         srv_hosts,
         progress: options.progress.clone(),
+        connector: options.connector.clone(),
     });
     let first: Vec<(probe::Target, Option<String>)> = discovery
         .candidates

@@ -223,14 +223,23 @@ impl reqwest::dns::Resolve for Dns {
         let dns = self.clone();
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let ips = dns.ips(&host).await.map_err(|e| {
-                Box::new(std::io::Error::other(format!("{host}: {e}")))
-                    as Box<dyn std::error::Error + Send + Sync>
-            })?;
+            let ips = dns.http_ips(&host).await?;
             let addrs: reqwest::dns::Addrs =
                 Box::new(ips.into_iter().map(|ip| SocketAddr::new(ip, 0)));
             Ok(addrs)
         })
+    }
+}
+
+impl Dns {
+    /// [`Dns::ips`] for reqwest, whose errors name the host.
+    pub(crate) async fn http_ips(
+        &self,
+        host: &str,
+    ) -> Result<Vec<IpAddr>, Box<dyn std::error::Error + Send + Sync>> {
+        self.ips(host)
+            .await
+            .map_err(|e| Box::new(std::io::Error::other(format!("{host}: {e}"))) as _)
     }
 }
 

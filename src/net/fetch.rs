@@ -1,11 +1,15 @@
 //! HTTP(S) for the discovery sources: bounded in time, size and redirects, and
 //! honest about whether anything travelled over plain HTTP.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::header::{CONTENT_TYPE, HOST, LOCATION};
 
+use super::connect::{self, Connector};
 use super::dns::Dns;
 use super::trust::TrustAnchors;
 
@@ -56,26 +60,85 @@ impl FetchError {
     }
 }
 
-/// An HTTP client bound to mailcheck's DNS and trust anchors.
+/// An HTTP client bound to mailcheck's DNS, trust anchors and connector.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    clients: Clients,
     timeout: Duration,
 }
 
+#[derive(Clone, Debug)]
+enum Clients {
+    /// One client, connecting where the URL and the DNS say.
+    Direct(reqwest::Client),
+    /// One client per port of the connector's map. reqwest asks a resolver for a host name
+    /// alone, without the port, so each client's resolver answers for one port: with the
+    /// map's destinations of the host's addresses on that port.
+    Mapped {
+        by_port: Arc<HashMap<u16, reqwest::Client>>,
+        connector: Connector,
+    },
+}
+
 impl Fetcher {
-    pub fn new(dns: &Dns, anchors: &TrustAnchors, timeout: Duration) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(anchors.client_config(&[b"http/1.1"]))
-            .dns_resolver(std::sync::Arc::new(dns.clone()))
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .no_proxy()
-            .user_agent(concat!("mailcheck/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self { client, timeout })
+    pub fn new(
+        dns: &Dns,
+        anchors: &TrustAnchors,
+        connector: &Connector,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let clients = if connector.is_direct() {
+            Clients::Direct(client(Arc::new(dns.clone()), anchors, timeout)?)
+        } else {
+            let mut by_port = HashMap::new();
+            for port in connector.mapped_ports() {
+                let resolver = MappedResolver {
+                    dns: dns.clone(),
+                    connector: connector.clone(),
+                    port,
+                };
+                by_port.insert(port, client(Arc::new(resolver), anchors, timeout)?);
+            }
+            Clients::Mapped {
+                by_port: Arc::new(by_port),
+                connector: connector.clone(),
+            }
+        };
+        Ok(Self { clients, timeout })
+    }
+
+    /// A GET of `url`, through the client that connects where the connector says.
+    fn get(&self, url: &Url) -> Result<reqwest::RequestBuilder, FetchError> {
+        let (by_port, connector) = match &self.clients {
+            Clients::Direct(client) => return Ok(client.get(url.clone())),
+            Clients::Mapped { by_port, connector } => (by_port, connector),
+        };
+        let refused = || FetchError::Unreachable(connect::refused().to_string());
+        let port = url.port_or_known_default().unwrap_or_default();
+        let client = by_port.get(&port).ok_or_else(refused)?;
+        // The Host header says what the URL says (host, and a port other than the scheme's),
+        // whatever the URL sent to reqwest says.
+        let host = url.host_str().unwrap_or_default();
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let mut sent = url.clone();
+        let literal = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
+        match literal.parse::<IpAddr>() {
+            // hyper-util connects to the port the resolver gave only when the URL names none.
+            // (A URL with a host always takes a port, so this cannot fail.)
+            Err(_) => drop(sent.set_port(None)),
+            // An IP address is never resolved: it is replaced by its destination itself.
+            Ok(ip) => {
+                let destination = connector
+                    .destination(SocketAddr::new(ip, port))
+                    .ok_or_else(refused)?;
+                let _ = sent.set_ip_host(destination.ip());
+                let _ = sent.set_port(Some(destination.port()));
+            }
+        }
+        Ok(client.get(sent).header(HOST, host))
     }
 
     /// Fetches an XML document, following at most [`MAX_REDIRECTS`] redirects.
@@ -86,8 +149,7 @@ impl Fetcher {
         loop {
             insecure |= url.scheme() == "http";
             let response = self
-                .client
-                .get(url.clone())
+                .get(&url)?
                 .header("Accept", "application/xml, text/xml")
                 .send()
                 .await
@@ -175,6 +237,51 @@ impl Fetcher {
         } else {
             FetchError::Network(text)
         }
+    }
+}
+
+fn client<R: reqwest::dns::Resolve + 'static>(
+    resolver: Arc<R>,
+    anchors: &TrustAnchors,
+    timeout: Duration,
+) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .use_preconfigured_tls(anchors.client_config(&[b"http/1.1"]))
+        .dns_resolver(resolver)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .no_proxy()
+        .user_agent(concat!("mailcheck/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// Resolves through mailcheck's DNS, then answers with where the connector sends the host's
+/// addresses on `port`; an address the map does not name is refused.
+struct MappedResolver {
+    dns: Dns,
+    connector: Connector,
+    port: u16,
+}
+
+impl reqwest::dns::Resolve for MappedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let (dns, connector, port) = (self.dns.clone(), self.connector.clone(), self.port);
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let destinations: Vec<SocketAddr> = dns
+                .http_ips(&host)
+                .await?
+                .into_iter()
+                .filter_map(|ip| connector.destination(SocketAddr::new(ip, port)))
+                .collect();
+            if destinations.is_empty() {
+                return Err(Box::new(connect::refused()) as _);
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(destinations.into_iter());
+            Ok(addrs)
+        })
     }
 }
 

@@ -77,6 +77,8 @@ pub struct ProbeContext {
     pub mail_domain: String,
     /// Hosts that came from SRV.
     pub srv_hosts: Vec<String>,
+    /// Where each TCP connection really goes (tests map ports; by default, where it says).
+    pub connector: crate::net::connect::Connector,
     /// Told when each probe starts and ends.
     pub progress: Progress,
 }

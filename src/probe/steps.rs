@@ -68,7 +68,14 @@ impl<P: MailProtocol> Prober<'_, P> {
     pub async fn connect(&self) -> Result<(TcpStream, Duration), Stop> {
         let started = Instant::now();
         let endpoint = self.endpoint();
-        match transport::connect(&self.addresses, endpoint.port, self.timing.step_limit()).await {
+        match transport::connect(
+            &self.ctx.connector,
+            &self.addresses,
+            endpoint.port,
+            self.timing.step_limit(),
+        )
+        .await
+        {
             Ok((tcp, _)) => Ok((tcp, started.elapsed())),
             Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
                 let mut works = None;
@@ -409,7 +416,7 @@ impl<P: MailProtocol> Prober<'_, P> {
         limit: Duration,
     ) -> Option<Security> {
         let check = async {
-            let (tcp, _) = transport::connect(&self.addresses, port, limit)
+            let (tcp, _) = transport::connect(&self.ctx.connector, &self.addresses, port, limit)
                 .await
                 .ok()?;
             let started = Instant::now();

@@ -14,6 +14,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::tls::Recorded;
+use crate::net::connect::Connector;
 
 /// Longest reply line accepted; a server sending more is hostile or broken.
 pub const MAX_LINE: usize = 16 * 1024;
@@ -269,8 +270,10 @@ pub enum ConnectFailure {
     Other(String),
 }
 
-/// Connects to the first address that accepts, each attempt under the time limit.
+/// Connects to the first address that accepts, each attempt under the time limit, through
+/// `connector` (which may send it elsewhere; errors still name the address asked for).
 pub async fn connect(
+    connector: &Connector,
     addresses: &[IpAddr],
     port: u16,
     timeout: Duration,
@@ -278,7 +281,7 @@ pub async fn connect(
     let mut last = ConnectFailure::Other("no address to connect to".into());
     for ip in addresses {
         let addr = SocketAddr::new(*ip, port);
-        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        match tokio::time::timeout(timeout, connector.connect(addr)).await {
             Ok(Ok(stream)) => {
                 let _ = stream.set_nodelay(true);
                 return Ok((stream, addr));

@@ -5,9 +5,11 @@
 //! - `providers`: discovery with the bundled provider database.
 //! - `cli`: exit statuses, stdout/stderr discipline and the JSON shape of the contract.
 //! - `byte_level`: scripted in-process mail servers for exact byte-level cases.
+//! - `scenarios`: one generic runner for the folders of `tests/scenarios/` (zones, documents,
+//!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
 //!
-//! The worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
+//! The other worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
 //! root (or with CAP_NET_BIND_SERVICE).
 
 mod byte_level;
@@ -16,5 +18,6 @@ mod discovery;
 mod experience;
 mod providers;
 mod real_servers;
+mod scenarios;
 mod snapshots;
 mod support;

@@ -335,3 +335,10 @@ fn s13_users_own_settings_name_the_wrong_field() {
     assert!(port.hint.contains("port 2525 → 465"), "{}", port.hint);
     assert!(report.sources.iter().any(|x| x.source == "user"));
 }
+
+/// The folders of `tests/scenarios/` that name the real servers (`servers = "real"`), through
+/// the same runner as the in-process ones: their JSON and text reports against their snapshots.
+#[test]
+fn s14_scenario_folders_against_the_real_servers() {
+    crate::scenarios::run_all(crate::scenarios::Servers::Real);
+}

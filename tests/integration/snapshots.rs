@@ -19,15 +19,7 @@ fn masked(text: &str) -> String {
 
 fn assert_report_snapshot(name: &str, text: &str) {
     insta::with_settings!({
-        filters => vec![
-            (r"\b\d+ ms\b", "[N] ms"),
-            (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[DATE]"),
-            // Dovecot greets with this instead while its auth process is busy (a loaded CI).
-            (
-                r"\* OK Waiting for authentication process to respond\.\.",
-                "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS LOGINDISABLED] Dovecot (Debian) ready.",
-            ),
-        ],
+        filters => crate::support::volatile_filters(),
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {

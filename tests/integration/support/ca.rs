@@ -2,6 +2,7 @@
 //! name the test web server answers for, and on request leaf certificates for the fake mail
 //! servers that are valid, expired, expiring soon, for other names, or from an unknown CA.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rcgen::{
@@ -108,14 +109,28 @@ impl Ca {
     }
 }
 
-/// A fresh CA, and a leaf certificate for `hosts` signed by it.
+/// A fresh CA, and the web server's leaf certificate signed by it: for every host of `hosts`
+/// except those that test a certificate that does not fit (names containing `nocert`).
 pub fn issue(hosts: &[String]) -> TestPki {
     let ca = Ca::new("mailcheck test CA");
-    let names: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let names: Vec<&str> = hosts
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.contains("nocert"))
+        .collect();
     let web = ca.leaf(&names, Validity::Current);
     TestPki {
         ca_pem: ca.pem(),
         ca,
         web,
+    }
+}
+
+impl TestPki {
+    /// Writes the CA (PEM) into `dir`, for `--ca-file`; returns the file's path.
+    pub fn write_ca_file(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("test-ca.pem");
+        std::fs::write(&path, &self.ca_pem).expect("the CA file");
+        path
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 21] = [
+pub const FINDING_CODES: [(&str, &str); 23] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -28,6 +28,8 @@ pub const FINDING_CODES: [(&str, &str); 21] = [
     ("settings_conflict", "warning"),
     ("plaintext_only", "warning"),
     ("no_settings_found", "error"),
+    ("starttls_injection", "error"),
+    ("cert_expiring", "warning"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {

@@ -1,7 +1,9 @@
 //! A real DNS server in process (hickory-server) serving the zones of `fixtures/dns/`, on UDP and
 //! TCP port 53 of the test's own loopback address.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,37 +16,55 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::store::in_memory::InMemoryAuthority;
 use tokio::net::{TcpListener, UdpSocket};
 
-/// The zones, with `{{web}}` replaced, and the names that have an address (for the certificate).
+/// The zones, with `{{web}}` replaced, the names that have an address (for the certificate),
+/// and those addresses.
 pub struct Zones {
     pub catalog: Catalog,
     pub hosts: Vec<String>,
+    pub addresses: BTreeSet<IpAddr>,
 }
 
 /// Loads every `*.zone` file of `dir`, with `{{web}}` replaced by `web`.
 pub fn load(dir: &Path, web: &str) -> Zones {
-    let mut catalog = Catalog::new();
-    let mut hosts = Vec::new();
+    let files = zone_files(dir);
+    assert!(!files.is_empty(), "no zone files in {}", dir.display());
+    load_files(&files, web)
+}
+
+/// The `*.zone` files of `dir`, sorted.
+pub fn zone_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixtures/dns")
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("zone file").path())
         .filter(|p| p.extension().is_some_and(|e| e == "zone"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no zone files in {}", dir.display());
+    files
+}
+
+/// Loads the zone files `files`, with `{{web}}` replaced by `web`.
+pub fn load_files(files: &[PathBuf], web: &str) -> Zones {
+    let mut catalog = Catalog::new();
+    let mut hosts = Vec::new();
+    let mut addresses = BTreeSet::new();
     for path in files {
-        let text = std::fs::read_to_string(&path)
+        let text = std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             .replace("{{web}}", web);
         let (origin, records) = Parser::new(text, Some(path.clone()), None)
             .parse()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        for key in records.keys() {
+        for (key, set) in &records {
             if matches!(key.record_type, RecordType::A | RecordType::AAAA) {
                 let name = Name::from(key.name.clone()).to_ascii();
                 let name = name.trim_end_matches('.').to_owned();
                 if !hosts.contains(&name) {
                     hosts.push(name);
                 }
+                addresses.extend(
+                    set.records_without_rrsigs()
+                        .filter_map(|r| r.data().ip_addr()),
+                );
             }
         }
         let authority = InMemoryAuthority::new(origin.clone(), records, ZoneType::Primary, false)
@@ -52,7 +72,11 @@ pub fn load(dir: &Path, web: &str) -> Zones {
         let authority: Arc<dyn AuthorityObject> = Arc::new(authority);
         catalog.upsert(LowerName::from(origin), vec![authority]);
     }
-    Zones { catalog, hosts }
+    Zones {
+        catalog,
+        hosts,
+        addresses,
+    }
 }
 
 /// Queries the server leaves unanswered: (zone, record type; `ANY` for every type).

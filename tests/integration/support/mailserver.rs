@@ -6,6 +6,7 @@
 //! the start for implicit TLS, after the STARTTLS reply for the upgrade). After `TLS` every
 //! line is read and written through TLS.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,10 +29,16 @@ pub enum Step {
 
 /// The steps of `fixtures/transcripts/<name>.txt`.
 pub fn script(name: &str) -> Vec<Step> {
-    let path = super::fixtures()
-        .join("transcripts")
-        .join(format!("{name}.txt"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    script_file(
+        &super::fixtures()
+            .join("transcripts")
+            .join(format!("{name}.txt")),
+    )
+}
+
+/// The steps of the transcript at `path`.
+pub fn script_file(path: &Path) -> Vec<Step> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {
@@ -91,16 +98,56 @@ fn unescape(text: &str) -> Vec<u8> {
 /// A running fake server. Its log holds every line the client sent, and events as `-- …`
 /// (`-- TLS established`, `-- TLS failed: …`, `-- connection`).
 pub struct MailServer {
-    log: Arc<Mutex<Vec<String>>>,
+    /// Each line with the number of the connection it came on (connections may overlap).
+    log: Arc<Mutex<Vec<(usize, String)>>>,
     /// Connections still being played.
     open: Arc<AtomicUsize>,
 }
 
 impl MailServer {
-    /// Everything heard and seen, in order, over all connections. Asked after the client has
-    /// gone, so it first lets every connection see the end of its stream and log its last
-    /// event (bounded, in case a client is still connected).
-    pub fn log(&self) -> Vec<String> {
+    /// Plays `steps` to every connection `listener` accepts, presenting `cert` at its `TLS`
+    /// steps; must be called inside the tokio runtime that is to run it.
+    pub fn start(listener: TcpListener, steps: Vec<Step>, cert: Option<&ServerCert>) -> MailServer {
+        let steps = Arc::new(steps);
+        let acceptor = cert.map(|c| TlsAcceptor::from(c.server_config(&[])));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let open = Arc::new(AtomicUsize::new(0));
+        let (shared, counter) = (Arc::clone(&log), Arc::clone(&open));
+        tokio::spawn(async move {
+            let mut accepted = 0;
+            while let Ok((tcp, _)) = listener.accept().await {
+                let steps = Arc::clone(&steps);
+                let acceptor = acceptor.clone();
+                let log = Arc::clone(&shared);
+                let open = Arc::clone(&counter);
+                open.fetch_add(1, Ordering::SeqCst);
+                accepted += 1;
+                let connection = accepted;
+                tokio::spawn(async move {
+                    let note = |line: String| log.lock().unwrap().push((connection, line));
+                    play(tcp, &steps, acceptor, note).await;
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        MailServer { log, open }
+    }
+
+    /// What each connection heard and saw, in the order they were accepted. Asked after the
+    /// client has gone, so it first lets every connection see the end of its stream and log
+    /// its last event (bounded, in case a client is still connected).
+    pub fn connections(&self) -> Vec<Vec<String>> {
+        let mut connections: Vec<Vec<String>> = Vec::new();
+        for (connection, line) in self.tagged_log() {
+            if connections.len() < connection {
+                connections.resize(connection, Vec::new());
+            }
+            connections[connection - 1].push(line);
+        }
+        connections
+    }
+
+    fn tagged_log(&self) -> Vec<(usize, String)> {
         let started = Instant::now();
         while self.open.load(Ordering::SeqCst) > 0 && started.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(10));
@@ -108,59 +155,48 @@ impl MailServer {
         self.log.lock().unwrap().clone()
     }
 
-    /// Only what the client sent.
-    pub fn heard(&self) -> Vec<String> {
-        self.log()
-            .into_iter()
-            .filter(|l| !l.starts_with("-- ") && !l.is_empty())
-            .collect()
-    }
-
-    /// Panics when the client sent a line starting with `command` (case-insensitive), e.g. a
-    /// password command.
-    pub fn assert_never_heard(&self, command: &str) {
-        let heard = self.heard();
-        assert!(
-            !heard.iter().any(|l| l
-                .to_ascii_uppercase()
-                .contains(&command.to_ascii_uppercase())),
-            "the client sent {command:?}: {heard:?}"
-        );
+    /// Panics when a line that carries `password` (in the clear, in base64, or as a password
+    /// command) came on a connection before its TLS handshake.
+    pub fn assert_password_only_over_tls(&self, password: &str) {
+        for log in self.connections() {
+            let tls = log.iter().position(|l| l == "-- TLS established");
+            let before_tls = &log[..tls.unwrap_or(log.len())];
+            if let Some(line) = before_tls.iter().find(|l| carries_password(l, password)) {
+                panic!("{line:?} before TLS: {log:?}");
+            }
+        }
     }
 }
 
+/// The commands that carry a password, or the user name that goes with one.
+const PASSWORD_COMMANDS: [&str; 5] = ["LOGIN ", "AUTHENTICATE", "PASS ", "AUTH ", "USER "];
+
+/// `line` is a password command, or holds `password` as it is or inside a base64 word
+/// (SASL PLAIN and LOGIN).
+fn carries_password(line: &str, password: &str) -> bool {
+    use base64::Engine as _;
+    let upper = line.to_ascii_uppercase();
+    let command = PASSWORD_COMMANDS
+        .iter()
+        .any(|c| upper.starts_with(c) || upper.contains(&format!(" {c}")));
+    let encoded = line.split_whitespace().any(|word| {
+        base64::engine::general_purpose::STANDARD
+            .decode(word)
+            .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(password))
+    });
+    command || line.contains(password) || encoded
+}
+
 impl World {
-    /// Starts a fake server on `port` of this world's address playing `script_name`; `cert`
-    /// is what it presents at its `TLS` steps.
-    pub fn mail_server(
-        &self,
-        port: u16,
-        script_name: &str,
-        cert: Option<&ServerCert>,
-    ) -> MailServer {
-        let steps = Arc::new(script(script_name));
-        let acceptor = cert.map(|c| TlsAcceptor::from(c.server_config(&[])));
-        let log = Arc::new(Mutex::new(Vec::new()));
+    /// Starts a fake server on `port` of this world's address playing `script_name`, without
+    /// TLS (the cases with certificates are scenarios: `tests/scenarios/`).
+    pub fn mail_server(&self, port: u16, script_name: &str) -> MailServer {
         let runtime = self.runtime.as_ref().expect("the world is running");
         let listener = runtime
             .block_on(TcpListener::bind((self.ip, port)))
             .unwrap_or_else(|e| panic!("bind {}:{port}: {e}", self.ip));
-        let open = Arc::new(AtomicUsize::new(0));
-        let (shared, counter) = (Arc::clone(&log), Arc::clone(&open));
-        runtime.spawn(async move {
-            while let Ok((tcp, _)) = listener.accept().await {
-                let steps = Arc::clone(&steps);
-                let acceptor = acceptor.clone();
-                let log = Arc::clone(&shared);
-                let open = Arc::clone(&counter);
-                open.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(async move {
-                    play(tcp, &steps, acceptor, &log).await;
-                    open.fetch_sub(1, Ordering::SeqCst);
-                });
-            }
-        });
-        MailServer { log, open }
+        let _running = runtime.enter();
+        MailServer::start(listener, script(script_name), None)
     }
 }
 
@@ -171,9 +207,8 @@ async fn play(
     tcp: TcpStream,
     steps: &[Step],
     acceptor: Option<TlsAcceptor>,
-    log: &Mutex<Vec<String>>,
+    note: impl Fn(String),
 ) {
-    let note = |line: String| log.lock().unwrap().push(line);
     note("-- connection".into());
     let mut stream: BufReader<Box<dyn Io>> = BufReader::new(Box::new(tcp));
     for step in steps {

@@ -207,6 +207,11 @@ fn key(scheme: &str, host: &str, port: Option<u16>, path: &str) -> String {
 /// Serves `listener` until the runtime shuts down: HTTPS when `tls` is given, else plain HTTP.
 pub async fn serve(listener: TcpListener, tls: Option<TlsAcceptor>, web: Arc<Web>) {
     let port = listener.local_addr().expect("bound").port();
+    serve_as(port, listener, tls, web).await;
+}
+
+/// [`serve`] on a listener that stands in for `port` (the port the clients' URLs name).
+pub async fn serve_as(port: u16, listener: TcpListener, tls: Option<TlsAcceptor>, web: Arc<Web>) {
     let scheme = if tls.is_some() { "https" } else { "http" };
     loop {
         let Ok((tcp, _)) = listener.accept().await else {

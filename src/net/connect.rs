@@ -1,0 +1,92 @@
+//! Where TCP connections go: the seam under every mail probe and every HTTP fetch.
+//!
+//! By default a connection goes to the address asked for. A library caller (the in-process
+//! tests) can give a map instead: a connection to `(ip, port)` then goes to the address the map
+//! names, and one to an address the map does not name is refused, so that such a run never
+//! reaches a server that happens to listen on the machine. Only the TCP destination changes:
+//! TLS still sends and checks the host name that was asked for, and the report still shows the
+//! address that was asked for.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpStream;
+
+/// Where TCP connections go.
+#[derive(Clone, Debug, Default)]
+pub struct Connector {
+    /// `None`: to the address asked for.
+    map: Option<Arc<HashMap<SocketAddr, SocketAddr>>>,
+}
+
+impl Connector {
+    /// Every connection to the address asked for.
+    pub fn direct() -> Self {
+        Self::default()
+    }
+
+    /// A connection to a key of `map` goes to its value; any other is refused.
+    pub fn mapped(map: HashMap<SocketAddr, SocketAddr>) -> Self {
+        Self {
+            map: Some(Arc::new(map)),
+        }
+    }
+
+    pub fn is_direct(&self) -> bool {
+        self.map.is_none()
+    }
+
+    /// Where a connection to `addr` goes; `None` when it is refused.
+    pub fn destination(&self, addr: SocketAddr) -> Option<SocketAddr> {
+        match &self.map {
+            None => Some(addr),
+            Some(map) => map.get(&addr).copied(),
+        }
+    }
+
+    /// The ports the map sends somewhere (none for a direct connector).
+    pub fn mapped_ports(&self) -> Vec<u16> {
+        let mut ports: Vec<u16> = self
+            .map
+            .iter()
+            .flat_map(|map| map.keys().map(SocketAddr::port))
+            .collect();
+        ports.sort_unstable();
+        ports.dedup();
+        ports
+    }
+
+    /// A TCP connection for `addr`.
+    pub async fn connect(&self, addr: SocketAddr) -> io::Result<TcpStream> {
+        match self.destination(addr) {
+            Some(destination) => TcpStream::connect(destination).await,
+            None => Err(refused()),
+        }
+    }
+}
+
+/// What a connection to an address outside the map gets: what a closed port gives.
+pub fn refused() -> io::Error {
+    io::Error::from(io::ErrorKind::ConnectionRefused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(text: &str) -> SocketAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn direct_goes_where_asked_and_mapped_only_where_the_map_says() {
+        let asked = addr("127.0.0.1:993");
+        assert_eq!(Connector::direct().destination(asked), Some(asked));
+        let mapped = Connector::mapped(HashMap::from([(asked, addr("127.0.0.1:40001"))]));
+        assert_eq!(mapped.destination(asked), Some(addr("127.0.0.1:40001")));
+        assert_eq!(mapped.destination(addr("127.0.0.1:143")), None);
+        assert_eq!(mapped.mapped_ports(), [993]);
+    }
+}

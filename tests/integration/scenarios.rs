@@ -1,0 +1,622 @@
+//! The scenario runner: every folder of `tests/scenarios/` is one case, and this one test runs
+//! them all (`tests/scenarios/README.md` says what the files are). Adding a case adds files.
+//!
+//! For each folder it starts, in process and on ephemeral ports of 127.0.0.1 (no root): a DNS
+//! server with the scenario's zones, the web server with its documents (HTTPS with a test CA,
+//! and HTTP), and a scripted mail server per transcript. It then runs the library
+//! (`mailcheck::check`) with a [`Connector`] that sends every connection to a standard port of
+//! an address the zones name to the ephemeral port standing in for it, and refuses every other
+//! one. The reports (JSON and human text) and what each mail server heard are compared with
+//! the folder's snapshots. Whatever the snapshots say, every scenario's password must appear in
+//! no output and reach no server before TLS.
+//!
+//! `SCENARIO=word` runs only the folders whose name contains `word`.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt as _;
+use serde::Deserialize;
+use tokio::net::{TcpListener, UdpSocket};
+use tokio_rustls::TlsAcceptor;
+
+use mailcheck::net::connect::Connector;
+use mailcheck::net::dns::Dns;
+use mailcheck::output::{self, Format, Style};
+use mailcheck::{EmailAddress, Lang, Options, Protocol, Report, ServerSettings};
+
+use crate::support::ca::{self, Ca, ServerCert, Validity};
+use crate::support::mailserver::{self, MailServer, Step};
+use crate::support::web::{self, Reply, Web};
+use crate::support::{ISPDB_PORT, contract, dns, fixtures, servers, volatile_filters};
+
+/// What `{{web}}` in a zone stands for: the address the standard ports are mapped on. Nothing
+/// is ever connected to there: the connector sends each connection to an ephemeral port.
+const WEB_IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+/// The web server's ports: HTTP, HTTPS, and the test ISPDB's HTTPS.
+const WEB_PORTS: [u16; 3] = [80, 443, ISPDB_PORT];
+/// Scenarios run at the same time (each probes several servers at once; two cores).
+const AT_ONCE: usize = 4;
+
+/// `scenario.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    /// What the scenario shows, in a sentence.
+    about: String,
+    #[serde(default)]
+    servers: Servers,
+    address: String,
+    password: Option<String>,
+    #[serde(default = "english")]
+    lang: String,
+    #[serde(default = "three_seconds")]
+    timeout: f64,
+    /// The exit status mailcheck would end with.
+    exit: u8,
+    /// Zones of `fixtures/dns/` to serve (without `.zone`), besides the folder's own.
+    #[serde(default)]
+    zones: Vec<String>,
+    /// The settings the user typed (`--imap`, `--pop3`, `--smtp`): `host:port:mode`.
+    imap: Option<String>,
+    pop3: Option<String>,
+    smtp: Option<String>,
+    #[serde(default)]
+    no_probe: bool,
+    ispdb_url: Option<String>,
+    /// The scripted mail servers.
+    #[serde(default)]
+    server: Vec<ServerSpec>,
+    /// The web server's answers.
+    #[serde(default)]
+    web: Vec<WebSpec>,
+}
+
+fn english() -> String {
+    "en".to_owned()
+}
+
+fn three_seconds() -> f64 {
+    3.0
+}
+
+/// Who answers: servers started in process from the folder, or the real test servers of
+/// `tests/servers/` (`${KEY}` in a value is then taken from their `state.env`).
+#[derive(Debug, Default, Deserialize, PartialEq, Eq, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+pub enum Servers {
+    #[default]
+    InProcess,
+    Real,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerSpec {
+    /// Resolved through the scenario's DNS: the server listens for each of its addresses.
+    host: String,
+    port: u16,
+    /// `<folder>/<name>.txt`, else `fixtures/transcripts/<name>.txt`.
+    transcript: String,
+    #[serde(default)]
+    cert: CertKind,
+    /// The names in the certificate; the host by default.
+    cert_names: Option<Vec<String>>,
+}
+
+/// The certificate a mail server presents at its `TLS` steps.
+#[derive(Debug, Default, Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum CertKind {
+    #[default]
+    Valid,
+    Expired,
+    /// Ends in five days.
+    Expiring,
+    /// From a CA mailcheck does not trust.
+    Untrusted,
+}
+
+impl CertKind {
+    fn name(self) -> &'static str {
+        match self {
+            CertKind::Valid => "valid",
+            CertKind::Expired => "expired",
+            CertKind::Expiring => "expiring",
+            CertKind::Untrusted => "untrusted",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebSpec {
+    url: String,
+    /// A document: `<folder>/<file>`, else `fixtures/autoconfig/<file>`.
+    file: Option<String>,
+    /// The document's Content-Type (`text/xml` by default; `""`: none).
+    content_type: Option<String>,
+    /// Answers with this status instead.
+    status: Option<u16>,
+    /// Answers `302 Found` to this location instead.
+    redirect: Option<String>,
+}
+
+/// One folder of `tests/scenarios/`.
+struct Scenario {
+    name: String,
+    dir: PathBuf,
+    spec: Spec,
+}
+
+impl Scenario {
+    fn load(dir: &Path) -> Scenario {
+        let path = dir.join("scenario.toml");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let spec = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Scenario {
+            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
+            dir: dir.to_owned(),
+            spec,
+        }
+    }
+
+    /// A value of `scenario.toml` as the run uses it: for the real servers, with every
+    /// `${KEY}` taken from their `state.env`.
+    fn value(&self, text: &str) -> String {
+        match self.spec.servers {
+            Servers::InProcess => text.to_owned(),
+            Servers::Real => from_state(text),
+        }
+    }
+
+    /// `<folder>/<file>` when the folder has it, else `<shared>/<file>`.
+    fn file(&self, file: &str, shared: &str) -> PathBuf {
+        let own = self.dir.join(file);
+        if own.exists() {
+            own
+        } else {
+            fixtures().join(shared).join(file)
+        }
+    }
+}
+
+/// Every scenario folder of `servers` (narrowed by `SCENARIO`), by name.
+fn scenarios(servers: Servers) -> Vec<Scenario> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let only = std::env::var("SCENARIO").unwrap_or_default();
+    let mut found: Vec<Scenario> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.join("scenario.toml").exists())
+        .map(|p| Scenario::load(&p))
+        .filter(|s| s.spec.servers == servers && s.name.contains(&only))
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
+}
+
+/// What a scenario's run left behind.
+struct Outcome {
+    exit: u8,
+    json: String,
+    text: String,
+    /// The JSON report with every probe's transcript (`--trace`): where a leaked password
+    /// would show first.
+    traced: String,
+    elapsed: Duration,
+    mail_servers: Vec<(String, MailServer)>,
+    /// Holds the CA file while the run needs it.
+    _dir: Option<tempfile::TempDir>,
+}
+
+#[test]
+fn every_scenario_folder_gives_its_expected_report() {
+    run_all(Servers::InProcess);
+}
+
+// The folders with `servers = "real"` run in `real_servers.rs`, where those servers are up.
+
+/// Runs every scenario of `servers`, then checks each, and fails naming every one that failed.
+pub fn run_all(servers: Servers) {
+    let scenarios = scenarios(servers);
+    assert!(
+        !scenarios.is_empty() || std::env::var_os("SCENARIO").is_some(),
+        "no scenario folders"
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let started = Instant::now();
+    let outcomes: Vec<Outcome> = runtime.block_on(
+        futures::stream::iter(&scenarios)
+            .map(run)
+            .buffered(AT_ONCE)
+            .collect(),
+    );
+    let ran = started.elapsed();
+    let failed: Vec<&str> = scenarios
+        .iter()
+        .zip(&outcomes)
+        .filter(|(scenario, outcome)| {
+            std::panic::catch_unwind(AssertUnwindSafe(|| verify(scenario, outcome))).is_err()
+        })
+        .map(|(scenario, _)| scenario.name.as_str())
+        .collect();
+    // The servers that never answer would keep a runtime's orderly shutdown waiting.
+    runtime.shutdown_background();
+    eprintln!("{} scenarios ran in {ran:?}", scenarios.len());
+    assert!(failed.is_empty(), "scenarios that failed: {failed:?}");
+}
+
+async fn run(scenario: &Scenario) -> Outcome {
+    let spec = &scenario.spec;
+    let (options, mail_servers, dir) = match spec.servers {
+        Servers::InProcess => {
+            let world = start_world(scenario).await;
+            (world.options, world.mail_servers, Some(world.dir))
+        }
+        Servers::Real => (real_servers_options(), Vec::new(), None),
+    };
+    let value = |text: &str| scenario.value(text);
+    let address = EmailAddress::parse(&value(&spec.address))
+        .unwrap_or_else(|e| panic!("{}: address: {e}", scenario.name));
+    let lang: Lang = spec.lang.parse().expect("lang is en or zh");
+    let mut user_servers = Vec::new();
+    for (protocol, typed) in [
+        (Protocol::Imap, &spec.imap),
+        (Protocol::Pop3, &spec.pop3),
+        (Protocol::Smtp, &spec.smtp),
+    ] {
+        if let Some(typed) = typed {
+            let (host, port, security) =
+                mailcheck::settings::parse_user_server(protocol, &value(typed))
+                    .unwrap_or_else(|e| panic!("{}: {protocol}: {e}", scenario.name));
+            user_servers.push(ServerSettings {
+                protocol,
+                host,
+                port,
+                security,
+                username: address.to_string(),
+            });
+        }
+    }
+    let options = Options {
+        timeout: Duration::from_secs_f64(spec.timeout),
+        no_probe: spec.no_probe,
+        password: spec.password.as_deref().map(|p| value(p).into()),
+        user_servers,
+        ..options
+    };
+    let started = Instant::now();
+    let diagnosis = mailcheck::check(&address, &options)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", scenario.name));
+    let elapsed = started.elapsed();
+    let mut report = Report::from_diagnosis(&diagnosis, lang);
+    let style = Style {
+        lang,
+        ..Style::default()
+    };
+    let json = output::render(&report, Format::Json, style);
+    let text = output::render(&report, Format::Human, style);
+    report.add_transcripts(&diagnosis);
+    Outcome {
+        exit: exit_status(diagnosis.verdict()),
+        json,
+        text,
+        traced: output::render(&report, Format::Json, style),
+        elapsed,
+        mail_servers,
+        _dir: dir,
+    }
+}
+
+/// A scenario's servers, running, and the options that point mailcheck at them.
+struct World {
+    options: Options,
+    mail_servers: Vec<(String, MailServer)>,
+    dir: tempfile::TempDir,
+}
+
+async fn start_world(scenario: &Scenario) -> World {
+    let spec = &scenario.spec;
+    let mut zone_files = vec![
+        fixtures().join("dns/root.zone"),
+        fixtures().join("dns/infra.test.zone"),
+    ];
+    for zone in &spec.zones {
+        zone_files.push(fixtures().join("dns").join(format!("{zone}.zone")));
+    }
+    zone_files.extend(dns::zone_files(&scenario.dir));
+    let zones = dns::load_files(&zone_files, &WEB_IP.to_string());
+    let addresses = zones.addresses.clone();
+    let pki = ca::issue(&zones.hosts);
+    let dns_server = start_dns(zones).await;
+
+    let mut map = HashMap::new();
+    let web = Arc::new(Web::default());
+    for document in &spec.web {
+        web.route(&document.url, reply(scenario, document));
+    }
+    let acceptor = TlsAcceptor::from(pki.web.server_config(&[b"http/1.1"]));
+    for port in WEB_PORTS {
+        let listener = ephemeral().await;
+        let tls = (port != 80).then(|| acceptor.clone());
+        for ip in &addresses {
+            map.insert(SocketAddr::new(*ip, port), local(&listener));
+        }
+        tokio::spawn(web::serve_as(port, listener, tls, Arc::clone(&web)));
+    }
+
+    let resolver = Dns::new(Some(dns_server), Duration::from_secs(2)).expect("a resolver");
+    let mut mail_servers = Vec::new();
+    for server in &spec.server {
+        let ips = resolver
+            .ips(&server.host)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {}: {e}", scenario.name, server.host));
+        let listener = ephemeral().await;
+        for ip in ips {
+            map.insert(SocketAddr::new(ip, server.port), local(&listener));
+        }
+        let path = scenario.file(&format!("{}.txt", server.transcript), "transcripts");
+        let steps = mailserver::script_file(&path);
+        let mut label = format!(
+            "{}:{} plays {}",
+            server.host, server.port, server.transcript
+        );
+        if steps.iter().any(|step| matches!(step, Step::Tls)) {
+            label.push_str(&format!(" (certificate: {})", server.cert.name()));
+        }
+        let cert = certificate(&pki.ca, server);
+        let running = MailServer::start(listener, steps, Some(&cert));
+        mail_servers.push((label, running));
+    }
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let ca_file = pki.write_ca_file(dir.path());
+    let ispdb = spec
+        .ispdb_url
+        .clone()
+        .unwrap_or_else(|| format!("https://ispdb.infra.test:{ISPDB_PORT}/v1.1/"));
+    let options = Options {
+        dns_server: Some(dns_server),
+        ca_file: Some(ca_file),
+        ispdb_url: ispdb.parse().expect("the ISPDB URL"),
+        connector: Connector::mapped(map),
+        ..Options::default()
+    };
+    World {
+        options,
+        mail_servers,
+        dir,
+    }
+}
+
+async fn ephemeral() -> TcpListener {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("an ephemeral port")
+}
+
+fn local(listener: &TcpListener) -> SocketAddr {
+    listener.local_addr().expect("bound")
+}
+
+/// Serves `zones` on UDP and TCP of one ephemeral port (the resolver asks both).
+async fn start_dns(zones: dns::Zones) -> SocketAddr {
+    for _ in 0..32 {
+        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .expect("a UDP port");
+        let addr = udp.local_addr().expect("bound");
+        // The same port on TCP may be taken; then try another.
+        if let Ok(tcp) = TcpListener::bind(addr).await {
+            dns::serve(zones, udp, tcp, Arc::default());
+            return addr;
+        }
+    }
+    panic!("no port free on both UDP and TCP")
+}
+
+fn certificate(ca: &Ca, server: &ServerSpec) -> ServerCert {
+    let names = server
+        .cert_names
+        .clone()
+        .unwrap_or_else(|| vec![server.host.clone()]);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    match server.cert {
+        CertKind::Valid => ca.leaf(&names, Validity::Current),
+        CertKind::Expired => ca.leaf(&names, Validity::Expired),
+        CertKind::Expiring => ca.leaf(&names, Validity::EndsInDays(5)),
+        CertKind::Untrusted => Ca::new("someone else's CA").leaf(&names, Validity::Current),
+    }
+}
+
+fn reply(scenario: &Scenario, document: &WebSpec) -> Reply {
+    match (&document.file, document.status, &document.redirect) {
+        (Some(file), None, None) => {
+            let path = scenario.file(file, "autoconfig");
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let reply = Reply::xml(text);
+            match document.content_type.as_deref() {
+                None => reply,
+                Some("") => reply.typed(None),
+                Some(other) => reply.typed(Some(other)),
+            }
+        }
+        (None, Some(status), None) => Reply::Status(status),
+        (None, None, Some(location)) => Reply::Redirect(location.clone()),
+        _ => panic!(
+            "{}: {} needs one of file, status, redirect",
+            scenario.name, document.url
+        ),
+    }
+}
+
+/// The options that point mailcheck at the real test servers.
+fn real_servers_options() -> Options {
+    let state = servers::state();
+    Options {
+        dns_server: Some(Dns::parse_server(&state["MC_DNS"]).expect("MC_DNS")),
+        ca_file: Some(PathBuf::from(&state["MC_CA_FILE"])),
+        ispdb_url: state["MC_ISPDB_URL"].parse().expect("MC_ISPDB_URL"),
+        ..Options::default()
+    }
+}
+
+/// `text` with every `${KEY}` replaced by the real servers' `state.env` value.
+fn from_state(text: &str) -> String {
+    let state = servers::state();
+    let mut out = text.to_owned();
+    while let Some(start) = out.find("${") {
+        let end = start + out[start..].find('}').expect("a closing brace");
+        let key = &out[start + 2..end];
+        let value = state
+            .get(key)
+            .unwrap_or_else(|| panic!("state.env has no {key}"));
+        out.replace_range(start..=end, value);
+    }
+    out
+}
+
+/// Every check of one scenario; panics at the first that fails.
+fn verify(scenario: &Scenario, outcome: &Outcome) {
+    let spec = &scenario.spec;
+    eprintln!(
+        "scenario {} ({:.1?}): {}",
+        scenario.name, outcome.elapsed, spec.about
+    );
+    assert_eq!(
+        outcome.exit, spec.exit,
+        "{}: the exit status\n{}",
+        scenario.name, outcome.text
+    );
+    let run = crate::support::Run {
+        code: i32::from(outcome.exit),
+        stdout: outcome.json.clone(),
+        stderr: String::new(),
+        elapsed: outcome.elapsed,
+    };
+    run.report();
+    contract::assert_contract_shape(&serde_json::from_str(&outcome.json).expect("JSON"));
+    if let Some(password) = &spec.password {
+        let password = scenario.value(password);
+        for (what, text) in [
+            ("JSON", &outcome.json),
+            ("text", &outcome.text),
+            ("trace", &outcome.traced),
+        ] {
+            assert!(
+                !text.contains(&password),
+                "{}: the password is in the {what} report",
+                scenario.name
+            );
+        }
+        for (label, server) in &outcome.mail_servers {
+            eprintln!("  {label}");
+            server.assert_password_only_over_tls(&password);
+        }
+    }
+
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&scenario.dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_input_file(scenario.dir.join("scenario.toml"));
+    settings.set_description(spec.about.clone());
+    let mut filters = volatile_filters();
+    filters.extend([
+        (
+            r#""(elapsed_ms|connect_ms|handshake_ms)": \d+"#,
+            r#""$1": "[N]""#,
+        ),
+        (
+            r#""mailcheck_version": "[^"]*""#,
+            r#""mailcheck_version": "[VERSION]""#,
+        ),
+        // The client's IMAP ID names mailcheck's version.
+        (r#""version" "[^"]*""#, r#""version" "[VERSION]""#),
+    ]);
+    for (pattern, replacement) in filters {
+        settings.add_filter(pattern, replacement);
+    }
+    settings.bind(|| {
+        insta::assert_snapshot!("report.json", outcome.json);
+        insta::assert_snapshot!("report.txt", outcome.text);
+        if !outcome.mail_servers.is_empty() {
+            let password = spec.password.as_deref().unwrap_or_default();
+            insta::assert_snapshot!("dialogue", dialogue(&outcome.mail_servers, password));
+        }
+    });
+}
+
+/// What each mail server heard, one connection after another, sorted (probes run at the same
+/// time, so connections may come in any order), with the password masked.
+fn dialogue(servers: &[(String, MailServer)], password: &str) -> String {
+    let mut out = String::new();
+    for (label, server) in servers {
+        out.push_str(&format!("== {label}\n"));
+        let mut connections = server.connections();
+        connections.sort();
+        for connection in connections {
+            let mut previous = String::new();
+            for line in connection {
+                let line = shown(&line, password);
+                // A binary message (a TLS ClientHello to a plaintext server) may hold newlines.
+                if line != BINARY || previous != BINARY {
+                    out.push_str(&format!("{line}\n"));
+                }
+                previous = line;
+            }
+        }
+    }
+    out
+}
+
+/// What a line of binary data (different every run) is shown as.
+const BINARY: &str = "[binary data]";
+
+/// A line a server heard, with the password masked, also inside base64 words (SASL).
+fn shown(line: &str, password: &str) -> String {
+    use base64::Engine as _;
+    if line.contains(|c: char| c == char::REPLACEMENT_CHARACTER || (c.is_control() && c != '\t')) {
+        return BINARY.to_owned();
+    }
+    if password.is_empty() {
+        return line.to_owned();
+    }
+    let words: Vec<String> = line
+        .split(' ')
+        .map(|word| {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(word)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            match decoded {
+                Ok(text) if text.contains(password) => {
+                    format!("[base64 of {:?}]", text.replace(password, "[PASSWORD]"))
+                }
+                _ => word.replace(password, "[PASSWORD]"),
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// The contract's exit status for a verdict, as the command line maps it.
+fn exit_status(verdict: mailcheck::Verdict) -> u8 {
+    match verdict {
+        mailcheck::Verdict::Clean => 0,
+        mailcheck::Verdict::Errors => 1,
+        mailcheck::Verdict::NoSettings => 4,
+    }
+}
