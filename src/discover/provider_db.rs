@@ -308,30 +308,6 @@ mod tests {
     }
 
     #[test]
-    fn exmail_has_overseas_alternates_and_the_client_password_note() {
-        let exmail = ProviderDb::bundled().get("exmail").unwrap();
-        let alternates: Vec<&str> = exmail
-            .mail_servers()
-            .filter(|s| s.label.as_deref() == Some("overseas"))
-            .map(|s| s.hostname.as_str())
-            .collect();
-        assert_eq!(
-            alternates,
-            [
-                "hwimap.exmail.qq.com",
-                "hwpop.exmail.qq.com",
-                "hwsmtp.exmail.qq.com"
-            ]
-        );
-        let notes: String = exmail
-            .notes
-            .iter()
-            .map(|n| n.get(crate::lang::Lang::Zh))
-            .collect();
-        assert!(notes.contains("客户端专用密码"), "{notes}");
-    }
-
-    #[test]
     fn mx_patterns() {
         assert!(mx_pattern_matches("mxbiz1.qq.com", "mxbiz1.qq.com."));
         assert!(mx_pattern_matches("mxbiz*.qq.com", "MXBIZ2.qq.com"));

@@ -270,3 +270,33 @@ fn every_provider_reply_pattern_explains_to_its_code() {
     }
     assert!(checked >= 50, "only {checked} reply patterns");
 }
+
+#[test]
+fn exmail_has_overseas_alternates_and_the_client_password_note() {
+    let exmail = mailcheck::discover::ProviderDb::bundled()
+        .get("exmail")
+        .unwrap();
+    let alternates: Vec<&str> = exmail
+        .mail_servers()
+        .filter(|s| s.label.as_deref() == Some("overseas"))
+        .map(|s| s.hostname.as_str())
+        .collect();
+    assert_eq!(
+        alternates,
+        [
+            "hwimap.exmail.qq.com",
+            "hwpop.exmail.qq.com",
+            "hwsmtp.exmail.qq.com"
+        ]
+    );
+    let notes: String = exmail
+        .notes
+        .iter()
+        .map(|n| n.get(mailcheck::Lang::Zh))
+        .collect();
+    // "client-specific password" in Chinese, as escapes (Chinese text lives in src/text).
+    assert!(
+        notes.contains("\u{5ba2}\u{6237}\u{7aef}\u{4e13}\u{7528}\u{5bc6}\u{7801}"),
+        "{notes}"
+    );
+}
