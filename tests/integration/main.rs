@@ -21,3 +21,7 @@ mod real_servers;
 mod scenarios;
 mod snapshots;
 mod support;
+
+/// Counts heap bytes, for the scenarios that bound a run's memory (`max_memory_mb`).
+#[global_allocator]
+static ALLOCATOR: support::alloc::Counting = support::alloc::Counting;

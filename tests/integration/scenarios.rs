@@ -58,6 +58,11 @@ struct Spec {
     timeout: f64,
     /// The exit status mailcheck would end with.
     exit: u8,
+    /// The run must end within this many seconds (a hostile server must not hold it).
+    max_seconds: Option<f64>,
+    /// At most this many MiB of heap may be live at once during the run (a hostile server or
+    /// document must not make it eat memory). Such scenarios run one at a time, alone.
+    max_memory_mb: Option<u64>,
     /// Zones of `fixtures/dns/` to serve (without `.zone`), besides the folder's own.
     #[serde(default)]
     zones: Vec<String>,
@@ -210,6 +215,8 @@ struct Outcome {
     /// would show first.
     traced: String,
     elapsed: Duration,
+    /// The most heap bytes live at once during a run that ran alone (`max_memory_mb`).
+    peak_bytes: Option<usize>,
     mail_servers: Vec<(String, MailServer)>,
     /// Holds the CA file while the run needs it.
     _dir: Option<tempfile::TempDir>,
@@ -235,16 +242,27 @@ pub fn run_all(servers: Servers) {
         .build()
         .expect("a runtime");
     let started = Instant::now();
-    let outcomes: Vec<Outcome> = runtime.block_on(
-        futures::stream::iter(&scenarios)
-            .map(run)
+    // The scenarios that bound memory run one at a time after the others, so that the heap
+    // counted is theirs alone.
+    let (alone, together): (Vec<&Scenario>, Vec<&Scenario>) = scenarios
+        .iter()
+        .partition(|s| s.spec.max_memory_mb.is_some());
+    let mut outcomes: Vec<(&Scenario, Outcome)> = runtime.block_on(
+        futures::stream::iter(together.iter().copied())
+            .map(|s| async move { (s, run(s).await) })
             .buffered(AT_ONCE)
             .collect(),
     );
+    for scenario in alone {
+        let baseline = crate::support::alloc::live();
+        crate::support::alloc::reset_peak();
+        let mut outcome = runtime.block_on(run(scenario));
+        outcome.peak_bytes = Some(crate::support::alloc::peak_since(baseline));
+        outcomes.push((scenario, outcome));
+    }
     let ran = started.elapsed();
-    let failed: Vec<&str> = scenarios
+    let failed: Vec<&str> = outcomes
         .iter()
-        .zip(&outcomes)
         .filter(|(scenario, outcome)| {
             std::panic::catch_unwind(AssertUnwindSafe(|| verify(scenario, outcome))).is_err()
         })
@@ -314,6 +332,7 @@ async fn run(scenario: &Scenario) -> Outcome {
         text,
         traced: output::render(&report, Format::Json, style),
         elapsed,
+        peak_bytes: None,
         mail_servers,
         _dir: dir,
     }
@@ -493,9 +512,30 @@ fn from_state(text: &str) -> String {
 fn verify(scenario: &Scenario, outcome: &Outcome) {
     let spec = &scenario.spec;
     eprintln!(
-        "scenario {} ({:.1?}): {}",
-        scenario.name, outcome.elapsed, spec.about
+        "scenario {} ({:.1?}{}): {}",
+        scenario.name,
+        outcome.elapsed,
+        outcome
+            .peak_bytes
+            .map(|b| format!(", peak heap {:.1} MiB", b as f64 / 1048576.0))
+            .unwrap_or_default(),
+        spec.about
     );
+    if let Some(max) = spec.max_seconds {
+        assert!(
+            outcome.elapsed.as_secs_f64() <= max,
+            "{}: took {:?}, more than {max} s",
+            scenario.name,
+            outcome.elapsed
+        );
+    }
+    if let (Some(max), Some(peak)) = (spec.max_memory_mb, outcome.peak_bytes) {
+        assert!(
+            peak <= (max as usize) << 20,
+            "{}: {peak} bytes of heap live at once, more than {max} MiB",
+            scenario.name
+        );
+    }
     assert_eq!(
         outcome.exit, spec.exit,
         "{}: the exit status\n{}",

@@ -6,6 +6,7 @@
 //! under `cargo test`), on the real ports: DNS on 53 (UDP and TCP), HTTPS on 443, HTTP on 80,
 //! and the test ISPDB on HTTPS port [`ISPDB_PORT`]. Dropping the world shuts it all down.
 
+pub mod alloc;
 pub mod ca;
 pub mod contract;
 pub mod dns;
