@@ -40,10 +40,24 @@ pub enum FindingCode {
     StarttlsInjection,
     /// Added to the contract: the certificate expires within 14 days.
     CertExpiring,
+    /// Codes added in 2026-12: no password login is accepted, only OAuth.
+    OauthRequired,
+    /// An administrator's policy blocks this client or protocol for the account.
+    BlockedByAdmin,
+    /// Connection attempts get no answer at all: a firewall drops the port.
+    PortFiltered,
+    /// DNS lookups fail here: the resolver or the network is broken, not the settings.
+    DnsUnavailable,
+    /// The client sends without logging in to SMTP (`530 Authentication required`, relaying
+    /// denied).
+    SmtpAuthMissing,
+    /// `explain` only: the reply is about a message (a bounce, spam, a size limit), not about
+    /// the connection.
+    NotAConnectionProblem,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 23] = [
+    pub const ALL: [FindingCode; 29] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -67,6 +81,12 @@ impl FindingCode {
         FindingCode::NoSettingsFound,
         FindingCode::StarttlsInjection,
         FindingCode::CertExpiring,
+        FindingCode::OauthRequired,
+        FindingCode::BlockedByAdmin,
+        FindingCode::PortFiltered,
+        FindingCode::DnsUnavailable,
+        FindingCode::SmtpAuthMissing,
+        FindingCode::NotAConnectionProblem,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +114,12 @@ impl FindingCode {
             FindingCode::NoSettingsFound => "no_settings_found",
             FindingCode::StarttlsInjection => "starttls_injection",
             FindingCode::CertExpiring => "cert_expiring",
+            FindingCode::OauthRequired => "oauth_required",
+            FindingCode::BlockedByAdmin => "blocked_by_admin",
+            FindingCode::PortFiltered => "port_filtered",
+            FindingCode::DnsUnavailable => "dns_unavailable",
+            FindingCode::SmtpAuthMissing => "smtp_auth_missing",
+            FindingCode::NotAConnectionProblem => "not_a_connection_problem",
         }
     }
 
@@ -104,7 +130,8 @@ impl FindingCode {
             | FindingCode::InsecureSource
             | FindingCode::SettingsConflict
             | FindingCode::PlaintextOnly
-            | FindingCode::CertExpiring => Severity::Warning,
+            | FindingCode::CertExpiring
+            | FindingCode::NotAConnectionProblem => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -379,7 +406,8 @@ mod tests {
                 "insecure_source",
                 "settings_conflict",
                 "plaintext_only",
-                "cert_expiring"
+                "cert_expiring",
+                "not_a_connection_problem"
             ]
         );
     }

@@ -7,8 +7,9 @@ use super::{ExitStatus, Failure, bad_input, language, write_stdout};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The reply, e.g. "535 Login Fail. Please enter your authorization code to login"
-    #[arg(value_name = "REPLY")]
+    /// The reply, e.g. "535 Login Fail. Please enter your authorization code to login"; it may
+    /// start with a hyphen ("-ERR [AUTH] …")
+    #[arg(value_name = "REPLY", allow_hyphen_values = true)]
     reply: String,
 
     /// The protocol the reply came from
@@ -38,8 +39,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitStatus, Failure> {
     let explanation =
         mailcheck::diagnose::explain::explain(&args.reply, protocol, args.provider.as_deref())
             .map_err(|e| bad_input(anyhow::anyhow!(e)))?;
-    let text =
-        mailcheck::output::explain::render(&explanation, args.provider.as_deref(), args.json, lang);
+    let text = mailcheck::output::explain::render(&explanation, args.json, lang);
     write_stdout(&text)?;
     Ok(ExitStatus::Clean)
 }

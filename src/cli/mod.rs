@@ -230,7 +230,7 @@ fn command() -> clap::Command {
 
 /// Runs the command and returns the exit status.
 pub fn run() -> ExitStatus {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(lang_after_explain(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
@@ -256,6 +256,45 @@ pub fn run() -> ExitStatus {
             failure.code
         }
     }
+}
+
+/// `mailcheck --lang zh explain …`: `--lang` is an option of the main job and of `explain`, and
+/// clap takes no option of the main job before a subcommand, so a `--lang` given before
+/// `explain` is moved behind it.
+fn lang_after_explain(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(at) = args
+        .iter()
+        .skip(1)
+        .position(|a| a == "explain")
+        .map(|i| i + 1)
+    else {
+        return args;
+    };
+    let mut before = Vec::new();
+    let mut moved = Vec::new();
+    let mut i = 1;
+    while i < at {
+        let arg = &args[i];
+        if arg == "--lang" && i + 1 < at {
+            moved.extend([arg.clone(), args[i + 1].clone()]);
+            i += 2;
+            continue;
+        }
+        if arg.to_str().is_some_and(|a| a.starts_with("--lang=")) {
+            moved.push(arg.clone());
+        } else {
+            before.push(arg.clone());
+        }
+        i += 1;
+    }
+    if moved.is_empty() || !before.is_empty() {
+        // Only `--lang` may stand before `explain`; anything else is left for clap to judge.
+        return args;
+    }
+    let mut out = vec![args[0].clone(), args[at].clone()];
+    out.extend(moved);
+    out.extend(args[at + 1..].iter().cloned());
+    out
 }
 
 /// A run that could not produce a report.

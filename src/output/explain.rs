@@ -4,10 +4,14 @@ use crate::diagnose::explain::Explanation;
 use crate::lang::Lang;
 use crate::text::{self, Phrase, catalogue};
 
-/// The explanation as text; `provider` is what the user passed to `--provider`, echoed in JSON.
-pub fn render(explanation: &Explanation, provider: Option<&str>, json: bool, lang: Lang) -> String {
+/// The explanation as text. In JSON, `provider` is what the user passed to `--provider` when a
+/// provider was recognised by it, else null (the contract's `explain --json`).
+pub fn render(explanation: &Explanation, json: bool, lang: Lang) -> String {
     let (message, hint) = text::explain::word(explanation, lang);
     let code = explanation.code.map_or("unknown", |c| c.as_str());
+    let provider = explanation
+        .provider
+        .and(explanation.provider_given.as_deref());
     if json {
         let doc = serde_json::json!({
             "code": code,
@@ -29,6 +33,22 @@ pub fn render(explanation: &Explanation, provider: Option<&str>, json: bool, lan
         .map(|c| c.as_str())
         .collect();
     let mut out = format!("{code}: {message}\n→ {hint}\n");
+    if let Some(given) = explanation
+        .provider_given
+        .as_deref()
+        .filter(|_| explanation.provider_not_recognised())
+    {
+        let colon = if t.sentence_gap().is_empty() {
+            "："
+        } else {
+            ":"
+        };
+        out.push_str(&t.labelled(
+            &format!("{}{colon}", t.phrase(Phrase::ProviderNotRecognised)),
+            given,
+        ));
+        out.push('\n');
+    }
     if causes.len() > 1 {
         out.push_str(&t.labelled(t.phrase(Phrase::PossibleCauses), &causes.join(", ")));
         out.push('\n');

@@ -176,6 +176,30 @@ impl Catalogue for English {
                 "The server's certificate expires soon.",
                 "The server's administrator should renew the certificate now.",
             ),
+            OauthRequired => (
+                "The server accepts no password login here: only OAuth (signing in through the provider's page).",
+                "Use a mail program that signs in with OAuth (\"Sign in with Microsoft/Google\"), or ask the administrator whether password logins can be allowed.",
+            ),
+            BlockedByAdmin => (
+                "An administrator's policy blocks this mail program or protocol for the account.",
+                "Ask the mail administrator to allow third-party clients (IMAP/POP3/SMTP) for your account.",
+            ),
+            PortFiltered => (
+                "Connection attempts get no answer at all: a firewall drops the port.",
+                "Try the other port (465 or 587, 993, 995), another network, or ask the network's administrator to open it.",
+            ),
+            DnsUnavailable => (
+                "Name lookups fail on this computer or network: DNS is broken here, not the settings.",
+                "Check the network connection and the DNS server (or try another network), then try again.",
+            ),
+            SmtpAuthMissing => (
+                "The mail program sends without logging in to the outgoing server.",
+                "Tick \"My outgoing server (SMTP) requires authentication\" and use the same user name and password as for incoming mail.",
+            ),
+            NotAConnectionProblem => (
+                "This reply is about a message (a bounce, spam filter or size limit), not about the connection: the login works.",
+                "Check the recipient's address and the message itself; the account's settings need no change.",
+            ),
             NoSettingsFound => (
                 "No source produced any server settings.",
                 "Check the domain for typos and ask the provider for its IMAP, POP3 and SMTP settings.",
@@ -206,6 +230,30 @@ impl Catalogue for English {
                 "Sign in to webmail in a browser and complete any security check it asks for."
             }
             TlsRequired => "Switch encryption on (SSL/TLS, or STARTTLS) and try again.",
+            TlsMismatch => {
+                "Match the encryption to the port: SSL/TLS on 465, 993 and 995; STARTTLS on 587, 143 and 110."
+            }
+            Timeout | PortFiltered => {
+                "Try the other port or another network: if that answers, a firewall drops this port."
+            }
+            CertExpired | CertUntrusted | CertNameMismatch => {
+                "Open the server's name in a browser (https://<server>): a certificate problem shows there too."
+            }
+            WrongHost | DnsUnavailable => {
+                "Look the server's name up elsewhere (another network, a DNS checker): if it resolves there, DNS is broken here; if not, the name is mistyped."
+            }
+            WrongPort => {
+                "Check the port against the provider's settings; nothing listens on this one."
+            }
+            OauthRequired => {
+                "Try a mail program that signs in with OAuth: if it works, password logins are switched off."
+            }
+            BlockedByAdmin => {
+                "Ask the administrator whether third-party clients are allowed for your account."
+            }
+            SmtpAuthMissing => {
+                "Check the outgoing server's settings: authentication must be switched on."
+            }
             _ => return None,
         })
     }

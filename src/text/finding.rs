@@ -250,6 +250,11 @@ pub fn refusal_hint(
             | FindingCode::ImapDisabled
             | FindingCode::Pop3Disabled
             | FindingCode::SmtpDisabled
+            | FindingCode::TlsMismatch
+            | FindingCode::PortFiltered
+            | FindingCode::OauthRequired
+            | FindingCode::BlockedByAdmin
+            | FindingCode::SmtpAuthMissing
     );
     if check_is_the_fix && causes.first() == Some(&code) && !tell_apart.is_empty() {
         tell_apart.remove(0);

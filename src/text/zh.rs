@@ -164,6 +164,30 @@ impl Catalogue for Chinese {
                 "连接途中可能有人篡改；请优先使用 SSL/TLS（993/995/465 端口）。",
             ),
             CertExpiring => ("服务器证书即将过期。", "服务器管理员应尽快更新证书。"),
+            OauthRequired => (
+                "服务器不再接受密码登录，只接受 OAuth（通过服务商的登录页面授权）。",
+                "请使用支持 OAuth 登录的邮件客户端（“使用微软/谷歌账号登录”），或询问管理员能否允许密码登录。",
+            ),
+            BlockedByAdmin => (
+                "管理员的策略禁止此客户端或此协议访问该账号。",
+                "请联系邮箱管理员，为您的账号开启第三方客户端（IMAP/POP3/SMTP）权限。",
+            ),
+            PortFiltered => (
+                "连接请求没有任何回应：防火墙丢弃了该端口的连接。",
+                "请换用另一个端口（465 或 587、993、995）或换一个网络，或请网络管理员开放该端口。",
+            ),
+            DnsUnavailable => (
+                "本机或本网络的域名解析失败：是 DNS 出了问题，而不是设置错误。",
+                "请检查网络连接和 DNS 服务器（或换一个网络）后重试。",
+            ),
+            SmtpAuthMissing => (
+                "邮件客户端发信时没有登录发件服务器。",
+                "请勾选“我的发件服务器（SMTP）要求身份验证”，并使用与收件服务器相同的用户名和密码。",
+            ),
+            NotAConnectionProblem => (
+                "这条回复与邮件本身有关（退信、垃圾邮件过滤或大小限制），与连接无关：登录是正常的。",
+                "请检查收件人地址和邮件内容；账号设置无需修改。",
+            ),
             NoSettingsFound => (
                 "没有找到任何服务器设置。",
                 "请检查域名是否拼写错误，并向服务商索取 IMAP、POP3、SMTP 设置。",
@@ -188,6 +212,22 @@ impl Catalogue for Chinese {
             TemporarilyUnavailable => "几分钟后重试；服务器繁忙会自行恢复。",
             WebLoginRequired => "在浏览器中登录网页邮箱，并完成要求的安全验证。",
             TlsRequired => "开启加密（SSL/TLS 或 STARTTLS）后重试。",
+            TlsMismatch => {
+                "让加密方式与端口相符：465、993、995 用 SSL/TLS；587、143、110 用 STARTTLS。"
+            }
+            Timeout | PortFiltered => {
+                "换一个端口或换一个网络试试：若能连通，说明防火墙丢弃了这个端口。"
+            }
+            CertExpired | CertUntrusted | CertNameMismatch => {
+                "在浏览器中打开服务器名称（https://服务器）：证书问题在那里也会显示。"
+            }
+            WrongHost | DnsUnavailable => {
+                "在别处（另一个网络或 DNS 查询工具）解析服务器名称：能解析说明本地 DNS 有问题，否则是名称拼错了。"
+            }
+            WrongPort => "请对照服务商的设置检查端口：这个端口上没有服务在监听。",
+            OauthRequired => "试试支持 OAuth 登录的客户端：若能登录，说明密码登录已被关闭。",
+            BlockedByAdmin => "请询问管理员您的账号是否允许使用第三方客户端。",
+            SmtpAuthMissing => "检查发件服务器设置：必须开启身份验证。",
             _ => return None,
         })
     }

@@ -507,3 +507,81 @@ fn endless_password_or_batch_input_is_bad_input() {
     );
     assert!(password.stdout.is_empty() && batch.stdout.is_empty());
 }
+
+/// `explain` on what users paste most, as the contract words it: any `--provider` domain, a
+/// reply starting with a hyphen, `--lang` before the subcommand, a bounce, a client that never
+/// logged in to SMTP, a library's TLS error.
+#[test]
+fn explain_takes_any_domain_hyphen_replies_and_lang_before_the_subcommand() {
+    let json = |args: &[&str]| {
+        let result = run(mailcheck().arg("explain").arg("--json").args(args));
+        assert_eq!(result.code, 0, "{args:?}: {}", result.stderr);
+        serde_json::from_str::<serde_json::Value>(&result.stdout).unwrap()
+    };
+    let doc = json(&[
+        "--provider",
+        "office365.com",
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.",
+    ]);
+    assert_eq!(doc["code"], "oauth_required");
+    assert!(doc["provider"].is_null(), "{doc}");
+    let doc = json(&[
+        "--provider",
+        "qq.com",
+        "535 Login Fail. Please enter your authorization code to login",
+    ]);
+    assert_eq!(doc["provider"], "qq.com");
+    assert_eq!(doc["code"], "app_password_required");
+    let pasted = [
+        ("-ERR [AUTH] Authentication failed.", "bad_credentials"),
+        (
+            "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in local recipient table",
+            "not_a_connection_problem",
+        ),
+        ("530 5.7.0 Authentication required", "smtp_auth_missing"),
+        (
+            "554 5.7.1 <bob@example.org>: Relay access denied",
+            "smtp_auth_missing",
+        ),
+        (
+            "Error: 40184D5F147F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number",
+            "tls_mismatch",
+        ),
+    ];
+    for (reply, code) in pasted {
+        assert_eq!(json(&[reply])["code"], code, "{reply}");
+    }
+
+    let human = |args: &[&str]| {
+        let result = run(mailcheck().args(args));
+        assert_eq!(result.code, 0, "{args:?}: {}", result.stderr);
+        result.stdout
+    };
+    let out = human(&[
+        "explain",
+        "--provider",
+        "mycompany.example",
+        "530 5.7.0 Authentication required",
+    ]);
+    assert!(
+        out.contains("provider not recognised: mycompany.example"),
+        "{out}"
+    );
+    let out = human(&[
+        "--lang",
+        "zh",
+        "explain",
+        "-ERR [AUTH] Authentication failed.",
+    ]);
+    assert!(
+        out.starts_with("bad_credentials: ") && !out.is_ascii(),
+        "{out}"
+    );
+    let out = human(&[
+        "--lang=zh",
+        "explain",
+        "--json",
+        "530 5.7.0 Authentication required",
+    ]);
+    assert!(out.contains("smtp_auth_missing"), "{out}");
+}

@@ -7,8 +7,8 @@ use super::ranked::Causes;
 use crate::finding::FindingCode;
 
 use FindingCode::{
-    AccountLocked, AppPasswordRequired, BadCredentials, RateLimited, TemporarilyUnavailable,
-    TlsRequired, WebLoginRequired,
+    AccountLocked, AppPasswordRequired, BadCredentials, BlockedByAdmin, OauthRequired, RateLimited,
+    SmtpAuthMissing, TemporarilyUnavailable, TlsRequired, WebLoginRequired,
 };
 
 /// The phrase lists of `cues.txt`, whose header describes its format.
@@ -19,11 +19,15 @@ struct CueLists {
     in_use: Vec<String>,
     temporary_auth: Vec<String>,
     account_disabled: Vec<String>,
+    oauth: Vec<String>,
+    admin: Vec<String>,
+    auth_missing: Vec<String>,
     auth_code: Vec<String>,
     app_password: Vec<String>,
     web_login: Vec<String>,
     tls: Vec<String>,
     not_the_account: Vec<String>,
+    about_a_message: Vec<String>,
     disabled: Vec<String>,
     locked: Vec<String>,
     rate: Vec<String>,
@@ -81,11 +85,15 @@ impl CueLists {
             in_use: list("in_use")?,
             temporary_auth: list("temporary_auth")?,
             account_disabled: list("account_disabled")?,
+            oauth: list("oauth")?,
+            admin: list("admin")?,
+            auth_missing: list("auth_missing")?,
             auth_code: list("auth_code")?,
             app_password: list("app_password")?,
             web_login: list("web_login")?,
             tls: list("tls")?,
             not_the_account: list("not_the_account")?,
+            about_a_message: list("about_a_message")?,
             disabled: list("disabled")?,
             locked: list("locked")?,
             rate: list("rate")?,
@@ -104,6 +112,11 @@ impl CueLists {
 pub(super) struct WordCues {
     /// Tencent's "Account is abnormal, service is not open, password is incorrect, …".
     pub(super) several: bool,
+    pub(super) oauth: bool,
+    pub(super) admin: bool,
+    pub(super) auth_missing: bool,
+    /// The reply is about a message (a bounce, spam): only `explain` reads it.
+    pub(super) about_a_message: bool,
     pub(super) auth_code: bool,
     pub(super) app_password: bool,
     pub(super) web_login: bool,
@@ -128,12 +141,19 @@ impl WordCues {
         let in_use = take(&mut text, &cues.in_use);
         let temporary_auth = take(&mut text, &cues.temporary_auth);
         let account_disabled = take(&mut text, &cues.account_disabled);
+        let oauth = take(&mut text, &cues.oauth);
+        let admin = take(&mut text, &cues.admin);
+        let auth_missing = take(&mut text, &cues.auth_missing);
         let auth_code = take(&mut text, &cues.auth_code);
         let app_password = take(&mut text, &cues.app_password);
         let web_login = take(&mut text, &cues.web_login);
         let tls = take(&mut text, &cues.tls);
         let about_a_message = cues
             .not_the_account
+            .iter()
+            .any(|c| text.contains(c.as_str()));
+        let message = cues
+            .about_a_message
             .iter()
             .any(|c| text.contains(c.as_str()));
         let disabled = take(&mut text, &cues.disabled) && !about_a_message;
@@ -143,6 +163,10 @@ impl WordCues {
         let credentials = take(&mut text, &cues.credentials);
         WordCues {
             several,
+            oauth,
+            admin,
+            auth_missing,
+            about_a_message: message,
             auth_code,
             app_password,
             web_login,
@@ -156,7 +180,10 @@ impl WordCues {
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        *self == WordCues::default()
+        WordCues {
+            about_a_message: false,
+            ..*self
+        } == WordCues::default()
     }
 
     /// The causes, most likely first. `disabled` is what "service not enabled" means for the
@@ -173,6 +200,16 @@ impl WordCues {
                 TemporarilyUnavailable,
             ]);
             return out.0;
+        }
+        if self.oauth {
+            out.push(OauthRequired);
+        }
+        if self.admin {
+            out.push(BlockedByAdmin);
+            out.extend(disabled.iter().copied());
+        }
+        if self.auth_missing {
+            out.push(SmtpAuthMissing);
         }
         if self.auth_code {
             out.push(AppPasswordRequired);

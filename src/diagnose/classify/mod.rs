@@ -4,8 +4,11 @@
 //! `mailcheck explain` (a line pasted from a mail client or a log). The rules run in the order of
 //! issue 4, and the first that recognises the reply decides:
 //!
+//! 0. what libraries print when the connection failed before any reply (`library.txt`: TLS
+//!    mode against the port, certificates, DNS, refused or unanswered connections);
 //! 1. the provider's own reply patterns (`mc:reply` in `providers/`);
-//! 2. IMAP response codes (RFC 5530 and the `[ALERT]` text);
+//! 2. IMAP response codes (RFC 5530 and the `[ALERT]` text); then, for `explain` only, replies
+//!    about a message rather than the connection (bounces, spam, size limits);
 //! 3. SMTP reply codes and enhanced status codes (RFC 3463, RFC 4954, Microsoft's 5.7.139);
 //! 4. POP3 response codes (RFC 2449, RFC 3206);
 //! 5. the wording, in English and Chinese (the phrases of `cues.txt`);
@@ -25,8 +28,10 @@
 //! remaining causes apart is worded in `text`.
 
 mod cues;
+mod library;
 mod provider;
 mod ranked;
+mod repair;
 mod reply;
 mod rules;
 #[cfg(test)]
@@ -92,7 +97,16 @@ pub fn classify(
     reply: &str,
     provider: Option<&ProviderConfig>,
 ) -> Classification {
-    let reply = ParsedReply::parse(reply);
+    let reply = repair::repair(reply);
+    if let Some((causes, phrase)) = library::failure(&reply.to_lowercase()) {
+        return Classification {
+            code: causes.first().copied(),
+            possible_causes: causes,
+            rule: format!("library: {phrase}"),
+            alert: None,
+        };
+    }
+    let reply = ParsedReply::parse(&reply);
     let alert = reply.alert.clone();
     if reply.is_positive() {
         return Classification::unknown("not a refusal", alert);

@@ -17,6 +17,14 @@ impl Enhanced {
     pub(super) fn is(self, class: u8, subject: u16, detail: u16) -> bool {
         (self.class, self.subject, self.detail) == (class, subject, detail)
     }
+
+    pub(super) fn class(self) -> u8 {
+        self.class
+    }
+
+    pub(super) fn subject(self) -> u16 {
+        self.subject
+    }
 }
 
 impl std::fmt::Display for Enhanced {

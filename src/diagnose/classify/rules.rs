@@ -11,14 +11,16 @@ use crate::finding::{FindingCode, Stage};
 use crate::settings::Protocol;
 
 use FindingCode::{
-    AccountLocked, AppPasswordRequired, BadCredentials, RateLimited, SmtpDisabled,
-    TemporarilyUnavailable, TlsRequired, WebLoginRequired,
+    AccountLocked, AppPasswordRequired, BadCredentials, NotAConnectionProblem, OauthRequired,
+    RateLimited, SmtpAuthMissing, SmtpDisabled, TemporarilyUnavailable, TlsRequired,
+    WebLoginRequired,
 };
 
 /// The order of the module docs: a rule is tried only when none before it decided.
-const RULES: [fn(&Ctx) -> Option<Decision>; 7] = [
+const RULES: [fn(&Ctx) -> Option<Decision>; 8] = [
     provider_rule,
     imap_rule,
+    message_rule,
     smtp_rule,
     pop3_rule,
     wording_rule,
@@ -255,7 +257,7 @@ fn smtp_rule(ctx: &Ctx) -> Option<Decision> {
             (
                 "basic authentication is disabled",
                 "basic authentication disabled",
-                &[SmtpDisabled, AppPasswordRequired],
+                &[OauthRequired, SmtpDisabled],
             ),
             (
                 "security defaults",
@@ -283,6 +285,10 @@ fn smtp_rule(ctx: &Ctx) -> Option<Decision> {
             ),
         };
     }
+    if is(5, 7, 30) {
+        // "Basic authentication is not supported for Client Submission".
+        return Decision::new(vec![OauthRequired, SmtpDisabled], name);
+    }
     if basic == Some(538) || is(5, 7, 11) {
         return Decision::new(vec![TlsRequired], name);
     }
@@ -290,10 +296,10 @@ fn smtp_rule(ctx: &Ctx) -> Option<Decision> {
         if words.tls {
             return Decision::new(vec![TlsRequired], name);
         }
-        // "Authentication required": the client did not log in at all. Some servers offer
-        // AUTH only after STARTTLS, which a client without TLS never sees.
+        // "Authentication required": the client did not log in at all (RFC 4954). Some
+        // servers offer AUTH only after STARTTLS, which a client without TLS never sees.
         return ctx.refine(
-            vec![BadCredentials, TlsRequired],
+            vec![SmtpAuthMissing, TlsRequired],
             Refine::Full,
             smtp,
             format!("{name} authentication required"),
@@ -324,6 +330,16 @@ fn smtp_rule(ctx: &Ctx) -> Option<Decision> {
             smtp,
             name,
         );
+    }
+    if words.auth_missing && basic.is_none_or(|b| b >= 400) {
+        // "Relay access denied", "554 5.7.1 Unable to relay": mail for another domain from a
+        // client that did not log in. Pasted into `explain`, it may also be a bounce from
+        // the recipient's side.
+        let mut causes = vec![SmtpAuthMissing];
+        if ctx.stage.is_none() {
+            causes.push(NotAConnectionProblem);
+        }
+        return Decision::new(causes, format!("{name} relaying denied"));
     }
     if basic == Some(421) {
         return ctx.refine(
@@ -394,7 +410,47 @@ fn wording_rule(ctx: &Ctx) -> Option<Decision> {
     } else {
         "wording"
     };
-    Decision::new(words.causes(&ctx.disabled(None)), rule)
+    let mut causes = words.causes(&ctx.disabled(None));
+    // Exchange Online's "LOGIN failed." for any password login since basic authentication was
+    // switched off: OAuth is the next suspect after the password itself.
+    let microsoft = ["microsoft exchange", "outlook.com", "office365"]
+        .iter()
+        .any(|m| ctx.reply.lower.contains(m));
+    if microsoft && causes.first() == Some(&BadCredentials) && !causes.contains(&OauthRequired) {
+        causes.insert(1, OauthRequired);
+    }
+    Decision::new(causes, rule)
+}
+
+/// `explain` only: a reply about a message rather than the connection (a bounce, a spam
+/// rejection, a size limit): RFC 3463's addressing, mailbox, system and content subjects
+/// (5.1.x, 5.2.x, 5.3.x, 5.6.x), or the wording. The probes never send mail, so they never
+/// see one.
+fn message_rule(ctx: &Ctx) -> Option<Decision> {
+    if ctx.stage.is_some() {
+        return None;
+    }
+    let words = ctx.words();
+    if words.rate || words.auth_missing {
+        return None;
+    }
+    let reply = &ctx.reply;
+    let permanent = reply.smtp.is_some_and(|b| (500..600).contains(&b));
+    let subject = reply
+        .enhanced
+        .filter(|e| e.class() == 5)
+        .map(|e| e.subject())
+        .filter(|s| matches!(s, 1 | 2 | 3 | 6));
+    if words.about_a_message {
+        return Decision::new(vec![NotAConnectionProblem], "about a message: wording");
+    }
+    if permanent && let Some(subject) = subject {
+        return Decision::new(
+            vec![NotAConnectionProblem],
+            format!("about a message: 5.{subject}.x"),
+        );
+    }
+    None
 }
 
 /// 6a. A server that refuses to talk at all, saying nothing recognisable.

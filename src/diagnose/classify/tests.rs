@@ -166,6 +166,84 @@ fn table_of_real_replies() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// One row of `corpus.tsv`: a reply or library error as a user pasted it, and the cause its
+/// thread established.
+struct CorpusRow {
+    line: usize,
+    reply: Vec<u8>,
+    protocol: Option<Protocol>,
+    stage: Option<Stage>,
+    /// A mail domain, as `explain --provider` takes it.
+    provider: Option<String>,
+    expected: FindingCode,
+    source: String,
+}
+
+fn corpus() -> Vec<CorpusRow> {
+    let table = fixture("corpus.tsv");
+    let mut rows = Vec::new();
+    for (n, text) in table.lines().enumerate() {
+        if text.starts_with('#') || text.trim().is_empty() {
+            continue;
+        }
+        let line = n + 1;
+        let columns: Vec<&str> = text.split('\t').collect();
+        let [reply, protocol, stage, provider, expected, source, note] = columns[..] else {
+            panic!("corpus.tsv:{line}: {} columns, not 7", columns.len());
+        };
+        let given = |c: &str| (c != "-").then(|| c.to_owned());
+        assert!(!source.is_empty() && !note.is_empty(), "corpus.tsv:{line}");
+        rows.push(CorpusRow {
+            line,
+            reply: unescape(reply),
+            protocol: given(protocol).map(|p| p.parse().unwrap()),
+            stage: given(stage).map(|s| parse_stage(&s).unwrap()),
+            provider: given(provider),
+            expected: expected
+                .parse()
+                .unwrap_or_else(|e| panic!("corpus.tsv:{line}: {e}")),
+            source: source.to_owned(),
+        });
+    }
+    rows
+}
+
+/// The corpus of real replies: at least 95% right (the code, or the second possible cause),
+/// the accuracy and every miss printed (`cargo nextest run --lib corpus --no-capture`).
+#[test]
+fn corpus_of_real_replies() {
+    let rows = corpus();
+    assert!(rows.len() >= 300, "{} rows", rows.len());
+    let mut misses = Vec::new();
+    for row in &rows {
+        let text = decode_reply(&row.reply);
+        let provider = row.provider.as_deref().and_then(provider_for);
+        let c = classify(row.protocol, row.stage, &text, provider);
+        let right = c.code == Some(row.expected) || c.possible_causes.get(1) == Some(&row.expected);
+        if !right {
+            misses.push(format!(
+                "corpus.tsv:{} ({}): expected {}, got {:?} by {:?}",
+                row.line, row.source, row.expected, c.possible_causes, c.rule
+            ));
+        }
+    }
+    let right = rows.len() - misses.len();
+    let accuracy = right as f64 * 100.0 / rows.len() as f64;
+    println!(
+        "corpus: {right} of {} right ({accuracy:.1}%), {} misses",
+        rows.len(),
+        misses.len()
+    );
+    for miss in &misses {
+        println!("  {miss}");
+    }
+    assert!(
+        accuracy >= 95.0,
+        "{accuracy:.1}% < 95%:\n{}",
+        misses.join("\n")
+    );
+}
+
 #[test]
 fn alert_text_is_kept_as_is() {
     let c = classify(

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 23] = [
+pub const FINDING_CODES: [(&str, &str); 29] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -30,6 +30,12 @@ pub const FINDING_CODES: [(&str, &str); 23] = [
     ("no_settings_found", "error"),
     ("starttls_injection", "error"),
     ("cert_expiring", "warning"),
+    ("oauth_required", "error"),
+    ("blocked_by_admin", "error"),
+    ("port_filtered", "error"),
+    ("dns_unavailable", "error"),
+    ("smtp_auth_missing", "error"),
+    ("not_a_connection_problem", "warning"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
