@@ -9,6 +9,7 @@
 //! time limits come from [`crate::timing`].
 
 pub mod imap;
+pub mod logins;
 pub mod pop3;
 mod protocol;
 pub mod second_round;
