@@ -309,8 +309,8 @@ impl<P: MailProtocol> Prober<'_, P> {
         })
     }
 
-    /// Logs in when it is safe and a password is given, and checks the session after; else
-    /// says why not. What the capabilities say about logging in comes back with it.
+    /// Logs in when it is safe, a password is given and the login gate gives it a turn
+    /// (`logins`), and checks the session after; else says why not. What the capabilities say about logging in comes back with it.
     pub async fn login(
         &self,
         conn: &mut Conn,
@@ -340,41 +340,47 @@ impl<P: MailProtocol> Prober<'_, P> {
         if certificate_failed || no_login {
             return (Login::NotTested(NotTested::NotSafe), issues);
         }
+        let turn = match self.ctx.logins.turn(self.endpoint()).await {
+            Ok(turn) => turn,
+            Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), issues),
+        };
         conn.add_secret(password.expose());
         let user = self.target.username.as_str();
-        match self.protocol.login(conn, caps, user, password).await {
-            Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
-                Ok(Some(reply)) if !reply.ok => (
+        turn.judged(
+            match self.protocol.login(conn, caps, user, password).await {
+                Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
+                    Ok(Some(reply)) if !reply.ok => (
+                        Login::Failed,
+                        vec![Issue::Refusal {
+                            stage: Stage::AfterLogin,
+                            reply: reply.text,
+                        }],
+                    ),
+                    Ok(_) => (Login::Ok, Vec::new()),
+                    Err(failure) => (
+                        Login::Ok,
+                        vec![Issue::Broken {
+                            step: Step::ExamineInbox,
+                            failure,
+                        }],
+                    ),
+                },
+                Ok(reply) => (
                     Login::Failed,
                     vec![Issue::Refusal {
-                        stage: Stage::AfterLogin,
+                        stage: Stage::Login,
                         reply: reply.text,
                     }],
                 ),
-                Ok(_) => (Login::Ok, Vec::new()),
                 Err(failure) => (
-                    Login::Ok,
+                    Login::Failed,
                     vec![Issue::Broken {
-                        step: Step::ExamineInbox,
+                        step: Step::Login,
                         failure,
                     }],
                 ),
             },
-            Ok(reply) => (
-                Login::Failed,
-                vec![Issue::Refusal {
-                    stage: Stage::Login,
-                    reply: reply.text,
-                }],
-            ),
-            Err(failure) => (
-                Login::Failed,
-                vec![Issue::Broken {
-                    step: Step::Login,
-                    failure,
-                }],
-            ),
-        }
+        )
     }
 
     /// The TLS handshake for this server, under the step limit.
