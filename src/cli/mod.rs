@@ -131,8 +131,12 @@ struct CheckArgs {
 
     /// The most failed login attempts a run may make, over all its servers; a refused password
     /// is never tried on another server anyway
-    #[arg(long, value_name = "N", default_value_t = mailcheck::probe::logins::DEFAULT_MAX_FAILED_LOGINS,
-          value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = mailcheck::probe::logins::DEFAULT_MAX_FAILED_LOGINS,
+        value_parser = clap::value_parser!(u32).range(1..=100)
+    )]
     max_failed_logins: u32,
 
     /// Send the password also to servers that only plain-HTTP sources named (anyone on the

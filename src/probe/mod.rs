@@ -2,11 +2,11 @@
 //!
 //! Each probe resolves the host, connects, speaks TLS the way the candidate says (implicit,
 //! STARTTLS or none), reads the greeting and capabilities, and logs in when a password is
-//! given, the session is verified TLS and the login gate (`logins`) gives it a turn. What it sees is recorded as [`Issue`]s, plain facts
-//! that `diagnose` turns into findings. [`probe`] runs the steps, which live in `steps`; each
-//! protocol's side of the dialogue is one implementation of `protocol::MailProtocol`, in
-//! `imap`, `pop3` and `smtp`; the connection is in `transport`, certificates in `tls`, and the
-//! time limits come from [`crate::timing`].
+//! given, the session is verified TLS and the login gate (`logins`) gives it a turn. What it
+//! sees is recorded as [`Issue`]s, plain facts that `diagnose` turns into findings. [`probe`]
+//! runs the steps, which live in `steps`; each protocol's side of the dialogue is one
+//! implementation of `protocol::MailProtocol`, in `imap`, `pop3` and `smtp`; the connection is
+//! in `transport`, certificates in `tls`, and the time limits come from [`crate::timing`].
 
 pub mod imap;
 pub mod logins;

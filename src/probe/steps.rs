@@ -310,7 +310,8 @@ impl<P: MailProtocol> Prober<'_, P> {
     }
 
     /// Logs in when it is safe, a password is given and the login gate gives it a turn
-    /// (`logins`), and checks the session after; else says why not. What the capabilities say about logging in comes back with it.
+    /// (`logins`), and checks the session after; else says why not. What the capabilities say
+    /// about logging in comes back with it.
     pub async fn login(
         &self,
         conn: &mut Conn,
@@ -346,41 +347,40 @@ impl<P: MailProtocol> Prober<'_, P> {
         };
         conn.add_secret(password.expose());
         let user = self.target.username.as_str();
-        turn.judged(
-            match self.protocol.login(conn, caps, user, password).await {
-                Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
-                    Ok(Some(reply)) if !reply.ok => (
-                        Login::Failed,
-                        vec![Issue::Refusal {
-                            stage: Stage::AfterLogin,
-                            reply: reply.text,
-                        }],
-                    ),
-                    Ok(_) => (Login::Ok, Vec::new()),
-                    Err(failure) => (
-                        Login::Ok,
-                        vec![Issue::Broken {
-                            step: Step::ExamineInbox,
-                            failure,
-                        }],
-                    ),
-                },
-                Ok(reply) => (
+        let attempt = match self.protocol.login(conn, caps, user, password).await {
+            Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
+                Ok(Some(reply)) if !reply.ok => (
                     Login::Failed,
                     vec![Issue::Refusal {
-                        stage: Stage::Login,
+                        stage: Stage::AfterLogin,
                         reply: reply.text,
                     }],
                 ),
+                Ok(_) => (Login::Ok, Vec::new()),
                 Err(failure) => (
-                    Login::Failed,
+                    Login::Ok,
                     vec![Issue::Broken {
-                        step: Step::Login,
+                        step: Step::ExamineInbox,
                         failure,
                     }],
                 ),
             },
-        )
+            Ok(reply) => (
+                Login::Failed,
+                vec![Issue::Refusal {
+                    stage: Stage::Login,
+                    reply: reply.text,
+                }],
+            ),
+            Err(failure) => (
+                Login::Failed,
+                vec![Issue::Broken {
+                    step: Step::Login,
+                    failure,
+                }],
+            ),
+        };
+        turn.judged(attempt)
     }
 
     /// The TLS handshake for this server, under the step limit.
