@@ -59,6 +59,12 @@ pub struct Options {
     /// Where TCP connections go, for probes and HTTP alike: direct by default; tests send them
     /// to servers on ephemeral ports (see [`net::connect`]).
     pub connector: net::connect::Connector,
+    /// The most failed login attempts the run may make, over all servers
+    /// (`--max-failed-logins`; see [`probe::logins`]).
+    pub max_failed_logins: u32,
+    /// Send the password also to servers that only plain-HTTP sources named
+    /// (`--trust-insecure-sources`).
+    pub trust_insecure_sources: bool,
 }
 
 impl Default for Options {
@@ -75,6 +81,8 @@ impl Default for Options {
             user_servers: Vec::new(),
             progress: progress::Progress::default(),
             connector: net::connect::Connector::direct(),
+            max_failed_logins: probe::logins::DEFAULT_MAX_FAILED_LOGINS,
+            trust_insecure_sources: false,
         }
     }
 }
@@ -135,6 +143,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         srv_hosts,
         progress: options.progress.clone(),
         connector: options.connector.clone(),
+        logins: login_gate(&discovery, options),
     });
     let first: Vec<(probe::Target, Option<String>)> = discovery
         .candidates
@@ -151,4 +160,40 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     let outcomes = probe::probe_all(targets, context.clone()).await;
     let neighbours = probe::second_round::probe_neighbours(&first, &outcomes, context).await;
     Ok(diagnose::with_probes(discovery, outcomes, neighbours))
+}
+
+/// The run's login gate, every candidate in it with its standing; the refusals are judged as
+/// the diagnosis will judge them.
+fn login_gate(discovery: &discover::Discovery, options: &Options) -> probe::logins::LoginGate {
+    let provider = discovery.provider.as_ref().map(|m| m.provider);
+    let gate = probe::logins::LoginGate::new(
+        probe::logins::Policy {
+            max_failed: options.max_failed_logins,
+            trust_insecure_sources: options.trust_insecure_sources,
+            patience: timing::Timing::new(options.timeout).login_patience(),
+        },
+        std::sync::Arc::new(move |protocol, reply| {
+            diagnose::servers::login_refusal_code(protocol, reply, provider)
+        }),
+    );
+    for candidate in &discovery.candidates {
+        gate.register(candidate.endpoint(), standing(candidate));
+    }
+    gate
+}
+
+/// What makes a candidate more or less likely to accept the password (`SECURITY.md`).
+fn standing(candidate: &discover::Candidate) -> probe::logins::Standing {
+    let sources = &candidate.sources;
+    probe::logins::Standing {
+        alternate: candidate.label.is_some(),
+        user_only: sources.as_slice() == [SourceKind::User],
+        typed: sources.contains(&SourceKind::User),
+        trust: candidate.trust(),
+        // What the user typed is the user's own word, never only plain HTTP's.
+        insecure_only: !sources.is_empty()
+            && sources
+                .iter()
+                .all(|s| candidate.insecure_sources.contains(s)),
+    }
 }

@@ -71,6 +71,10 @@ pub struct ServerEntry {
     pub auth_mechanisms: Vec<String>,
     /// `ok`, `failed` or `not_tested`.
     pub login: String,
+    /// Added: why the server was not logged in to, only when `login` is `not_tested`
+    /// (`no_password`, `not_verified_tls`, `after_refusal`, … in `docs/report.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_skipped: Option<String>,
     /// Added: the user name this server is to be used with.
     #[serde(default)]
     pub username: String,
@@ -264,6 +268,7 @@ fn server_entry(server: &ServerState) -> ServerEntry {
             LoginState::NotTested => "not_tested",
         }
         .to_owned(),
+        login_skipped: server.login_skipped.map(|why| why.as_str().to_owned()),
         username: candidate.settings.username.clone(),
         connect_ms: server.connect_time.map(millis),
         handshake_ms: server.handshake_time.map(millis),

@@ -27,6 +27,12 @@ impl Timing {
         self.timeout * 2 + Duration::from_secs(1)
     }
 
+    /// How long a login waits for a server ahead of it in the login order that has not reached
+    /// its own login yet (still in its handshake, say): one step, the one it is in.
+    pub fn login_patience(self) -> Duration {
+        self.timeout
+    }
+
     /// How long a plaintext port may stay silent before the probe asks whether it wants TLS
     /// instead: half the limit, so that the TLS check fits in the other half
     /// ([`Self::tls_check_after_silence`]) and a silent server still costs one limit at most.

@@ -44,7 +44,10 @@ Exit status:
   4  no server settings could be found by any source
 
 Passwords never come from the command line: --password-stdin, --password-env VAR,
-MAILCHECK_PASSWORD or --ask-password. Colour: --color, or NO_COLOR=1 to turn it off.";
+MAILCHECK_PASSWORD or --ask-password. A password goes only over verified TLS, to the
+likeliest server first; after a refusal of it no other server is tried, and a run makes at
+most 2 failed logins (--max-failed-logins). SECURITY.md says more.
+Colour: --color, or NO_COLOR=1 to turn it off.";
 
 /// Find out why a mail client cannot connect: discover the IMAP, POP3 and SMTP settings of an
 /// address, check them, and explain what is wrong.
@@ -125,6 +128,21 @@ struct CheckArgs {
     /// The SMTP settings typed into the mail client
     #[arg(long, value_name = "HOST:PORT[:MODE]")]
     smtp: Option<String>,
+
+    /// The most failed login attempts a run may make, over all its servers; a refused password
+    /// is never tried on another server anyway
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = mailcheck::probe::logins::DEFAULT_MAX_FAILED_LOGINS,
+        value_parser = clap::value_parser!(u32).range(1..=100)
+    )]
+    max_failed_logins: u32,
+
+    /// Send the password also to servers that only plain-HTTP sources named (anyone on the
+    /// network path could have named them)
+    #[arg(long)]
+    trust_insecure_sources: bool,
 
     /// Print a document of the verified working settings instead of the report:
     /// `autoconfig` is a config-v1.1 file to publish at autoconfig.<domain>
@@ -378,6 +396,8 @@ impl CheckArgs {
             ca_file: self.ca_file.clone(),
             ispdb_url: self.ispdb_url.clone(),
             no_probe: self.no_probe,
+            max_failed_logins: self.max_failed_logins,
+            trust_insecure_sources: self.trust_insecure_sources,
             ..mailcheck::Options::default()
         }
     }

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Facts, FieldChange, Finding, FindingCode, Severity};
+use crate::probe::logins::Withheld;
 use crate::probe::second_round::Neighbour;
-use crate::probe::{Login, ProbeOutcome, Target};
+use crate::probe::{Issue, Login, NotTested, ProbeOutcome, Target};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
 /// How a server fared.
@@ -40,6 +41,84 @@ pub enum LoginState {
     NotTested,
 }
 
+/// Why a server was not logged in to (`servers[].login_skipped`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginSkipped {
+    NoPassword,
+    /// No TLS, or TLS whose certificate failed: the password is never sent there.
+    NotVerifiedTls,
+    /// The server offers no way to log in (SMTP without AUTH, even over TLS).
+    NoLoginOffered,
+    /// Only plain-HTTP sources named it.
+    InsecureSource,
+    /// Another server refused the password (or may have): it was not tried again.
+    AfterRefusal,
+    /// Another server of the protocol refused the service.
+    AfterServiceRefusal,
+    /// The run's failed login attempts reached their limit.
+    AttemptLimit,
+    /// The probe stopped before the login.
+    NotReached,
+    /// Not probed at all (`--offline`, `--no-probe`).
+    NotProbed,
+}
+
+impl LoginSkipped {
+    pub const ALL: [LoginSkipped; 9] = [
+        LoginSkipped::NoPassword,
+        LoginSkipped::NotVerifiedTls,
+        LoginSkipped::NoLoginOffered,
+        LoginSkipped::InsecureSource,
+        LoginSkipped::AfterRefusal,
+        LoginSkipped::AfterServiceRefusal,
+        LoginSkipped::AttemptLimit,
+        LoginSkipped::NotReached,
+        LoginSkipped::NotProbed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginSkipped::NoPassword => "no_password",
+            LoginSkipped::NotVerifiedTls => "not_verified_tls",
+            LoginSkipped::NoLoginOffered => "no_login_offered",
+            LoginSkipped::InsecureSource => "insecure_source",
+            LoginSkipped::AfterRefusal => "after_refusal",
+            LoginSkipped::AfterServiceRefusal => "after_service_refusal",
+            LoginSkipped::AttemptLimit => "attempt_limit",
+            LoginSkipped::NotReached => "not_reached",
+            LoginSkipped::NotProbed => "not_probed",
+        }
+    }
+
+    /// Why a probe did not log in, from what it saw.
+    fn of(outcome: &ProbeOutcome) -> Option<LoginSkipped> {
+        let Login::NotTested(why) = outcome.login else {
+            return None;
+        };
+        Some(match why {
+            NotTested::NoPassword => LoginSkipped::NoPassword,
+            NotTested::NotSafe
+                if !outcome
+                    .issues
+                    .iter()
+                    .any(|i| matches!(i, Issue::Certificate { .. }))
+                    && outcome
+                        .issues
+                        .iter()
+                        .any(|i| matches!(i, Issue::NoSmtpAuth { .. })) =>
+            {
+                LoginSkipped::NoLoginOffered
+            }
+            NotTested::NotSafe => LoginSkipped::NotVerifiedTls,
+            NotTested::Unreached => LoginSkipped::NotReached,
+            NotTested::Withheld(Withheld::InsecureSource) => LoginSkipped::InsecureSource,
+            NotTested::Withheld(Withheld::AfterRefusal) => LoginSkipped::AfterRefusal,
+            NotTested::Withheld(Withheld::AfterServiceRefusal) => LoginSkipped::AfterServiceRefusal,
+            NotTested::Withheld(Withheld::AttemptLimit) => LoginSkipped::AttemptLimit,
+        })
+    }
+}
+
 /// One candidate server and what became of it.
 #[derive(Clone, Debug)]
 pub struct ServerState {
@@ -49,6 +128,8 @@ pub struct ServerState {
     pub tls: Option<crate::probe::tls::TlsFacts>,
     pub auth_mechanisms: Vec<String>,
     pub login: LoginState,
+    /// Why it was not logged in to, when it was not.
+    pub login_skipped: Option<LoginSkipped>,
     pub connect_time: Option<Duration>,
     pub handshake_time: Option<Duration>,
     /// The probe's dialogue, credentials removed (for `--trace`).
@@ -64,6 +145,7 @@ impl ServerState {
             tls: None,
             auth_mechanisms: Vec::new(),
             login: LoginState::NotTested,
+            login_skipped: Some(LoginSkipped::NotProbed),
             connect_time: None,
             handshake_time: None,
             transcript: Vec::new(),
@@ -213,6 +295,7 @@ pub fn with_probes(
                 Login::Failed => LoginState::Failed,
                 Login::NotTested(_) => LoginState::NotTested,
             },
+            login_skipped: LoginSkipped::of(outcome),
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
             transcript: outcome.transcript.clone(),
@@ -316,4 +399,21 @@ fn no_settings_found(discovery: &Discovery) -> Option<Finding> {
 /// Worst first; within a severity, in protocol order, then by code.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by_key(|f| (f.severity(), f.protocol, f.code));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_a_login_was_skipped_is_documented() {
+        let contract = include_str!("../../docs/report.md");
+        for why in LoginSkipped::ALL {
+            assert!(
+                contract.contains(&format!("`{}`", why.as_str())),
+                "docs/report.md does not name `{}`",
+                why.as_str()
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@ use crate::clientconfig::ProviderConfig;
 use crate::finding::{Facts, Finding, FindingCode, Stage};
 use crate::probe::tls::CertProblem;
 use crate::probe::{Issue, ProbeOutcome};
-use crate::settings::{Endpoint, Security};
+use crate::settings::{Endpoint, Protocol, Security};
 
 use super::classify;
 
@@ -186,11 +186,7 @@ fn refusal(
     provider: Option<&ProviderConfig>,
 ) -> Finding {
     let class = classify::classify(Some(server.protocol), Some(stage), reply, provider);
-    let fallback = match stage {
-        Stage::Greeting => FindingCode::TemporarilyUnavailable,
-        Stage::Login | Stage::AfterLogin => FindingCode::BadCredentials,
-    };
-    let code = class.code.unwrap_or(fallback);
+    let code = class.code.unwrap_or(unrecognised(stage));
     let mut finding = Finding::new(
         code,
         Facts::Refusal {
@@ -206,4 +202,24 @@ fn refusal(
         class.possible_causes
     };
     finding
+}
+
+/// What a refusal that no rule recognises is taken for at each stage.
+fn unrecognised(stage: Stage) -> FindingCode {
+    match stage {
+        Stage::Greeting => FindingCode::TemporarilyUnavailable,
+        Stage::Login | Stage::AfterLogin => FindingCode::BadCredentials,
+    }
+}
+
+/// The code a refused login's reply gets in the report: what the login gate asks while the
+/// other probes wait, so that it stops as the report will explain.
+pub fn login_refusal_code(
+    protocol: Protocol,
+    reply: &str,
+    provider: Option<&ProviderConfig>,
+) -> FindingCode {
+    classify::classify(Some(protocol), Some(Stage::Login), reply, provider)
+        .code
+        .unwrap_or(unrecognised(Stage::Login))
 }

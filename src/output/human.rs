@@ -9,6 +9,7 @@ use owo_colors::{OwoColorize, Style as Paint};
 use unicode_width::UnicodeWidthStr;
 
 use super::Style;
+use crate::diagnose::LoginSkipped;
 use crate::finding::Severity;
 use crate::report::{FindingEntry, Report, ServerEntry, Settings};
 use crate::settings::Protocol;
@@ -53,6 +54,7 @@ impl Renderer<'_> {
     fn render(mut self, verbose: bool) -> String {
         self.header();
         self.verdicts();
+        self.not_logged_in();
         self.findings();
         self.client_settings();
         self.alternates();
@@ -131,11 +133,18 @@ impl Renderer<'_> {
                 p.green(t.phrase(Phrase::Works)),
                 format!("{}, {}", at(s), t.phrase(Phrase::LoginSucceeded)),
             ),
-            ProtocolVerdict::Reachable(s) => (
-                p.green("✓"),
-                p.green(t.phrase(Phrase::Reachable)),
-                format!("{}, {}", at(s), t.phrase(Phrase::LoginNotTestedNoPassword)),
-            ),
+            ProtocolVerdict::Reachable(s) => {
+                let skipped = self.report.server_for(protocol, s).and_then(skipped_words);
+                let login = match skipped {
+                    Some((short, _)) => t.login_not_tried(t.phrase(short)),
+                    None => t.phrase(Phrase::LoginNotTestedNoPassword).to_owned(),
+                };
+                (
+                    p.green("✓"),
+                    p.green(t.phrase(Phrase::Reachable)),
+                    format!("{}, {login}", at(s)),
+                )
+            }
             ProtocolVerdict::Untested(s) => {
                 (p.dim("?"), t.phrase(Phrase::NotTested).to_owned(), at(s))
             }
@@ -167,6 +176,30 @@ impl Renderer<'_> {
             format!("{name} {mark} {word}")
         } else {
             format!("{name} {mark} {word}  {}", p.dim(&detail))
+        }
+    }
+
+    /// The servers a password was kept from, and why: one line per reason.
+    fn not_logged_in(&mut self) {
+        let mut reasons: Vec<(Phrase, Vec<String>)> = Vec::new();
+        for s in &self.report.servers {
+            let Some((_, why)) = skipped_words(s) else {
+                continue;
+            };
+            let server = format!("{} {}:{}", s.protocol.display_name(), s.host, s.port);
+            match reasons.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, servers)) => servers.push(server),
+                None => reasons.push((why, vec![server])),
+            }
+        }
+        if reasons.is_empty() {
+            return;
+        }
+        self.heading(Phrase::NotLoggedInHeading);
+        for (why, servers) in reasons {
+            let servers = servers.join(self.t.phrase(Phrase::SourceSeparator));
+            let line = self.t.not_logged_in(&servers, self.t.phrase(why));
+            self.line(format!("  {line}"));
         }
     }
 
@@ -246,7 +279,7 @@ impl Renderer<'_> {
                 ),
                 (self.t.phrase(Phrase::UserName), s.username.clone()),
             ];
-            if needs_app_password(report, protocol) {
+            if needs_app_password(report, protocol, s) {
                 fields.push((
                     self.t.phrase(Phrase::Password),
                     self.t
@@ -351,14 +384,15 @@ impl Renderer<'_> {
                 row.push_str(&format!("  [{label}]"));
             }
             self.line(row);
-            let login = match s.login.as_str() {
-                "ok" => self.t.phrase(Phrase::LoginSucceeded),
-                "failed" => self.t.phrase(Phrase::LoginRefused),
-                _ => self.t.phrase(Phrase::LoginNotTested),
+            let login = match (s.login.as_str(), skipped_words(s)) {
+                ("ok", _) => self.t.phrase(Phrase::LoginSucceeded).to_owned(),
+                ("failed", _) => self.t.phrase(Phrase::LoginRefused).to_owned(),
+                (_, Some((short, _))) => self.t.login_not_tried(self.t.phrase(short)),
+                _ => self.t.phrase(Phrase::LoginNotTested).to_owned(),
             };
             let mut facts = vec![
                 format!("{}: {}", self.t.phrase(Phrase::User), s.username),
-                login.to_owned(),
+                login,
             ];
             if !s.auth_mechanisms.is_empty() {
                 facts.push(format!("AUTH {}", s.auth_mechanisms.join(" ")));
@@ -447,11 +481,38 @@ pub(super) fn status_mark(s: &ServerEntry, p: &Painter) -> String {
     }
 }
 
-/// Whether the findings say this protocol wants an app password or authorization code.
-fn needs_app_password(report: &Report, protocol: Protocol) -> bool {
+/// Why a password that was given was kept from `s`, briefly and in full; `None` when it was
+/// logged in to, when there was no password, or when its probe stopped before the login (its
+/// findings say why).
+fn skipped_words(s: &ServerEntry) -> Option<(Phrase, Phrase)> {
+    let why = s.login_skipped.as_deref()?;
+    let why = LoginSkipped::ALL.into_iter().find(|w| w.as_str() == why)?;
+    Some(match why {
+        LoginSkipped::NotVerifiedTls => (Phrase::SkippedNotVerifiedTls, Phrase::WhyNotVerifiedTls),
+        LoginSkipped::NoLoginOffered => (Phrase::SkippedNoLoginOffered, Phrase::WhyNoLoginOffered),
+        LoginSkipped::InsecureSource => (Phrase::SkippedInsecureSource, Phrase::WhyInsecureSource),
+        LoginSkipped::AfterRefusal => (Phrase::SkippedAfterRefusal, Phrase::WhyAfterRefusal),
+        LoginSkipped::AfterServiceRefusal => (
+            Phrase::SkippedAfterServiceRefusal,
+            Phrase::WhyAfterServiceRefusal,
+        ),
+        LoginSkipped::AttemptLimit => (Phrase::SkippedAttemptLimit, Phrase::WhyAttemptLimit),
+        LoginSkipped::NoPassword | LoginSkipped::NotReached | LoginSkipped::NotProbed => {
+            return None;
+        }
+    })
+}
+
+/// Whether the findings say this protocol wants an app password or authorization code: a
+/// finding about it, or one about another protocol when `settings` were not tried after that
+/// refusal (an app password is the account's, and goes into every protocol's field).
+fn needs_app_password(report: &Report, protocol: Protocol, settings: &Settings) -> bool {
+    let held_back = report
+        .server_for(protocol, settings)
+        .is_some_and(|s| s.login_skipped.as_deref() == Some(LoginSkipped::AfterRefusal.as_str()));
     report.findings.iter().any(|f| {
         f.code == crate::finding::FindingCode::AppPasswordRequired
-            && f.protocol.is_none_or(|p| p == protocol)
+            && (held_back || f.protocol.is_none_or(|p| p == protocol))
     })
 }
 

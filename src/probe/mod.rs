@@ -2,13 +2,14 @@
 //!
 //! Each probe resolves the host, connects, speaks TLS the way the candidate says (implicit,
 //! STARTTLS or none), reads the greeting and capabilities, and logs in when a password is
-//! given and the session is verified TLS. What it sees is recorded as [`Issue`]s, plain facts
-//! that `diagnose` turns into findings. [`probe`] runs the steps, which live in `steps`; each
-//! protocol's side of the dialogue is one implementation of `protocol::MailProtocol`, in
-//! `imap`, `pop3` and `smtp`; the connection is in `transport`, certificates in `tls`, and the
-//! time limits come from [`crate::timing`].
+//! given, the session is verified TLS and the login gate (`logins`) gives it a turn. What it
+//! sees is recorded as [`Issue`]s, plain facts that `diagnose` turns into findings. [`probe`]
+//! runs the steps, which live in `steps`; each protocol's side of the dialogue is one
+//! implementation of `protocol::MailProtocol`, in `imap`, `pop3` and `smtp`; the connection is
+//! in `transport`, certificates in `tls`, and the time limits come from [`crate::timing`].
 
 pub mod imap;
+pub mod logins;
 pub mod pop3;
 mod protocol;
 pub mod second_round;
@@ -81,6 +82,8 @@ pub struct ProbeContext {
     pub connector: crate::net::connect::Connector,
     /// Told when each probe starts and ends.
     pub progress: Progress,
+    /// Where, in which order and how often the password may be sent.
+    pub logins: logins::LoginGate,
 }
 
 /// One thing a probe saw that is not as it should be.
@@ -152,6 +155,8 @@ pub enum NotTested {
     NotSafe,
     /// The probe did not get that far.
     Unreached,
+    /// The login gate kept the password back.
+    Withheld(logins::Withheld),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,6 +241,9 @@ pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<Prob
             let ctx = Arc::clone(&ctx);
             let permits = Arc::clone(&permits);
             tokio::spawn(async move {
+                // Until the probe ends, however it ends, its server keeps its place in the
+                // login order.
+                let _present = ctx.logins.present(&target.endpoint);
                 let _permit = permits.acquire_owned().await;
                 ctx.progress
                     .emit(Event::ProbeStarted(target.endpoint.clone()));

@@ -309,8 +309,9 @@ impl<P: MailProtocol> Prober<'_, P> {
         })
     }
 
-    /// Logs in when it is safe and a password is given, and checks the session after; else
-    /// says why not. What the capabilities say about logging in comes back with it.
+    /// Logs in when it is safe, a password is given and the login gate gives it a turn
+    /// (`logins`), and checks the session after; else says why not. What the capabilities say
+    /// about logging in comes back with it.
     pub async fn login(
         &self,
         conn: &mut Conn,
@@ -340,9 +341,13 @@ impl<P: MailProtocol> Prober<'_, P> {
         if certificate_failed || no_login {
             return (Login::NotTested(NotTested::NotSafe), issues);
         }
+        let turn = match self.ctx.logins.turn(self.endpoint()).await {
+            Ok(turn) => turn,
+            Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), issues),
+        };
         conn.add_secret(password.expose());
         let user = self.target.username.as_str();
-        match self.protocol.login(conn, caps, user, password).await {
+        let attempt = match self.protocol.login(conn, caps, user, password).await {
             Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
                 Ok(Some(reply)) if !reply.ok => (
                     Login::Failed,
@@ -374,7 +379,8 @@ impl<P: MailProtocol> Prober<'_, P> {
                     failure,
                 }],
             ),
-        }
+        };
+        turn.judged(attempt)
     }
 
     /// The TLS handshake for this server, under the step limit.

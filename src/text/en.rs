@@ -78,6 +78,29 @@ impl Catalogue for English {
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",
             Probing => "probing",
+            NotLoggedInHeading => "Not logged in to",
+            SkippedNotVerifiedTls => "no verified TLS",
+            SkippedNoLoginOffered => "no login offered",
+            SkippedInsecureSource => "named only over plain HTTP",
+            SkippedAfterRefusal => "another server refused the password",
+            SkippedAfterServiceRefusal => "another server refused the service",
+            SkippedAttemptLimit => "limit of failed logins reached",
+            WhyNotVerifiedTls => {
+                "no verified TLS (none, or a certificate that failed), and the password is never sent without it."
+            }
+            WhyNoLoginOffered => "no way to log in is offered.",
+            WhyInsecureSource => {
+                "named only over plain HTTP, which anyone on the way could have changed; the password goes there only with --trust-insecure-sources."
+            }
+            WhyAfterRefusal => {
+                "another server refused the password, so it was not tried again (many servers lock an account or ban an address after a few failed logins)."
+            }
+            WhyAfterServiceRefusal => {
+                "another server of the same protocol refused the service, so the password was not tried again."
+            }
+            WhyAttemptLimit => {
+                "the run made as many failed logins as it may (--max-failed-logins raises the limit)."
+            }
         }
     }
 
@@ -417,6 +440,12 @@ impl Catalogue for English {
 
     fn servers_tried(&self, count: usize) -> String {
         format!("({count} server(s) tried)")
+    }
+    fn login_not_tried(&self, why: &str) -> String {
+        format!("login not tried ({why})")
+    }
+    fn not_logged_in(&self, servers: &str, why: &str) -> String {
+        format!("{servers}: {why}")
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n{total} account(s) checked: {fine} fine, {failing} with errors\n")

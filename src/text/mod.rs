@@ -89,6 +89,22 @@ pub enum Phrase {
     ProviderDbAndMx,
     Asking,
     Probing,
+    /// Above the servers that were not logged in to, and why.
+    NotLoggedInHeading,
+    // Why a server was not logged in to: briefly, for a verdict line or a server's facts…
+    SkippedNotVerifiedTls,
+    SkippedNoLoginOffered,
+    SkippedInsecureSource,
+    SkippedAfterRefusal,
+    SkippedAfterServiceRefusal,
+    SkippedAttemptLimit,
+    // … and in full, beside the servers it concerns.
+    WhyNotVerifiedTls,
+    WhyNoLoginOffered,
+    WhyInsecureSource,
+    WhyAfterRefusal,
+    WhyAfterServiceRefusal,
+    WhyAttemptLimit,
 }
 
 /// What one language says. Every sentence with a value in it is a method, so that a language
@@ -170,6 +186,10 @@ pub trait Catalogue: Sync {
 
     // The report's other sentences.
     fn servers_tried(&self, count: usize) -> String;
+    /// A verdict's note that the login was not tried, and `why` (a `Skipped…` phrase).
+    fn login_not_tried(&self, why: &str) -> String;
+    /// `servers` (already joined), then why they were not logged in to (a `Why…` phrase).
+    fn not_logged_in(&self, servers: &str, why: &str) -> String;
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
 }
 

@@ -72,6 +72,27 @@ impl Catalogue for Chinese {
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",
             Probing => "检测",
+            NotLoggedInHeading => "未登录的服务器",
+            SkippedNotVerifiedTls => "没有经过验证的 TLS",
+            SkippedNoLoginOffered => "服务器不提供登录",
+            SkippedInsecureSource => "只由明文 HTTP 给出",
+            SkippedAfterRefusal => "另一台服务器拒绝了密码",
+            SkippedAfterServiceRefusal => "另一台服务器拒绝了该服务",
+            SkippedAttemptLimit => "登录失败次数已达上限",
+            WhyNotVerifiedTls => {
+                "没有经过验证的 TLS（没有 TLS，或证书验证失败），密码绝不会发往这样的服务器。"
+            }
+            WhyNoLoginOffered => "不提供任何登录方式。",
+            WhyInsecureSource => {
+                "只由明文 HTTP 给出，途中任何人都可能篡改；只有加上 --trust-insecure-sources 才会把密码发往那里。"
+            }
+            WhyAfterRefusal => {
+                "另一台服务器拒绝了密码，所以没有再尝试（很多服务器在几次登录失败后会锁定账户或封禁地址）。"
+            }
+            WhyAfterServiceRefusal => "同一协议的另一台服务器拒绝了该服务，所以没有再尝试密码。",
+            WhyAttemptLimit => {
+                "本次检测的登录失败次数已达上限（可用 --max-failed-logins 提高上限）。"
+            }
         }
     }
 
@@ -387,6 +408,12 @@ impl Catalogue for Chinese {
 
     fn servers_tried(&self, count: usize) -> String {
         format!("(已尝试 {count} 个服务器)")
+    }
+    fn login_not_tried(&self, why: &str) -> String {
+        format!("未尝试登录（{why}）")
+    }
+    fn not_logged_in(&self, servers: &str, why: &str) -> String {
+        format!("{servers}：{why}")
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")

@@ -77,6 +77,14 @@ fn exit_2_for_bad_flags() {
         ),
         (&["--json", "--lang", "fr", "a@example.test"], "--lang"),
         (
+            &["--json", "--max-failed-logins", "0", "a@example.test"],
+            "--max-failed-logins",
+        ),
+        (
+            &["--json", "--max-failed-logins", "many", "a@example.test"],
+            "--max-failed-logins",
+        ),
+        (
             &["--json", "a@example.test", "b@example.test"],
             "b@example.test",
         ),
@@ -104,6 +112,8 @@ fn help_and_version_exit_0_on_stdout() {
     help.assert_code(0);
     assert!(help.stdout.contains("Usage: mailcheck"), "{}", help.stdout);
     assert!(help.stdout.contains("--dns-server"));
+    assert!(help.stdout.contains("--max-failed-logins <N>"));
+    assert!(help.stdout.contains("--trust-insecure-sources"));
     assert!(help.stderr.is_empty());
     let version = support::run(&["--version"]);
     version.assert_code(0);

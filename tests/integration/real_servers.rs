@@ -60,18 +60,38 @@ fn s01_healthy_domain_with_srv_and_autoconfig_is_all_ok() {
     assert_eq!(report.recommended.pop3.as_ref().unwrap().port, 995);
 }
 
+/// A wrong password is tried once, on the likeliest server (IMAP over implicit TLS), and then
+/// nowhere else: servers lock accounts after a few failed logins (`SECURITY.md`).
 #[test]
-fn s02_wrong_password_is_bad_credentials_for_every_protocol() {
+fn s02_wrong_password_is_bad_credentials_and_tried_once() {
     let s = Scenario::new("wrongpass");
     let (run, report) = s.check(Some(&s.env["MC_WRONG_PASSWORD"]), &[]);
     assert_eq!(run.code, 1);
-    for protocol in Protocol::ALL {
-        assert!(
-            findings(&report, FindingCode::BadCredentials)
-                .iter()
-                .any(|f| f.protocol == Some(protocol)),
-            "{protocol}: {:?}",
-            codes(&report)
+    let refused: Vec<_> = report
+        .servers
+        .iter()
+        .filter(|s| s.login == "failed")
+        .collect();
+    assert_eq!(refused.len(), 1, "{:?}", report.servers);
+    assert_eq!(
+        (refused[0].protocol, refused[0].security),
+        (Protocol::Imap, Security::Tls)
+    );
+    assert_eq!(
+        codes(&report),
+        [(
+            FindingCode::BadCredentials,
+            Some(Protocol::Imap),
+            Some(refused[0].port)
+        )]
+    );
+    for server in report.servers.iter().filter(|s| s.login != "failed") {
+        assert_eq!(
+            (server.login.as_str(), server.login_skipped.as_deref()),
+            ("not_tested", Some("after_refusal")),
+            "{}:{}",
+            server.host,
+            server.port
         );
     }
     // The settings themselves are right: they are still recommended.
@@ -112,6 +132,54 @@ fn s03_imap_and_pop3_switched_off_while_smtp_works() {
             .filter(|s| s.protocol == Protocol::Smtp)
             .all(|s| s.login == "ok")
     );
+}
+
+/// `--max-failed-logins`: by default IMAP's and POP3's refusals of their service leave SMTP
+/// tried (and working); with a limit of 1 nothing is tried after IMAP's refusal.
+#[test]
+fn s03b_max_failed_logins_stops_after_the_limit() {
+    let s = Scenario::new("disabled");
+    let password = s.get("PASSWORD");
+    let skipped = |report: &Report, protocol: Protocol| -> Vec<Option<String>> {
+        report
+            .servers
+            .iter()
+            .filter(|x| x.protocol == protocol)
+            .map(|x| x.login_skipped.clone())
+            .collect()
+    };
+    let (_, report) = s.check(Some(&password), &[]);
+    let failed = report
+        .servers
+        .iter()
+        .filter(|x| x.login == "failed")
+        .count();
+    assert_eq!(
+        failed, 2,
+        "IMAP's and POP3's first servers: {:?}",
+        report.servers
+    );
+    assert!(skipped(&report, Protocol::Smtp).iter().all(Option::is_none));
+
+    let (run, report) = s.check(Some(&password), &["--max-failed-logins", "1"]);
+    assert_eq!(run.code, 1);
+    let failed: Vec<_> = report
+        .servers
+        .iter()
+        .filter(|x| x.login == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{:?}", report.servers);
+    assert_eq!(failed[0].protocol, Protocol::Imap);
+    for protocol in [Protocol::Smtp, Protocol::Pop3] {
+        let reasons = skipped(&report, protocol);
+        assert!(
+            !reasons.is_empty()
+                && reasons
+                    .iter()
+                    .all(|r| r.as_deref() == Some("attempt_limit")),
+            "{protocol}: {reasons:?}"
+        );
+    }
 }
 
 #[test]

@@ -73,6 +73,11 @@ struct Spec {
     #[serde(default)]
     no_probe: bool,
     ispdb_url: Option<String>,
+    /// `--max-failed-logins` (default: mailcheck's).
+    max_failed_logins: Option<u32>,
+    /// `--trust-insecure-sources`.
+    #[serde(default)]
+    trust_insecure_sources: bool,
     /// The scripted mail servers.
     #[serde(default)]
     server: Vec<ServerSpec>,
@@ -311,6 +316,8 @@ async fn run(scenario: &Scenario) -> Outcome {
         no_probe: spec.no_probe,
         password: spec.password.as_deref().map(|p| value(p).into()),
         user_servers,
+        max_failed_logins: spec.max_failed_logins.unwrap_or(options.max_failed_logins),
+        trust_insecure_sources: spec.trust_insecure_sources,
         ..options
     };
     let started = Instant::now();
@@ -565,6 +572,12 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
             server.assert_password_only_over_tls(&password);
+        }
+    } else {
+        // Without a password nothing may look like a failed login to a server.
+        for (label, server) in &outcome.mail_servers {
+            eprintln!("  {label}");
+            server.assert_no_login_command();
         }
     }
 

@@ -168,6 +168,18 @@ impl MailServer {
     }
 }
 
+impl MailServer {
+    /// Panics when any connection heard a command that logs in (a run without a password must
+    /// not make one, as a server could count it as a failed login).
+    pub fn assert_no_login_command(&self) {
+        for log in self.connections() {
+            if let Some(line) = log.iter().find(|l| is_password_command(l)) {
+                panic!("{line:?} without a password: {log:?}");
+            }
+        }
+    }
+}
+
 /// The commands that carry a password, or the user name that goes with one.
 const PASSWORD_COMMANDS: [&str; 5] = ["LOGIN ", "AUTHENTICATE", "PASS ", "AUTH ", "USER "];
 
@@ -175,16 +187,21 @@ const PASSWORD_COMMANDS: [&str; 5] = ["LOGIN ", "AUTHENTICATE", "PASS ", "AUTH "
 /// (SASL PLAIN and LOGIN).
 fn carries_password(line: &str, password: &str) -> bool {
     use base64::Engine as _;
-    let upper = line.to_ascii_uppercase();
-    let command = PASSWORD_COMMANDS
-        .iter()
-        .any(|c| upper.starts_with(c) || upper.contains(&format!(" {c}")));
+    let command = is_password_command(line);
     let encoded = line.split_whitespace().any(|word| {
         base64::engine::general_purpose::STANDARD
             .decode(word)
             .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(password))
     });
     command || line.contains(password) || encoded
+}
+
+/// `line` is a command that logs in (or names the user to log in as).
+fn is_password_command(line: &str) -> bool {
+    let upper = line.to_ascii_uppercase();
+    PASSWORD_COMMANDS
+        .iter()
+        .any(|c| upper.starts_with(c) || upper.contains(&format!(" {c}")))
 }
 
 impl World {

@@ -20,6 +20,19 @@ pub const SOURCES: [&str; 9] = [
     "probe",
 ];
 pub const SOURCE_STATUSES: [&str; 4] = ["found", "not_found", "error", "skipped"];
+/// Why a server was not logged in to (`servers[].login_skipped`, documented in
+/// `docs/report.md`).
+pub const LOGIN_SKIPPED: [&str; 9] = [
+    "no_password",
+    "not_verified_tls",
+    "no_login_offered",
+    "insecure_source",
+    "after_refusal",
+    "after_service_refusal",
+    "attempt_limit",
+    "not_reached",
+    "not_probed",
+];
 
 /// What a run of `mailcheck` left behind.
 #[derive(Debug)]
@@ -123,6 +136,19 @@ fn check_invariants(report: &Report, run: &Run) {
         assert!(!server.sources.is_empty(), "{}", dump());
         let distinct: HashSet<&String> = server.sources.iter().collect();
         assert_eq!(distinct.len(), server.sources.len(), "{}", dump());
+        // Why a server was not logged in to is said exactly when it was not (docs/report.md).
+        let skipped = server.login_skipped.as_deref();
+        assert_eq!(
+            skipped.is_some(),
+            server.login == "not_tested",
+            "{}",
+            dump()
+        );
+        assert!(
+            skipped.is_none_or(|why| LOGIN_SKIPPED.contains(&why)),
+            "{}",
+            dump()
+        );
         for name in &server.sources {
             let source = report
                 .sources
