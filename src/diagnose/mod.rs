@@ -188,8 +188,12 @@ pub fn with_probes(
     let mut servers = Vec::new();
     for (candidate, outcome) in &probed {
         let mut found = servers::findings_for(outcome, provider, &verified);
-        // A wrong guess is no problem of the account when another server works.
-        if candidate.sources == [SourceKind::Guess] && works(candidate.settings.protocol) {
+        // A wrong guess is no problem of the account when another server works; a login it
+        // refused is, since the password was tried there.
+        if candidate.sources == [SourceKind::Guess]
+            && works(candidate.settings.protocol)
+            && outcome.login != Login::Failed
+        {
             found.clear();
         }
         if candidate.sources.contains(&SourceKind::User) {
