@@ -40,10 +40,15 @@ pub enum FindingCode {
     StarttlsInjection,
     /// Added to the contract: the certificate expires within 14 days.
     CertExpiring,
+    /// The contract's 2026-12 table: only OAuth mechanisms are offered, no password login.
+    OauthRequired,
+    /// Added: the server offers no login mechanism mailcheck speaks (CRAM-MD5, GSSAPI, …), so
+    /// the login was not tested and no password was sent.
+    AuthMechanismUnsupported,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 23] = [
+    pub const ALL: [FindingCode; 25] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -67,6 +72,8 @@ impl FindingCode {
         FindingCode::NoSettingsFound,
         FindingCode::StarttlsInjection,
         FindingCode::CertExpiring,
+        FindingCode::OauthRequired,
+        FindingCode::AuthMechanismUnsupported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +101,8 @@ impl FindingCode {
             FindingCode::NoSettingsFound => "no_settings_found",
             FindingCode::StarttlsInjection => "starttls_injection",
             FindingCode::CertExpiring => "cert_expiring",
+            FindingCode::OauthRequired => "oauth_required",
+            FindingCode::AuthMechanismUnsupported => "auth_mechanism_unsupported",
         }
     }
 
@@ -164,6 +173,8 @@ pub enum Step {
     TlsAfterStarttls,
     Login,
     ExamineInbox,
+    /// Saying goodbye, after everything that matters.
+    Logout,
 }
 
 impl Step {
@@ -179,6 +190,7 @@ impl Step {
             Step::TlsAfterStarttls => "TLS handshake after STARTTLS",
             Step::Login => "login",
             Step::ExamineInbox => "EXAMINE INBOX",
+            Step::Logout => "logout",
         }
     }
 }
@@ -327,9 +339,30 @@ pub enum Facts {
         stage: Stage,
         alert: Option<String>,
     },
-    /// The connection broke at `step`.
+    /// The connection broke at `step`, in the way `how` says.
     Broken {
         step: Step,
+        how: Breakage,
+    },
+    /// A reply began at `step` but was not complete within `limit`: the server trickles.
+    SlowReply {
+        step: Step,
+        limit: Duration,
+    },
+    /// The whole probe took longer than `limit` (every reply came, each too slowly); it was at
+    /// `step` when it was stopped.
+    ProbeTooSlow {
+        step: Step,
+        limit: Duration,
+    },
+    /// The server offers only OAuth mechanisms (`mechanisms`): no password can log in.
+    OauthRequired {
+        mechanisms: Vec<String>,
+    },
+    /// The server offers no login mechanism mailcheck speaks; `mechanisms` are those it offers
+    /// (none at all when empty).
+    AuthMechanismUnsupported {
+        mechanisms: Vec<String>,
     },
     /// Settings from this source came over plain HTTP.
     InsecureSource {
@@ -342,6 +375,29 @@ pub enum Facts {
         domain: String,
         offline: bool,
     },
+}
+
+/// How a server broke the dialogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Breakage {
+    Closed,
+    Reset,
+    /// A line longer than `max` bytes.
+    LineTooLong {
+        max: usize,
+    },
+    /// One reply of more than `max` lines.
+    TooManyLines {
+        max: usize,
+    },
+    /// More than `max` bytes on the connection in all.
+    TooMuchData {
+        max: usize,
+    },
+    /// A reply that is not the protocol's.
+    NotTheProtocol,
+    /// Any other failure of the connection (the evidence says which).
+    Other,
 }
 
 /// One field of the settings a user typed, and what it should be.

@@ -51,6 +51,8 @@ pub struct ServerState {
     pub login: LoginState,
     pub connect_time: Option<Duration>,
     pub handshake_time: Option<Duration>,
+    /// What each address of the host did when the probe connected.
+    pub addresses: Vec<crate::probe::transport::AddressAttempt>,
     /// The probe's dialogue, credentials removed (for `--trace`).
     pub transcript: Vec<crate::probe::transport::TranscriptLine>,
 }
@@ -66,6 +68,7 @@ impl ServerState {
             login: LoginState::NotTested,
             connect_time: None,
             handshake_time: None,
+            addresses: Vec::new(),
             transcript: Vec::new(),
         }
     }
@@ -219,6 +222,7 @@ pub fn with_probes(
             },
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
+            addresses: outcome.attempts.clone(),
             transcript: outcome.transcript.clone(),
         });
         findings.extend(found);

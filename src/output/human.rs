@@ -364,6 +364,10 @@ impl Renderer<'_> {
                 facts.push(format!("AUTH {}", s.auth_mechanisms.join(" ")));
             }
             self.line(format!("      {}", facts.join("; ")));
+            if !s.addresses.is_empty() {
+                let row = self.addresses(s);
+                self.line(format!("      {row}"));
+            }
             if let Some(tls) = &s.tls {
                 let rows = [
                     format!(
@@ -386,6 +390,34 @@ impl Renderer<'_> {
                 }
             }
         }
+    }
+
+    /// What each address of the server's host did when the probe connected.
+    fn addresses(&self, s: &ServerEntry) -> String {
+        let attempts: Vec<String> = s
+            .addresses
+            .iter()
+            .map(|a| {
+                let result = self.t.phrase(match a.result.as_str() {
+                    "connected" => Phrase::AttemptConnected,
+                    "refused" => Phrase::AttemptRefused,
+                    "timeout" => Phrase::AttemptTimeout,
+                    "abandoned" => Phrase::AttemptAbandoned,
+                    "not_tried" => Phrase::AttemptNotTried,
+                    _ => Phrase::AttemptError,
+                });
+                match a.ms {
+                    Some(ms) => format!(
+                        "{} {result} {}",
+                        a.address,
+                        self.p.dim(&format!("({ms} ms)"))
+                    ),
+                    None => format!("{} {result}", a.address),
+                }
+            })
+            .collect();
+        self.t
+            .labelled(self.t.phrase(Phrase::Addresses), &attempts.join(", "))
     }
 
     /// `-v`: every source's answer.

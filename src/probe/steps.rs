@@ -10,7 +10,7 @@ use tokio::net::TcpStream;
 
 use super::protocol::MailProtocol;
 use super::tls::{self, CertProblem, Established, HandshakeFailure, TlsFacts};
-use super::transport::{self, Conn, ConnectFailure, IoFailure, Stream};
+use super::transport::{self, AddressAttempt, Conn, ConnectFailure, IoFailure, Stream};
 use super::{Capabilities, Issue, Login, NotTested, ProbeContext, Target, identify};
 use crate::finding::{Stage, Step};
 use crate::net::dns::{Dns, DnsError};
@@ -26,10 +26,22 @@ impl From<Issue> for Stop {
     }
 }
 
-/// What a step that breaks the connection stops with.
-fn broken(step: Step) -> impl FnOnce(IoFailure) -> Stop {
-    move |failure| Issue::Broken { step, failure }.into()
+/// What a step whose reply failed stops with.
+fn stopped(step: Step) -> impl FnOnce(IoFailure) -> Stop {
+    move |failure| failed_at(step, failure).into()
 }
+
+/// What a failed reply at `step` is: no answer, an answer too slow, or a broken dialogue.
+fn failed_at(step: Step, failure: IoFailure) -> Issue {
+    match failure {
+        IoFailure::Timeout(limit) => Issue::NoAnswer { step, limit },
+        IoFailure::SlowReply(limit) => Issue::SlowReply { step, limit },
+        failure => Issue::Broken { step, failure },
+    }
+}
+
+/// The SASL mechanisms that carry an OAuth token instead of a password.
+const OAUTH_MECHANISMS: [&str; 3] = ["XOAUTH2", "OAUTHBEARER", "XOAUTH"];
 
 const CLOSED_IN_HANDSHAKE: &str = "the server closed the connection during the TLS handshake";
 
@@ -63,19 +75,25 @@ impl<P: MailProtocol> Prober<'_, P> {
         &self.target.endpoint
     }
 
-    /// Connects, and says how long it took. When the port refuses, another registered port of
-    /// the protocol that answers on the same host is named.
-    pub async fn connect(&self) -> Result<(TcpStream, Duration), Stop> {
+    /// Connects to the host's addresses, and says how long it took; `attempts` gets what each
+    /// address did. When the port refuses, another registered port of the protocol that
+    /// answers on the same host is named.
+    pub async fn connect(
+        &self,
+        attempts: &mut Vec<AddressAttempt>,
+    ) -> Result<(TcpStream, Duration), Stop> {
         let started = Instant::now();
         let endpoint = self.endpoint();
-        match transport::connect(
+        let connecting = transport::connect(
             &self.ctx.connector,
             &self.addresses,
             endpoint.port,
             self.timing.step_limit(),
+            self.timing.connection_attempt_delay(),
         )
-        .await
-        {
+        .await;
+        *attempts = connecting.attempts;
+        match connecting.result {
             Ok((tcp, _)) => Ok((tcp, started.elapsed())),
             Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
                 let mut works = None;
@@ -153,20 +171,11 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// The greeting, which must be this protocol's.
     pub async fn greeting(&self, conn: &mut Conn) -> Result<String, Stop> {
-        let greeting =
-            self.protocol
-                .read_greeting(conn)
-                .await
-                .map_err(|failure| match failure {
-                    IoFailure::Timeout(limit) => Issue::NoAnswer {
-                        step: Step::Greeting,
-                        limit,
-                    },
-                    failure => Issue::Broken {
-                        step: Step::Greeting,
-                        failure,
-                    },
-                })?;
+        let greeting = self
+            .protocol
+            .read_greeting(conn)
+            .await
+            .map_err(stopped(Step::Greeting))?;
         match identify(&greeting) {
             Some(protocol) if protocol == P::PROTOCOL => Ok(greeting),
             Some(protocol) => Err(Issue::OtherProtocol { protocol, greeting }.into()),
@@ -196,7 +205,7 @@ impl<P: MailProtocol> Prober<'_, P> {
             .protocol
             .capabilities(conn, greeting)
             .await
-            .map_err(broken(Step::Capabilities))?;
+            .map_err(stopped(Step::Capabilities))?;
         match listing.refusal {
             Some(reply) => Err(Issue::Refusal {
                 stage: Stage::Greeting,
@@ -233,11 +242,11 @@ impl<P: MailProtocol> Prober<'_, P> {
             .protocol
             .starttls(conn)
             .await
-            .map_err(broken(Step::Starttls))?;
+            .map_err(stopped(Step::Starttls))?;
         if !reply.ok {
             return Err(Issue::StarttlsRefused { reply: reply.text }.into());
         }
-        let (tcp, leftover) = conn.take_for_upgrade().map_err(broken(Step::Starttls))?;
+        let (tcp, leftover) = conn.take_for_upgrade().map_err(stopped(Step::Starttls))?;
         if !leftover.is_empty() {
             // Never hand these bytes on, and never continue.
             return Err(Issue::Injection {
@@ -334,11 +343,19 @@ impl<P: MailProtocol> Prober<'_, P> {
                 capabilities: caps.raw.join(" "),
             });
         }
+        // Never a mechanism the server did not offer.
+        let method = self.protocol.login_method(caps);
+        if method.is_none() && !no_login {
+            issues.push(no_usable_mechanism(caps));
+        }
         let Some(password) = password else {
             return (Login::NotTested(NotTested::NoPassword), issues);
         };
         if certificate_failed || no_login {
             return (Login::NotTested(NotTested::NotSafe), issues);
+        }
+        if method.is_none() {
+            return (Login::NotTested(NotTested::NoMechanism), issues);
         }
         conn.add_secret(password.expose());
         let user = self.target.username.as_str();
@@ -352,13 +369,7 @@ impl<P: MailProtocol> Prober<'_, P> {
                     }],
                 ),
                 Ok(_) => (Login::Ok, Vec::new()),
-                Err(failure) => (
-                    Login::Ok,
-                    vec![Issue::Broken {
-                        step: Step::ExamineInbox,
-                        failure,
-                    }],
-                ),
+                Err(failure) => (Login::Ok, vec![failed_at(Step::ExamineInbox, failure)]),
             },
             Ok(reply) => (
                 Login::Failed,
@@ -367,13 +378,7 @@ impl<P: MailProtocol> Prober<'_, P> {
                     reply: reply.text,
                 }],
             ),
-            Err(failure) => (
-                Login::Failed,
-                vec![Issue::Broken {
-                    step: Step::Login,
-                    failure,
-                }],
-            ),
+            Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),
         }
     }
 
@@ -416,9 +421,10 @@ impl<P: MailProtocol> Prober<'_, P> {
         limit: Duration,
     ) -> Option<Security> {
         let check = async {
-            let (tcp, _) = transport::connect(&self.ctx.connector, &self.addresses, port, limit)
-                .await
-                .ok()?;
+            let delay = self.timing.connection_attempt_delay();
+            let connecting =
+                transport::connect(&self.ctx.connector, &self.addresses, port, limit, delay).await;
+            let (tcp, _) = connecting.result.ok()?;
             let started = Instant::now();
             let mut conn = match security {
                 Security::Tls => {
@@ -444,6 +450,27 @@ impl<P: MailProtocol> Prober<'_, P> {
             Some(security)
         };
         tokio::time::timeout(limit, check).await.ok().flatten()
+    }
+}
+
+/// Why a server over TLS cannot be logged in to with a password: it wants OAuth, or offers
+/// only mechanisms mailcheck does not speak.
+fn no_usable_mechanism(caps: &Capabilities) -> Issue {
+    let mechanisms = caps.auth.clone();
+    let capabilities = caps.raw.join(" ");
+    if mechanisms
+        .iter()
+        .any(|m| OAUTH_MECHANISMS.contains(&m.as_str()))
+    {
+        Issue::OauthRequired {
+            mechanisms,
+            capabilities,
+        }
+    } else {
+        Issue::NoUsableMechanism {
+            mechanisms,
+            capabilities,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{Catalogue, Phrase, catalogue};
 use crate::clientconfig::ProviderConfig;
-use crate::finding::{Facts, FieldChange, Finding, FindingCode, Stage};
+use crate::finding::{Breakage, Facts, FieldChange, Finding, FindingCode, Stage, Step};
 use crate::lang::Lang;
 use crate::settings::Security;
 
@@ -148,9 +148,39 @@ fn message_and_hint(
             }
             (message, hint)
         }
-        Facts::Broken { step } => (
-            t.broken(&at, step.as_str()),
-            generic_fix(FindingCode::TemporarilyUnavailable),
+        Facts::Broken { step, how } => {
+            let message = match how {
+                Breakage::Other => t.broken(&at, step.as_str()),
+                how => t.broke_off(&at, step.as_str(), &t.breakage(*how, proto)),
+            };
+            // Before a greeting was understood nothing says it is a mail server at all.
+            let hint = match step {
+                Step::Connect | Step::TlsHandshake | Step::Greeting => {
+                    generic_fix(FindingCode::WrongPort)
+                }
+                _ => t.dialogue_broken_fix(proto),
+            };
+            (message, hint)
+        }
+        Facts::SlowReply { step, limit } => (
+            t.slow_reply(&at, step.as_str(), limit.as_secs_f64()),
+            t.phrase(Phrase::SlowServerFix).to_owned(),
+        ),
+        Facts::ProbeTooSlow { step, limit } => (
+            t.probe_too_slow(&at, step.as_str(), limit.as_secs_f64()),
+            t.phrase(Phrase::SlowServerFix).to_owned(),
+        ),
+        Facts::OauthRequired { mechanisms } => (
+            t.oauth_required(&at, &mechanisms.join(" ")),
+            provider_hint(provider, FindingCode::OauthRequired, lang),
+        ),
+        Facts::AuthMechanismUnsupported { mechanisms } => (
+            if mechanisms.is_empty() {
+                t.no_login_mechanism(&at)
+            } else {
+                t.auth_mechanism_unsupported(&at, &mechanisms.join(" "))
+            },
+            generic_fix(FindingCode::AuthMechanismUnsupported),
         ),
         Facts::InsecureSource { .. } | Facts::SettingsConflict | Facts::NoSettingsFound { .. } => {
             without_server(t, finding)

@@ -11,7 +11,7 @@ pub mod explain;
 pub mod finding;
 mod zh;
 
-use crate::finding::FindingCode;
+use crate::finding::{Breakage, FindingCode};
 use crate::lang::Lang;
 use crate::settings::{Protocol, Security};
 use crate::source::SourceKind;
@@ -89,6 +89,16 @@ pub enum Phrase {
     ProviderDbAndMx,
     Asking,
     Probing,
+    /// What a server that drips its replies needs.
+    SlowServerFix,
+    /// `-v`: what each address of a host did when the probe connected.
+    Addresses,
+    AttemptConnected,
+    AttemptRefused,
+    AttemptTimeout,
+    AttemptError,
+    AttemptAbandoned,
+    AttemptNotTried,
 }
 
 /// What one language says. Every sentence with a value in it is a method, so that a language
@@ -154,6 +164,19 @@ pub trait Catalogue: Sync {
     fn refused_mailbox(&self, at: &str, meaning: &str) -> String;
     fn server_says(&self, hint: &str, alert: &str) -> String;
     fn broken(&self, at: &str, step: &str) -> String;
+    /// What a server did to the dialogue, to follow its `host:port` (`Other` is [`Self::broken`]).
+    fn breakage(&self, how: Breakage, proto: &str) -> String;
+    /// `how` is [`Self::breakage`]'s.
+    fn broke_off(&self, at: &str, step: &str, how: &str) -> String;
+    /// For a server that greets as `proto` and then breaks the dialogue.
+    fn dialogue_broken_fix(&self, proto: &str) -> String;
+    fn slow_reply(&self, at: &str, step: &str, seconds: f64) -> String;
+    fn probe_too_slow(&self, at: &str, step: &str, seconds: f64) -> String;
+    /// `mechanisms` already joined.
+    fn oauth_required(&self, at: &str, mechanisms: &str) -> String;
+    /// `mechanisms` already joined; never empty (see [`Self::no_login_mechanism`]).
+    fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String;
+    fn no_login_mechanism(&self, at: &str) -> String;
     fn insecure_source(&self, source: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
     fn no_settings_found(&self, domain: &str) -> String;

@@ -149,9 +149,12 @@ fn check_invariants(report: &Report, run: &Run) {
     // A login that failed says why: the password was tried there.
     for server in report.servers.iter().filter(|s| s.login == "failed") {
         assert!(
-            report.findings.iter().any(|f| f.protocol == Some(server.protocol)
-                && f.host.as_deref() == Some(server.host.as_str())
-                && f.port == Some(server.port)),
+            report
+                .findings
+                .iter()
+                .any(|f| f.protocol == Some(server.protocol)
+                    && f.host.as_deref() == Some(server.host.as_str())
+                    && f.port == Some(server.port)),
             "the login to {} failed, and no finding says why:\n{}",
             endpoint(server),
             dump()
