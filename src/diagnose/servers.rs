@@ -212,10 +212,12 @@ fn finding_for(
                 step: *step,
                 how: breakage(failure),
             },
-            Some(match failure {
-                IoFailure::Malformed(line) => line.clone(),
-                failure => failure.to_string(),
-            }),
+            // What the server sent, or the socket's error; the message words the rest.
+            match failure {
+                IoFailure::Malformed(line) => Some(line.clone()),
+                IoFailure::Io(error) => Some(error.clone()),
+                _ => None,
+            },
         ),
     };
     let mut finding = Finding::new(code, facts).about(server);

@@ -410,8 +410,17 @@ async fn run<P: MailProtocol>(
     let (login, issues) = prober.login(conn, &caps, certificate_failed).await;
     out.login = login;
     out.issues.extend(issues);
-    out.reached = Step::Logout;
-    protocol.logout(conn).await;
+    if out.login == Login::Ok {
+        out.reached = Step::ExamineInbox;
+        let (login, issues) = prober.session(conn, &caps).await;
+        out.login = login;
+        out.issues.extend(issues);
+    }
+    // A connection the server broke or stopped answering on has no goodbye to hear.
+    if !out.issues.iter().any(Issue::ends_dialogue) {
+        out.reached = Step::Logout;
+        protocol.logout(conn).await;
+    }
     Ok(())
 }
 
@@ -442,6 +451,17 @@ pub fn identify(greeting: &str) -> Option<Protocol> {
         Some(Protocol::Smtp)
     } else {
         None
+    }
+}
+
+impl Issue {
+    /// Whether the dialogue cannot go on after it: the server broke the connection, or did not
+    /// answer in time.
+    pub fn ends_dialogue(&self) -> bool {
+        matches!(
+            self,
+            Issue::Broken { .. } | Issue::NoAnswer { .. } | Issue::SlowReply { .. }
+        )
     }
 }
 

@@ -218,13 +218,19 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// Whether STARTTLS can be asked for; when not, whether implicit TLS works instead.
     pub async fn starttls_offered(&self, greeting: &str, caps: &Capabilities) -> Result<(), Stop> {
-        if caps.starttls && !self.protocol.greeting_forbids_starttls(greeting) {
+        let forbidden = self.protocol.greeting_forbids_starttls(greeting);
+        if caps.starttls && !forbidden {
             return Ok(());
         }
         let implicit_tls_port = self.implicit_tls_port().await;
         let listed = caps.raw.join(" ");
         let mut issues = vec![Issue::StarttlsNotOffered {
-            capabilities: listed.clone(),
+            // A greeting that rules STARTTLS out (PREAUTH) says why better than the list.
+            capabilities: if forbidden {
+                greeting.to_owned()
+            } else {
+                listed.clone()
+            },
             implicit_tls_port,
         }];
         if implicit_tls_port.is_none() {
@@ -360,17 +366,7 @@ impl<P: MailProtocol> Prober<'_, P> {
         conn.add_secret(password.expose());
         let user = self.target.username.as_str();
         match self.protocol.login(conn, caps, user, password).await {
-            Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
-                Ok(Some(reply)) if !reply.ok => (
-                    Login::Failed,
-                    vec![Issue::Refusal {
-                        stage: Stage::AfterLogin,
-                        reply: reply.text,
-                    }],
-                ),
-                Ok(_) => (Login::Ok, Vec::new()),
-                Err(failure) => (Login::Ok, vec![failed_at(Step::ExamineInbox, failure)]),
-            },
+            Ok(reply) if reply.ok => (Login::Ok, Vec::new()),
             Ok(reply) => (
                 Login::Failed,
                 vec![Issue::Refusal {
@@ -379,6 +375,22 @@ impl<P: MailProtocol> Prober<'_, P> {
                 }],
             ),
             Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),
+        }
+    }
+
+    /// After a login that worked: whether the session is usable (a mailbox opens), where the
+    /// protocol can tell; a refusal there fails the login after all.
+    pub async fn session(&self, conn: &mut Conn, caps: &Capabilities) -> (Login, Vec<Issue>) {
+        match self.protocol.after_login(conn, caps).await {
+            Ok(Some(reply)) if !reply.ok => (
+                Login::Failed,
+                vec![Issue::Refusal {
+                    stage: Stage::AfterLogin,
+                    reply: reply.text,
+                }],
+            ),
+            Ok(_) => (Login::Ok, Vec::new()),
+            Err(failure) => (Login::Ok, vec![failed_at(Step::ExamineInbox, failure)]),
         }
     }
 

@@ -280,6 +280,7 @@ pub fn refusal_hint(
             | FindingCode::ImapDisabled
             | FindingCode::Pop3Disabled
             | FindingCode::SmtpDisabled
+            | FindingCode::TemporarilyUnavailable
     );
     if check_is_the_fix && causes.first() == Some(&code) && !tell_apart.is_empty() {
         tell_apart.remove(0);
@@ -355,6 +356,81 @@ mod tests {
             how_to_tell_apart(&[ImapDisabled, Pop3Disabled, SmtpDisabled], Lang::En).len(),
             1
         );
+    }
+
+    #[test]
+    fn the_probes_new_findings_are_worded_in_every_language() {
+        use std::time::Duration;
+        let server = crate::settings::Endpoint {
+            protocol: crate::settings::Protocol::Pop3,
+            host: "pop.example.com".into(),
+            port: 995,
+            security: Security::Tls,
+        };
+        let limit = Duration::from_secs(2);
+        let facts = [
+            (
+                FindingCode::WrongPort,
+                Facts::Broken {
+                    step: Step::Capabilities,
+                    how: Breakage::Reset,
+                },
+            ),
+            (
+                FindingCode::WrongPort,
+                Facts::Broken {
+                    step: Step::Greeting,
+                    how: Breakage::NotTheProtocol,
+                },
+            ),
+            (
+                FindingCode::Timeout,
+                Facts::SlowReply {
+                    step: Step::Greeting,
+                    limit,
+                },
+            ),
+            (
+                FindingCode::Timeout,
+                Facts::ProbeTooSlow {
+                    step: Step::Login,
+                    limit,
+                },
+            ),
+            (
+                FindingCode::OauthRequired,
+                Facts::OauthRequired {
+                    mechanisms: vec!["XOAUTH2".into()],
+                },
+            ),
+            (
+                FindingCode::AuthMechanismUnsupported,
+                Facts::AuthMechanismUnsupported {
+                    mechanisms: vec!["CRAM-MD5".into()],
+                },
+            ),
+            (
+                FindingCode::AuthMechanismUnsupported,
+                Facts::AuthMechanismUnsupported {
+                    mechanisms: Vec::new(),
+                },
+            ),
+        ];
+        let chinese = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for (code, facts) in facts {
+            let finding = Finding::new(code, facts.clone()).about(&server);
+            let en = word(&finding, None, Lang::En);
+            assert!(
+                en.message.starts_with("pop.example.com:995") && !chinese(&en.message),
+                "{en:?}"
+            );
+            assert!(!en.hint.is_empty() && !chinese(&en.hint), "{en:?}");
+            let zh = word(&finding, None, Lang::Zh);
+            assert!(
+                chinese(&zh.message) && chinese(&zh.hint),
+                "{facts:?}: {zh:?}"
+            );
+        }
     }
 
     #[test]
