@@ -12,7 +12,7 @@
 //!
 //! `SCENARIO=word` runs only the folders whose name contains `word`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -73,6 +73,10 @@ struct Spec {
     #[serde(default)]
     no_probe: bool,
     ispdb_url: Option<String>,
+    /// Connections that are never answered (a firewall that drops them): `ip:port`, or
+    /// `host:port` for every address of the host. They win over a server on the same address.
+    #[serde(default)]
+    black_holes: Vec<String>,
     /// The scripted mail servers.
     #[serde(default)]
     server: Vec<ServerSpec>,
@@ -124,7 +128,12 @@ enum CertKind {
     Expiring,
     /// From a CA mailcheck does not trust.
     Untrusted,
+    /// Valid, but under a chain of [`LONG_CHAIN`] certificates in all.
+    LongChain,
 }
+
+/// How many certificates a `long-chain` server presents, its leaf and the CA included.
+const LONG_CHAIN: usize = 50;
 
 impl CertKind {
     fn name(self) -> &'static str {
@@ -133,6 +142,7 @@ impl CertKind {
             CertKind::Expired => "expired",
             CertKind::Expiring => "expiring",
             CertKind::Untrusted => "untrusted",
+            CertKind::LongChain => "long-chain",
         }
     }
 }
@@ -400,6 +410,26 @@ async fn start_world(scenario: &Scenario) -> World {
         mail_servers.push((label, running));
     }
 
+    let mut black_holes = HashSet::new();
+    for hole in &spec.black_holes {
+        match hole.parse::<SocketAddr>() {
+            Ok(addr) => {
+                black_holes.insert(addr);
+            }
+            Err(_) => {
+                let (host, port) = hole
+                    .rsplit_once(':')
+                    .unwrap_or_else(|| panic!("{}: black hole {hole:?}", scenario.name));
+                let port: u16 = port.parse().expect("a port");
+                let ips = resolver
+                    .ips(host)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {host}: {e}", scenario.name));
+                black_holes.extend(ips.into_iter().map(|ip| SocketAddr::new(ip, port)));
+            }
+        }
+    }
+
     let dir = tempfile::tempdir().expect("a temporary directory");
     let ca_file = pki.write_ca_file(dir.path());
     let ispdb = spec
@@ -410,7 +440,7 @@ async fn start_world(scenario: &Scenario) -> World {
         dns_server: Some(dns_server),
         ca_file: Some(ca_file),
         ispdb_url: ispdb.parse().expect("the ISPDB URL"),
-        connector: Connector::mapped(map),
+        connector: Connector::mapped(map).with_black_holes(black_holes),
         ..Options::default()
     };
     World {
@@ -457,6 +487,7 @@ fn certificate(ca: &Ca, server: &ServerSpec) -> ServerCert {
         CertKind::Expired => ca.leaf(&names, Validity::Expired),
         CertKind::Expiring => ca.leaf(&names, Validity::EndsInDays(5)),
         CertKind::Untrusted => Ca::new("someone else's CA").leaf(&names, Validity::Current),
+        CertKind::LongChain => ca.long_chain(&names, LONG_CHAIN),
     }
 }
 
