@@ -45,10 +45,12 @@ pub enum FindingCode {
     /// Added: the server offers no login mechanism mailcheck speaks (CRAM-MD5, GSSAPI, …), so
     /// the login was not tested and no password was sent.
     AuthMechanismUnsupported,
+    /// The contract's 2026-12 table: connection attempts get no answer at all.
+    PortFiltered,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 25] = [
+    pub const ALL: [FindingCode; 26] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -74,6 +76,7 @@ impl FindingCode {
         FindingCode::CertExpiring,
         FindingCode::OauthRequired,
         FindingCode::AuthMechanismUnsupported,
+        FindingCode::PortFiltered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +106,7 @@ impl FindingCode {
             FindingCode::CertExpiring => "cert_expiring",
             FindingCode::OauthRequired => "oauth_required",
             FindingCode::AuthMechanismUnsupported => "auth_mechanism_unsupported",
+            FindingCode::PortFiltered => "port_filtered",
         }
     }
 
@@ -276,6 +280,12 @@ pub enum Facts {
     },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {
+        works: Option<(u16, Security)>,
+    },
+    /// No address answered the connection attempts within `limit`; `works` is another
+    /// registered port of the protocol that answers on the host.
+    PortFiltered {
+        limit: Duration,
         works: Option<(u16, Security)>,
     },
     /// No answer within `limit` at `step`.

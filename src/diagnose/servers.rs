@@ -50,6 +50,14 @@ fn finding_for(
             Facts::NothingListens { works: *works },
             Some(detail.clone()),
         ),
+        Issue::Filtered { limit, works } => (
+            FindingCode::PortFiltered,
+            Facts::PortFiltered {
+                limit: *limit,
+                works: *works,
+            },
+            None,
+        ),
         Issue::NoAnswer { step, limit } => (
             FindingCode::Timeout,
             Facts::NoAnswer {

@@ -101,6 +101,12 @@ pub enum Issue {
         detail: String,
         works: Option<(u16, Security)>,
     },
+    /// No address of the host answered the connection attempts within the limit: a firewall
+    /// drops them. `works` is a registered port of the protocol proved on the same host.
+    Filtered {
+        limit: Duration,
+        works: Option<(u16, Security)>,
+    },
     /// Nothing answered within the limit, at the named step.
     NoAnswer { step: Step, limit: Duration },
     /// A reply began at the named step but was not complete within the limit.
@@ -478,6 +484,10 @@ impl ProbeOutcome {
             .iter()
             .filter_map(|issue| match issue {
                 Issue::Refused {
+                    works: Some((port, security)),
+                    ..
+                }
+                | Issue::Filtered {
                     works: Some((port, security)),
                     ..
                 } => Some(at(*port, *security)),

@@ -96,24 +96,36 @@ impl<P: MailProtocol> Prober<'_, P> {
         match connecting.result {
             Ok((tcp, _)) => Ok((tcp, started.elapsed())),
             Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
-                let mut works = None;
-                for security in [Security::Tls, Security::Starttls] {
-                    let port = endpoint.protocol.default_port(security);
-                    if port != endpoint.port
-                        && let Some(found) = self.neighbour(port, security).await
-                    {
-                        works = Some((port, found));
-                        break;
-                    }
-                }
+                let works = self.other_registered_port().await;
                 Err(Issue::Refused { detail, works }.into())
             }
-            Err(ConnectFailure::Timeout(limit)) => Err(Issue::NoAnswer {
-                step: Step::Connect,
-                limit,
+            Err(ConnectFailure::Timeout(limit)) => {
+                let works = self.other_registered_port().await;
+                Err(Issue::Filtered { limit, works }.into())
             }
-            .into()),
         }
+    }
+
+    /// Another registered port of the protocol (implicit TLS, then STARTTLS) where the
+    /// protocol is proved to answer on the same host. They are tried at once: on a host whose
+    /// ports are all dropped, one limit in all.
+    async fn other_registered_port(&self) -> Option<(u16, Security)> {
+        let endpoint = self.endpoint();
+        let candidates: Vec<(u16, Security)> = [Security::Tls, Security::Starttls]
+            .into_iter()
+            .map(|security| (endpoint.protocol.default_port(security), security))
+            .filter(|(port, _)| *port != endpoint.port)
+            .collect();
+        let found = futures::future::join_all(
+            candidates
+                .iter()
+                .map(|(port, security)| self.neighbour(*port, *security)),
+        )
+        .await;
+        candidates
+            .into_iter()
+            .zip(found)
+            .find_map(|((port, _), found)| Some((port, found?)))
     }
 
     /// The first bytes on an implicit TLS port: the handshake. A server that answers in

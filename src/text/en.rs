@@ -194,6 +194,10 @@ impl Catalogue for English {
                 "The server accepts no password login, only OAuth sign-in.",
                 "Use a mail client that signs in with OAuth 2.0 (authentication method OAuth2), or ask the provider whether password login or app passwords can be switched on.",
             ),
+            PortFiltered => (
+                "Connection attempts get no answer at all: a firewall drops them.",
+                "Try the provider's other port, or another network: some networks block mail ports.",
+            ),
             AuthMechanismUnsupported => (
                 "The server offers no login mechanism that mailcheck can use.",
                 "In the mail client choose an authentication method the server offers (the evidence lists them): CRAM-MD5 is often called \"encrypted password\", GSSAPI is Kerberos.",
@@ -261,6 +265,16 @@ impl Catalogue for English {
     }
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String {
         format!("{at} gave no answer at the {step} step within {seconds:.1} s.")
+    }
+    fn port_filtered(&self, at: &str, seconds: f64) -> String {
+        format!(
+            "Connection attempts to {at} got no answer at all within {seconds:.1} s: a firewall drops them, here or at the server."
+        )
+    }
+    fn no_port_answers(&self, proto: &str) -> String {
+        format!(
+            "No other {proto} port of the host answers either: the server may be down, or a firewall on this network blocks mail ports; try from another network."
+        )
     }
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
         format!("{at} answers with {other} instead of {proto}.")

@@ -62,6 +62,13 @@ fn message_and_hint(
                 None => generic_fix(FindingCode::WrongPort),
             },
         ),
+        Facts::PortFiltered { limit, works } => (
+            t.port_filtered(&at, limit.as_secs_f64()),
+            match works {
+                Some((port, security)) => t.answers_on(proto, *port, security.client_label()),
+                None => t.no_port_answers(proto),
+            },
+        ),
         Facts::NoAnswer { step, limit } => (
             t.no_answer(&at, step.as_str(), limit.as_secs_f64()),
             generic_fix(FindingCode::Timeout),
@@ -384,6 +391,10 @@ mod tests {
                 },
             ),
             (
+                FindingCode::PortFiltered,
+                Facts::PortFiltered { limit, works: None },
+            ),
+            (
                 FindingCode::Timeout,
                 Facts::SlowReply {
                     step: Step::Greeting,
@@ -421,7 +432,7 @@ mod tests {
             let finding = Finding::new(code, facts.clone()).about(&server);
             let en = word(&finding, None, Lang::En);
             assert!(
-                en.message.starts_with("pop.example.com:995") && !chinese(&en.message),
+                en.message.contains("pop.example.com:995") && !chinese(&en.message),
                 "{en:?}"
             );
             assert!(!en.hint.is_empty() && !chinese(&en.hint), "{en:?}");

@@ -136,6 +136,9 @@ pub trait Catalogue: Sync {
     fn nothing_listens(&self, at: &str) -> String;
     fn answers_on(&self, proto: &str, port: u16, security: &str) -> String;
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String;
+    fn port_filtered(&self, at: &str, seconds: f64) -> String;
+    /// For a filtered port when no other registered port of `proto` answers on the host.
+    fn no_port_answers(&self, proto: &str) -> String;
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String;
     fn use_protocol_ports(&self, proto: &str, tls_port: u16, starttls_port: u16) -> String;
     fn not_mail(&self, at: &str) -> String;

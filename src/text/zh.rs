@@ -182,6 +182,10 @@ impl Catalogue for Chinese {
                 "服务器不接受密码登录，只支持 OAuth 授权登录。",
                 "请使用支持 OAuth 2.0 的邮件客户端（身份验证方式选择 OAuth2），或询问服务商能否开启密码登录或授权码。",
             ),
+            PortFiltered => (
+                "连接尝试完全没有回应：连接被防火墙丢弃。",
+                "请尝试服务商的另一个端口，或换一个网络：有些网络会屏蔽邮件端口。",
+            ),
             AuthMechanismUnsupported => (
                 "服务器没有提供 mailcheck 可用的登录方式。",
                 "请在邮件客户端中选择服务器提供的身份验证方式（见证据）：CRAM-MD5 通常称为“加密的密码”，GSSAPI 即 Kerberos。",
@@ -243,6 +247,16 @@ impl Catalogue for Chinese {
     }
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String {
         format!("{at} 在“{step}”阶段 {seconds:.1} 秒内没有响应。")
+    }
+    fn port_filtered(&self, at: &str, seconds: f64) -> String {
+        format!(
+            "连接 {at} 的尝试在 {seconds:.1} 秒内完全没有回应：连接被防火墙丢弃（本地或服务器端）。"
+        )
+    }
+    fn no_port_answers(&self, proto: &str) -> String {
+        format!(
+            "该主机的其他 {proto} 端口也没有回应：服务器可能已停机，或当前网络的防火墙屏蔽了邮件端口；请换一个网络重试。"
+        )
     }
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
         format!("{at} 上运行的是 {other} 而不是 {proto}。")

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 25] = [
+pub const FINDING_CODES: [(&str, &str); 26] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -32,6 +32,7 @@ pub const FINDING_CODES: [(&str, &str); 25] = [
     ("cert_expiring", "warning"),
     ("oauth_required", "error"),
     ("auth_mechanism_unsupported", "error"),
+    ("port_filtered", "error"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
