@@ -54,10 +54,13 @@ pub enum FindingCode {
     /// `explain` only: the reply is about a message (a bounce, spam, a size limit), not about
     /// the connection.
     NotAConnectionProblem,
+    /// Added: the server offers no login mechanism mailcheck speaks (CRAM-MD5, GSSAPI, …), so
+    /// the login was not tested and no password was sent.
+    AuthMechanismUnsupported,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 29] = [
+    pub const ALL: [FindingCode; 30] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -87,6 +90,7 @@ impl FindingCode {
         FindingCode::DnsUnavailable,
         FindingCode::SmtpAuthMissing,
         FindingCode::NotAConnectionProblem,
+        FindingCode::AuthMechanismUnsupported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +124,7 @@ impl FindingCode {
             FindingCode::DnsUnavailable => "dns_unavailable",
             FindingCode::SmtpAuthMissing => "smtp_auth_missing",
             FindingCode::NotAConnectionProblem => "not_a_connection_problem",
+            FindingCode::AuthMechanismUnsupported => "auth_mechanism_unsupported",
         }
     }
 
@@ -191,6 +196,8 @@ pub enum Step {
     TlsAfterStarttls,
     Login,
     ExamineInbox,
+    /// Saying goodbye, after everything that matters.
+    Logout,
 }
 
 impl Step {
@@ -206,6 +213,7 @@ impl Step {
             Step::TlsAfterStarttls => "TLS handshake after STARTTLS",
             Step::Login => "login",
             Step::ExamineInbox => "EXAMINE INBOX",
+            Step::Logout => "logout",
         }
     }
 }
@@ -293,6 +301,12 @@ pub enum Facts {
     NothingListens {
         works: Option<(u16, Security)>,
     },
+    /// No address answered the connection attempts within `limit`; `works` is another
+    /// registered port of the protocol that answers on the host.
+    PortFiltered {
+        limit: Duration,
+        works: Option<(u16, Security)>,
+    },
     /// No answer within `limit` at `step`.
     NoAnswer {
         step: Step,
@@ -354,9 +368,30 @@ pub enum Facts {
         stage: Stage,
         alert: Option<String>,
     },
-    /// The connection broke at `step`.
+    /// The connection broke at `step`, in the way `how` says.
     Broken {
         step: Step,
+        how: Breakage,
+    },
+    /// A reply began at `step` but was not complete within `limit`: the server trickles.
+    SlowReply {
+        step: Step,
+        limit: Duration,
+    },
+    /// The whole probe took longer than `limit` (every reply came, each too slowly); it was at
+    /// `step` when it was stopped.
+    ProbeTooSlow {
+        step: Step,
+        limit: Duration,
+    },
+    /// The server offers only OAuth mechanisms (`mechanisms`): no password can log in.
+    OauthRequired {
+        mechanisms: Vec<String>,
+    },
+    /// The server offers no login mechanism mailcheck speaks; `mechanisms` are those it offers
+    /// (none at all when empty).
+    AuthMechanismUnsupported {
+        mechanisms: Vec<String>,
     },
     /// Settings from this source came over plain HTTP.
     InsecureSource {
@@ -369,6 +404,29 @@ pub enum Facts {
         domain: String,
         offline: bool,
     },
+}
+
+/// How a server broke the dialogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Breakage {
+    Closed,
+    Reset,
+    /// A line longer than `max` bytes.
+    LineTooLong {
+        max: usize,
+    },
+    /// One reply of more than `max` lines.
+    TooManyLines {
+        max: usize,
+    },
+    /// More than `max` bytes on the connection in all.
+    TooMuchData {
+        max: usize,
+    },
+    /// A reply that is not the protocol's.
+    NotTheProtocol,
+    /// Any other failure of the connection (the evidence says which).
+    Other,
 }
 
 /// One field of the settings a user typed, and what it should be.

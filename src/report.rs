@@ -84,9 +84,24 @@ pub struct ServerEntry {
     /// Added: time to a usable session (TLS handshake done, or greeting read without TLS).
     #[serde(default)]
     pub handshake_ms: Option<u64>,
+    /// Added: what each address of the host did when the probe connected (Happy Eyeballs), in
+    /// the order tried; empty when no connection was attempted.
+    #[serde(default)]
+    pub addresses: Vec<AddressEntry>,
     /// Added: the probe's dialogue, credentials replaced by `***`; only with `--trace`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transcript: Vec<TranscriptEntry>,
+}
+
+/// What one address did when a probe connected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AddressEntry {
+    pub address: String,
+    /// `connected`, `refused`, `timeout`, `error`, `abandoned` (still trying when another
+    /// address connected) or `not_tried`.
+    pub result: String,
+    /// How long the attempt took; null when it was not tried.
+    pub ms: Option<u64>,
 }
 
 /// One line of a probe's dialogue.
@@ -272,6 +287,15 @@ fn server_entry(server: &ServerState) -> ServerEntry {
         username: candidate.settings.username.clone(),
         connect_ms: server.connect_time.map(millis),
         handshake_ms: server.handshake_time.map(millis),
+        addresses: server
+            .addresses
+            .iter()
+            .map(|a| AddressEntry {
+                address: a.address.to_string(),
+                result: a.result.as_str().to_owned(),
+                ms: a.elapsed.map(millis),
+            })
+            .collect(),
         transcript: Vec::new(),
     }
 }

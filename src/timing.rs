@@ -1,6 +1,18 @@
 //! How long a run waits, in one place: every limit follows from the one the user gives
 //! (`--timeout`), so that its rules can be read, and changed, side by side. Nothing here knows
 //! about a stage; the stages ask.
+//!
+//! The bounds, with `T` the timeout:
+//!
+//! - one step (a DNS query, a connect to all of a host's addresses, a TLS handshake, one whole
+//!   reply however slowly its bytes trickle): `T` ([`Timing::step_limit`]);
+//! - one probe, from resolving the host to saying goodbye: `5 T` ([`Timing::probe_deadline`]),
+//!   whatever the server sends and however slowly;
+//! - discovery: `2 T + 1 s` ([`Timing::discovery_deadline`]);
+//! - a whole run: discovery, then two probing rounds (the candidates, then the neighbours the
+//!   first round found), the probes of a round at the same time: `2 T + 1 s + 2 × 5 T`
+//!   ([`Timing::run_bound`]), as long as a round holds no more probes than run at once
+//!   (`probe::MAX_CONCURRENT_PROBES`).
 
 use std::time::Duration;
 
@@ -45,7 +57,35 @@ impl Timing {
     pub fn tls_check_after_silence(self) -> Duration {
         self.timeout / 2
     }
+
+    /// How long one probe may take in all, however the server answers: each step has its own
+    /// limit, so without this a server that answers every step just in time (or a probe that
+    /// checks neighbours after a failure) could hold a probe for many limits. Five: resolving,
+    /// connecting and two neighbour checks end in their own findings first, and a healthy
+    /// server needs a fraction of one.
+    pub fn probe_deadline(self) -> Duration {
+        self.timeout * PROBE_STEPS
+    }
+
+    /// Happy Eyeballs (RFC 8305 §5): how long a connection attempt to one address of a host
+    /// runs alone before the next address is tried beside it. The RFC's 250 ms, but never more
+    /// than a quarter of the step limit, so that a short limit still tries several addresses.
+    pub fn connection_attempt_delay(self) -> Duration {
+        Duration::from_millis(250).min(self.timeout / 4)
+    }
+
+    /// The longest a whole run can take (see the module's docs): discovery, then the probing
+    /// rounds, each as long as its slowest probe.
+    pub fn run_bound(self) -> Duration {
+        self.discovery_deadline() + self.probe_deadline() * PROBING_ROUNDS
+    }
 }
+
+/// How many step limits one probe may spend in all ([`Timing::probe_deadline`]).
+const PROBE_STEPS: u32 = 5;
+
+/// The candidates, then the neighbours the first round proved (`probe::second_round`).
+const PROBING_ROUNDS: u32 = 2;
 
 #[cfg(test)]
 mod tests {
@@ -61,6 +101,21 @@ mod tests {
     fn discovery_gets_two_steps_and_a_second() {
         let timing = Timing::new(Duration::from_secs(3));
         assert_eq!(timing.discovery_deadline(), Duration::from_secs(7));
+    }
+
+    #[test]
+    fn a_probe_gets_five_steps_and_a_run_discovery_and_two_rounds() {
+        let timing = Timing::new(Duration::from_secs(2));
+        assert_eq!(timing.probe_deadline(), Duration::from_secs(10));
+        assert_eq!(timing.run_bound(), Duration::from_secs(5 + 20));
+    }
+
+    #[test]
+    fn addresses_are_tried_a_quarter_limit_apart_at_most() {
+        let short = Timing::new(Duration::from_millis(400));
+        assert_eq!(short.connection_attempt_delay(), Duration::from_millis(100));
+        let usual = Timing::new(Duration::from_secs(10));
+        assert_eq!(usual.connection_attempt_delay(), Duration::from_millis(250));
     }
 
     #[test]

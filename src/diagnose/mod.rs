@@ -49,6 +49,8 @@ pub enum LoginSkipped {
     NotVerifiedTls,
     /// The server offers no way to log in (SMTP without AUTH, even over TLS).
     NoLoginOffered,
+    /// The server offers only login mechanisms mailcheck may not use (OAuth only, CRAM-MD5, …).
+    NoUsableMechanism,
     /// Only plain-HTTP sources named it.
     InsecureSource,
     /// Another server refused the password (or may have): it was not tried again.
@@ -64,10 +66,11 @@ pub enum LoginSkipped {
 }
 
 impl LoginSkipped {
-    pub const ALL: [LoginSkipped; 9] = [
+    pub const ALL: [LoginSkipped; 10] = [
         LoginSkipped::NoPassword,
         LoginSkipped::NotVerifiedTls,
         LoginSkipped::NoLoginOffered,
+        LoginSkipped::NoUsableMechanism,
         LoginSkipped::InsecureSource,
         LoginSkipped::AfterRefusal,
         LoginSkipped::AfterServiceRefusal,
@@ -81,6 +84,7 @@ impl LoginSkipped {
             LoginSkipped::NoPassword => "no_password",
             LoginSkipped::NotVerifiedTls => "not_verified_tls",
             LoginSkipped::NoLoginOffered => "no_login_offered",
+            LoginSkipped::NoUsableMechanism => "no_usable_mechanism",
             LoginSkipped::InsecureSource => "insecure_source",
             LoginSkipped::AfterRefusal => "after_refusal",
             LoginSkipped::AfterServiceRefusal => "after_service_refusal",
@@ -111,6 +115,7 @@ impl LoginSkipped {
             }
             NotTested::NotSafe => LoginSkipped::NotVerifiedTls,
             NotTested::Unreached => LoginSkipped::NotReached,
+            NotTested::NoMechanism => LoginSkipped::NoUsableMechanism,
             NotTested::Withheld(Withheld::InsecureSource) => LoginSkipped::InsecureSource,
             NotTested::Withheld(Withheld::AfterRefusal) => LoginSkipped::AfterRefusal,
             NotTested::Withheld(Withheld::AfterServiceRefusal) => LoginSkipped::AfterServiceRefusal,
@@ -132,6 +137,8 @@ pub struct ServerState {
     pub login_skipped: Option<LoginSkipped>,
     pub connect_time: Option<Duration>,
     pub handshake_time: Option<Duration>,
+    /// What each address of the host did when the probe connected.
+    pub addresses: Vec<crate::probe::transport::AddressAttempt>,
     /// The probe's dialogue, credentials removed (for `--trace`).
     pub transcript: Vec<crate::probe::transport::TranscriptLine>,
 }
@@ -148,6 +155,7 @@ impl ServerState {
             login_skipped: Some(LoginSkipped::NotProbed),
             connect_time: None,
             handshake_time: None,
+            addresses: Vec::new(),
             transcript: Vec::new(),
         }
     }
@@ -270,8 +278,12 @@ pub fn with_probes(
     let mut servers = Vec::new();
     for (candidate, outcome) in &probed {
         let mut found = servers::findings_for(outcome, provider, &verified);
-        // A wrong guess is no problem of the account when another server works.
-        if candidate.sources == [SourceKind::Guess] && works(candidate.settings.protocol) {
+        // A wrong guess is no problem of the account when another server works; a login it
+        // refused is, since the password was tried there.
+        if candidate.sources == [SourceKind::Guess]
+            && works(candidate.settings.protocol)
+            && outcome.login != Login::Failed
+        {
             found.clear();
         }
         if candidate.sources.contains(&SourceKind::User) {
@@ -298,6 +310,7 @@ pub fn with_probes(
             login_skipped: LoginSkipped::of(outcome),
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
+            addresses: outcome.attempts.clone(),
             transcript: outcome.transcript.clone(),
         });
         findings.extend(found);

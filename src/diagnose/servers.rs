@@ -1,8 +1,9 @@
 //! From what a probe saw to findings: the code, the facts behind it and the evidence.
 
 use crate::clientconfig::ProviderConfig;
-use crate::finding::{Facts, Finding, FindingCode, Stage};
+use crate::finding::{Breakage, Facts, Finding, FindingCode, Stage};
 use crate::probe::tls::CertProblem;
+use crate::probe::transport::{IoFailure, MAX_LINE, MAX_LINES, MAX_RECEIVED};
 use crate::probe::{Issue, ProbeOutcome};
 use crate::settings::{Endpoint, Protocol, Security};
 
@@ -49,9 +50,33 @@ fn finding_for(
             Facts::NothingListens { works: *works },
             Some(detail.clone()),
         ),
+        Issue::Filtered { limit, works } => (
+            FindingCode::PortFiltered,
+            Facts::PortFiltered {
+                limit: *limit,
+                works: *works,
+            },
+            None,
+        ),
         Issue::NoAnswer { step, limit } => (
             FindingCode::Timeout,
             Facts::NoAnswer {
+                step: *step,
+                limit: *limit,
+            },
+            None,
+        ),
+        Issue::SlowReply { step, limit } => (
+            FindingCode::Timeout,
+            Facts::SlowReply {
+                step: *step,
+                limit: *limit,
+            },
+            None,
+        ),
+        Issue::ProbeTooSlow { step, limit } => (
+            FindingCode::Timeout,
+            Facts::ProbeTooSlow {
                 step: *step,
                 limit: *limit,
             },
@@ -166,16 +191,59 @@ fn finding_for(
             Facts::NoSmtpAuth,
             Some(capabilities.clone()),
         ),
+        Issue::OauthRequired {
+            mechanisms,
+            capabilities,
+        } => (
+            FindingCode::OauthRequired,
+            Facts::OauthRequired {
+                mechanisms: mechanisms.clone(),
+            },
+            Some(capabilities.clone()),
+        ),
+        Issue::NoUsableMechanism {
+            mechanisms,
+            capabilities,
+        } => (
+            FindingCode::AuthMechanismUnsupported,
+            Facts::AuthMechanismUnsupported {
+                mechanisms: mechanisms.clone(),
+            },
+            Some(capabilities.clone()),
+        ),
         Issue::Refusal { stage, reply } => return refusal(server, *stage, reply, provider),
+        // A server that breaks the dialogue is not a working server of the protocol there,
+        // whatever it is; it did not say "try later".
         Issue::Broken { step, failure } => (
-            FindingCode::TemporarilyUnavailable,
-            Facts::Broken { step: *step },
-            Some(failure.to_string()),
+            FindingCode::WrongPort,
+            Facts::Broken {
+                step: *step,
+                how: breakage(failure),
+            },
+            // What the server sent, or the socket's error; the message words the rest.
+            match failure {
+                IoFailure::Malformed(line) => Some(line.clone()),
+                IoFailure::Io(error) => Some(error.clone()),
+                _ => None,
+            },
         ),
     };
     let mut finding = Finding::new(code, facts).about(server);
     finding.evidence = evidence;
     finding
+}
+
+/// How a failure broke the dialogue.
+fn breakage(failure: &IoFailure) -> Breakage {
+    match failure {
+        IoFailure::Closed => Breakage::Closed,
+        IoFailure::Reset => Breakage::Reset,
+        IoFailure::LineTooLong => Breakage::LineTooLong { max: MAX_LINE },
+        IoFailure::TooManyLines => Breakage::TooManyLines { max: MAX_LINES },
+        IoFailure::TooMuchData => Breakage::TooMuchData { max: MAX_RECEIVED },
+        IoFailure::Malformed(_) => Breakage::NotTheProtocol,
+        IoFailure::Timeout(_) | IoFailure::SlowReply(_) | IoFailure::Io(_) => Breakage::Other,
+    }
 }
 
 /// A refused greeting, login or mailbox access, classified.
@@ -185,6 +253,17 @@ fn refusal(
     reply: &str,
     provider: Option<&ProviderConfig>,
 ) -> Finding {
+    // SMTP 504 to AUTH: the mechanism is not supported (RFC 4954 §4), never a wrong password.
+    if server.protocol == Protocol::Smtp && stage == Stage::Login && reply.starts_with("504") {
+        return Finding::new(
+            FindingCode::AuthMechanismUnsupported,
+            Facts::AuthMechanismUnsupported {
+                mechanisms: Vec::new(),
+            },
+        )
+        .about(server)
+        .with_evidence(reply);
+    }
     let class = classify::classify(Some(server.protocol), Some(stage), reply, provider);
     let code = class.code.unwrap_or(unrecognised(stage));
     let mut finding = Finding::new(

@@ -5,9 +5,11 @@
 //! names, and one to an address the map does not name is refused, so that such a run never
 //! reaches a server that happens to listen on the machine. Only the TCP destination changes:
 //! TLS still sends and checks the host name that was asked for, and the report still shows the
-//! address that was asked for.
+//! address that was asked for. A map may also name black holes: addresses whose connection
+//! attempts are never answered (a firewall that drops them), which a test cannot get from a
+//! local listener, since the kernel completes the handshake of any listening socket.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,6 +21,8 @@ use tokio::net::TcpStream;
 pub struct Connector {
     /// `None`: to the address asked for.
     map: Option<Arc<HashMap<SocketAddr, SocketAddr>>>,
+    /// Addresses whose connection attempts never end (the caller's time limit ends them).
+    black_holes: Arc<HashSet<SocketAddr>>,
 }
 
 impl Connector {
@@ -31,7 +35,14 @@ impl Connector {
     pub fn mapped(map: HashMap<SocketAddr, SocketAddr>) -> Self {
         Self {
             map: Some(Arc::new(map)),
+            black_holes: Arc::default(),
         }
+    }
+
+    /// The same connector, except that a connection to any of `holes` is never answered.
+    pub fn with_black_holes(mut self, holes: HashSet<SocketAddr>) -> Self {
+        self.black_holes = Arc::new(holes);
+        self
     }
 
     pub fn is_direct(&self) -> bool {
@@ -60,6 +71,9 @@ impl Connector {
 
     /// A TCP connection for `addr`.
     pub async fn connect(&self, addr: SocketAddr) -> io::Result<TcpStream> {
+        if self.black_holes.contains(&addr) {
+            return std::future::pending().await;
+        }
         match self.destination(addr) {
             Some(destination) => TcpStream::connect(destination).await,
             None => Err(refused()),

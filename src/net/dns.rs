@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::config::{LookupIpStrategy, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::name_server::TokioConnectionProvider;
 use hickory_resolver::proto::xfer::Protocol as Transport;
 use hickory_resolver::{ResolveError, TokioResolver};
@@ -71,6 +71,9 @@ impl Dns {
         options.attempts = 1;
         // Mail names are absolute; search domains would only invent wrong answers.
         options.ndots = 0;
+        // A and AAAA both, at once: probes connect to every address (Happy Eyeballs, RFC 8305),
+        // where hickory's default asks for AAAA only when there is no A.
+        options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
         let resolver = match server {
             Some(addr) => {
                 let mut config = ResolverConfig::new();

@@ -398,6 +398,10 @@ impl Renderer<'_> {
                 facts.push(format!("AUTH {}", s.auth_mechanisms.join(" ")));
             }
             self.line(format!("      {}", facts.join("; ")));
+            if !s.addresses.is_empty() {
+                let row = self.addresses(s);
+                self.line(format!("      {row}"));
+            }
             if let Some(tls) = &s.tls {
                 let rows = [
                     format!(
@@ -420,6 +424,34 @@ impl Renderer<'_> {
                 }
             }
         }
+    }
+
+    /// What each address of the server's host did when the probe connected.
+    fn addresses(&self, s: &ServerEntry) -> String {
+        let attempts: Vec<String> = s
+            .addresses
+            .iter()
+            .map(|a| {
+                let result = self.t.phrase(match a.result.as_str() {
+                    "connected" => Phrase::AttemptConnected,
+                    "refused" => Phrase::AttemptRefused,
+                    "timeout" => Phrase::AttemptTimeout,
+                    "abandoned" => Phrase::AttemptAbandoned,
+                    "not_tried" => Phrase::AttemptNotTried,
+                    _ => Phrase::AttemptError,
+                });
+                match a.ms {
+                    Some(ms) => format!(
+                        "{} {result} {}",
+                        a.address,
+                        self.p.dim(&format!("({ms} ms)"))
+                    ),
+                    None => format!("{} {result}", a.address),
+                }
+            })
+            .collect();
+        self.t
+            .labelled(self.t.phrase(Phrase::Addresses), &attempts.join(", "))
     }
 
     /// `-v`: every source's answer.
@@ -490,6 +522,10 @@ fn skipped_words(s: &ServerEntry) -> Option<(Phrase, Phrase)> {
     Some(match why {
         LoginSkipped::NotVerifiedTls => (Phrase::SkippedNotVerifiedTls, Phrase::WhyNotVerifiedTls),
         LoginSkipped::NoLoginOffered => (Phrase::SkippedNoLoginOffered, Phrase::WhyNoLoginOffered),
+        LoginSkipped::NoUsableMechanism => (
+            Phrase::SkippedNoUsableMechanism,
+            Phrase::WhyNoUsableMechanism,
+        ),
         LoginSkipped::InsecureSource => (Phrase::SkippedInsecureSource, Phrase::WhyInsecureSource),
         LoginSkipped::AfterRefusal => (Phrase::SkippedAfterRefusal, Phrase::WhyAfterRefusal),
         LoginSkipped::AfterServiceRefusal => (

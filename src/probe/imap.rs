@@ -1,8 +1,9 @@
-//! IMAP (RFC 9051/3501): CAPABILITY, STARTTLS, LOGIN or AUTHENTICATE PLAIN, ID, EXAMINE, LOGOUT.
+//! IMAP (RFC 9051/3501): CAPABILITY, STARTTLS, LOGIN or AUTHENTICATE (PLAIN, LOGIN), ID,
+//! EXAMINE, LOGOUT.
 
 use zeroize::Zeroizing;
 
-use super::protocol::{Listing, MailProtocol};
+use super::protocol::{Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 use crate::secret::Password;
@@ -15,21 +16,127 @@ async fn command(
     line: &str,
     shown: Option<&str>,
 ) -> Result<(Vec<String>, Reply), IoFailure> {
+    send_tagged(conn, tag, line, shown).await?;
+    match read_response(conn, tag, false).await? {
+        (untagged, Some(reply)) => Ok((untagged, reply)),
+        // Not asked to stop at a continuation, so only the tagged reply ends the loop.
+        (_, None) => Err(IoFailure::malformed("+")),
+    }
+}
+
+async fn send_tagged(
+    conn: &mut Conn,
+    tag: &str,
+    line: &str,
+    shown: Option<&str>,
+) -> Result<(), IoFailure> {
     conn.send(
         &format!("{tag} {line}"),
         shown.map(|s| format!("{tag} {s}")).as_deref(),
     )
-    .await?;
+    .await
+}
+
+/// Reads the server's lines up to the tagged reply to `tag`, or, with `to_continuation`, up to
+/// a continuation request (`+ …`, then no reply). A line that is none of these, nor untagged
+/// data (`* …`) or part of a literal, is not IMAP.
+async fn read_response(
+    conn: &mut Conn,
+    tag: &str,
+    to_continuation: bool,
+) -> Result<(Vec<String>, Option<Reply>), IoFailure> {
     let mut untagged = Vec::new();
+    // Bytes still to come of a literal (`{n}` at the end of a line, RFC 9051 §4.3).
+    let mut literal_left = 0usize;
     for _ in 0..MAX_LINES {
-        let reply = conn.read_line().await?;
-        if let Some(rest) = reply.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
-            let ok = rest.len() >= 2 && rest[..2].eq_ignore_ascii_case("OK");
-            return Ok((untagged, Reply { ok, text: reply }));
+        let line = conn.read_line().await?;
+        if literal_left > 0 {
+            literal_left = literal_left.saturating_sub(line.len() + 2);
+            if literal_left == 0 {
+                literal_left = literal_size(&line);
+            }
+            untagged.push(line);
+            continue;
         }
-        untagged.push(reply);
+        if let Some(rest) = line.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
+            let status = rest
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            return match status.as_str() {
+                "OK" => Ok((
+                    untagged,
+                    Some(Reply {
+                        ok: true,
+                        text: line,
+                    }),
+                )),
+                "NO" | "BAD" => Ok((
+                    untagged,
+                    Some(Reply {
+                        ok: false,
+                        text: line,
+                    }),
+                )),
+                _ => Err(IoFailure::malformed(&line)),
+            };
+        }
+        if to_continuation && line.starts_with('+') {
+            return Ok((untagged, None));
+        }
+        if !line.starts_with('*') && !line.starts_with('+') {
+            return Err(IoFailure::malformed(&line));
+        }
+        literal_left = literal_size(&line);
+        untagged.push(line);
     }
     Err(IoFailure::TooManyLines)
+}
+
+/// The size of the literal a line announces at its end (`{12}` or `{12+}`), else 0.
+fn literal_size(line: &str) -> usize {
+    let Some(open) = line.strip_suffix('}').and_then(|l| l.rfind('{')) else {
+        return 0;
+    };
+    line[open + 1..line.len() - 1]
+        .trim_end_matches('+')
+        .parse()
+        .unwrap_or(0)
+}
+
+/// `AUTHENTICATE mechanism`: `answers` each after the server's continuation request, or the
+/// first with the command itself when `initial` (SASL-IR, RFC 4959). Each answer is shown in
+/// the transcript as `***`.
+async fn authenticate(
+    conn: &mut Conn,
+    mechanism: &str,
+    answers: &[Zeroizing<String>],
+    initial: bool,
+) -> Result<Reply, IoFailure> {
+    const TAG: &str = "a3";
+    let mut pending = answers.iter();
+    if initial && let Some(first) = pending.next() {
+        let line = Zeroizing::new(format!("AUTHENTICATE {mechanism} {}", first.as_str()));
+        let shown = format!("AUTHENTICATE {mechanism} ***");
+        send_tagged(conn, TAG, &line, Some(&shown)).await?;
+    } else {
+        send_tagged(conn, TAG, &format!("AUTHENTICATE {mechanism}"), None).await?;
+    }
+    // One continuation per answer, and one more that is cancelled (`*`, RFC 9051 §6.2.2).
+    for _ in 0..=answers.len() {
+        if let (_, Some(reply)) = read_response(conn, TAG, true).await? {
+            return Ok(reply);
+        }
+        match pending.next() {
+            Some(answer) => conn.send(answer, Some("***")).await?,
+            None => conn.send("*", None).await?,
+        }
+    }
+    match read_response(conn, TAG, false).await? {
+        (_, Some(reply)) => Ok(reply),
+        (_, None) => Err(IoFailure::malformed("+")),
+    }
 }
 
 pub fn parse_capabilities(words: &[String]) -> Capabilities {
@@ -84,33 +191,47 @@ impl MailProtocol for Imap {
         Ok(reply)
     }
 
-    /// AUTHENTICATE PLAIN when offered with SASL-IR, else LOGIN.
-    async fn login(
+    /// AUTHENTICATE PLAIN when offered with SASL-IR (one round trip), else LOGIN unless
+    /// LOGINDISABLED, else AUTHENTICATE PLAIN or LOGIN as offered.
+    fn login_method(&self, caps: &Capabilities) -> Option<LoginMethod> {
+        if caps.offers("PLAIN") && caps.sasl_ir {
+            Some(LoginMethod::Plain)
+        } else if !caps.login_disabled {
+            Some(LoginMethod::Own)
+        } else {
+            sasl_method(caps)
+        }
+    }
+
+    async fn login_with(
         &self,
         conn: &mut Conn,
+        method: LoginMethod,
         caps: &Capabilities,
         user: &str,
         password: &Password,
     ) -> Result<Reply, IoFailure> {
-        if caps.auth.iter().any(|m| m == "PLAIN") && caps.sasl_ir {
-            let token = conn.sasl_plain(user, password);
-            let (_, reply) = command(
-                conn,
-                "a3",
-                &Zeroizing::new(format!("AUTHENTICATE PLAIN {}", *token)),
-                Some("AUTHENTICATE PLAIN ***"),
-            )
-            .await?;
-            return Ok(reply);
+        match method {
+            LoginMethod::Plain => {
+                let token = conn.sasl_plain(user, password);
+                // Without SASL-IR the token waits for the server's continuation request.
+                authenticate(conn, "PLAIN", &[token], caps.sasl_ir).await
+            }
+            LoginMethod::Login => {
+                let answers = sasl_login_answers(conn, user, password);
+                authenticate(conn, "LOGIN", &answers, false).await
+            }
+            LoginMethod::Own => {
+                let line = Zeroizing::new(format!(
+                    "LOGIN {} {}",
+                    quote(user),
+                    quote(password.expose())
+                ));
+                let shown = format!("LOGIN {} ***", quote(user));
+                let (_, reply) = command(conn, "a3", &line, Some(&shown)).await?;
+                Ok(reply)
+            }
         }
-        let line = Zeroizing::new(format!(
-            "LOGIN {} {}",
-            quote(user),
-            quote(password.expose())
-        ));
-        let shown = format!("LOGIN {} ***", quote(user));
-        let (_, reply) = command(conn, "a3", &line, Some(&shown)).await?;
-        Ok(reply)
     }
 
     /// `ID` (NetEase refuses mailbox access without it), then `EXAMINE INBOX`.
@@ -208,6 +329,37 @@ mod tests {
             Imap.refuses_plaintext_login(&disabled).as_deref(),
             Some("CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED")
         );
+    }
+
+    #[test]
+    fn login_uses_only_what_is_offered() {
+        let method = |list: &str| Imap.login_method(&parse_capabilities(&words(list)));
+        assert_eq!(
+            method("IMAP4rev1 SASL-IR AUTH=PLAIN"),
+            Some(LoginMethod::Plain)
+        );
+        assert_eq!(method("IMAP4rev1 AUTH=PLAIN"), Some(LoginMethod::Own));
+        assert_eq!(
+            method("IMAP4rev1 LOGINDISABLED AUTH=PLAIN"),
+            Some(LoginMethod::Plain)
+        );
+        assert_eq!(
+            method("IMAP4rev1 LOGINDISABLED AUTH=LOGIN"),
+            Some(LoginMethod::Login)
+        );
+        assert_eq!(
+            method("IMAP4rev1 LOGINDISABLED AUTH=XOAUTH2 AUTH=OAUTHBEARER"),
+            None
+        );
+        assert_eq!(method("IMAP4rev1 LOGINDISABLED"), None);
+    }
+
+    #[test]
+    fn literals_announce_their_size() {
+        assert_eq!(literal_size("* ID (\"name\" {7}"), 7);
+        assert_eq!(literal_size("* LIST () \"/\" {12+}"), 12);
+        assert_eq!(literal_size("* OK {not a literal}"), 0);
+        assert_eq!(literal_size("* OK done"), 0);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! sees is recorded as [`Issue`]s, plain facts that `diagnose` turns into findings. [`probe`]
 //! runs the steps, which live in `steps`; each protocol's side of the dialogue is one
 //! implementation of `protocol::MailProtocol`, in `imap`, `pop3` and `smtp`; the connection is
-//! in `transport`, certificates in `tls`, and the time limits come from [`crate::timing`].
+//! in `transport`, certificates in `tls`, and the time limits come from [`crate::timing`]: one
+//! per step, and one for the whole probe, so that no server can hold a probe longer than
+//! [`Timing::probe_deadline`].
 
 pub mod imap;
 pub mod logins;
@@ -31,7 +33,7 @@ use crate::timing::Timing;
 use protocol::MailProtocol;
 use steps::{Prober, Stop};
 use tls::{CertProblem, Established, TlsFacts};
-use transport::{Conn, IoFailure, Stream, TranscriptLine};
+use transport::{AddressAttempt, Conn, IoFailure, Stream, TranscriptLine};
 
 /// Probes running at once; enough for every candidate of a domain, gentle on the servers.
 pub const MAX_CONCURRENT_PROBES: usize = 24;
@@ -51,6 +53,13 @@ pub struct Capabilities {
     pub id: bool,
     /// IMAP SASL-IR.
     pub sasl_ir: bool,
+}
+
+impl Capabilities {
+    /// Whether the SASL mechanism `mechanism` (upper-case) is offered.
+    pub fn offers(&self, mechanism: &str) -> bool {
+        self.auth.iter().any(|m| m == mechanism)
+    }
 }
 
 /// A server's answer to one command.
@@ -96,8 +105,18 @@ pub enum Issue {
         detail: String,
         works: Option<(u16, Security)>,
     },
+    /// No address of the host answered the connection attempts within the limit: a firewall
+    /// drops them. `works` is a registered port of the protocol proved on the same host.
+    Filtered {
+        limit: Duration,
+        works: Option<(u16, Security)>,
+    },
     /// Nothing answered within the limit, at the named step.
     NoAnswer { step: Step, limit: Duration },
+    /// A reply began at the named step but was not complete within the limit.
+    SlowReply { step: Step, limit: Duration },
+    /// The probe as a whole ran out of time ([`Timing::probe_deadline`]) at the named step.
+    ProbeTooSlow { step: Step, limit: Duration },
     /// Another protocol answered on the port.
     OtherProtocol {
         protocol: Protocol,
@@ -140,6 +159,17 @@ pub enum Issue {
     TlsRequired { evidence: String },
     /// SMTP offers no AUTH even over TLS.
     NoSmtpAuth { capabilities: String },
+    /// Over TLS, the only login mechanisms offered are OAuth ones: no password can log in.
+    OauthRequired {
+        mechanisms: Vec<String>,
+        capabilities: String,
+    },
+    /// Over TLS, no login mechanism offered is one mailcheck speaks (`mechanisms` may be
+    /// empty: none at all); the password was not sent.
+    NoUsableMechanism {
+        mechanisms: Vec<String>,
+        capabilities: String,
+    },
     /// The server refused the greeting, the login or mailbox access.
     Refusal { stage: Stage, reply: String },
     /// The connection broke at the named step.
@@ -157,6 +187,8 @@ pub enum NotTested {
     Unreached,
     /// The login gate kept the password back.
     Withheld(logins::Withheld),
+    /// The server offers no login mechanism mailcheck may use (OAuth only, CRAM-MD5, …).
+    NoMechanism,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,6 +203,10 @@ pub enum Login {
 pub struct ProbeOutcome {
     pub endpoint: Endpoint,
     pub addresses: Vec<IpAddr>,
+    /// What each address did when the probe connected (Happy Eyeballs), in the order tried.
+    pub attempts: Vec<AddressAttempt>,
+    /// The last step the probe began.
+    pub reached: Step,
     pub connect_time: Option<Duration>,
     /// Time to a usable session: TLS handshake done (or greeting, without TLS).
     pub handshake_time: Option<Duration>,
@@ -189,6 +225,8 @@ impl ProbeOutcome {
         Self {
             endpoint,
             addresses: Vec::new(),
+            attempts: Vec::new(),
+            reached: Step::DnsLookup,
             connect_time: None,
             handshake_time: None,
             elapsed: Duration::ZERO,
@@ -211,6 +249,8 @@ impl ProbeOutcome {
                     i,
                     Issue::CertificateExpiring { .. }
                         | Issue::NoTlsAtAll { .. }
+                        | Issue::OauthRequired { .. }
+                        | Issue::NoUsableMechanism { .. }
                         | Issue::Refusal {
                             stage: Stage::Login | Stage::AfterLogin,
                             ..
@@ -264,23 +304,38 @@ pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<Prob
     outcomes
 }
 
-/// Probes one server.
+/// Probes one server, within the probe's deadline whatever the server does.
 pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     let started = Instant::now();
+    let deadline = Timing::new(ctx.timeout).probe_deadline();
     let mut out = ProbeOutcome::new(target.endpoint.clone());
     let mut conn = None;
     // The protocol is chosen here, once; every step after speaks it.
-    let finished = match target.endpoint.protocol {
-        Protocol::Imap => run(&imap::Imap, target, ctx, started, &mut out, &mut conn).await,
-        Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, &mut out, &mut conn).await,
-        Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, &mut out, &mut conn).await,
+    let steps = async {
+        match target.endpoint.protocol {
+            Protocol::Imap => run(&imap::Imap, target, ctx, started, &mut out, &mut conn).await,
+            Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, &mut out, &mut conn).await,
+            Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, &mut out, &mut conn).await,
+        }
     };
-    if let Err(Stop(issues)) = finished {
-        out.issues.extend(issues);
+    match tokio::time::timeout(deadline, steps).await {
+        Ok(Ok(())) => {}
+        Ok(Err(Stop(issues))) => out.issues.extend(issues),
+        // Everything that mattered was known before the goodbye.
+        Err(_) if out.reached == Step::Logout => {}
+        Err(_) => {
+            if out.reached == Step::Login {
+                out.login = Login::Failed;
+            }
+            out.issues.push(Issue::ProbeTooSlow {
+                step: out.reached,
+                limit: deadline,
+            });
+        }
     }
     if let Some(mut conn) = conn {
         conn.close().await;
-        out.transcript = std::mem::take(&mut conn.transcript);
+        out.transcript = conn.take_transcript();
     }
     out.elapsed = started.elapsed();
     out
@@ -298,6 +353,7 @@ async fn run<P: MailProtocol>(
     conn: &mut Option<Conn>,
 ) -> Result<(), Stop> {
     let endpoint = &target.endpoint;
+    out.reached = Step::DnsLookup;
     out.addresses = steps::resolve(&ctx.dns, &endpoint.host).await?;
     let timing = Timing::new(ctx.timeout);
     let prober = Prober {
@@ -308,11 +364,13 @@ async fn run<P: MailProtocol>(
         started,
         addresses: out.addresses.clone(),
     };
-    let (tcp, connect_time) = prober.connect().await?;
+    out.reached = Step::Connect;
+    let (tcp, connect_time) = prober.connect(&mut out.attempts).await?;
     out.connect_time = Some(connect_time);
 
     // The first bytes: implicit TLS, or a plaintext greeting on its way.
     let conn = conn.insert(if endpoint.security == Security::Tls {
+        out.reached = Step::TlsHandshake;
         let tls = prober.implicit_tls(tcp).await?;
         record_tls(&prober, out, &tls).await;
         let mut conn = Conn::new(
@@ -323,25 +381,30 @@ async fn run<P: MailProtocol>(
         conn.note(format!("TLS established ({})", tls.facts.version));
         conn
     } else {
+        out.reached = Step::Greeting;
         prober.plaintext(tcp).await?
     });
 
     // The greeting names the protocol, and welcomes the client or not.
+    out.reached = Step::Greeting;
     let greeting = prober.greeting(conn).await?;
     out.greeting = Some(greeting.clone());
     prober.welcome(&greeting)?;
     out.handshake_time.get_or_insert_with(|| started.elapsed());
 
     // Capabilities, and the STARTTLS upgrade.
+    out.reached = Step::Capabilities;
     let caps = prober.capabilities(conn, &greeting).await?;
     let caps = match endpoint.security {
         Security::Starttls => {
             prober.starttls_offered(&greeting, &caps).await?;
+            out.reached = Step::Starttls;
             let tls = prober.starttls(conn).await?;
             record_tls(&prober, out, &tls).await;
             conn.note(format!("TLS established ({})", tls.facts.version));
             conn.upgraded(tls.stream);
             // RFC 3207 §4.2: forget what was learned before TLS and ask again.
+            out.reached = Step::Capabilities;
             prober.capabilities(conn, "").await?
         }
         Security::Plain if !caps.starttls => {
@@ -358,10 +421,21 @@ async fn run<P: MailProtocol>(
         .issues
         .iter()
         .any(|i| matches!(i, Issue::Certificate { .. }));
+    out.reached = Step::Login;
     let (login, issues) = prober.login(conn, &caps, certificate_failed).await;
     out.login = login;
     out.issues.extend(issues);
-    protocol.logout(conn).await;
+    if out.login == Login::Ok {
+        out.reached = Step::ExamineInbox;
+        let (login, issues) = prober.session(conn, &caps).await;
+        out.login = login;
+        out.issues.extend(issues);
+    }
+    // A connection the server broke or stopped answering on has no goodbye to hear.
+    if !out.issues.iter().any(Issue::ends_dialogue) {
+        out.reached = Step::Logout;
+        protocol.logout(conn).await;
+    }
     Ok(())
 }
 
@@ -395,6 +469,17 @@ pub fn identify(greeting: &str) -> Option<Protocol> {
     }
 }
 
+impl Issue {
+    /// Whether the dialogue cannot go on after it: the server broke the connection, or did not
+    /// answer in time.
+    pub fn ends_dialogue(&self) -> bool {
+        matches!(
+            self,
+            Issue::Broken { .. } | Issue::NoAnswer { .. } | Issue::SlowReply { .. }
+        )
+    }
+}
+
 impl ProbeOutcome {
     /// The settings on the same host that this probe found answering where the ones it was
     /// given did not: another registered port, or the other TLS mode on the same port.
@@ -408,6 +493,10 @@ impl ProbeOutcome {
             .iter()
             .filter_map(|issue| match issue {
                 Issue::Refused {
+                    works: Some((port, security)),
+                    ..
+                }
+                | Issue::Filtered {
                     works: Some((port, security)),
                     ..
                 } => Some(at(*port, *security)),

@@ -1,18 +1,34 @@
-//! POP3 (RFC 1939, 2449, 2595): CAPA, STLS, USER/PASS or AUTH PLAIN, QUIT.
+//! POP3 (RFC 1939, 2449, 2595, 5034): CAPA, STLS, USER/PASS or AUTH PLAIN/LOGIN, QUIT.
 
 use zeroize::Zeroizing;
 
-use super::protocol::{Listing, MailProtocol};
+use super::protocol::{Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 use crate::secret::Password;
 use crate::settings::Protocol;
 
-fn reply(line: String) -> Reply {
-    Reply {
-        ok: line.starts_with("+OK"),
-        text: line,
+/// A status line: `+OK` or `-ERR`; anything else is not POP3.
+fn reply(line: String) -> Result<Reply, IoFailure> {
+    let upper = line.get(..4).unwrap_or(&line).to_ascii_uppercase();
+    if upper.starts_with("+OK") {
+        Ok(Reply {
+            ok: true,
+            text: line,
+        })
+    } else if upper.starts_with("-ERR") {
+        Ok(Reply {
+            ok: false,
+            text: line,
+        })
+    } else {
+        Err(IoFailure::malformed(&line))
     }
+}
+
+/// Reads one status line.
+async fn read_reply(conn: &mut Conn) -> Result<Reply, IoFailure> {
+    reply(conn.read_line().await?)
 }
 
 /// CAPA lines: `STLS`, `USER`, `SASL PLAIN LOGIN`, …
@@ -51,8 +67,7 @@ impl MailProtocol for Pop3 {
     /// `CAPA`; a server without it (`-ERR`) simply lists nothing.
     async fn capabilities(&self, conn: &mut Conn, _greeting: &str) -> Result<Listing, IoFailure> {
         conn.send("CAPA", None).await?;
-        let first = conn.read_line().await?;
-        let lines = if first.starts_with("+OK") {
+        let lines = if read_reply(conn).await?.ok {
             read_list(conn).await?
         } else {
             Vec::new()
@@ -62,31 +77,56 @@ impl MailProtocol for Pop3 {
 
     async fn starttls(&self, conn: &mut Conn) -> Result<Reply, IoFailure> {
         conn.send("STLS", None).await?;
-        Ok(reply(conn.read_line().await?))
+        read_reply(conn).await
     }
 
-    /// USER/PASS when offered, else AUTH PLAIN.
-    async fn login(
+    /// USER/PASS when offered, else AUTH PLAIN, else AUTH LOGIN.
+    fn login_method(&self, caps: &Capabilities) -> Option<LoginMethod> {
+        if caps.password_login {
+            Some(LoginMethod::Own)
+        } else {
+            sasl_method(caps)
+        }
+    }
+
+    async fn login_with(
         &self,
         conn: &mut Conn,
-        caps: &Capabilities,
+        method: LoginMethod,
+        _caps: &Capabilities,
         user: &str,
         password: &Password,
     ) -> Result<Reply, IoFailure> {
-        if !caps.password_login && caps.auth.iter().any(|m| m == "PLAIN") {
-            let token = conn.sasl_plain(user, password);
-            let line = Zeroizing::new(format!("AUTH PLAIN {}", *token));
-            conn.send(&line, Some("AUTH PLAIN ***")).await?;
-            return Ok(reply(conn.read_line().await?));
+        match method {
+            LoginMethod::Plain => {
+                let token = conn.sasl_plain(user, password);
+                let line = Zeroizing::new(format!("AUTH PLAIN {}", *token));
+                conn.send(&line, Some("AUTH PLAIN ***")).await?;
+                read_reply(conn).await
+            }
+            LoginMethod::Login => {
+                conn.send("AUTH LOGIN", None).await?;
+                for answer in sasl_login_answers(conn, user, password) {
+                    // `+ …`: the server asks for the next answer; anything else ends it.
+                    let line = conn.read_line().await?;
+                    if !line.starts_with('+') || line.starts_with("+OK") {
+                        return reply(line);
+                    }
+                    conn.send(&answer, Some("***")).await?;
+                }
+                read_reply(conn).await
+            }
+            LoginMethod::Own => {
+                conn.send(&format!("USER {user}"), None).await?;
+                let answer = read_reply(conn).await?;
+                if !answer.ok {
+                    return Ok(answer);
+                }
+                let line = Zeroizing::new(format!("PASS {}", password.expose()));
+                conn.send(&line, Some("PASS ***")).await?;
+                read_reply(conn).await
+            }
         }
-        conn.send(&format!("USER {user}"), None).await?;
-        let answer = reply(conn.read_line().await?);
-        if !answer.ok {
-            return Ok(answer);
-        }
-        let line = Zeroizing::new(format!("PASS {}", password.expose()));
-        conn.send(&line, Some("PASS ***")).await?;
-        Ok(reply(conn.read_line().await?))
     }
 
     async fn logout(&self, conn: &mut Conn) {
@@ -141,6 +181,28 @@ mod tests {
         assert!(caps.starttls);
         assert!(!caps.password_login);
         assert_eq!(caps.auth, ["PLAIN", "LOGIN"]);
+    }
+
+    #[test]
+    fn login_uses_user_or_an_offered_mechanism() {
+        let method = |lines: &[&str]| {
+            let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            Pop3.login_method(&parse_capabilities(&lines))
+        };
+        assert_eq!(method(&[]), Some(LoginMethod::Own));
+        assert_eq!(method(&["USER", "SASL PLAIN"]), Some(LoginMethod::Own));
+        assert_eq!(method(&["SASL LOGIN"]), Some(LoginMethod::Login));
+        assert_eq!(method(&["SASL CRAM-MD5"]), None);
+    }
+
+    #[test]
+    fn a_status_line_is_ok_or_err_or_not_pop3() {
+        assert!(reply("+OK ready".into()).unwrap().ok);
+        assert!(!reply("-ERR no".into()).unwrap().ok);
+        assert!(matches!(
+            reply("250 hello".into()),
+            Err(IoFailure::Malformed(_))
+        ));
     }
 
     #[test]

@@ -30,13 +30,35 @@ pub(crate) trait MailProtocol: Sync {
 
     async fn starttls(&self, conn: &mut Conn) -> Result<Reply, IoFailure>;
 
+    /// How to log in, among what the capabilities offer; `None` when nothing offered is a way
+    /// mailcheck speaks. Never a mechanism the server did not offer (RFC 9051 forbids LOGIN
+    /// after LOGINDISABLED; an unoffered SASL mechanism only earns a 504 that reads like a
+    /// wrong password).
+    fn login_method(&self, caps: &Capabilities) -> Option<LoginMethod>;
+
+    /// Logs in with `method`, which [`Self::login_method`] chose from `caps`.
+    async fn login_with(
+        &self,
+        conn: &mut Conn,
+        method: LoginMethod,
+        caps: &Capabilities,
+        user: &str,
+        password: &Password,
+    ) -> Result<Reply, IoFailure>;
+
+    /// Logs in the way the capabilities allow.
     async fn login(
         &self,
         conn: &mut Conn,
         caps: &Capabilities,
         user: &str,
         password: &Password,
-    ) -> Result<Reply, IoFailure>;
+    ) -> Result<Reply, IoFailure> {
+        match self.login_method(caps) {
+            Some(method) => self.login_with(conn, method, caps, user, password).await,
+            None => Err(IoFailure::Io("no login mechanism offered".into())),
+        }
+    }
 
     /// What proves a logged-in session usable, if the protocol has such a check; `None` when it
     /// has none.
@@ -75,6 +97,42 @@ pub(crate) trait MailProtocol: Sync {
     fn offers_no_login(&self, _caps: &Capabilities) -> bool {
         false
     }
+}
+
+/// A way to log in with a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LoginMethod {
+    /// The protocol's own command: IMAP `LOGIN`, POP3 `USER`/`PASS`.
+    Own,
+    /// SASL PLAIN (RFC 4616).
+    Plain,
+    /// SASL LOGIN (the old "user name, then password" exchange).
+    Login,
+}
+
+/// The SASL mechanism to log in with, among those offered: PLAIN, else LOGIN.
+pub(crate) fn sasl_method(caps: &Capabilities) -> Option<LoginMethod> {
+    if caps.offers("PLAIN") {
+        Some(LoginMethod::Plain)
+    } else if caps.offers("LOGIN") {
+        Some(LoginMethod::Login)
+    } else {
+        None
+    }
+}
+
+/// The SASL LOGIN exchange's two answers, user name then password, base64-encoded; the password's
+/// is registered as a secret.
+pub(crate) fn sasl_login_answers(
+    conn: &mut Conn,
+    user: &str,
+    password: &Password,
+) -> [zeroize::Zeroizing<String>; 2] {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let secret = zeroize::Zeroizing::new(engine.encode(password.expose()));
+    conn.add_secret(&secret);
+    [zeroize::Zeroizing::new(engine.encode(user)), secret]
 }
 
 /// A server's capabilities, and its refusal of the command that asked for them, where the

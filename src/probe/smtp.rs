@@ -4,9 +4,8 @@
 use zeroize::Zeroizing;
 
 use crate::secret::Password;
-use base64::Engine as _;
 
-use super::protocol::{Listing, MailProtocol};
+use super::protocol::{Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 use crate::settings::Protocol;
@@ -14,18 +13,22 @@ use crate::settings::Protocol;
 /// The name mailcheck gives in EHLO (reserved, RFC 6761).
 const EHLO_NAME: &str = "mailcheck.invalid";
 
-/// Reads a (possibly multi-line) reply: `250-…` lines until `250 …`.
+/// Reads a (possibly multi-line) reply: `250-…` lines until `250 …`. A line without a reply
+/// code (three digits, then a space, a hyphen or nothing) is not SMTP.
 async fn read_reply(conn: &mut Conn) -> Result<(u16, Vec<String>), IoFailure> {
     let mut lines = Vec::new();
     for _ in 0..MAX_LINES {
         let line = conn.read_line().await?;
-        let code = line
-            .get(..3)
-            .and_then(|c| c.parse::<u16>().ok())
-            .unwrap_or(0);
-        let last = line.as_bytes().get(3) != Some(&b'-');
+        let bytes = line.as_bytes();
+        let code = match (bytes.get(..3), bytes.get(3)) {
+            (Some(digits), None | Some(b' ' | b'-')) if digits.iter().all(u8::is_ascii_digit) => {
+                line[..3].parse::<u16>().unwrap_or(0)
+            }
+            _ => return Err(IoFailure::malformed(&line)),
+        };
+        let last = bytes.get(3) != Some(&b'-');
         lines.push(line);
-        if last || code == 0 {
+        if last {
             return Ok((code, lines));
         }
     }
@@ -112,16 +115,20 @@ impl MailProtocol for Smtp {
         Ok(to_reply(code, &lines, |c| c == 220))
     }
 
-    /// AUTH PLAIN when offered, else AUTH LOGIN.
-    async fn login(
+    /// AUTH PLAIN when offered, else AUTH LOGIN when offered.
+    fn login_method(&self, caps: &Capabilities) -> Option<LoginMethod> {
+        sasl_method(caps)
+    }
+
+    async fn login_with(
         &self,
         conn: &mut Conn,
-        caps: &Capabilities,
+        method: LoginMethod,
+        _caps: &Capabilities,
         user: &str,
         password: &Password,
     ) -> Result<Reply, IoFailure> {
-        let engine = base64::engine::general_purpose::STANDARD;
-        if caps.auth.iter().any(|m| m == "PLAIN") || !caps.auth.iter().any(|m| m == "LOGIN") {
+        if method != LoginMethod::Login {
             let token = conn.sasl_plain(user, password);
             let line = Zeroizing::new(format!("AUTH PLAIN {}", *token));
             conn.send(&line, Some("AUTH PLAIN ***")).await?;
@@ -129,18 +136,14 @@ impl MailProtocol for Smtp {
             return Ok(to_reply(code, &lines, |c| c == 235));
         }
         conn.send("AUTH LOGIN", None).await?;
-        let (code, lines) = read_reply(conn).await?;
-        if code != 334 {
-            return Ok(to_reply(code, &lines, |_| false));
+        let [user, secret] = sasl_login_answers(conn, user, password);
+        for (answer, shown) in [(&user, None), (&secret, Some("***"))] {
+            let (code, lines) = read_reply(conn).await?;
+            if code != 334 {
+                return Ok(to_reply(code, &lines, |_| false));
+            }
+            conn.send(answer, shown).await?;
         }
-        conn.send(&engine.encode(user), None).await?;
-        let (code, lines) = read_reply(conn).await?;
-        if code != 334 {
-            return Ok(to_reply(code, &lines, |_| false));
-        }
-        let secret = Zeroizing::new(engine.encode(password.expose()));
-        conn.add_secret(&secret);
-        conn.send(&secret, Some("***")).await?;
         let (code, lines) = read_reply(conn).await?;
         Ok(to_reply(code, &lines, |c| c == 235))
     }
@@ -199,6 +202,15 @@ mod tests {
         let with_auth = parse_capabilities(&["AUTH PLAIN".to_owned()]);
         assert!(!Smtp.offers_no_login(&with_auth));
         assert_eq!(Smtp.auth_mechanisms(&with_auth), ["PLAIN"]);
+    }
+
+    #[test]
+    fn auth_uses_only_a_mechanism_offered() {
+        let method = |auth: &str| Smtp.login_method(&parse_capabilities(&[auth.to_owned()]));
+        assert_eq!(method("AUTH LOGIN PLAIN"), Some(LoginMethod::Plain));
+        assert_eq!(method("AUTH LOGIN"), Some(LoginMethod::Login));
+        assert_eq!(method("AUTH CRAM-MD5"), None);
+        assert_eq!(method("AUTH XOAUTH2 OAUTHBEARER"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tokio::net::TcpStream;
 
 use super::protocol::MailProtocol;
 use super::tls::{self, CertProblem, Established, HandshakeFailure, TlsFacts};
-use super::transport::{self, Conn, ConnectFailure, IoFailure, Stream};
+use super::transport::{self, AddressAttempt, Conn, ConnectFailure, IoFailure, Stream};
 use super::{Capabilities, Issue, Login, NotTested, ProbeContext, Target, identify};
 use crate::finding::{Stage, Step};
 use crate::net::dns::{Dns, DnsError};
@@ -26,10 +26,22 @@ impl From<Issue> for Stop {
     }
 }
 
-/// What a step that breaks the connection stops with.
-fn broken(step: Step) -> impl FnOnce(IoFailure) -> Stop {
-    move |failure| Issue::Broken { step, failure }.into()
+/// What a step whose reply failed stops with.
+fn stopped(step: Step) -> impl FnOnce(IoFailure) -> Stop {
+    move |failure| failed_at(step, failure).into()
 }
+
+/// What a failed reply at `step` is: no answer, an answer too slow, or a broken dialogue.
+fn failed_at(step: Step, failure: IoFailure) -> Issue {
+    match failure {
+        IoFailure::Timeout(limit) => Issue::NoAnswer { step, limit },
+        IoFailure::SlowReply(limit) => Issue::SlowReply { step, limit },
+        failure => Issue::Broken { step, failure },
+    }
+}
+
+/// The SASL mechanisms that carry an OAuth token instead of a password.
+const OAUTH_MECHANISMS: [&str; 3] = ["XOAUTH2", "OAUTHBEARER", "XOAUTH"];
 
 const CLOSED_IN_HANDSHAKE: &str = "the server closed the connection during the TLS handshake";
 
@@ -63,39 +75,57 @@ impl<P: MailProtocol> Prober<'_, P> {
         &self.target.endpoint
     }
 
-    /// Connects, and says how long it took. When the port refuses, another registered port of
-    /// the protocol that answers on the same host is named.
-    pub async fn connect(&self) -> Result<(TcpStream, Duration), Stop> {
+    /// Connects to the host's addresses, and says how long it took; `attempts` gets what each
+    /// address did. When the port refuses, another registered port of the protocol that
+    /// answers on the same host is named.
+    pub async fn connect(
+        &self,
+        attempts: &mut Vec<AddressAttempt>,
+    ) -> Result<(TcpStream, Duration), Stop> {
         let started = Instant::now();
         let endpoint = self.endpoint();
-        match transport::connect(
+        let connecting = transport::connect(
             &self.ctx.connector,
             &self.addresses,
             endpoint.port,
             self.timing.step_limit(),
+            self.timing.connection_attempt_delay(),
         )
-        .await
-        {
+        .await;
+        *attempts = connecting.attempts;
+        match connecting.result {
             Ok((tcp, _)) => Ok((tcp, started.elapsed())),
             Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
-                let mut works = None;
-                for security in [Security::Tls, Security::Starttls] {
-                    let port = endpoint.protocol.default_port(security);
-                    if port != endpoint.port
-                        && let Some(found) = self.neighbour(port, security).await
-                    {
-                        works = Some((port, found));
-                        break;
-                    }
-                }
+                let works = self.other_registered_port().await;
                 Err(Issue::Refused { detail, works }.into())
             }
-            Err(ConnectFailure::Timeout(limit)) => Err(Issue::NoAnswer {
-                step: Step::Connect,
-                limit,
+            Err(ConnectFailure::Timeout(limit)) => {
+                let works = self.other_registered_port().await;
+                Err(Issue::Filtered { limit, works }.into())
             }
-            .into()),
         }
+    }
+
+    /// Another registered port of the protocol (implicit TLS, then STARTTLS) where the
+    /// protocol is proved to answer on the same host. They are tried at once: on a host whose
+    /// ports are all dropped, one limit in all.
+    async fn other_registered_port(&self) -> Option<(u16, Security)> {
+        let endpoint = self.endpoint();
+        let candidates: Vec<(u16, Security)> = [Security::Tls, Security::Starttls]
+            .into_iter()
+            .map(|security| (endpoint.protocol.default_port(security), security))
+            .filter(|(port, _)| *port != endpoint.port)
+            .collect();
+        let found = futures::future::join_all(
+            candidates
+                .iter()
+                .map(|(port, security)| self.neighbour(*port, *security)),
+        )
+        .await;
+        candidates
+            .into_iter()
+            .zip(found)
+            .find_map(|((port, _), found)| Some((port, found?)))
     }
 
     /// The first bytes on an implicit TLS port: the handshake. A server that answers in
@@ -153,20 +183,11 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// The greeting, which must be this protocol's.
     pub async fn greeting(&self, conn: &mut Conn) -> Result<String, Stop> {
-        let greeting =
-            self.protocol
-                .read_greeting(conn)
-                .await
-                .map_err(|failure| match failure {
-                    IoFailure::Timeout(limit) => Issue::NoAnswer {
-                        step: Step::Greeting,
-                        limit,
-                    },
-                    failure => Issue::Broken {
-                        step: Step::Greeting,
-                        failure,
-                    },
-                })?;
+        let greeting = self
+            .protocol
+            .read_greeting(conn)
+            .await
+            .map_err(stopped(Step::Greeting))?;
         match identify(&greeting) {
             Some(protocol) if protocol == P::PROTOCOL => Ok(greeting),
             Some(protocol) => Err(Issue::OtherProtocol { protocol, greeting }.into()),
@@ -196,7 +217,7 @@ impl<P: MailProtocol> Prober<'_, P> {
             .protocol
             .capabilities(conn, greeting)
             .await
-            .map_err(broken(Step::Capabilities))?;
+            .map_err(stopped(Step::Capabilities))?;
         match listing.refusal {
             Some(reply) => Err(Issue::Refusal {
                 stage: Stage::Greeting,
@@ -209,13 +230,19 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// Whether STARTTLS can be asked for; when not, whether implicit TLS works instead.
     pub async fn starttls_offered(&self, greeting: &str, caps: &Capabilities) -> Result<(), Stop> {
-        if caps.starttls && !self.protocol.greeting_forbids_starttls(greeting) {
+        let forbidden = self.protocol.greeting_forbids_starttls(greeting);
+        if caps.starttls && !forbidden {
             return Ok(());
         }
         let implicit_tls_port = self.implicit_tls_port().await;
         let listed = caps.raw.join(" ");
         let mut issues = vec![Issue::StarttlsNotOffered {
-            capabilities: listed.clone(),
+            // A greeting that rules STARTTLS out (PREAUTH) says why better than the list.
+            capabilities: if forbidden {
+                greeting.to_owned()
+            } else {
+                listed.clone()
+            },
             implicit_tls_port,
         }];
         if implicit_tls_port.is_none() {
@@ -233,11 +260,11 @@ impl<P: MailProtocol> Prober<'_, P> {
             .protocol
             .starttls(conn)
             .await
-            .map_err(broken(Step::Starttls))?;
+            .map_err(stopped(Step::Starttls))?;
         if !reply.ok {
             return Err(Issue::StarttlsRefused { reply: reply.text }.into());
         }
-        let (tcp, leftover) = conn.take_for_upgrade().map_err(broken(Step::Starttls))?;
+        let (tcp, leftover) = conn.take_for_upgrade().map_err(stopped(Step::Starttls))?;
         if !leftover.is_empty() {
             // Never hand these bytes on, and never continue.
             return Err(Issue::Injection {
@@ -335,11 +362,19 @@ impl<P: MailProtocol> Prober<'_, P> {
                 capabilities: caps.raw.join(" "),
             });
         }
+        // Never a mechanism the server did not offer.
+        let method = self.protocol.login_method(caps);
+        if method.is_none() && !no_login {
+            issues.push(no_usable_mechanism(caps));
+        }
         let Some(password) = password else {
             return (Login::NotTested(NotTested::NoPassword), issues);
         };
         if certificate_failed || no_login {
             return (Login::NotTested(NotTested::NotSafe), issues);
+        }
+        if method.is_none() {
+            return (Login::NotTested(NotTested::NoMechanism), issues);
         }
         let turn = match self.ctx.logins.turn(self.endpoint()).await {
             Ok(turn) => turn,
@@ -348,23 +383,7 @@ impl<P: MailProtocol> Prober<'_, P> {
         conn.add_secret(password.expose());
         let user = self.target.username.as_str();
         let attempt = match self.protocol.login(conn, caps, user, password).await {
-            Ok(reply) if reply.ok => match self.protocol.after_login(conn, caps).await {
-                Ok(Some(reply)) if !reply.ok => (
-                    Login::Failed,
-                    vec![Issue::Refusal {
-                        stage: Stage::AfterLogin,
-                        reply: reply.text,
-                    }],
-                ),
-                Ok(_) => (Login::Ok, Vec::new()),
-                Err(failure) => (
-                    Login::Ok,
-                    vec![Issue::Broken {
-                        step: Step::ExamineInbox,
-                        failure,
-                    }],
-                ),
-            },
+            Ok(reply) if reply.ok => (Login::Ok, Vec::new()),
             Ok(reply) => (
                 Login::Failed,
                 vec![Issue::Refusal {
@@ -372,15 +391,25 @@ impl<P: MailProtocol> Prober<'_, P> {
                     reply: reply.text,
                 }],
             ),
-            Err(failure) => (
-                Login::Failed,
-                vec![Issue::Broken {
-                    step: Step::Login,
-                    failure,
-                }],
-            ),
+            Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),
         };
         turn.judged(attempt)
+    }
+
+    /// After a login that worked: whether the session is usable (a mailbox opens), where the
+    /// protocol can tell; a refusal there fails the login after all.
+    pub async fn session(&self, conn: &mut Conn, caps: &Capabilities) -> (Login, Vec<Issue>) {
+        match self.protocol.after_login(conn, caps).await {
+            Ok(Some(reply)) if !reply.ok => (
+                Login::Failed,
+                vec![Issue::Refusal {
+                    stage: Stage::AfterLogin,
+                    reply: reply.text,
+                }],
+            ),
+            Ok(_) => (Login::Ok, Vec::new()),
+            Err(failure) => (Login::Ok, vec![failed_at(Step::ExamineInbox, failure)]),
+        }
     }
 
     /// The TLS handshake for this server, under the step limit.
@@ -422,9 +451,10 @@ impl<P: MailProtocol> Prober<'_, P> {
         limit: Duration,
     ) -> Option<Security> {
         let check = async {
-            let (tcp, _) = transport::connect(&self.ctx.connector, &self.addresses, port, limit)
-                .await
-                .ok()?;
+            let delay = self.timing.connection_attempt_delay();
+            let connecting =
+                transport::connect(&self.ctx.connector, &self.addresses, port, limit, delay).await;
+            let (tcp, _) = connecting.result.ok()?;
             let started = Instant::now();
             let mut conn = match security {
                 Security::Tls => {
@@ -450,6 +480,27 @@ impl<P: MailProtocol> Prober<'_, P> {
             Some(security)
         };
         tokio::time::timeout(limit, check).await.ok().flatten()
+    }
+}
+
+/// Why a server over TLS cannot be logged in to with a password: it wants OAuth, or offers
+/// only mechanisms mailcheck does not speak.
+fn no_usable_mechanism(caps: &Capabilities) -> Issue {
+    let mechanisms = caps.auth.clone();
+    let capabilities = caps.raw.join(" ");
+    if mechanisms
+        .iter()
+        .any(|m| OAUTH_MECHANISMS.contains(&m.as_str()))
+    {
+        Issue::OauthRequired {
+            mechanisms,
+            capabilities,
+        }
+    } else {
+        Issue::NoUsableMechanism {
+            mechanisms,
+            capabilities,
+        }
     }
 }
 

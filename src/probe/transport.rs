@@ -1,5 +1,6 @@
-//! The connection under a probe: TCP, optional TLS, bounded line reads, every step under the
-//! time limit, and a transcript with credentials removed.
+//! The connection under a probe: TCP (to a host's addresses the Happy Eyeballs way), optional
+//! TLS, bounded reads (line length, lines per reply, bytes per connection), every reply under
+//! one time limit however slowly it trickles, and a transcript with credentials removed.
 
 use zeroize::Zeroizing;
 
@@ -20,20 +21,58 @@ use crate::net::connect::Connector;
 pub const MAX_LINE: usize = 16 * 1024;
 /// Most lines in one multi-line reply (CAPA, EHLO, IMAP untagged data).
 pub const MAX_LINES: usize = 512;
+/// Most bytes one connection may receive in all: a probe's whole dialogue is a few kilobytes,
+/// so whatever a server sends, a probe holds little of it.
+pub const MAX_RECEIVED: usize = 256 * 1024;
+/// Most lines a transcript keeps; the rest are counted in one last note.
+pub const MAX_TRANSCRIPT_LINES: usize = 400;
+/// How much of a reply that is not the protocol's is kept as evidence.
+const MALFORMED_SHOWN: usize = 200;
 
 /// Why a step of the dialogue failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IoFailure {
     #[error("no answer within {0:?}")]
     Timeout(Duration),
+    /// The reply had begun, but was not complete within the limit.
+    #[error("the reply was not complete within {0:?}")]
+    SlowReply(Duration),
     #[error("the server closed the connection")]
     Closed,
+    #[error("the server reset the connection")]
+    Reset,
     #[error("a reply line longer than {MAX_LINE} bytes")]
     LineTooLong,
     #[error("a reply of more than {MAX_LINES} lines")]
     TooManyLines,
+    #[error("more than {MAX_RECEIVED} bytes from the server")]
+    TooMuchData,
+    /// A reply that is not the protocol's; the text is (the start of) the line.
+    #[error("a reply that is not the protocol's: {0}")]
+    Malformed(String),
     #[error("{0}")]
     Io(String),
+}
+
+impl IoFailure {
+    /// A socket's error as the failure of a step.
+    fn from_io(e: &std::io::Error) -> Self {
+        use std::io::ErrorKind::*;
+        match e.kind() {
+            ConnectionReset | ConnectionAborted | BrokenPipe => IoFailure::Reset,
+            UnexpectedEof => IoFailure::Closed,
+            _ => IoFailure::Io(e.to_string()),
+        }
+    }
+
+    /// A reply `line` that the protocol cannot read, kept short for the evidence.
+    pub fn malformed(line: &str) -> Self {
+        let mut shown: String = line.chars().take(MALFORMED_SHOWN).collect();
+        if shown.len() < line.len() {
+            shown.push('…');
+        }
+        IoFailure::Malformed(shown)
+    }
 }
 
 /// Who said a line of the transcript.
@@ -97,12 +136,22 @@ impl AsyncWrite for Stream {
     }
 }
 
-/// A connection with a read buffer, a time limit per step and a transcript.
+/// A connection with a read buffer, a time limit per reply and a transcript.
 pub struct Conn {
     stream: Option<Stream>,
     buffer: Vec<u8>,
     timeout: Duration,
     started: Instant,
+    /// When the reply being read must be complete: one limit after the command that asked for
+    /// it (after the connection, for the greeting). Each read does not restart it, so a server
+    /// that trickles a byte at a time cannot hold the probe.
+    reply_due: Instant,
+    /// Bytes of the reply being read so far, to tell a slow reply from none.
+    reply_bytes: usize,
+    /// Bytes received on the connection in all ([`MAX_RECEIVED`]).
+    received: usize,
+    /// Transcript lines not kept ([`MAX_TRANSCRIPT_LINES`]).
+    dropped_lines: usize,
     pub transcript: Vec<TranscriptLine>,
     /// Secrets to blank out of anything recorded.
     /// Cleared from memory with the connection.
@@ -116,6 +165,10 @@ impl Conn {
             buffer: Vec::new(),
             timeout,
             started,
+            reply_due: Instant::now() + timeout,
+            reply_bytes: 0,
+            received: 0,
+            dropped_lines: 0,
             transcript: Vec::new(),
             secrets: Vec::new(),
         }
@@ -146,6 +199,10 @@ impl Conn {
     }
 
     fn record(&mut self, direction: Direction, text: String) {
+        if self.transcript.len() >= MAX_TRANSCRIPT_LINES {
+            self.dropped_lines += 1;
+            return;
+        }
         let mut text = text;
         for secret in &self.secrets {
             text = text.replace(secret.as_str(), "***");
@@ -172,8 +229,13 @@ impl Conn {
         .await
         {
             Err(_) => Err(IoFailure::Timeout(timeout)),
-            Ok(Err(e)) => Err(IoFailure::Io(e.to_string())),
-            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(IoFailure::from_io(&e)),
+            Ok(Ok(())) => {
+                // The answer to this command gets a limit of its own.
+                self.reply_due = Instant::now() + timeout;
+                self.reply_bytes = 0;
+                Ok(())
+            }
         }
     }
 
@@ -198,36 +260,47 @@ impl Conn {
             if self.buffer.len() > MAX_LINE {
                 return Err(IoFailure::LineTooLong);
             }
-            let timeout = self.timeout;
-            let stream = self.stream.as_mut().ok_or(IoFailure::Closed)?;
-            let mut chunk = [0u8; 4096];
-            let n = match tokio::time::timeout(timeout, stream.read(&mut chunk)).await {
-                Err(_) => return Err(IoFailure::Timeout(timeout)),
-                Ok(Err(e)) => return Err(IoFailure::Io(e.to_string())),
-                Ok(Ok(0)) => {
-                    // A last line without its line ending still counts.
-                    if self.buffer.is_empty() {
-                        return Err(IoFailure::Closed);
-                    }
-                    return Ok(std::mem::take(&mut self.buffer));
+            let n = self.read_some(self.reply_due).await?;
+            if n == 0 {
+                // A last line without its line ending still counts.
+                if self.buffer.is_empty() {
+                    return Err(IoFailure::Closed);
                 }
-                Ok(Ok(n)) => n,
-            };
-            self.buffer.extend_from_slice(&chunk[..n]);
+                return Ok(std::mem::take(&mut self.buffer));
+            }
         }
+    }
+
+    /// Reads what the server has sent into the buffer, waiting until `due` at most; the number
+    /// of bytes (0: the server closed the connection).
+    async fn read_some(&mut self, due: Instant) -> Result<usize, IoFailure> {
+        let stream = self.stream.as_mut().ok_or(IoFailure::Closed)?;
+        let mut chunk = [0u8; 4096];
+        let n = match tokio::time::timeout_at(due.into(), stream.read(&mut chunk)).await {
+            Err(_) if self.reply_bytes > 0 => return Err(IoFailure::SlowReply(self.timeout)),
+            Err(_) => return Err(IoFailure::Timeout(self.timeout)),
+            Ok(Err(e)) => return Err(IoFailure::from_io(&e)),
+            Ok(Ok(n)) => n,
+        };
+        self.received += n;
+        self.reply_bytes += n;
+        if self.received > MAX_RECEIVED {
+            return Err(IoFailure::TooMuchData);
+        }
+        self.buffer.extend_from_slice(&chunk[..n]);
+        Ok(n)
     }
 
     /// The first bytes the server sent, if any arrive within `wait`, without consuming them as
     /// a line: used to tell a TLS record from a plaintext greeting.
     pub async fn peek_bytes(&mut self, wait: Duration) -> Result<&[u8], IoFailure> {
         if self.buffer.is_empty() {
-            let stream = self.stream.as_mut().ok_or(IoFailure::Closed)?;
-            let mut chunk = [0u8; 4096];
-            match tokio::time::timeout(wait, stream.read(&mut chunk)).await {
-                Err(_) => return Err(IoFailure::Timeout(wait)),
-                Ok(Err(e)) => return Err(IoFailure::Io(e.to_string())),
-                Ok(Ok(0)) => return Err(IoFailure::Closed),
-                Ok(Ok(n)) => self.buffer.extend_from_slice(&chunk[..n]),
+            let due = (Instant::now() + wait).min(self.reply_due);
+            match self.read_some(due).await {
+                Err(IoFailure::Timeout(_)) => return Err(IoFailure::Timeout(wait)),
+                Err(failure) => return Err(failure),
+                Ok(0) => return Err(IoFailure::Closed),
+                Ok(_) => {}
             }
         }
         Ok(&self.buffer)
@@ -260,6 +333,20 @@ impl Conn {
             let _ = tokio::time::timeout(Duration::from_millis(200), stream.shutdown()).await;
         }
     }
+
+    /// The transcript, with a last note of how many lines were not kept.
+    pub fn take_transcript(&mut self) -> Vec<TranscriptLine> {
+        let dropped = std::mem::take(&mut self.dropped_lines);
+        let mut transcript = std::mem::take(&mut self.transcript);
+        if dropped > 0 {
+            transcript.push(TranscriptLine {
+                at: self.started.elapsed(),
+                direction: Direction::Note,
+                text: format!("… {dropped} more lines not kept"),
+            });
+        }
+        transcript
+    }
 }
 
 /// How a TCP connection attempt ended.
@@ -270,28 +357,262 @@ pub enum ConnectFailure {
     Other(String),
 }
 
-/// Connects to the first address that accepts, each attempt under the time limit, through
-/// `connector` (which may send it elsewhere; errors still name the address asked for).
+/// What one address of a host did when a probe connected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressAttempt {
+    pub address: IpAddr,
+    pub result: AttemptResult,
+    /// From the start of this attempt to its end; `None` when it never started.
+    pub elapsed: Option<Duration>,
+}
+
+/// How the attempt to one address ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttemptResult {
+    Connected,
+    Refused,
+    /// No answer before the connect's limit ran out.
+    Timeout,
+    /// Another failure (unreachable network, …).
+    Failed(String),
+    /// Still trying when another address connected.
+    Abandoned,
+    /// Never started: another address had connected.
+    NotTried,
+}
+
+impl AttemptResult {
+    /// The report's name of the result.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AttemptResult::Connected => "connected",
+            AttemptResult::Refused => "refused",
+            AttemptResult::Timeout => "timeout",
+            AttemptResult::Failed(_) => "error",
+            AttemptResult::Abandoned => "abandoned",
+            AttemptResult::NotTried => "not_tried",
+        }
+    }
+}
+
+/// A connection, or why there is none; and what each address did either way.
+pub struct Connecting {
+    pub result: Result<(TcpStream, SocketAddr), ConnectFailure>,
+    pub attempts: Vec<AddressAttempt>,
+}
+
+/// Connects to a host's `addresses` the Happy Eyeballs way (RFC 8305): IPv6 and IPv4 taken in
+/// turn, a new attempt started every `attempt_delay` (or at once when one fails) beside those
+/// still running, the first to connect wins, and all of it within one `timeout`. Every
+/// connection goes through `connector` (which may send it elsewhere; errors still name the
+/// address asked for).
 pub async fn connect(
     connector: &Connector,
     addresses: &[IpAddr],
     port: u16,
     timeout: Duration,
-) -> Result<(TcpStream, SocketAddr), ConnectFailure> {
-    let mut last = ConnectFailure::Other("no address to connect to".into());
-    for ip in addresses {
-        let addr = SocketAddr::new(*ip, port);
-        match tokio::time::timeout(timeout, connector.connect(addr)).await {
-            Ok(Ok(stream)) => {
-                let _ = stream.set_nodelay(true);
-                return Ok((stream, addr));
+    attempt_delay: Duration,
+) -> Connecting {
+    use futures::StreamExt as _;
+    let order = happy_eyeballs_order(addresses);
+    let mut attempts: Vec<AddressAttempt> = order
+        .iter()
+        .map(|&address| AddressAttempt {
+            address,
+            result: AttemptResult::NotTried,
+            elapsed: None,
+        })
+        .collect();
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut running = futures::stream::FuturesUnordered::new();
+    let mut begun: Vec<Option<Instant>> = vec![None; order.len()];
+    let mut next = 0;
+    let mut next_due = tokio::time::Instant::now();
+    let mut connected = None;
+    loop {
+        let now = tokio::time::Instant::now();
+        if next < order.len() && (running.is_empty() || now >= next_due) && now < deadline {
+            let (index, addr) = (next, SocketAddr::new(order[next], port));
+            begun[index] = Some(Instant::now());
+            running.push(async move { (index, connector.connect(addr).await) });
+            next += 1;
+            next_due = now + attempt_delay;
+            continue;
+        }
+        if running.is_empty() {
+            break;
+        }
+        let wake = if next < order.len() {
+            next_due.min(deadline)
+        } else {
+            deadline
+        };
+        tokio::select! {
+            Some((index, result)) = running.next() => {
+                let attempt = &mut attempts[index];
+                attempt.elapsed = begun[index].map(|b| b.elapsed());
+                match result {
+                    Ok(stream) => {
+                        attempt.result = AttemptResult::Connected;
+                        connected = Some((stream, SocketAddr::new(order[index], port)));
+                        break;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                        attempt.result = AttemptResult::Refused;
+                    }
+                    Err(e) => attempt.result = AttemptResult::Failed(e.to_string()),
+                }
+                // A failed attempt lets the next one start at once (RFC 8305 §5).
+                next_due = tokio::time::Instant::now();
             }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                last = ConnectFailure::Refused(format!("{addr}: connection refused"));
+            () = tokio::time::sleep_until(wake) => {
+                if tokio::time::Instant::now() >= deadline {
+                    break;
+                }
             }
-            Ok(Err(e)) => last = ConnectFailure::Other(format!("{addr}: {e}")),
-            Err(_) => last = ConnectFailure::Timeout(timeout),
         }
     }
-    Err(last)
+    // What is still running was abandoned for a winner, or ran out of time.
+    let unfinished = if connected.is_some() {
+        AttemptResult::Abandoned
+    } else {
+        AttemptResult::Timeout
+    };
+    for (attempt, begun) in attempts.iter_mut().zip(&begun) {
+        if let (Some(begun), AttemptResult::NotTried) = (begun, &attempt.result) {
+            attempt.result = unfinished.clone();
+            attempt.elapsed = Some(begun.elapsed());
+        }
+    }
+    let result = match connected {
+        Some((stream, addr)) => {
+            let _ = stream.set_nodelay(true);
+            Ok((stream, addr))
+        }
+        None => Err(connect_failure(&attempts, port, timeout)),
+    };
+    Connecting { result, attempts }
+}
+
+/// RFC 8305 §4: the addresses alternate between the families, IPv6 first, each family in the
+/// order DNS gave.
+pub fn happy_eyeballs_order(addresses: &[IpAddr]) -> Vec<IpAddr> {
+    let (v6, v4): (Vec<IpAddr>, Vec<IpAddr>) = addresses.iter().partition(|ip| ip.is_ipv6());
+    let mut order = Vec::with_capacity(addresses.len());
+    let (mut v6, mut v4) = (v6.into_iter(), v4.into_iter());
+    loop {
+        match (v6.next(), v4.next()) {
+            (None, None) => return order,
+            (a, b) => order.extend(a.into_iter().chain(b)),
+        }
+    }
+}
+
+/// Why no address connected: a refusal is the port's answer and says most; else no answer;
+/// else the first other error.
+fn connect_failure(attempts: &[AddressAttempt], port: u16, timeout: Duration) -> ConnectFailure {
+    let at = |a: &AddressAttempt| SocketAddr::new(a.address, port);
+    if let Some(a) = attempts.iter().find(|a| a.result == AttemptResult::Refused) {
+        return ConnectFailure::Refused(format!("{}: connection refused", at(a)));
+    }
+    if attempts.iter().any(|a| a.result == AttemptResult::Timeout) {
+        return ConnectFailure::Timeout(timeout);
+    }
+    attempts
+        .iter()
+        .find_map(|a| match &a.result {
+            AttemptResult::Failed(e) => Some(ConnectFailure::Other(format!("{}: {e}", at(a)))),
+            _ => None,
+        })
+        .unwrap_or_else(|| ConnectFailure::Other("no address to connect to".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_families_take_turns_ipv6_first() {
+        let given = [
+            ip("192.0.2.1"),
+            ip("192.0.2.2"),
+            ip("2001:db8::1"),
+            ip("192.0.2.3"),
+        ];
+        assert_eq!(
+            happy_eyeballs_order(&given),
+            [
+                ip("2001:db8::1"),
+                ip("192.0.2.1"),
+                ip("192.0.2.2"),
+                ip("192.0.2.3")
+            ]
+        );
+        assert!(happy_eyeballs_order(&[]).is_empty());
+    }
+
+    #[tokio::test]
+    async fn every_address_of_a_black_holed_host_is_tried_within_one_limit() {
+        use std::collections::{HashMap, HashSet};
+        let holes: HashSet<SocketAddr> = ["192.0.2.1:993", "192.0.2.2:993", "[2001:db8::1]:993"]
+            .iter()
+            .map(|a| a.parse().unwrap())
+            .collect();
+        let connector = Connector::mapped(HashMap::new()).with_black_holes(holes);
+        let addresses = [ip("192.0.2.1"), ip("192.0.2.2"), ip("2001:db8::1")];
+        let started = Instant::now();
+        let limit = Duration::from_millis(300);
+        let done = connect(
+            &connector,
+            &addresses,
+            993,
+            limit,
+            Duration::from_millis(50),
+        )
+        .await;
+        assert!(started.elapsed() < limit * 2, "{:?}", started.elapsed());
+        assert_eq!(done.result.unwrap_err(), ConnectFailure::Timeout(limit));
+        let results: Vec<_> = done.attempts.iter().map(|a| a.result.as_str()).collect();
+        assert_eq!(results, ["timeout"; 3]);
+        assert_eq!(done.attempts[0].address, ip("2001:db8::1"));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_starts_the_next_address_at_once_and_the_winner_stops_the_rest() {
+        use std::collections::{HashMap, HashSet};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = listener.local_addr().unwrap();
+        let hole: SocketAddr = "[2001:db8::1]:993".parse().unwrap();
+        let connector =
+            Connector::mapped(HashMap::from([("192.0.2.2:993".parse().unwrap(), server)]))
+                .with_black_holes(HashSet::from([hole]));
+        // 2001:db8::1 never answers, 192.0.2.1 refuses (unmapped), 192.0.2.2 connects.
+        let addresses = [ip("192.0.2.1"), ip("2001:db8::1"), ip("192.0.2.2")];
+        let done = connect(
+            &connector,
+            &addresses,
+            993,
+            Duration::from_secs(5),
+            Duration::from_millis(100),
+        )
+        .await;
+        assert!(done.result.is_ok());
+        let results: Vec<_> = done
+            .attempts
+            .iter()
+            .map(|a| (a.address, a.result.as_str()))
+            .collect();
+        assert_eq!(
+            results,
+            [
+                (ip("2001:db8::1"), "abandoned"),
+                (ip("192.0.2.1"), "refused"),
+                (ip("192.0.2.2"), "connected"),
+            ]
+        );
+    }
 }

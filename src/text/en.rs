@@ -1,7 +1,7 @@
 //! English: the default language of every report.
 
 use super::{Catalogue, Phrase};
-use crate::finding::FindingCode;
+use crate::finding::{Breakage, FindingCode};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -81,6 +81,7 @@ impl Catalogue for English {
             NotLoggedInHeading => "Not logged in to",
             SkippedNotVerifiedTls => "no verified TLS",
             SkippedNoLoginOffered => "no login offered",
+            SkippedNoUsableMechanism => "no login mechanism mailcheck may use",
             SkippedInsecureSource => "named only over plain HTTP",
             SkippedAfterRefusal => "another server refused the password",
             SkippedAfterServiceRefusal => "another server refused the service",
@@ -89,6 +90,9 @@ impl Catalogue for English {
                 "no verified TLS (none, or a certificate that failed), and the password is never sent without it."
             }
             WhyNoLoginOffered => "no way to log in is offered.",
+            WhyNoUsableMechanism => {
+                "it offers only login mechanisms mailcheck does not send a password with (the findings list them)."
+            }
             WhyInsecureSource => {
                 "named only over plain HTTP, which anyone on the way could have changed; the password goes there only with --trust-insecure-sources."
             }
@@ -101,6 +105,16 @@ impl Catalogue for English {
             WhyAttemptLimit => {
                 "the run made as many failed logins as it may (--max-failed-logins raises the limit)."
             }
+            SlowServerFix => {
+                "A server that drips its replies is overloaded or stalling on purpose; try again later, or ask the provider."
+            }
+            Addresses => "addresses:",
+            AttemptConnected => "connected",
+            AttemptRefused => "refused",
+            AttemptTimeout => "no answer",
+            AttemptError => "error",
+            AttemptAbandoned => "abandoned",
+            AttemptNotTried => "not tried",
         }
     }
 
@@ -227,6 +241,10 @@ impl Catalogue for English {
                 "No source produced any server settings.",
                 "Check the domain for typos and ask the provider for its IMAP, POP3 and SMTP settings.",
             ),
+            AuthMechanismUnsupported => (
+                "The server offers no login mechanism that mailcheck can use.",
+                "In the mail client choose an authentication method the server offers (the evidence lists them): CRAM-MD5 is often called \"encrypted password\", GSSAPI is Kerberos.",
+            ),
         }
     }
 
@@ -314,6 +332,16 @@ impl Catalogue for English {
     }
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String {
         format!("{at} gave no answer at the {step} step within {seconds:.1} s.")
+    }
+    fn port_filtered(&self, at: &str, seconds: f64) -> String {
+        format!(
+            "Connection attempts to {at} got no answer at all within {seconds:.1} s: a firewall drops them, here or at the server."
+        )
+    }
+    fn no_port_answers(&self, proto: &str) -> String {
+        format!(
+            "No other {proto} port of the host answers either: the server may be down, or a firewall on this network blocks mail ports; try from another network."
+        )
     }
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
         format!("{at} answers with {other} instead of {proto}.")
@@ -404,6 +432,48 @@ impl Catalogue for English {
     }
     fn broken(&self, at: &str, step: &str) -> String {
         format!("The connection to {at} broke at the {step} step.")
+    }
+    fn breakage(&self, how: Breakage, proto: &str) -> String {
+        match how {
+            Breakage::Closed => "closed the connection".to_owned(),
+            Breakage::Reset => "reset the connection".to_owned(),
+            Breakage::LineTooLong { max } => format!("sent a line longer than {max} bytes"),
+            Breakage::TooManyLines { max } => format!("sent a reply of more than {max} lines"),
+            Breakage::TooMuchData { max } => format!("sent more than {max} bytes"),
+            Breakage::NotTheProtocol => format!("answered with something that is not {proto}"),
+            Breakage::Other => "broke the connection".to_owned(),
+        }
+    }
+    fn broke_off(&self, at: &str, step: &str, how: &str) -> String {
+        format!("{at} {how} at the {step} step.")
+    }
+    fn dialogue_broken_fix(&self, proto: &str) -> String {
+        format!(
+            "The server greets as {proto} but does not hold the dialogue: it is faulty, or something on the path (a firewall, an antivirus that scans mail) interferes. Try from another network, or ask the provider."
+        )
+    }
+    fn slow_reply(&self, at: &str, step: &str, seconds: f64) -> String {
+        format!(
+            "{at} began its reply at the {step} step but did not finish it within {seconds:.1} s: it sends too slowly."
+        )
+    }
+    fn probe_too_slow(&self, at: &str, step: &str, seconds: f64) -> String {
+        format!(
+            "{at} answers too slowly: the whole check took more than {seconds:.0} s and was stopped at the {step} step."
+        )
+    }
+    fn oauth_required(&self, at: &str, mechanisms: &str) -> String {
+        format!("{at} accepts no password: it offers only OAuth sign-in ({mechanisms}).")
+    }
+    fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String {
+        format!(
+            "{at} offers only {mechanisms} to log in, which mailcheck does not speak; the login was not tested and the password not sent."
+        )
+    }
+    fn no_login_mechanism(&self, at: &str) -> String {
+        format!(
+            "{at} offers no way to log in that mailcheck can use; the login was not tested and the password not sent."
+        )
     }
     fn insecure_source(&self, source: &str) -> String {
         format!(

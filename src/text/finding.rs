@@ -3,7 +3,7 @@
 
 use super::{Catalogue, Phrase, catalogue};
 use crate::clientconfig::ProviderConfig;
-use crate::finding::{Facts, FieldChange, Finding, FindingCode, Stage};
+use crate::finding::{Breakage, Facts, FieldChange, Finding, FindingCode, Stage, Step};
 use crate::lang::Lang;
 use crate::settings::Security;
 
@@ -60,6 +60,13 @@ fn message_and_hint(
             match works {
                 Some((port, security)) => t.answers_on(proto, *port, security.client_label()),
                 None => generic_fix(FindingCode::WrongPort),
+            },
+        ),
+        Facts::PortFiltered { limit, works } => (
+            t.port_filtered(&at, limit.as_secs_f64()),
+            match works {
+                Some((port, security)) => t.answers_on(proto, *port, security.client_label()),
+                None => t.no_port_answers(proto),
             },
         ),
         Facts::NoAnswer { step, limit } => (
@@ -148,9 +155,39 @@ fn message_and_hint(
             }
             (message, hint)
         }
-        Facts::Broken { step } => (
-            t.broken(&at, step.as_str()),
-            generic_fix(FindingCode::TemporarilyUnavailable),
+        Facts::Broken { step, how } => {
+            let message = match how {
+                Breakage::Other => t.broken(&at, step.as_str()),
+                how => t.broke_off(&at, step.as_str(), &t.breakage(*how, proto)),
+            };
+            // Before a greeting was understood nothing says it is a mail server at all.
+            let hint = match step {
+                Step::Connect | Step::TlsHandshake | Step::Greeting => {
+                    generic_fix(FindingCode::WrongPort)
+                }
+                _ => t.dialogue_broken_fix(proto),
+            };
+            (message, hint)
+        }
+        Facts::SlowReply { step, limit } => (
+            t.slow_reply(&at, step.as_str(), limit.as_secs_f64()),
+            t.phrase(Phrase::SlowServerFix).to_owned(),
+        ),
+        Facts::ProbeTooSlow { step, limit } => (
+            t.probe_too_slow(&at, step.as_str(), limit.as_secs_f64()),
+            t.phrase(Phrase::SlowServerFix).to_owned(),
+        ),
+        Facts::OauthRequired { mechanisms } => (
+            t.oauth_required(&at, &mechanisms.join(" ")),
+            provider_hint(provider, FindingCode::OauthRequired, lang),
+        ),
+        Facts::AuthMechanismUnsupported { mechanisms } => (
+            if mechanisms.is_empty() {
+                t.no_login_mechanism(&at)
+            } else {
+                t.auth_mechanism_unsupported(&at, &mechanisms.join(" "))
+            },
+            generic_fix(FindingCode::AuthMechanismUnsupported),
         ),
         Facts::InsecureSource { .. } | Facts::SettingsConflict | Facts::NoSettingsFound { .. } => {
             without_server(t, finding)
@@ -255,6 +292,7 @@ pub fn refusal_hint(
             | FindingCode::OauthRequired
             | FindingCode::BlockedByAdmin
             | FindingCode::SmtpAuthMissing
+            | FindingCode::TemporarilyUnavailable
     );
     if check_is_the_fix && causes.first() == Some(&code) && !tell_apart.is_empty() {
         tell_apart.remove(0);
@@ -330,6 +368,85 @@ mod tests {
             how_to_tell_apart(&[ImapDisabled, Pop3Disabled, SmtpDisabled], Lang::En).len(),
             1
         );
+    }
+
+    #[test]
+    fn the_probes_new_findings_are_worded_in_every_language() {
+        use std::time::Duration;
+        let server = crate::settings::Endpoint {
+            protocol: crate::settings::Protocol::Pop3,
+            host: "pop.example.com".into(),
+            port: 995,
+            security: Security::Tls,
+        };
+        let limit = Duration::from_secs(2);
+        let facts = [
+            (
+                FindingCode::WrongPort,
+                Facts::Broken {
+                    step: Step::Capabilities,
+                    how: Breakage::Reset,
+                },
+            ),
+            (
+                FindingCode::WrongPort,
+                Facts::Broken {
+                    step: Step::Greeting,
+                    how: Breakage::NotTheProtocol,
+                },
+            ),
+            (
+                FindingCode::PortFiltered,
+                Facts::PortFiltered { limit, works: None },
+            ),
+            (
+                FindingCode::Timeout,
+                Facts::SlowReply {
+                    step: Step::Greeting,
+                    limit,
+                },
+            ),
+            (
+                FindingCode::Timeout,
+                Facts::ProbeTooSlow {
+                    step: Step::Login,
+                    limit,
+                },
+            ),
+            (
+                FindingCode::OauthRequired,
+                Facts::OauthRequired {
+                    mechanisms: vec!["XOAUTH2".into()],
+                },
+            ),
+            (
+                FindingCode::AuthMechanismUnsupported,
+                Facts::AuthMechanismUnsupported {
+                    mechanisms: vec!["CRAM-MD5".into()],
+                },
+            ),
+            (
+                FindingCode::AuthMechanismUnsupported,
+                Facts::AuthMechanismUnsupported {
+                    mechanisms: Vec::new(),
+                },
+            ),
+        ];
+        let chinese = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for (code, facts) in facts {
+            let finding = Finding::new(code, facts.clone()).about(&server);
+            let en = word(&finding, None, Lang::En);
+            assert!(
+                en.message.contains("pop.example.com:995") && !chinese(&en.message),
+                "{en:?}"
+            );
+            assert!(!en.hint.is_empty() && !chinese(&en.hint), "{en:?}");
+            let zh = word(&finding, None, Lang::Zh);
+            assert!(
+                chinese(&zh.message) && chinese(&zh.hint),
+                "{facts:?}: {zh:?}"
+            );
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod explain;
 pub mod finding;
 mod zh;
 
-use crate::finding::FindingCode;
+use crate::finding::{Breakage, FindingCode};
 use crate::lang::Lang;
 use crate::settings::{Protocol, Security};
 use crate::source::SourceKind;
@@ -94,6 +94,7 @@ pub enum Phrase {
     // Why a server was not logged in to: briefly, for a verdict line or a server's facts…
     SkippedNotVerifiedTls,
     SkippedNoLoginOffered,
+    SkippedNoUsableMechanism,
     SkippedInsecureSource,
     SkippedAfterRefusal,
     SkippedAfterServiceRefusal,
@@ -101,10 +102,21 @@ pub enum Phrase {
     // … and in full, beside the servers it concerns.
     WhyNotVerifiedTls,
     WhyNoLoginOffered,
+    WhyNoUsableMechanism,
     WhyInsecureSource,
     WhyAfterRefusal,
     WhyAfterServiceRefusal,
     WhyAttemptLimit,
+    /// What a server that drips its replies needs.
+    SlowServerFix,
+    /// `-v`: what each address of a host did when the probe connected.
+    Addresses,
+    AttemptConnected,
+    AttemptRefused,
+    AttemptTimeout,
+    AttemptError,
+    AttemptAbandoned,
+    AttemptNotTried,
 }
 
 /// What one language says. Every sentence with a value in it is a method, so that a language
@@ -142,6 +154,9 @@ pub trait Catalogue: Sync {
     fn nothing_listens(&self, at: &str) -> String;
     fn answers_on(&self, proto: &str, port: u16, security: &str) -> String;
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String;
+    fn port_filtered(&self, at: &str, seconds: f64) -> String;
+    /// For a filtered port when no other registered port of `proto` answers on the host.
+    fn no_port_answers(&self, proto: &str) -> String;
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String;
     fn use_protocol_ports(&self, proto: &str, tls_port: u16, starttls_port: u16) -> String;
     fn not_mail(&self, at: &str) -> String;
@@ -170,6 +185,19 @@ pub trait Catalogue: Sync {
     fn refused_mailbox(&self, at: &str, meaning: &str) -> String;
     fn server_says(&self, hint: &str, alert: &str) -> String;
     fn broken(&self, at: &str, step: &str) -> String;
+    /// What a server did to the dialogue, to follow its `host:port` (`Other` is [`Self::broken`]).
+    fn breakage(&self, how: Breakage, proto: &str) -> String;
+    /// `how` is [`Self::breakage`]'s.
+    fn broke_off(&self, at: &str, step: &str, how: &str) -> String;
+    /// For a server that greets as `proto` and then breaks the dialogue.
+    fn dialogue_broken_fix(&self, proto: &str) -> String;
+    fn slow_reply(&self, at: &str, step: &str, seconds: f64) -> String;
+    fn probe_too_slow(&self, at: &str, step: &str, seconds: f64) -> String;
+    /// `mechanisms` already joined.
+    fn oauth_required(&self, at: &str, mechanisms: &str) -> String;
+    /// `mechanisms` already joined; never empty (see [`Self::no_login_mechanism`]).
+    fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String;
+    fn no_login_mechanism(&self, at: &str) -> String;
     fn insecure_source(&self, source: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
     fn no_settings_found(&self, domain: &str) -> String;

@@ -1,7 +1,7 @@
 //! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
 
 use super::{Catalogue, Phrase};
-use crate::finding::FindingCode;
+use crate::finding::{Breakage, FindingCode};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -75,6 +75,7 @@ impl Catalogue for Chinese {
             NotLoggedInHeading => "未登录的服务器",
             SkippedNotVerifiedTls => "没有经过验证的 TLS",
             SkippedNoLoginOffered => "服务器不提供登录",
+            SkippedNoUsableMechanism => "没有 mailcheck 可用的登录方式",
             SkippedInsecureSource => "只由明文 HTTP 给出",
             SkippedAfterRefusal => "另一台服务器拒绝了密码",
             SkippedAfterServiceRefusal => "另一台服务器拒绝了该服务",
@@ -83,6 +84,7 @@ impl Catalogue for Chinese {
                 "没有经过验证的 TLS（没有 TLS，或证书验证失败），密码绝不会发往这样的服务器。"
             }
             WhyNoLoginOffered => "不提供任何登录方式。",
+            WhyNoUsableMechanism => "只提供 mailcheck 不会用来发送密码的登录方式（见上方的问题）。",
             WhyInsecureSource => {
                 "只由明文 HTTP 给出，途中任何人都可能篡改；只有加上 --trust-insecure-sources 才会把密码发往那里。"
             }
@@ -93,6 +95,16 @@ impl Catalogue for Chinese {
             WhyAttemptLimit => {
                 "本次检测的登录失败次数已达上限（可用 --max-failed-logins 提高上限）。"
             }
+            SlowServerFix => {
+                "服务器极慢地逐段发送应答，说明它过载或有意拖延；请稍后重试，或联系服务商。"
+            }
+            Addresses => "地址：",
+            AttemptConnected => "已连接",
+            AttemptRefused => "被拒绝",
+            AttemptTimeout => "无响应",
+            AttemptError => "出错",
+            AttemptAbandoned => "已放弃",
+            AttemptNotTried => "未尝试",
         }
     }
 
@@ -213,6 +225,10 @@ impl Catalogue for Chinese {
                 "没有找到任何服务器设置。",
                 "请检查域名是否拼写错误，并向服务商索取 IMAP、POP3、SMTP 设置。",
             ),
+            AuthMechanismUnsupported => (
+                "服务器没有提供 mailcheck 可用的登录方式。",
+                "请在邮件客户端中选择服务器提供的身份验证方式（见证据）：CRAM-MD5 通常称为“加密的密码”，GSSAPI 即 Kerberos。",
+            ),
         }
     }
 
@@ -286,6 +302,16 @@ impl Catalogue for Chinese {
     }
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String {
         format!("{at} 在“{step}”阶段 {seconds:.1} 秒内没有响应。")
+    }
+    fn port_filtered(&self, at: &str, seconds: f64) -> String {
+        format!(
+            "连接 {at} 的尝试在 {seconds:.1} 秒内完全没有回应：连接被防火墙丢弃（本地或服务器端）。"
+        )
+    }
+    fn no_port_answers(&self, proto: &str) -> String {
+        format!(
+            "该主机的其他 {proto} 端口也没有回应：服务器可能已停机，或当前网络的防火墙屏蔽了邮件端口；请换一个网络重试。"
+        )
     }
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
         format!("{at} 上运行的是 {other} 而不是 {proto}。")
@@ -374,6 +400,40 @@ impl Catalogue for Chinese {
     }
     fn broken(&self, at: &str, step: &str) -> String {
         format!("与 {at} 的连接在“{step}”阶段中断。")
+    }
+    fn breakage(&self, how: Breakage, proto: &str) -> String {
+        match how {
+            Breakage::Closed => "关闭了连接".to_owned(),
+            Breakage::Reset => "重置了连接".to_owned(),
+            Breakage::LineTooLong { max } => format!("发送了超过 {max} 字节的一行"),
+            Breakage::TooManyLines { max } => format!("发送了超过 {max} 行的应答"),
+            Breakage::TooMuchData { max } => format!("发送了超过 {max} 字节的数据"),
+            Breakage::NotTheProtocol => format!("的应答不符合 {proto} 协议"),
+            Breakage::Other => "中断了连接".to_owned(),
+        }
+    }
+    fn broke_off(&self, at: &str, step: &str, how: &str) -> String {
+        format!("{at} 在“{step}”阶段{how}。")
+    }
+    fn dialogue_broken_fix(&self, proto: &str) -> String {
+        format!(
+            "该服务器以 {proto} 问候，却无法正常完成对话：服务器故障，或途中的防火墙、扫描邮件的杀毒软件在干扰。请换一个网络重试，或联系服务商。"
+        )
+    }
+    fn slow_reply(&self, at: &str, step: &str, seconds: f64) -> String {
+        format!("{at} 在“{step}”阶段开始应答，但 {seconds:.1} 秒内未发完：发送过慢。")
+    }
+    fn probe_too_slow(&self, at: &str, step: &str, seconds: f64) -> String {
+        format!("{at} 应答过慢：整个检测超过 {seconds:.0} 秒，在“{step}”阶段被中止。")
+    }
+    fn oauth_required(&self, at: &str, mechanisms: &str) -> String {
+        format!("{at} 不接受密码：只提供 OAuth 授权登录（{mechanisms}）。")
+    }
+    fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String {
+        format!("{at} 只提供 {mechanisms} 登录方式，mailcheck 不支持；未测试登录，也未发送密码。")
+    }
+    fn no_login_mechanism(&self, at: &str) -> String {
+        format!("{at} 没有提供 mailcheck 可用的登录方式；未测试登录，也未发送密码。")
     }
     fn insecure_source(&self, source: &str) -> String {
         format!("来自 {source} 的设置通过未加密的 HTTP 传输，途中可能被篡改。")

@@ -106,13 +106,6 @@ fn an_endless_greeting_line_is_refused_without_hanging() {
         .iter()
         .find(|f| f.port == Some(587))
         .unwrap();
-    assert!(
-        f.evidence
-            .as_deref()
-            .unwrap_or_default()
-            .contains("longer than"),
-        "{:?}",
-        f.evidence
-    );
+    assert!(f.message.contains("longer than"), "{}", f.message);
     assert!(run.elapsed < Duration::from_secs(20), "{:?}", run.elapsed);
 }

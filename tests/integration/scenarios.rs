@@ -12,7 +12,7 @@
 //!
 //! `SCENARIO=word` runs only the folders whose name contains `word`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -78,6 +78,10 @@ struct Spec {
     /// `--trust-insecure-sources`.
     #[serde(default)]
     trust_insecure_sources: bool,
+    /// Connections that are never answered (a firewall that drops them): `ip:port`, or
+    /// `host:port` for every address of the host. They win over a server on the same address.
+    #[serde(default)]
+    black_holes: Vec<String>,
     /// The scripted mail servers.
     #[serde(default)]
     server: Vec<ServerSpec>,
@@ -129,7 +133,12 @@ enum CertKind {
     Expiring,
     /// From a CA mailcheck does not trust.
     Untrusted,
+    /// Valid, but under a chain of [`LONG_CHAIN`] certificates in all.
+    LongChain,
 }
+
+/// How many certificates a `long-chain` server presents, its leaf and the CA included.
+const LONG_CHAIN: usize = 50;
 
 impl CertKind {
     fn name(self) -> &'static str {
@@ -138,6 +147,7 @@ impl CertKind {
             CertKind::Expired => "expired",
             CertKind::Expiring => "expiring",
             CertKind::Untrusted => "untrusted",
+            CertKind::LongChain => "long-chain",
         }
     }
 }
@@ -407,6 +417,26 @@ async fn start_world(scenario: &Scenario) -> World {
         mail_servers.push((label, running));
     }
 
+    let mut black_holes = HashSet::new();
+    for hole in &spec.black_holes {
+        match hole.parse::<SocketAddr>() {
+            Ok(addr) => {
+                black_holes.insert(addr);
+            }
+            Err(_) => {
+                let (host, port) = hole
+                    .rsplit_once(':')
+                    .unwrap_or_else(|| panic!("{}: black hole {hole:?}", scenario.name));
+                let port: u16 = port.parse().expect("a port");
+                let ips = resolver
+                    .ips(host)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {host}: {e}", scenario.name));
+                black_holes.extend(ips.into_iter().map(|ip| SocketAddr::new(ip, port)));
+            }
+        }
+    }
+
     let dir = tempfile::tempdir().expect("a temporary directory");
     let ca_file = pki.write_ca_file(dir.path());
     let ispdb = spec
@@ -417,7 +447,7 @@ async fn start_world(scenario: &Scenario) -> World {
         dns_server: Some(dns_server),
         ca_file: Some(ca_file),
         ispdb_url: ispdb.parse().expect("the ISPDB URL"),
-        connector: Connector::mapped(map),
+        connector: Connector::mapped(map).with_black_holes(black_holes),
         ..Options::default()
     };
     World {
@@ -464,6 +494,7 @@ fn certificate(ca: &Ca, server: &ServerSpec) -> ServerCert {
         CertKind::Expired => ca.leaf(&names, Validity::Expired),
         CertKind::Expiring => ca.leaf(&names, Validity::EndsInDays(5)),
         CertKind::Untrusted => Ca::new("someone else's CA").leaf(&names, Validity::Current),
+        CertKind::LongChain => ca.long_chain(&names, LONG_CHAIN),
     }
 }
 
@@ -590,7 +621,7 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     let mut filters = volatile_filters();
     filters.extend([
         (
-            r#""(elapsed_ms|connect_ms|handshake_ms)": \d+"#,
+            r#""(elapsed_ms|connect_ms|handshake_ms|ms)": \d+"#,
             r#""$1": "[N]""#,
         ),
         (

@@ -65,20 +65,58 @@ fn name(common_name: &str) -> DistinguishedName {
     dn
 }
 
+/// What a CA certificate called `common_name` says, root or intermediate.
+fn ca_params(common_name: &str) -> CertificateParams {
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name = name(common_name);
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca
+}
+
 impl Ca {
     /// A fresh CA called `common_name`.
     pub fn new(common_name: &str) -> Ca {
         let key = KeyPair::generate().expect("CA key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.distinguished_name = name(common_name);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let cert = ca.self_signed(&key).expect("CA certificate");
+        let cert = ca_params(common_name)
+            .self_signed(&key)
+            .expect("CA certificate");
         Ca { cert, key }
+    }
+
+    /// A CA signed by this one.
+    fn intermediate(&self, common_name: &str) -> Ca {
+        let key = KeyPair::generate().expect("intermediate key");
+        let cert = ca_params(common_name)
+            .signed_by(&key, &self.cert, &self.key)
+            .expect("intermediate certificate");
+        Ca { cert, key }
+    }
+
+    /// A leaf for `hosts` under a chain of `length` certificates in all: the leaf, then
+    /// `length - 2` intermediates each signed by the next, then this CA.
+    pub fn long_chain(&self, hosts: &[&str], length: usize) -> ServerCert {
+        let mut issuers = vec![self.intermediate("intermediate 1")];
+        for i in 2..=length.saturating_sub(2) {
+            let next = issuers
+                .last()
+                .expect("one at least")
+                .intermediate(&format!("intermediate {i}"));
+            issuers.push(next);
+        }
+        let mut cert = issuers
+            .last()
+            .expect("one at least")
+            .leaf(hosts, Validity::Current);
+        cert.chain.truncate(1);
+        cert.chain
+            .extend(issuers.iter().rev().map(|ca| ca.cert.der().clone()));
+        cert.chain.push(self.cert.der().clone());
+        cert
     }
 
     pub fn pem(&self) -> String {

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 29] = [
+pub const FINDING_CODES: [(&str, &str); 30] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -36,6 +36,7 @@ pub const FINDING_CODES: [(&str, &str); 29] = [
     ("dns_unavailable", "error"),
     ("smtp_auth_missing", "error"),
     ("not_a_connection_problem", "warning"),
+    ("auth_mechanism_unsupported", "error"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
@@ -107,6 +108,14 @@ fn strings(object: &Map<String, Value>, key: &str, what: &str) -> Vec<String> {
 }
 
 const PROTOCOLS: [&str; 3] = ["imap", "pop3", "smtp"];
+const ATTEMPT_RESULTS: [&str; 6] = [
+    "connected",
+    "refused",
+    "timeout",
+    "error",
+    "abandoned",
+    "not_tried",
+];
 const SECURITY: [&str; 3] = ["tls", "starttls", "plain"];
 
 /// Every key of the contract's report is there, with the documented JSON type and values.
@@ -169,6 +178,18 @@ pub fn assert_contract_shape(report: &Value) {
         }
         strings(server, "auth_mechanisms", "server");
         one_of(server, "login", "server", &["ok", "failed", "not_tested"]);
+        for attempt in array(server, "addresses", "server") {
+            let attempt = object(attempt, "server.addresses[]");
+            let address = string(attempt, "address", "address");
+            assert!(
+                address.parse::<std::net::IpAddr>().is_ok(),
+                "server.addresses[].address {address:?}"
+            );
+            one_of(attempt, "result", "address", &ATTEMPT_RESULTS);
+            if let Some(ms) = nullable(attempt, "ms", "address") {
+                assert!(ms.is_u64(), "server.addresses[].ms");
+            }
+        }
     }
 
     for finding in array(top, "findings", "report") {

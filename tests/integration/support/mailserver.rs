@@ -1,10 +1,11 @@
 //! Fake IMAP, POP3 and SMTP servers in process (tokio, TLS with tokio-rustls), each playing a
 //! script of `fixtures/transcripts/` to every connection and logging what the client said.
 //!
-//! A script is a list of steps (see `fixtures/transcripts/README.md`): send a line, read a line
-//! the client must start with a prefix, send an endless line, or do the TLS handshake now (at
-//! the start for implicit TLS, after the STARTTLS reply for the upgrade). After `TLS` every
-//! line is read and written through TLS.
+//! A script is a list of steps (see `fixtures/transcripts/README.md`): send a line (at once,
+//! or a byte at a time), read a line the client must start with a prefix, send an endless line
+//! or a flood of lines, wait, close or reset the connection, answer a ClientHello with an
+//! alert, or do the TLS handshake now (at the start for implicit TLS, after the STARTTLS reply
+//! for the upgrade). After `TLS` every line is read and written through TLS.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,10 +23,30 @@ use super::ca::ServerCert;
 #[derive(Clone, Debug)]
 pub enum Step {
     Send(Vec<u8>),
+    /// The bytes one at a time, this long apart.
+    Slow(Duration, Vec<u8>),
     Expect(String),
-    Big(usize),
+    /// This many bytes of the text over and over, without a line ending.
+    Big(usize, Vec<u8>),
+    /// This many copies of the line.
+    Lines(usize, Vec<u8>),
+    Wait(Duration),
+    /// Closes the connection (FIN).
+    Close,
+    /// Reads what the client sends next, then resets the connection (RST).
+    Reset,
+    /// Reads what the client sends next (a ClientHello), then answers with a fatal TLS alert
+    /// and closes.
+    TlsAlert,
     Tls,
 }
+
+/// How long `RESET` and `TLS-ALERT` wait for the client's bytes.
+const READ_WAIT: Duration = Duration::from_secs(1);
+/// A fatal TLS alert record: handshake_failure (RFC 8446 §6).
+const HANDSHAKE_FAILURE_ALERT: [u8; 7] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28];
+/// How much of `BIG` and `LINES` is written at once: a flood must not fill the test's heap.
+const FLOOD_CHUNK: usize = 64 * 1024;
 
 /// The steps of `fixtures/transcripts/<name>.txt`.
 pub fn script(name: &str) -> Vec<Step> {
@@ -48,10 +69,36 @@ pub fn script_file(path: &Path) -> Vec<Step> {
                 let (bytes, _, unmappable) = encoding_rs::GBK.encode(rest);
                 assert!(!unmappable, "{}: {rest:?} is not GBK", path.display());
                 Step::Send(crlf(bytes.into_owned()))
+            } else if let Some(rest) = line.strip_prefix("PART: ") {
+                Step::Send(unescape(rest))
             } else if let Some(rest) = line.strip_prefix("C: ") {
                 Step::Expect(rest.to_owned())
-            } else if let Some(n) = line.strip_prefix("BIG: ") {
-                Step::Big(n.trim().parse().expect("BIG takes a number"))
+            } else if line.trim_end() == "C:" {
+                Step::Expect(String::new())
+            } else if let Some(rest) = line.strip_prefix("SLOW: ") {
+                let (ms, text) = count_and_text(rest, "SLOW");
+                Step::Slow(Duration::from_millis(ms as u64), crlf(unescape(text)))
+            } else if let Some(rest) = line.strip_prefix("BIG: ") {
+                let (n, text) = count_and_text(rest, "BIG");
+                let text = if text.is_empty() {
+                    b"A".to_vec()
+                } else {
+                    unescape(text)
+                };
+                Step::Big(n, text)
+            } else if let Some(rest) = line.strip_prefix("LINES: ") {
+                let (n, text) = count_and_text(rest, "LINES");
+                Step::Lines(n, crlf(unescape(text)))
+            } else if let Some(ms) = line.strip_prefix("WAIT: ") {
+                Step::Wait(Duration::from_millis(
+                    ms.trim().parse().expect("WAIT takes ms"),
+                ))
+            } else if line.trim_end() == "CLOSE" {
+                Step::Close
+            } else if line.trim_end() == "RESET" {
+                Step::Reset
+            } else if line.trim_end() == "TLS-ALERT" {
+                Step::TlsAlert
             } else if line.trim_end() == "TLS" {
                 Step::Tls
             } else {
@@ -59,6 +106,16 @@ pub fn script_file(path: &Path) -> Vec<Step> {
             }
         })
         .collect()
+}
+
+/// `n text`: a number, then the rest of the line (which may be empty).
+fn count_and_text<'a>(rest: &'a str, step: &str) -> (usize, &'a str) {
+    let (n, text) = rest.split_once(' ').unwrap_or((rest, ""));
+    let n = n
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{step} takes a number first: {rest:?}"));
+    (n, text)
 }
 
 fn crlf(mut bytes: Vec<u8>) -> Vec<u8> {
@@ -217,6 +274,37 @@ impl World {
     }
 }
 
+/// `tcp`, and another handle on the same socket.
+fn two_handles(tcp: TcpStream) -> (TcpStream, TcpStream) {
+    let std = tcp.into_std().expect("a socket");
+    let other = std.try_clone().expect("a second handle");
+    (
+        TcpStream::from_std(std).expect("back to tokio"),
+        TcpStream::from_std(other).expect("back to tokio"),
+    )
+}
+
+/// Writes `total` bytes of `chunk` over and over; the client stops reading long before.
+async fn flood(
+    stream: &mut (impl AsyncWrite + Unpin),
+    chunk: &[u8],
+    total: usize,
+) -> std::io::Result<()> {
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        stream.write_all(&chunk[..n]).await?;
+        left -= n;
+    }
+    stream.flush().await
+}
+
+/// Reads what the client sends next (waiting a little for it), and drops it.
+async fn read_some(stream: &mut (impl AsyncRead + Unpin)) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(READ_WAIT, stream.read(&mut buf)).await;
+}
+
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
@@ -227,6 +315,8 @@ async fn play(
     note: impl Fn(String),
 ) {
     note("-- connection".into());
+    // A second handle on the socket, to reset it whatever layers the stream has by then.
+    let (tcp, handle) = two_handles(tcp);
     let mut stream: BufReader<Box<dyn Io>> = BufReader::new(Box::new(tcp));
     for step in steps {
         match step {
@@ -235,10 +325,44 @@ async fn play(
                     return;
                 }
             }
-            Step::Big(n) => {
-                if stream.write_all(&vec![b'A'; *n]).await.is_err() {
+            Step::Slow(delay, bytes) => {
+                for byte in bytes {
+                    tokio::time::sleep(*delay).await;
+                    if stream.write_all(&[*byte]).await.is_err() || stream.flush().await.is_err() {
+                        return;
+                    }
+                }
+            }
+            Step::Big(n, text) => {
+                let chunk: Vec<u8> = text.iter().copied().cycle().take(FLOOD_CHUNK).collect();
+                if flood(&mut stream, &chunk, *n).await.is_err() {
                     return;
                 }
+            }
+            Step::Lines(n, line) => {
+                let per_chunk = (FLOOD_CHUNK / line.len().max(1)).max(1);
+                let chunk = line.repeat(per_chunk);
+                if flood(&mut stream, &chunk, n * line.len()).await.is_err() {
+                    return;
+                }
+            }
+            Step::Wait(delay) => tokio::time::sleep(*delay).await,
+            Step::Close => {
+                note("-- closed".into());
+                return;
+            }
+            Step::Reset => {
+                read_some(&mut stream).await;
+                note("-- reset".into());
+                let _ = handle.set_zero_linger();
+                return;
+            }
+            Step::TlsAlert => {
+                read_some(&mut stream).await;
+                note("-- TLS alert sent".into());
+                let _ = stream.write_all(&HANDSHAKE_FAILURE_ALERT).await;
+                let _ = stream.flush().await;
+                return;
             }
             Step::Expect(prefix) => {
                 let mut line = Vec::new();

@@ -22,10 +22,11 @@ pub const SOURCES: [&str; 9] = [
 pub const SOURCE_STATUSES: [&str; 4] = ["found", "not_found", "error", "skipped"];
 /// Why a server was not logged in to (`servers[].login_skipped`, documented in
 /// `docs/report.md`).
-pub const LOGIN_SKIPPED: [&str; 9] = [
+pub const LOGIN_SKIPPED: [&str; 10] = [
     "no_password",
     "not_verified_tls",
     "no_login_offered",
+    "no_usable_mechanism",
     "insecure_source",
     "after_refusal",
     "after_service_refusal",
@@ -170,6 +171,21 @@ fn check_invariants(report: &Report, run: &Run) {
                 dump()
             );
         }
+    }
+
+    // A login that failed says why: the password was tried there.
+    for server in report.servers.iter().filter(|s| s.login == "failed") {
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.protocol == Some(server.protocol)
+                    && f.host.as_deref() == Some(server.host.as_str())
+                    && f.port == Some(server.port)),
+            "the login to {} failed, and no finding says why:\n{}",
+            endpoint(server),
+            dump()
+        );
     }
 
     let no_settings = report
