@@ -21,6 +21,12 @@ impl Timing {
         self.timeout
     }
 
+    /// How long one document fetch may take in all: connecting, every redirect and the whole
+    /// body, so that a body trickling in one byte at a time ends at the limit like silence.
+    pub fn fetch_limit(self) -> Duration {
+        self.timeout
+    }
+
     /// How long discovery may take in all. MX, then the ISPDB by MX, with a redirect or two:
     /// two steps' worth, plus slack.
     pub fn discovery_deadline(self) -> Duration {

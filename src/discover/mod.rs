@@ -97,16 +97,22 @@ impl Candidate {
 }
 
 /// The documented order of trust: the curated database, the domain's own HTTPS autoconfig,
-/// SRV, the ISPDB, the ISPDB by MX, plain-HTTP autoconfig, guesses. What the user typed is
-/// checked, not trusted, so it comes last.
+/// SRV, the ISPDB, the ISPDB by MX, autoconfig or the ISPDB that came over plain HTTP, guesses.
+/// What the user typed is checked, not trusted, so it comes last.
 pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
     match (source, insecure) {
         (SourceKind::ProviderDb, _) => 0,
         (SourceKind::Autoconfig | SourceKind::Wellknown, false) => 1,
         (SourceKind::Srv, _) => 2,
-        (SourceKind::Ispdb, _) => 3,
-        (SourceKind::IspdbMx, _) => 4,
-        (SourceKind::Autoconfig | SourceKind::Wellknown, true) => 5,
+        (SourceKind::Ispdb, false) => 3,
+        (SourceKind::IspdbMx, false) => 4,
+        (
+            SourceKind::Autoconfig
+            | SourceKind::Wellknown
+            | SourceKind::Ispdb
+            | SourceKind::IspdbMx,
+            true,
+        ) => 5,
         (SourceKind::Guess, _) => 6,
         (SourceKind::User, _) => 7,
         (SourceKind::Probe, _) => 8,
@@ -565,6 +571,22 @@ mod tests {
         assert_eq!(merged[0].sources, [SourceKind::Guess, SourceKind::Srv]);
         assert_eq!(merged[0].trust(), trust_rank(SourceKind::Srv, false));
         assert_eq!(merged[2].label.as_deref(), Some("overseas"));
+    }
+
+    #[test]
+    fn the_ispdb_over_plain_http_ranks_with_plain_http_autoconfig() {
+        let rank = trust_rank;
+        assert!(rank(SourceKind::Ispdb, false) < rank(SourceKind::IspdbMx, false));
+        assert!(rank(SourceKind::IspdbMx, false) < rank(SourceKind::Ispdb, true));
+        assert_eq!(
+            rank(SourceKind::Ispdb, true),
+            rank(SourceKind::Autoconfig, true)
+        );
+        assert_eq!(
+            rank(SourceKind::IspdbMx, true),
+            rank(SourceKind::Autoconfig, true)
+        );
+        assert!(rank(SourceKind::Ispdb, true) < rank(SourceKind::Guess, false));
     }
 
     #[test]
