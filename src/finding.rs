@@ -40,10 +40,12 @@ pub enum FindingCode {
     StarttlsInjection,
     /// Added to the contract: the certificate expires within 14 days.
     CertExpiring,
+    /// Added in 2026-12: a source named more servers than mailcheck probes.
+    TooManyCandidates,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 23] = [
+    pub const ALL: [FindingCode; 24] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -67,6 +69,7 @@ impl FindingCode {
         FindingCode::NoSettingsFound,
         FindingCode::StarttlsInjection,
         FindingCode::CertExpiring,
+        FindingCode::TooManyCandidates,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +97,7 @@ impl FindingCode {
             FindingCode::NoSettingsFound => "no_settings_found",
             FindingCode::StarttlsInjection => "starttls_injection",
             FindingCode::CertExpiring => "cert_expiring",
+            FindingCode::TooManyCandidates => "too_many_candidates",
         }
     }
 
@@ -104,7 +108,8 @@ impl FindingCode {
             | FindingCode::InsecureSource
             | FindingCode::SettingsConflict
             | FindingCode::PlaintextOnly
-            | FindingCode::CertExpiring => Severity::Warning,
+            | FindingCode::CertExpiring
+            | FindingCode::TooManyCandidates => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -342,6 +347,13 @@ pub enum Facts {
         domain: String,
         offline: bool,
     },
+    /// `sources` named `named` servers for `protocol`; the `kept` most trusted are probed.
+    TooManyCandidates {
+        protocol: Protocol,
+        sources: Vec<SourceKind>,
+        named: usize,
+        kept: usize,
+    },
 }
 
 /// One field of the settings a user typed, and what it should be.
@@ -379,7 +391,8 @@ mod tests {
                 "insecure_source",
                 "settings_conflict",
                 "plaintext_only",
-                "cert_expiring"
+                "cert_expiring",
+                "too_many_candidates"
             ]
         );
     }

@@ -5,6 +5,7 @@
 //! the order of trust documented in `docs/report.md`.
 
 pub mod autoconfig;
+pub mod caps;
 pub mod document;
 pub mod guess;
 pub mod ispdb;
@@ -52,6 +53,8 @@ pub struct SourceResult {
     /// Protocols the domain says it does not offer (an SRV target of `.`).
     pub not_offered: Vec<Protocol>,
     pub findings: Vec<Finding>,
+    /// Servers it named beyond the caps of [`caps`]: not probed.
+    pub left_out: Vec<NamedServer>,
 }
 
 impl SourceResult {
@@ -66,6 +69,7 @@ impl SourceResult {
             servers: Vec::new(),
             not_offered: Vec::new(),
             findings: Vec::new(),
+            left_out: Vec::new(),
         }
     }
 }
@@ -329,6 +333,7 @@ pub async fn discover(
         early_guess,
     );
     let mut results = vec![db, srv, autoconfig, wellknown, ispdb, ispdb_mx];
+    results.iter_mut().for_each(caps::cap_source);
 
     // SRV's "." says a protocol is not offered; a source that names servers for it anyway
     // wins (the probes will tell), and `conflicts` reports the disagreement.
@@ -378,7 +383,9 @@ pub async fn discover(
 
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
     findings.extend(conflicts(&results));
-    let candidates = merge(&results);
+    let mut candidates = merge(&results);
+    let left_out = caps::cap_candidates(&mut candidates);
+    findings.extend(caps::findings(&results, &candidates, &left_out));
     let mut discovery = Discovery {
         address: address.clone(),
         provider,

@@ -180,6 +180,10 @@ impl Catalogue for English {
                 "No source produced any server settings.",
                 "Check the domain for typos and ask the provider for its IMAP, POP3 and SMTP settings.",
             ),
+            TooManyCandidates => (
+                "A source named more servers than mailcheck probes; the rest were left out.",
+                "A domain publishes one or two servers per protocol: this many means a broken or hostile DNS zone or document. Ask the provider which server to use.",
+            ),
         }
     }
 
@@ -344,6 +348,11 @@ impl Catalogue for English {
     }
     fn no_settings_found(&self, domain: &str) -> String {
         format!("No source produced any server settings for {domain}.")
+    }
+    fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String {
+        format!(
+            "{sources} named {named} {proto} servers; mailcheck probes only the {kept} most trusted and left out the rest."
+        )
     }
     fn not_in_database(&self, domain: &str) -> String {
         format!(

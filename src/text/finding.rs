@@ -152,9 +152,10 @@ fn message_and_hint(
             t.broken(&at, step.as_str()),
             generic_fix(FindingCode::TemporarilyUnavailable),
         ),
-        Facts::InsecureSource { .. } | Facts::SettingsConflict | Facts::NoSettingsFound { .. } => {
-            without_server(t, finding)
-        }
+        Facts::InsecureSource { .. }
+        | Facts::SettingsConflict
+        | Facts::NoSettingsFound { .. }
+        | Facts::TooManyCandidates { .. } => without_server(t, finding),
     }
 }
 
@@ -177,6 +178,23 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
                 generic_fix(FindingCode::NoSettingsFound)
             };
             (t.no_settings_found(domain), hint)
+        }
+        Facts::TooManyCandidates {
+            protocol,
+            sources,
+            named,
+            kept,
+        } => {
+            let sources: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
+            (
+                t.too_many_candidates(
+                    &sources.join(t.phrase(Phrase::SourceSeparator)),
+                    *named,
+                    protocol.display_name(),
+                    *kept,
+                ),
+                generic_fix(FindingCode::TooManyCandidates),
+            )
         }
         _ => {
             let (meaning, fix) = t.generic(finding.code);
@@ -325,6 +343,29 @@ mod tests {
             how_to_tell_apart(&[ImapDisabled, Pop3Disabled, SmtpDisabled], Lang::En).len(),
             1
         );
+    }
+
+    #[test]
+    fn too_many_candidates_is_worded_from_its_facts_in_every_language() {
+        use crate::settings::Protocol;
+        use crate::source::SourceKind;
+        let many = Finding::new(
+            FindingCode::TooManyCandidates,
+            Facts::TooManyCandidates {
+                protocol: Protocol::Imap,
+                sources: vec![SourceKind::Srv, SourceKind::Autoconfig],
+                named: 1000,
+                kept: 4,
+            },
+        );
+        let en = word(&many, None, Lang::En).message;
+        assert!(
+            en.starts_with("srv, autoconfig named 1000 IMAP servers"),
+            "{en}"
+        );
+        let zh = word(&many, None, Lang::Zh);
+        assert!(!zh.message.is_empty() && !zh.hint.is_empty());
+        assert_ne!(zh.message, en);
     }
 
     #[test]

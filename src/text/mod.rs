@@ -157,6 +157,8 @@ pub trait Catalogue: Sync {
     fn insecure_source(&self, source: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
     fn no_settings_found(&self, domain: &str) -> String;
+    /// `sources` already joined.
+    fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String;
     fn not_in_database(&self, domain: &str) -> String;
 
     // The fields a user typed wrong.

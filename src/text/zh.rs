@@ -168,6 +168,10 @@ impl Catalogue for Chinese {
                 "没有找到任何服务器设置。",
                 "请检查域名是否拼写错误，并向服务商索取 IMAP、POP3、SMTP 设置。",
             ),
+            TooManyCandidates => (
+                "某个来源列出的服务器多于 mailcheck 探测的数量；其余的没有探测。",
+                "一个域名每种协议通常只发布一两个服务器：这么多说明 DNS 区域或配置文件有误或被恶意设置。请向服务商确认应使用哪个服务器。",
+            ),
         }
     }
 
@@ -322,6 +326,11 @@ impl Catalogue for Chinese {
     }
     fn no_settings_found(&self, domain: &str) -> String {
         format!("没有任何来源给出 {domain} 的服务器设置。")
+    }
+    fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String {
+        format!(
+            "{sources} 列出了 {named} 个 {proto} 服务器；mailcheck 只探测其中最可信的 {kept} 个，其余的没有探测。"
+        )
     }
     fn not_in_database(&self, domain: &str) -> String {
         format!(
