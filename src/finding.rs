@@ -40,12 +40,15 @@ pub enum FindingCode {
     StarttlsInjection,
     /// Added to the contract: the certificate expires within 14 days.
     CertExpiring,
+    /// Added in 2026-12: every DNS lookup failed (SERVFAIL, REFUSED, no answer): the resolver
+    /// or the network is broken, not the settings.
+    DnsUnavailable,
     /// Added in 2026-12: a source named more servers than mailcheck probes.
     TooManyCandidates,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 24] = [
+    pub const ALL: [FindingCode; 25] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -69,6 +72,7 @@ impl FindingCode {
         FindingCode::NoSettingsFound,
         FindingCode::StarttlsInjection,
         FindingCode::CertExpiring,
+        FindingCode::DnsUnavailable,
         FindingCode::TooManyCandidates,
     ];
 
@@ -97,6 +101,7 @@ impl FindingCode {
             FindingCode::NoSettingsFound => "no_settings_found",
             FindingCode::StarttlsInjection => "starttls_injection",
             FindingCode::CertExpiring => "cert_expiring",
+            FindingCode::DnsUnavailable => "dns_unavailable",
             FindingCode::TooManyCandidates => "too_many_candidates",
         }
     }
@@ -346,6 +351,13 @@ pub enum Facts {
     NoSettingsFound {
         domain: String,
         offline: bool,
+    },
+    /// None of `failed` DNS lookups got an answer from `server` (`None`: the system's
+    /// resolver); `kinds` says how they failed (`SERVFAIL`, `REFUSED`, `timeout`).
+    DnsUnavailable {
+        server: Option<String>,
+        failed: usize,
+        kinds: Vec<String>,
     },
     /// `sources` named `named` servers for `protocol`; the `kept` most trusted are probed.
     TooManyCandidates {

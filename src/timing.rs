@@ -21,6 +21,24 @@ impl Timing {
         self.timeout
     }
 
+    /// How long one DNS query waits before it is sent again: a quarter of the step, so that a
+    /// lost UDP packet costs a quarter of the limit, not all of it.
+    pub fn dns_try_limit(self) -> Duration {
+        self.timeout / 4
+    }
+
+    /// How often a DNS query that got no answer is sent again.
+    pub fn dns_retries(self) -> usize {
+        2
+    }
+
+    /// How long one DNS lookup may take, every try included: three quarters of the step, so
+    /// that a lookup that gets no answer has said so before the step that waits for it (a
+    /// fetch of a document from that host) runs out.
+    pub fn dns_lookup_limit(self) -> Duration {
+        self.dns_try_limit() * (self.dns_retries() as u32 + 1)
+    }
+
     /// How long one document fetch may take in all: connecting, every redirect and the whole
     /// body, so that a body trickling in one byte at a time ends at the limit like silence.
     pub fn fetch_limit(self) -> Duration {
@@ -61,6 +79,14 @@ mod tests {
     fn discovery_gets_two_steps_and_a_second() {
         let timing = Timing::new(Duration::from_secs(3));
         assert_eq!(timing.discovery_deadline(), Duration::from_secs(7));
+    }
+
+    #[test]
+    fn every_dns_try_ends_before_the_step() {
+        let timing = Timing::new(Duration::from_secs(4));
+        assert_eq!(timing.dns_try_limit(), Duration::from_secs(1));
+        assert_eq!(timing.dns_lookup_limit(), Duration::from_secs(3));
+        assert!(timing.dns_lookup_limit() < timing.step_limit());
     }
 
     #[test]

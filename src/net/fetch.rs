@@ -10,7 +10,7 @@ use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, HOST, LOCATION};
 
 use super::connect::{self, Connector};
-use super::dns::Dns;
+use super::dns::{Dns, HostLookupError};
 use super::trust::TrustAnchors;
 use crate::timing::Timing;
 
@@ -260,10 +260,13 @@ impl Fetcher {
             if let Some(io) = source.downcast_ref::<std::io::Error>() {
                 unreachable |= io.kind() == std::io::ErrorKind::ConnectionRefused;
             }
+            // A host name that does not exist (or has no address); a failed lookup is no
+            // such statement about the name.
+            if let Some(lookup) = source.downcast_ref::<HostLookupError>() {
+                unreachable |= lookup.error.is_absent();
+            }
         }
         let text = source.to_string();
-        // Our own resolver's words for a name that does not exist (see `DnsError`).
-        unreachable |= text.contains("does not exist") || text.contains("no records");
         if unreachable {
             FetchError::Unreachable(text)
         } else {

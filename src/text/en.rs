@@ -78,6 +78,7 @@ impl Catalogue for English {
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",
             Probing => "probing",
+            SystemResolver => "the system's DNS resolver",
         }
     }
 
@@ -179,6 +180,10 @@ impl Catalogue for English {
             NoSettingsFound => (
                 "No source produced any server settings.",
                 "Check the domain for typos and ask the provider for its IMAP, POP3 and SMTP settings.",
+            ),
+            DnsUnavailable => (
+                "DNS lookups fail here: the resolver or the network is broken, not the settings.",
+                "Check the network connection and the DNS server (try another one with --dns-server, e.g. 1.1.1.1); the mail settings themselves may be fine.",
             ),
             TooManyCandidates => (
                 "A source named more servers than mailcheck probes; the rest were left out.",
@@ -348,6 +353,9 @@ impl Catalogue for English {
     }
     fn no_settings_found(&self, domain: &str) -> String {
         format!("No source produced any server settings for {domain}.")
+    }
+    fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String {
+        format!("None of {failed} DNS lookup(s) got an answer from {server} ({kinds}).")
     }
     fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String {
         format!(

@@ -155,6 +155,7 @@ fn message_and_hint(
         Facts::InsecureSource { .. }
         | Facts::SettingsConflict
         | Facts::NoSettingsFound { .. }
+        | Facts::DnsUnavailable { .. }
         | Facts::TooManyCandidates { .. } => without_server(t, finding),
     }
 }
@@ -178,6 +179,19 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
                 generic_fix(FindingCode::NoSettingsFound)
             };
             (t.no_settings_found(domain), hint)
+        }
+        Facts::DnsUnavailable {
+            server,
+            failed,
+            kinds,
+        } => {
+            let server = server
+                .as_deref()
+                .unwrap_or(t.phrase(Phrase::SystemResolver));
+            (
+                t.dns_unavailable(server, *failed, &kinds.join(", ")),
+                generic_fix(FindingCode::DnsUnavailable),
+            )
         }
         Facts::TooManyCandidates {
             protocol,
@@ -346,9 +360,17 @@ mod tests {
     }
 
     #[test]
-    fn too_many_candidates_is_worded_from_its_facts_in_every_language() {
+    fn discovery_findings_are_worded_from_their_facts_in_every_language() {
         use crate::settings::Protocol;
         use crate::source::SourceKind;
+        let down = Finding::new(
+            FindingCode::DnsUnavailable,
+            Facts::DnsUnavailable {
+                server: None,
+                failed: 12,
+                kinds: vec!["SERVFAIL".into(), "timeout".into()],
+            },
+        );
         let many = Finding::new(
             FindingCode::TooManyCandidates,
             Facts::TooManyCandidates {
@@ -358,14 +380,21 @@ mod tests {
                 kept: 4,
             },
         );
+        let en = word(&down, None, Lang::En).message;
+        assert_eq!(
+            en,
+            "None of 12 DNS lookup(s) got an answer from the system's DNS resolver (SERVFAIL, timeout)."
+        );
         let en = word(&many, None, Lang::En).message;
         assert!(
             en.starts_with("srv, autoconfig named 1000 IMAP servers"),
             "{en}"
         );
-        let zh = word(&many, None, Lang::Zh);
-        assert!(!zh.message.is_empty() && !zh.hint.is_empty());
-        assert_ne!(zh.message, en);
+        for finding in [&down, &many] {
+            let zh = word(finding, None, Lang::Zh);
+            assert!(!zh.message.is_empty() && !zh.hint.is_empty());
+            assert_ne!(zh.message, word(finding, None, Lang::En).message);
+        }
     }
 
     #[test]

@@ -72,6 +72,7 @@ impl Catalogue for Chinese {
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",
             Probing => "检测",
+            SystemResolver => "系统的 DNS 解析器",
         }
     }
 
@@ -167,6 +168,10 @@ impl Catalogue for Chinese {
             NoSettingsFound => (
                 "没有找到任何服务器设置。",
                 "请检查域名是否拼写错误，并向服务商索取 IMAP、POP3、SMTP 设置。",
+            ),
+            DnsUnavailable => (
+                "这里的 DNS 查询全部失败：出问题的是 DNS 解析器或网络，而不是邮件设置。",
+                "请检查网络连接和 DNS 服务器（可用 --dns-server 换一个试试，例如 223.5.5.5）；邮件设置本身可能没有问题。",
             ),
             TooManyCandidates => (
                 "某个来源列出的服务器多于 mailcheck 探测的数量；其余的没有探测。",
@@ -326,6 +331,9 @@ impl Catalogue for Chinese {
     }
     fn no_settings_found(&self, domain: &str) -> String {
         format!("没有任何来源给出 {domain} 的服务器设置。")
+    }
+    fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String {
+        format!("向{server}发出的 {failed} 次 DNS 查询都没有得到回答（{kinds}）。")
     }
     fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String {
         format!(

@@ -1219,6 +1219,14 @@ fn dns_server_that_never_answers_at_all() {
     );
     // Nothing was fetched: every name had to go through the silent server.
     assert!(world.requests().is_empty(), "{:#?}", world.requests());
+    // Said once, as what it is: DNS does not work here; not "nothing is published".
+    assert_eq!(
+        report.findings_of(FindingCode::DnsUnavailable).len(),
+        1,
+        "{}",
+        report.dump()
+    );
+    assert!(report.findings_of(FindingCode::NoSettingsFound).is_empty());
 }
 
 /// An internationalised domain is looked up in its ASCII form, everywhere.

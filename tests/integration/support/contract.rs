@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 24] = [
+pub const FINDING_CODES: [(&str, &str); 25] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -30,6 +30,7 @@ pub const FINDING_CODES: [(&str, &str); 24] = [
     ("no_settings_found", "error"),
     ("starttls_injection", "error"),
     ("cert_expiring", "warning"),
+    ("dns_unavailable", "error"),
     ("too_many_candidates", "warning"),
 ];
 
