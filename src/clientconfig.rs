@@ -29,6 +29,12 @@ pub enum ConfigError {
     EntityDeclaration,
     #[error("the document nests elements more than {MAX_DEPTH} deep")]
     TooDeep,
+    /// The document stops with elements still open: it was cut short (a dropped connection, a
+    /// full disk), and what it holds so far is no document.
+    #[error("not well-formed XML: the document ends inside <{0}> (cut short?)")]
+    Truncated(String),
+    #[error("the document holds no XML element at all")]
+    NoElement,
     #[error("the document has no <emailProvider>")]
     NoEmailProvider,
     #[error("the root element is <{0}>, not <clientConfig>")]
@@ -203,6 +209,8 @@ struct Parser {
     documentation: Option<Documentation>,
     enable: Option<Enable>,
     root_enable: Option<Enable>,
+    /// Whether the root element has been read: a document without one is no document.
+    saw_root: bool,
 }
 
 impl Parser {
@@ -245,6 +253,12 @@ impl Parser {
                 _ => {}
             }
         }
+        if let Some((open, _)) = self.path.last() {
+            return Err(ConfigError::Truncated(open.clone()));
+        }
+        if !self.saw_root {
+            return Err(ConfigError::NoElement);
+        }
         if self.config.providers.is_empty() {
             return Err(ConfigError::NoEmailProvider);
         }
@@ -271,6 +285,7 @@ impl Parser {
         if depth == 0 && local != "clientConfig" {
             return Err(ConfigError::WrongRoot(local.to_owned()));
         }
+        self.saw_root = true;
         let parent = self.path.last().map(|(n, o)| (n.as_str(), *o));
         match (parent, local, ours) {
             (Some(("clientConfig", false)), "emailProvider", false) => {
@@ -663,6 +678,31 @@ mod tests {
         ] {
             assert!(parse(xml).is_err(), "{xml}");
         }
+    }
+
+    #[test]
+    fn a_document_cut_short_is_not_well_formed() {
+        let whole = r#"<clientConfig><emailProvider id="x"><incomingServer type="imap">
+            <hostname>imap.x.test</hostname></incomingServer></emailProvider></clientConfig>"#;
+        assert!(parse(whole).is_ok());
+        let cut = &whole[..whole.find("</emailProvider>").unwrap()];
+        assert_eq!(
+            parse(cut),
+            Err(ConfigError::Truncated("emailProvider".into()))
+        );
+        // Cut after the provider is complete: still not a document.
+        let cut = &whole[..whole.find("</clientConfig>").unwrap()];
+        assert_eq!(
+            parse(cut),
+            Err(ConfigError::Truncated("clientConfig".into()))
+        );
+        assert_eq!(parse(""), Err(ConfigError::NoElement));
+        assert_eq!(parse("<!-- nothing -->"), Err(ConfigError::NoElement));
+        assert!(
+            ConfigError::Truncated("emailProvider".into())
+                .to_string()
+                .starts_with("not well-formed XML")
+        );
     }
 
     #[test]

@@ -57,10 +57,12 @@ pub enum FindingCode {
     /// Added: the server offers no login mechanism mailcheck speaks (CRAM-MD5, GSSAPI, …), so
     /// the login was not tested and no password was sent.
     AuthMechanismUnsupported,
+    /// Added in 2026-12: a source named more servers than mailcheck probes.
+    TooManyCandidates,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 30] = [
+    pub const ALL: [FindingCode; 31] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -91,6 +93,7 @@ impl FindingCode {
         FindingCode::SmtpAuthMissing,
         FindingCode::NotAConnectionProblem,
         FindingCode::AuthMechanismUnsupported,
+        FindingCode::TooManyCandidates,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +128,7 @@ impl FindingCode {
             FindingCode::SmtpAuthMissing => "smtp_auth_missing",
             FindingCode::NotAConnectionProblem => "not_a_connection_problem",
             FindingCode::AuthMechanismUnsupported => "auth_mechanism_unsupported",
+            FindingCode::TooManyCandidates => "too_many_candidates",
         }
     }
 
@@ -136,7 +140,8 @@ impl FindingCode {
             | FindingCode::SettingsConflict
             | FindingCode::PlaintextOnly
             | FindingCode::CertExpiring
-            | FindingCode::NotAConnectionProblem => Severity::Warning,
+            | FindingCode::NotAConnectionProblem
+            | FindingCode::TooManyCandidates => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -404,6 +409,20 @@ pub enum Facts {
         domain: String,
         offline: bool,
     },
+    /// None of `failed` DNS lookups got an answer from `server` (`None`: the system's
+    /// resolver); `kinds` says how they failed (`SERVFAIL`, `REFUSED`, `timeout`).
+    DnsUnavailable {
+        server: Option<String>,
+        failed: usize,
+        kinds: Vec<String>,
+    },
+    /// `sources` named `named` servers for `protocol`; the `kept` most trusted are probed.
+    TooManyCandidates {
+        protocol: Protocol,
+        sources: Vec<SourceKind>,
+        named: usize,
+        kept: usize,
+    },
 }
 
 /// How a server broke the dialogue.
@@ -465,7 +484,8 @@ mod tests {
                 "settings_conflict",
                 "plaintext_only",
                 "cert_expiring",
-                "not_a_connection_problem"
+                "not_a_connection_problem",
+                "too_many_candidates"
             ]
         );
     }

@@ -33,6 +33,30 @@ impl Timing {
         self.timeout
     }
 
+    /// How long one DNS query waits before it is sent again: a quarter of the step, so that a
+    /// lost UDP packet costs a quarter of the limit, not all of it.
+    pub fn dns_try_limit(self) -> Duration {
+        self.timeout / 4
+    }
+
+    /// How often a DNS query that got no answer is sent again.
+    pub fn dns_retries(self) -> usize {
+        2
+    }
+
+    /// How long one DNS lookup may take, every try included: three quarters of the step, so
+    /// that a lookup that gets no answer has said so before the step that waits for it (a
+    /// fetch of a document from that host) runs out.
+    pub fn dns_lookup_limit(self) -> Duration {
+        self.dns_try_limit() * (self.dns_retries() as u32 + 1)
+    }
+
+    /// How long one document fetch may take in all: connecting, every redirect and the whole
+    /// body, so that a body trickling in one byte at a time ends at the limit like silence.
+    pub fn fetch_limit(self) -> Duration {
+        self.timeout
+    }
+
     /// How long discovery may take in all. MX, then the ISPDB by MX, with a redirect or two:
     /// two steps' worth, plus slack.
     pub fn discovery_deadline(self) -> Duration {
@@ -116,6 +140,14 @@ mod tests {
         assert_eq!(short.connection_attempt_delay(), Duration::from_millis(100));
         let usual = Timing::new(Duration::from_secs(10));
         assert_eq!(usual.connection_attempt_delay(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn every_dns_try_ends_before_the_step() {
+        let timing = Timing::new(Duration::from_secs(4));
+        assert_eq!(timing.dns_try_limit(), Duration::from_secs(1));
+        assert_eq!(timing.dns_lookup_limit(), Duration::from_secs(3));
+        assert!(timing.dns_lookup_limit() < timing.step_limit());
     }
 
     #[test]

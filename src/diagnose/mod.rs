@@ -191,11 +191,13 @@ impl Diagnosis {
     }
 
     pub fn verdict(&self) -> Verdict {
-        if self
-            .findings
-            .iter()
-            .any(|f| f.code == FindingCode::NoSettingsFound)
-        {
+        // Without DNS no source could find anything: `dns_unavailable` says why instead of
+        // `no_settings_found`, and the status is still "no settings".
+        let nothing_found = |f: &Finding| {
+            f.code == FindingCode::NoSettingsFound
+                || (f.code == FindingCode::DnsUnavailable && self.discovery.candidates.is_empty())
+        };
+        if self.findings.iter().any(nothing_found) {
             Verdict::NoSettings
         } else if self
             .findings
@@ -395,9 +397,14 @@ fn explain_user_fields(
     }
 }
 
-/// `no_settings_found` when no source named any server.
+/// `no_settings_found` when no source named any server, unless DNS did not work at all
+/// (`dns_unavailable` says that, and it is the reason).
 fn no_settings_found(discovery: &Discovery) -> Option<Finding> {
-    discovery.candidates.is_empty().then(|| {
+    let dns_down = discovery
+        .findings
+        .iter()
+        .any(|f| f.code == FindingCode::DnsUnavailable);
+    (discovery.candidates.is_empty() && !dns_down).then(|| {
         Finding::new(
             FindingCode::NoSettingsFound,
             Facts::NoSettingsFound {

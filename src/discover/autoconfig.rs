@@ -3,11 +3,10 @@
 
 use reqwest::Url;
 
-use super::document::{FetchedConfig, fetch_config};
+use super::document::fetch_config;
 use super::{SourceKind, SourceResult, SourceStatus};
 use crate::address::EmailAddress;
-use crate::finding::{Facts, Finding, FindingCode};
-use crate::net::fetch::{Fetcher, without_query};
+use crate::net::fetch::Fetcher;
 
 pub async fn lookup(fetcher: &Fetcher, address: &EmailAddress) -> SourceResult {
     let url = |scheme: &str| {
@@ -52,15 +51,15 @@ pub async fn published(
     tokio::pin!(secure, plain);
     let (secure, plain) = tokio::select! {
         secure_done = &mut secure => match secure_done {
-            Ok(found) => return found_result(kind, found),
+            Ok(found) => return found.into_result(kind),
             Err(e) => (Err(e), plain.await),
         },
         plain_done = &mut plain => (secure.await, plain_done),
     };
     match (secure, plain) {
-        (Ok(found), _) => found_result(kind, found),
+        (Ok(found), _) => found.into_result(kind),
         (Err(secure_error), Ok(found)) => {
-            let mut result = found_result(kind, found);
+            let mut result = found.into_result(kind);
             result.report.detail = format!(
                 "{}; HTTPS failed: {}",
                 result.report.detail, secure_error.detail
@@ -77,27 +76,4 @@ pub async fn published(
             SourceResult::new(kind, status, detail)
         }
     }
-}
-
-fn found_result(kind: SourceKind, found: FetchedConfig) -> SourceResult {
-    let shown = without_query(&found.fetched.url);
-    let mut detail = found.summary();
-    if !found.fetched.redirects.is_empty() {
-        detail.push_str(&format!(
-            ", after {} redirect(s)",
-            found.fetched.redirects.len()
-        ));
-    }
-    let mut result = SourceResult::new(kind, SourceStatus::Found, detail);
-    if found.fetched.insecure {
-        result.findings.push(
-            Finding::new(
-                FindingCode::InsecureSource,
-                Facts::InsecureSource { source: kind },
-            )
-            .with_evidence(shown),
-        );
-    }
-    result.servers = found.servers;
-    result
 }

@@ -3,6 +3,8 @@
 
 use reqwest::Url;
 
+use super::{SourceKind, SourceResult, SourceStatus};
+use crate::finding::{Facts, Finding, FindingCode};
 use crate::net::fetch::{FetchError, Fetched, Fetcher, without_query};
 
 /// A config-v1.1 document fetched and read: the servers it names for `address`.
@@ -24,6 +26,33 @@ impl FetchedConfig {
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default()
         )
+    }
+}
+
+impl FetchedConfig {
+    /// The source's answer: its servers, where they came from, and `insecure_source` when the
+    /// document or a redirect on its way travelled over plain HTTP (the same rule for every
+    /// source that fetches a document).
+    pub fn into_result(self, kind: SourceKind) -> SourceResult {
+        let mut detail = self.summary();
+        if !self.fetched.redirects.is_empty() {
+            detail.push_str(&format!(
+                ", after {} redirect(s)",
+                self.fetched.redirects.len()
+            ));
+        }
+        let mut result = SourceResult::new(kind, SourceStatus::Found, detail);
+        if self.fetched.insecure {
+            result.findings.push(
+                Finding::new(
+                    FindingCode::InsecureSource,
+                    Facts::InsecureSource { source: kind },
+                )
+                .with_evidence(without_query(&self.fetched.url)),
+            );
+        }
+        result.servers = self.servers;
+        result
     }
 }
 

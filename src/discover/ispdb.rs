@@ -51,11 +51,8 @@ pub async fn ask(
             continue;
         };
         match fetch_config(fetcher, url.clone(), address).await {
-            Ok(found) => {
-                let mut result = SourceResult::new(kind, SourceStatus::Found, found.summary());
-                result.servers = found.servers;
-                return result;
-            }
+            // Through a redirect to plain HTTP too: `insecure_source`, as for autoconfig.
+            Ok(found) => return found.into_result(kind),
             Err(e) => {
                 // An ISPDB that cannot be reached is an error, not "not listed".
                 broken |= !e.not_listed;

@@ -5,7 +5,7 @@ use reqwest::Url;
 
 use super::{SourceKind, SourceResult, SourceStatus, ispdb};
 use crate::address::EmailAddress;
-use crate::net::dns::Mx;
+use crate::net::dns::{DnsError, Mx};
 use crate::net::fetch::Fetcher;
 
 /// The names to ask for, most specific first, without repeats and without the mail domain
@@ -30,10 +30,26 @@ pub async fn lookup(
     fetcher: &Fetcher,
     base: &Url,
     address: &EmailAddress,
-    mx: &[Mx],
+    mx: &Result<Vec<Mx>, DnsError>,
 ) -> SourceResult {
-    let Some(first) = mx.first() else {
-        return SourceResult::new(SourceKind::IspdbMx, SourceStatus::Skipped, "no MX records");
+    let skipped = |why: &str| SourceResult::new(SourceKind::IspdbMx, SourceStatus::Skipped, why);
+    let records = match mx {
+        Ok(records) => records,
+        Err(e) if e.is_absent() => return skipped("no MX records"),
+        // Nothing is known about the MX: the source could not be asked.
+        Err(e) => {
+            return SourceResult::new(
+                SourceKind::IspdbMx,
+                SourceStatus::Error,
+                format!("MX lookup failed: {e}"),
+            );
+        }
+    };
+    if records.iter().any(Mx::is_null) {
+        return skipped("null MX (RFC 7505): the domain accepts no mail");
+    }
+    let Some(first) = records.first() else {
+        return skipped("no MX records");
     };
     let names = names_for(&first.exchange, address.domain());
     if names.is_empty() {

@@ -5,6 +5,7 @@
 //! the order of trust documented in `docs/report.md`.
 
 pub mod autoconfig;
+pub mod caps;
 pub mod document;
 pub mod guess;
 pub mod ispdb;
@@ -19,7 +20,7 @@ use reqwest::Url;
 
 use crate::address::EmailAddress;
 use crate::finding::{Facts, Finding, FindingCode};
-use crate::net::dns::{Dns, Mx};
+use crate::net::dns::Dns;
 use crate::progress::{Event, Progress};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
@@ -52,6 +53,8 @@ pub struct SourceResult {
     /// Protocols the domain says it does not offer (an SRV target of `.`).
     pub not_offered: Vec<Protocol>,
     pub findings: Vec<Finding>,
+    /// Servers it named beyond the caps of [`caps`]: not probed.
+    pub left_out: Vec<NamedServer>,
 }
 
 impl SourceResult {
@@ -66,6 +69,7 @@ impl SourceResult {
             servers: Vec::new(),
             not_offered: Vec::new(),
             findings: Vec::new(),
+            left_out: Vec::new(),
         }
     }
 }
@@ -97,16 +101,22 @@ impl Candidate {
 }
 
 /// The documented order of trust: the curated database, the domain's own HTTPS autoconfig,
-/// SRV, the ISPDB, the ISPDB by MX, plain-HTTP autoconfig, guesses. What the user typed is
-/// checked, not trusted, so it comes last.
+/// SRV, the ISPDB, the ISPDB by MX, autoconfig or the ISPDB that came over plain HTTP, guesses.
+/// What the user typed is checked, not trusted, so it comes last.
 pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
     match (source, insecure) {
         (SourceKind::ProviderDb, _) => 0,
         (SourceKind::Autoconfig | SourceKind::Wellknown, false) => 1,
         (SourceKind::Srv, _) => 2,
-        (SourceKind::Ispdb, _) => 3,
-        (SourceKind::IspdbMx, _) => 4,
-        (SourceKind::Autoconfig | SourceKind::Wellknown, true) => 5,
+        (SourceKind::Ispdb, false) => 3,
+        (SourceKind::IspdbMx, false) => 4,
+        (
+            SourceKind::Autoconfig
+            | SourceKind::Wellknown
+            | SourceKind::Ispdb
+            | SourceKind::IspdbMx,
+            true,
+        ) => 5,
         (SourceKind::Guess, _) => 6,
         (SourceKind::User, _) => 7,
         (SourceKind::Probe, _) => 8,
@@ -237,44 +247,60 @@ pub async fn discover(
         };
         let mx_hosts: Vec<String> = mx
             .as_ref()
-            .map(|records| records.iter().map(|r| r.exchange.clone()).collect())
+            .map(|records| {
+                records
+                    .iter()
+                    .filter(|r| !r.is_null())
+                    .map(|r| r.exchange.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         let provider = known.or_else(|| ProviderMatch::find(address.domain(), &mx_hosts));
         let mut db = provider_db::source_result(address, provider.as_ref());
+        if provider.is_none() {
+            provider_db::add_mx(&mut db, &mx);
+        }
         db.report.elapsed = mx_started.elapsed();
         options.progress.emit(Event::SourceFinished(
             SourceKind::ProviderDb,
             db.report.status,
         ));
-        match (&provider, &mx) {
-            (None, Ok(records)) if !records.is_empty() => {
-                db.report.detail = format!("{}; MX: {}", db.report.detail, mx_hosts.join(", "));
-            }
-            (None, Ok(_)) => db.report.detail.push_str("; no MX records"),
-            (None, Err(e)) if e.is_absent() => db.report.detail.push_str("; no MX records"),
-            (None, Err(e)) => db.report.detail = format!("{}; MX lookup: {e}", db.report.detail),
-            _ => {}
-        }
-        let mx_records: Vec<Mx> = mx.unwrap_or_default();
-        let ispdb_mx = match &provider {
-            Some(found) => SourceResult::new(
-                SourceKind::IspdbMx,
-                SourceStatus::Skipped,
-                format!(
-                    "the provider database already knows {}",
-                    found.provider.default_name()
-                ),
-            ),
-            None => {
-                bounded(
+        let ispdb_mx = async {
+            match &provider {
+                Some(found) => SourceResult::new(
                     SourceKind::IspdbMx,
-                    deadline,
-                    &options.progress,
-                    ispdb_mx::lookup(&net.fetcher, &options.ispdb_url, address, &mx_records),
-                )
-                .await
+                    SourceStatus::Skipped,
+                    format!(
+                        "the provider database already knows {}",
+                        found.provider.default_name()
+                    ),
+                ),
+                None => {
+                    bounded(
+                        SourceKind::IspdbMx,
+                        deadline,
+                        &options.progress,
+                        ispdb_mx::lookup(&net.fetcher, &options.ispdb_url, address, &mx),
+                    )
+                    .await
+                }
             }
         };
+        // Whether the exchanges have addresses says nothing about the settings, only about the
+        // domain's mail: it is looked up beside the ISPDB by MX and only shown.
+        let unreachable_mx = async {
+            if provider.is_some() {
+                return Vec::new();
+            }
+            tokio::time::timeout_at(
+                deadline,
+                provider_db::exchanges_without_address(&net.dns, &mx_hosts),
+            )
+            .await
+            .unwrap_or_default()
+        };
+        let (ispdb_mx, unreachable_mx) = tokio::join!(ispdb_mx, unreachable_mx);
+        provider_db::add_exchanges_without_address(&mut db, &unreachable_mx);
         (provider, db, ispdb_mx)
     };
     // Which protocols need guessing is known only when every other source is done; the
@@ -323,6 +349,7 @@ pub async fn discover(
         early_guess,
     );
     let mut results = vec![db, srv, autoconfig, wellknown, ispdb, ispdb_mx];
+    results.iter_mut().for_each(caps::cap_source);
 
     // SRV's "." says a protocol is not offered; a source that names servers for it anyway
     // wins (the probes will tell), and `conflicts` reports the disagreement.
@@ -372,7 +399,10 @@ pub async fn discover(
 
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
     findings.extend(conflicts(&results));
-    let candidates = merge(&results);
+    let mut candidates = merge(&results);
+    let left_out = caps::cap_candidates(&mut candidates);
+    findings.extend(caps::findings(&results, &candidates, &left_out));
+    findings.extend(dns_unavailable(&net.dns));
     let mut discovery = Discovery {
         address: address.clone(),
         provider,
@@ -383,6 +413,38 @@ pub async fn discover(
     };
     add_user_servers(&mut discovery, &options.user_servers);
     discovery
+}
+
+/// `dns_unavailable` when not one of discovery's lookups got an answer (not even "no such
+/// name"): the resolver or the network is broken, and every source's error says only that.
+fn dns_unavailable(dns: &Dns) -> Option<Finding> {
+    let tally = dns.tally();
+    if !tally.nothing_answered() {
+        return None;
+    }
+    // A few queries in a stable order (they fail in any order), and how many more failed.
+    const SHOWN: usize = 4;
+    let mut failures = tally.failures.clone();
+    failures.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut evidence: Vec<String> = failures
+        .iter()
+        .take(SHOWN)
+        .map(|(query, error)| format!("{query}: {error}"))
+        .collect();
+    if tally.failed > evidence.len() {
+        evidence.push(format!("{} more", tally.failed - evidence.len()));
+    }
+    Some(
+        Finding::new(
+            FindingCode::DnsUnavailable,
+            Facts::DnsUnavailable {
+                server: dns.server().map(|s| s.to_string()),
+                failed: tally.failed,
+                kinds: tally.kinds.iter().map(|k| k.to_string()).collect(),
+            },
+        )
+        .with_evidence(evidence.join("; ")),
+    )
 }
 
 /// Adds the settings the user typed (`--imap`, `--pop3`, `--smtp`) as the source `user`, last:
@@ -565,6 +627,22 @@ mod tests {
         assert_eq!(merged[0].sources, [SourceKind::Guess, SourceKind::Srv]);
         assert_eq!(merged[0].trust(), trust_rank(SourceKind::Srv, false));
         assert_eq!(merged[2].label.as_deref(), Some("overseas"));
+    }
+
+    #[test]
+    fn the_ispdb_over_plain_http_ranks_with_plain_http_autoconfig() {
+        let rank = trust_rank;
+        assert!(rank(SourceKind::Ispdb, false) < rank(SourceKind::IspdbMx, false));
+        assert!(rank(SourceKind::IspdbMx, false) < rank(SourceKind::Ispdb, true));
+        assert_eq!(
+            rank(SourceKind::Ispdb, true),
+            rank(SourceKind::Autoconfig, true)
+        );
+        assert_eq!(
+            rank(SourceKind::IspdbMx, true),
+            rank(SourceKind::Autoconfig, true)
+        );
+        assert!(rank(SourceKind::Ispdb, true) < rank(SourceKind::Guess, false));
     }
 
     #[test]

@@ -2,9 +2,12 @@
 
 use std::sync::OnceLock;
 
+use futures::future::join_all;
+
 use crate::address::EmailAddress;
 use crate::clientconfig::{self, ProviderConfig};
 use crate::discover::{NamedServer, SourceKind, SourceResult, SourceStatus};
+use crate::net::dns::{Dns, DnsError, Mx};
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/providers.rs"));
@@ -148,6 +151,66 @@ pub fn source_result(address: &EmailAddress, found: Option<&ProviderMatch>) -> S
         })
         .collect();
     result
+}
+
+/// How many MX hosts a detail names (and are checked for an address); a domain has one to three.
+const MX_SHOWN: usize = 4;
+
+/// Adds what the MX lookup said to the database's answer for a domain that is not its own: the
+/// exchanges, RFC 7505's null MX, or why the lookup failed. A failed lookup makes the source an
+/// error: the database could not be asked by MX, which says nothing about the domain.
+pub fn add_mx(db: &mut SourceResult, mx: &Result<Vec<Mx>, DnsError>) {
+    let said = match mx {
+        Ok(records) if records.iter().any(Mx::is_null) => {
+            "null MX (RFC 7505): the domain accepts no mail".to_owned()
+        }
+        Ok(records) if !records.is_empty() => {
+            let mut hosts: Vec<String> = records
+                .iter()
+                .take(MX_SHOWN)
+                .map(|r| r.exchange.clone())
+                .collect();
+            if records.len() > MX_SHOWN {
+                hosts.push(format!("{} more", records.len() - MX_SHOWN));
+            }
+            format!("MX: {}", hosts.join(", "))
+        }
+        Ok(_) => "no MX records".to_owned(),
+        Err(e) if e.is_absent() => "no MX records".to_owned(),
+        Err(e) => {
+            db.report.status = SourceStatus::Error;
+            format!("MX lookup failed: {e}")
+        }
+    };
+    db.report.detail = format!("{}; {said}", db.report.detail);
+}
+
+/// The first MX hosts that have no address, and why: each looked up at once.
+pub async fn exchanges_without_address(dns: &Dns, hosts: &[String]) -> Vec<(String, DnsError)> {
+    join_all(
+        hosts
+            .iter()
+            .take(MX_SHOWN)
+            .map(|host| async move { dns.ips(host).await.err().map(|e| (host.clone(), e)) }),
+    )
+    .await
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Says which MX hosts have no address (or could not be looked up).
+pub fn add_exchanges_without_address(db: &mut SourceResult, hosts: &[(String, DnsError)]) {
+    for (host, error) in hosts {
+        let what = if error.is_absent() {
+            "has no address"
+        } else {
+            "could not be looked up"
+        };
+        db.report
+            .detail
+            .push_str(&format!("; MX {host} {what}: {error}"));
+    }
 }
 
 /// Matches an MX host against a pattern of `docs/providers.md`: an exact name, `*.suffix` for

@@ -2,7 +2,7 @@
 //! autoconfig URLs. With `--dns-server` every query goes to that one server.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_resolver::config::{LookupIpStrategy, NameServerConfig, ResolverConfig, ResolverOpts};
@@ -10,13 +10,23 @@ use hickory_resolver::name_server::TokioConnectionProvider;
 use hickory_resolver::proto::xfer::Protocol as Transport;
 use hickory_resolver::{ResolveError, TokioResolver};
 
-/// Why a lookup gave no answer.
+use crate::timing::Timing;
+
+/// Why a lookup gave no answer. The first three say what the DNS knows (the name or its records
+/// do not exist); the others that the lookup itself failed, so nothing is known about the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DnsError {
     #[error("the name does not exist (NXDOMAIN)")]
     NxDomain,
     #[error("no records of that type")]
     NoRecords,
+    /// The name is an alias whose chain of CNAMEs comes back to itself: it has no address.
+    #[error("the name is an alias (CNAME) that loops: {}", .0.join(" → "))]
+    CnameLoop(Vec<String>),
+    #[error("the DNS server failed to answer (SERVFAIL)")]
+    ServFail,
+    #[error("the DNS server refused the query (REFUSED)")]
+    Refused,
     #[error("the DNS server did not answer within {0:?}")]
     Timeout(Duration),
     #[error("DNS lookup failed: {0}")]
@@ -24,9 +34,76 @@ pub enum DnsError {
 }
 
 impl DnsError {
-    /// The name or record does not exist, as opposed to a lookup that failed.
+    /// The name or record does not exist (or has no address), as opposed to a lookup that
+    /// failed: only then does the answer say anything about the name.
     pub fn is_absent(&self) -> bool {
-        matches!(self, DnsError::NxDomain | DnsError::NoRecords)
+        matches!(
+            self,
+            DnsError::NxDomain | DnsError::NoRecords | DnsError::CnameLoop(_)
+        )
+    }
+
+    /// The short name of what went wrong, for a summary of many lookups (`SERVFAIL`, `timeout`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DnsError::NxDomain => "NXDOMAIN",
+            DnsError::NoRecords => "no records",
+            DnsError::CnameLoop(_) => "CNAME loop",
+            DnsError::ServFail => "SERVFAIL",
+            DnsError::Refused => "REFUSED",
+            DnsError::Timeout(_) => "timeout",
+            DnsError::Failed(_) => "failure",
+        }
+    }
+}
+
+/// A host name's lookup that failed, as reqwest gets it back from [`Dns`]: the fetcher finds the
+/// [`DnsError`] in the error's chain instead of reading its words.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{host}: {error}")]
+pub struct HostLookupError {
+    pub host: String,
+    pub error: DnsError,
+}
+
+/// How the lookups of one resolver have gone so far: whether DNS works here at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Lookups that got an answer, "no such name" and "no records" included.
+    pub answered: usize,
+    /// Lookups that got none (SERVFAIL, REFUSED, timeout, …).
+    pub failed: usize,
+    /// The first of those, each query once: the query (`MX example.com`) and what happened.
+    pub failures: Vec<(String, DnsError)>,
+    /// How they failed, each kind once ([`DnsError::kind`]), in the order first seen.
+    pub kinds: Vec<&'static str>,
+}
+
+impl Tally {
+    /// How many failed lookups [`Tally::failures`] keeps (each query once).
+    pub const KEPT: usize = 32;
+
+    /// Every lookup failed, and there was at least one: the resolver or the network is broken.
+    pub fn nothing_answered(&self) -> bool {
+        self.answered == 0 && self.failed > 0
+    }
+
+    fn record(&mut self, query: impl FnOnce() -> String, outcome: Result<(), &DnsError>) {
+        match outcome {
+            Err(e) if !e.is_absent() => {
+                self.failed += 1;
+                if !self.kinds.contains(&e.kind()) {
+                    self.kinds.push(e.kind());
+                }
+                let query = query();
+                if self.failures.len() < Self::KEPT
+                    && !self.failures.iter().any(|(q, _)| *q == query)
+                {
+                    self.failures.push((query, e.clone()));
+                }
+            }
+            _ => self.answered += 1,
+        }
     }
 }
 
@@ -35,6 +112,13 @@ impl DnsError {
 pub struct Mx {
     pub preference: u16,
     pub exchange: String,
+}
+
+impl Mx {
+    /// RFC 7505's null MX (`MX 0 .`): the domain accepts no mail at all.
+    pub fn is_null(&self) -> bool {
+        self.exchange == "."
+    }
 }
 
 /// An SRV record. A `target` of `.` is kept as `"."`.
@@ -46,12 +130,14 @@ pub struct Srv {
     pub target: String,
 }
 
-/// A resolver with a per-query time limit.
+/// A resolver with a per-lookup time limit, within which an unanswered query is sent again.
 #[derive(Clone)]
 pub struct Dns {
     resolver: Arc<TokioResolver>,
+    /// The limit of one lookup, every try included.
     timeout: Duration,
     server: Option<SocketAddr>,
+    tally: Arc<Mutex<Tally>>,
 }
 
 impl std::fmt::Debug for Dns {
@@ -65,10 +151,18 @@ impl std::fmt::Debug for Dns {
 
 impl Dns {
     /// The system's resolver configuration (`/etc/resolv.conf`), or `server` for every query.
+    /// `timeout` is the step limit; a lookup takes [`Timing::dns_lookup_limit`] at most, in
+    /// which each query is tried more than once (one lost UDP packet must not cost the step).
     pub fn new(server: Option<SocketAddr>, timeout: Duration) -> Result<Self, DnsError> {
+        let timing = Timing::new(timeout);
+        let timeout = timing.dns_lookup_limit();
         let mut options = ResolverOpts::default();
-        options.timeout = timeout;
-        options.attempts = 1;
+        options.timeout = timing.dns_try_limit();
+        options.attempts = timing.dns_retries();
+        // EDNS0 (RFC 6891): a large answer (a zone of many SRV records) comes over UDP up to
+        // 1232 bytes and is truncated beyond, to be fetched over TCP, instead of overflowing a
+        // 512-byte buffer that drops the datagram and waits for a timeout.
+        options.edns0 = true;
         // Mail names are absolute; search domains would only invent wrong answers.
         options.ndots = 0;
         // A and AAAA both, at once: probes connect to every address (Happy Eyeballs, RFC 8305),
@@ -96,7 +190,21 @@ impl Dns {
             resolver: Arc::new(resolver),
             timeout,
             server,
+            tally: Arc::default(),
         })
+    }
+
+    /// The server every query goes to (`--dns-server`), or `None` for the system's resolver.
+    pub fn server(&self) -> Option<SocketAddr> {
+        self.server
+    }
+
+    /// How this resolver's lookups have gone so far (shared by its clones).
+    pub fn tally(&self) -> Tally {
+        self.tally
+            .lock()
+            .expect("the tally is never poisoned")
+            .clone()
     }
 
     /// Parses `IP[:PORT]` (port 53 by default; `[v6]:port` for IPv6 with a port).
@@ -111,20 +219,23 @@ impl Dns {
             .map_err(|_| format!("{spec:?} is not IP or IP:PORT"))
     }
 
+    /// The limit of one lookup, every try included.
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
-    /// MX records, most preferred first.
+    /// MX records, most preferred first. An exchange of `.` (RFC 7505's null MX: the domain
+    /// accepts no mail) is kept as `"."`.
     pub async fn mx(&self, domain: &str) -> Result<Vec<Mx>, DnsError> {
+        let query = || format!("MX {domain}");
         let lookup = self
-            .limit(self.resolver.mx_lookup(absolute(domain)))
+            .limit(query, self.resolver.mx_lookup(absolute(domain)))
             .await?;
         let mut records: Vec<Mx> = lookup
             .iter()
             .map(|mx| Mx {
                 preference: mx.preference(),
-                exchange: relative(&mx.exchange().to_ascii()),
+                exchange: target_name(mx.exchange()),
             })
             .collect();
         records.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
@@ -134,25 +245,25 @@ impl Dns {
     /// SRV records in the order RFC 2782 says to try them: priority, then weight (heaviest
     /// first, deterministically, so that the report is stable).
     pub async fn srv(&self, name: &str) -> Result<Vec<Srv>, DnsError> {
-        let lookup = self.limit(self.resolver.srv_lookup(absolute(name))).await?;
+        let query = || format!("SRV {name}");
+        let lookup = self
+            .limit(query, self.resolver.srv_lookup(absolute(name)))
+            .await?;
         let mut records: Vec<Srv> = lookup
             .iter()
             .map(|srv| Srv {
                 priority: srv.priority(),
                 weight: srv.weight(),
                 port: srv.port(),
-                target: if srv.target().is_root() {
-                    ".".to_owned()
-                } else {
-                    relative(&srv.target().to_ascii())
-                },
+                target: target_name(srv.target()),
             })
             .collect();
         sort_srv(&mut records);
         Ok(records)
     }
 
-    /// The addresses of a host (A and AAAA). An IP literal is its own address.
+    /// The addresses of a host (A and AAAA). An IP literal is its own address. A host without
+    /// addresses whose CNAMEs loop says so ([`DnsError::CnameLoop`]).
     pub async fn ips(&self, host: &str) -> Result<Vec<IpAddr>, DnsError> {
         if let Ok(ip) = host
             .trim_start_matches('[')
@@ -161,35 +272,44 @@ impl Dns {
         {
             return Ok(vec![ip]);
         }
-        let lookup = self.limit(self.resolver.lookup_ip(absolute(host))).await?;
-        let ips: Vec<IpAddr> = lookup.iter().collect();
-        if ips.is_empty() {
-            return Err(DnsError::NoRecords);
+        let query = || format!("A/AAAA {host}");
+        let found = self
+            .limit(query, self.resolver.lookup_ip(absolute(host)))
+            .await
+            .map(|lookup| lookup.iter().collect::<Vec<IpAddr>>());
+        match found {
+            Ok(ips) if !ips.is_empty() => Ok(ips),
+            Ok(_) | Err(DnsError::NoRecords) => Err(self.why_no_address(host).await),
+            Err(e) => Err(e),
         }
-        Ok(ips)
+    }
+
+    /// Why a name that exists has no address: a loop of aliases, or simply no A/AAAA records.
+    async fn why_no_address(&self, host: &str) -> DnsError {
+        let chain = self.cname_chain(host).await;
+        let Some(last) = chain.last() else {
+            return DnsError::NoRecords;
+        };
+        // The chain stops where a name points back into it (or at 8 names).
+        match self.cname_of(last).await {
+            Some(next) if next == relative(host) || chain.contains(&next) => {
+                let mut names = vec![relative(host)];
+                names.extend(chain);
+                names.push(next);
+                DnsError::CnameLoop(names)
+            }
+            _ => DnsError::NoRecords,
+        }
     }
 
     /// The CNAME chain of `host`: each alias target in turn, at most 8 of them (a loop ends
     /// there). Empty when the host is no alias or the lookup fails.
     pub async fn cname_chain(&self, host: &str) -> Vec<String> {
-        use hickory_resolver::proto::rr::{RData, RecordType};
         let mut chain: Vec<String> = Vec::new();
         let mut name = relative(host);
         for _ in 0..8 {
-            let Ok(lookup) = self
-                .limit(self.resolver.lookup(absolute(&name), RecordType::CNAME))
-                .await
-            else {
-                break;
-            };
-            let target = lookup.record_iter().find_map(|r| match r.data() {
-                RData::CNAME(c) if relative(&r.name().to_ascii()) == name => {
-                    Some(relative(&c.0.to_ascii()))
-                }
-                _ => None,
-            });
-            match target {
-                Some(t) if t != name && !chain.contains(&t) => {
+            match self.cname_of(&name).await {
+                Some(t) if t != relative(host) && !chain.contains(&t) => {
                     chain.push(t.clone());
                     name = t;
                 }
@@ -199,24 +319,62 @@ impl Dns {
         chain
     }
 
+    /// The alias target of `name`, when it is an alias.
+    async fn cname_of(&self, name: &str) -> Option<String> {
+        use hickory_resolver::proto::rr::{RData, RecordType};
+        let query = || format!("CNAME {name}");
+        let lookup = self
+            .limit(
+                query,
+                self.resolver.lookup(absolute(name), RecordType::CNAME),
+            )
+            .await
+            .ok()?;
+        lookup.record_iter().find_map(|r| match r.data() {
+            RData::CNAME(c) if relative(&r.name().to_ascii()) == name => {
+                Some(relative(&c.0.to_ascii()))
+            }
+            _ => None,
+        })
+    }
+
+    /// Runs one lookup within the limit, says what came of it, and counts it in the tally.
     async fn limit<T>(
         &self,
+        query: impl FnOnce() -> String,
         lookup: impl Future<Output = Result<T, ResolveError>>,
     ) -> Result<T, DnsError> {
-        match tokio::time::timeout(self.timeout, lookup).await {
+        let outcome = match tokio::time::timeout(self.timeout, lookup).await {
             Err(_) => Err(DnsError::Timeout(self.timeout)),
             Ok(Ok(found)) => Ok(found),
-            Ok(Err(e)) if e.is_nx_domain() => Err(DnsError::NxDomain),
-            Ok(Err(e)) if e.is_no_records_found() => Err(DnsError::NoRecords),
-            Ok(Err(e)) => {
-                let text = e.to_string();
-                if text.contains("timed out") || text.contains("timeout") {
-                    Err(DnsError::Timeout(self.timeout))
-                } else {
-                    Err(DnsError::Failed(text))
-                }
-            }
-        }
+            Ok(Err(e)) => Err(meaning(&e, self.timeout)),
+        };
+        self.tally
+            .lock()
+            .expect("the tally is never poisoned")
+            .record(query, outcome.as_ref().map(|_| ()));
+        outcome
+    }
+}
+
+/// What a resolver error means (`limit`: the lookup's): hickory reports SERVFAIL and REFUSED as
+/// "no records found" with the response code beside it, so the code decides.
+fn meaning(e: &ResolveError, limit: Duration) -> DnsError {
+    use hickory_resolver::proto::ProtoErrorKind;
+    use hickory_resolver::proto::op::ResponseCode;
+    let Some(proto) = e.proto() else {
+        return DnsError::Failed(e.to_string());
+    };
+    match proto.kind() {
+        ProtoErrorKind::NoRecordsFound { response_code, .. } => match *response_code {
+            ResponseCode::NXDomain => DnsError::NxDomain,
+            ResponseCode::NoError => DnsError::NoRecords,
+            ResponseCode::ServFail => DnsError::ServFail,
+            ResponseCode::Refused => DnsError::Refused,
+            other => DnsError::Failed(format!("the DNS server answered {other}")),
+        },
+        ProtoErrorKind::Timeout => DnsError::Timeout(limit),
+        _ => DnsError::Failed(e.to_string()),
     }
 }
 
@@ -240,9 +398,12 @@ impl Dns {
         &self,
         host: &str,
     ) -> Result<Vec<IpAddr>, Box<dyn std::error::Error + Send + Sync>> {
-        self.ips(host)
-            .await
-            .map_err(|e| Box::new(std::io::Error::other(format!("{host}: {e}"))) as _)
+        self.ips(host).await.map_err(|error| {
+            Box::new(HostLookupError {
+                host: host.to_owned(),
+                error,
+            }) as _
+        })
     }
 }
 
@@ -256,6 +417,15 @@ fn absolute(name: &str) -> String {
 
 fn relative(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The name an MX or SRV record points at; the root (`.`, "no such service") stays `"."`.
+fn target_name(name: &hickory_resolver::proto::rr::Name) -> String {
+    if name.is_root() {
+        ".".to_owned()
+    } else {
+        relative(&name.to_ascii())
+    }
 }
 
 /// RFC 2782 order: lowest priority first; within a priority, heavier weight first.
@@ -292,6 +462,56 @@ mod tests {
         sort_srv(&mut records);
         let order: Vec<_> = records.iter().map(|r| r.target.as_str()).collect();
         assert_eq!(order, ["z", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn response_codes_tell_absence_from_failure() {
+        use hickory_resolver::proto::op::{Query, ResponseCode};
+        use hickory_resolver::proto::{ProtoError, ProtoErrorKind};
+        let answered = |response_code| {
+            let kind = ProtoErrorKind::NoRecordsFound {
+                query: Box::new(Query::default()),
+                soa: None,
+                ns: None,
+                negative_ttl: None,
+                response_code,
+                trusted: false,
+                authorities: None,
+            };
+            meaning(&ProtoError::from(kind).into(), Duration::from_secs(1))
+        };
+        assert_eq!(answered(ResponseCode::NXDomain), DnsError::NxDomain);
+        assert_eq!(answered(ResponseCode::NoError), DnsError::NoRecords);
+        assert_eq!(answered(ResponseCode::ServFail), DnsError::ServFail);
+        assert_eq!(answered(ResponseCode::Refused), DnsError::Refused);
+        assert!(!answered(ResponseCode::ServFail).is_absent());
+        assert!(!answered(ResponseCode::Refused).is_absent());
+        assert!(matches!(
+            answered(ResponseCode::NotImp),
+            DnsError::Failed(_)
+        ));
+        let timed_out = ProtoError::from(ProtoErrorKind::Timeout).into();
+        assert_eq!(
+            meaning(&timed_out, Duration::from_secs(2)),
+            DnsError::Timeout(Duration::from_secs(2))
+        );
+    }
+
+    #[test]
+    fn the_tally_knows_when_nothing_answered() {
+        let mut tally = Tally::default();
+        for _ in 0..3 {
+            tally.record(|| "MX a.test".into(), Err(&DnsError::ServFail));
+        }
+        tally.record(|| "SRV _imaps._tcp.a.test".into(), Err(&DnsError::Refused));
+        assert!(tally.nothing_answered());
+        assert_eq!(tally.failed, 4);
+        assert_eq!(tally.failures.len(), 2, "each query once");
+        assert_eq!(tally.kinds, ["SERVFAIL", "REFUSED"]);
+        // "No such name" is an answer: DNS works.
+        tally.record(|| "A imap.a.test".into(), Err(&DnsError::NxDomain));
+        assert!(!tally.nothing_answered());
+        assert!(!Tally::default().nothing_answered());
     }
 
     #[test]

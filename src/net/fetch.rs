@@ -10,8 +10,9 @@ use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, HOST, LOCATION};
 
 use super::connect::{self, Connector};
-use super::dns::Dns;
+use super::dns::{Dns, HostLookupError};
 use super::trust::TrustAnchors;
+use crate::timing::Timing;
 
 /// Largest autoconfig document accepted. Real ones are a few kilobytes.
 pub const MAX_BODY: usize = 512 * 1024;
@@ -39,10 +40,16 @@ pub enum FetchError {
     ContentType(String),
     #[error("more than {MAX_REDIRECTS} redirects")]
     TooManyRedirects,
+    /// A redirect back to a URL already asked.
+    #[error("a redirect loop: back to {0}")]
+    RedirectLoop(String),
     #[error("redirect to an unusable location {0:?}")]
     BadRedirect(String),
     #[error("no answer within {0:?}")]
     Timeout(Duration),
+    /// The answer began but its body did not end within the fetch's limit.
+    #[error("the body did not arrive within {limit:?} ({received} bytes received)")]
+    TooSlow { limit: Duration, received: usize },
     /// Nobody is there: the name does not resolve or the connection is refused.
     #[error("{0}")]
     Unreachable(String),
@@ -64,6 +71,7 @@ impl FetchError {
 #[derive(Clone, Debug)]
 pub struct Fetcher {
     clients: Clients,
+    /// The limit of one fetch in all, redirects and body included.
     timeout: Duration,
 }
 
@@ -81,12 +89,14 @@ enum Clients {
 }
 
 impl Fetcher {
+    /// `timeout` is the step limit; one fetch may take [`Timing::fetch_limit`] in all.
     pub fn new(
         dns: &Dns,
         anchors: &TrustAnchors,
         connector: &Connector,
         timeout: Duration,
     ) -> Result<Self, String> {
+        let timeout = Timing::new(timeout).fetch_limit();
         let clients = if connector.is_direct() {
             Clients::Direct(client(Arc::new(dns.clone()), anchors, timeout)?)
         } else {
@@ -141,18 +151,23 @@ impl Fetcher {
         Ok(client.get(sent).header(HOST, host))
     }
 
-    /// Fetches an XML document, following at most [`MAX_REDIRECTS`] redirects.
+    /// Fetches an XML document, following at most [`MAX_REDIRECTS`] redirects, all of it
+    /// within one deadline: every redirect and every byte of the body count against it.
     pub async fn fetch_xml(&self, url: Url) -> Result<Fetched, FetchError> {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        let first = url.clone();
         let mut url = url;
         let mut insecure = false;
-        let mut redirects = Vec::new();
+        let mut redirects: Vec<Url> = Vec::new();
         loop {
             insecure |= url.scheme() == "http";
-            let response = self
+            let request = self
                 .get(&url)?
                 .header("Accept", "application/xml, text/xml")
-                .send()
+                .send();
+            let response = tokio::time::timeout_at(deadline, request)
                 .await
+                .map_err(|_| FetchError::Timeout(self.timeout))?
                 .map_err(|e| self.network_error(&e))?;
             let status = response.status();
             if status.is_redirection() {
@@ -171,6 +186,9 @@ impl Fetcher {
                     .and_then(|l| url.join(l).ok())
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
                     .ok_or(FetchError::BadRedirect(location))?;
+                if next == first || redirects.contains(&next) {
+                    return Err(FetchError::RedirectLoop(without_query(&next)));
+                }
                 redirects.push(next.clone());
                 url = next;
                 continue;
@@ -193,7 +211,7 @@ impl Fetcher {
             {
                 return Err(FetchError::TooLarge);
             }
-            let body = self.read_body(response).await?;
+            let body = self.read_body(response, deadline).await?;
             return Ok(Fetched {
                 url,
                 body,
@@ -204,10 +222,24 @@ impl Fetcher {
     }
 
     /// Reads the body chunk by chunk, so a lying or missing Content-Length cannot make
-    /// mailcheck hold more than [`MAX_BODY`] bytes.
-    async fn read_body(&self, mut response: reqwest::Response) -> Result<String, FetchError> {
+    /// mailcheck hold more than [`MAX_BODY`] bytes, nor a trickle keep it past `deadline`.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        deadline: tokio::time::Instant,
+    ) -> Result<String, FetchError> {
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.network_error(&e))? {
+        loop {
+            let chunk = tokio::time::timeout_at(deadline, response.chunk())
+                .await
+                .map_err(|_| FetchError::TooSlow {
+                    limit: self.timeout,
+                    received: body.len(),
+                })?
+                .map_err(|e| self.network_error(&e))?;
+            let Some(chunk) = chunk else {
+                break;
+            };
             if body.len() + chunk.len() > MAX_BODY {
                 return Err(FetchError::TooLarge);
             }
@@ -228,10 +260,13 @@ impl Fetcher {
             if let Some(io) = source.downcast_ref::<std::io::Error>() {
                 unreachable |= io.kind() == std::io::ErrorKind::ConnectionRefused;
             }
+            // A host name that does not exist (or has no address); a failed lookup is no
+            // such statement about the name.
+            if let Some(lookup) = source.downcast_ref::<HostLookupError>() {
+                unreachable |= lookup.error.is_absent();
+            }
         }
         let text = source.to_string();
-        // Our own resolver's words for a name that does not exist (see `DnsError`).
-        unreachable |= text.contains("does not exist") || text.contains("no records");
         if unreachable {
             FetchError::Unreachable(text)
         } else {
@@ -249,7 +284,7 @@ fn client<R: reqwest::dns::Resolve + 'static>(
         .use_preconfigured_tls(anchors.client_config(&[b"http/1.1"]))
         .dns_resolver(resolver)
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
+        // The whole fetch's deadline is `fetch_xml`'s, across redirects.
         .connect_timeout(timeout)
         .no_proxy()
         .user_agent(concat!("mailcheck/", env!("CARGO_PKG_VERSION")))

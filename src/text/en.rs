@@ -115,6 +115,7 @@ impl Catalogue for English {
             AttemptError => "error",
             AttemptAbandoned => "abandoned",
             AttemptNotTried => "not tried",
+            SystemResolver => "the system's DNS resolver",
         }
     }
 
@@ -244,6 +245,10 @@ impl Catalogue for English {
             AuthMechanismUnsupported => (
                 "The server offers no login mechanism that mailcheck can use.",
                 "In the mail client choose an authentication method the server offers (the evidence lists them): CRAM-MD5 is often called \"encrypted password\", GSSAPI is Kerberos.",
+            ),
+            TooManyCandidates => (
+                "A source named more servers than mailcheck probes; the rest were left out.",
+                "A domain publishes one or two servers per protocol: this many means a broken or hostile DNS zone or document. Ask the provider which server to use.",
             ),
         }
     }
@@ -485,6 +490,14 @@ impl Catalogue for English {
     }
     fn no_settings_found(&self, domain: &str) -> String {
         format!("No source produced any server settings for {domain}.")
+    }
+    fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String {
+        format!("None of {failed} DNS lookup(s) got an answer from {server} ({kinds}).")
+    }
+    fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String {
+        format!(
+            "{sources} named {named} {proto} servers; mailcheck probes only the {kept} most trusted and left out the rest."
+        )
     }
     fn not_in_database(&self, domain: &str) -> String {
         format!(

@@ -189,9 +189,11 @@ fn message_and_hint(
             },
             generic_fix(FindingCode::AuthMechanismUnsupported),
         ),
-        Facts::InsecureSource { .. } | Facts::SettingsConflict | Facts::NoSettingsFound { .. } => {
-            without_server(t, finding)
-        }
+        Facts::InsecureSource { .. }
+        | Facts::SettingsConflict
+        | Facts::NoSettingsFound { .. }
+        | Facts::DnsUnavailable { .. }
+        | Facts::TooManyCandidates { .. } => without_server(t, finding),
     }
 }
 
@@ -214,6 +216,36 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
                 generic_fix(FindingCode::NoSettingsFound)
             };
             (t.no_settings_found(domain), hint)
+        }
+        Facts::DnsUnavailable {
+            server,
+            failed,
+            kinds,
+        } => {
+            let server = server
+                .as_deref()
+                .unwrap_or(t.phrase(Phrase::SystemResolver));
+            (
+                t.dns_unavailable(server, *failed, &kinds.join(", ")),
+                generic_fix(FindingCode::DnsUnavailable),
+            )
+        }
+        Facts::TooManyCandidates {
+            protocol,
+            sources,
+            named,
+            kept,
+        } => {
+            let sources: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
+            (
+                t.too_many_candidates(
+                    &sources.join(t.phrase(Phrase::SourceSeparator)),
+                    *named,
+                    protocol.display_name(),
+                    *kept,
+                ),
+                generic_fix(FindingCode::TooManyCandidates),
+            )
         }
         _ => {
             let (meaning, fix) = t.generic(finding.code);
@@ -446,6 +478,44 @@ mod tests {
                 chinese(&zh.message) && chinese(&zh.hint),
                 "{facts:?}: {zh:?}"
             );
+        }
+    }
+
+    #[test]
+    fn discovery_findings_are_worded_from_their_facts_in_every_language() {
+        use crate::settings::Protocol;
+        use crate::source::SourceKind;
+        let down = Finding::new(
+            FindingCode::DnsUnavailable,
+            Facts::DnsUnavailable {
+                server: None,
+                failed: 12,
+                kinds: vec!["SERVFAIL".into(), "timeout".into()],
+            },
+        );
+        let many = Finding::new(
+            FindingCode::TooManyCandidates,
+            Facts::TooManyCandidates {
+                protocol: Protocol::Imap,
+                sources: vec![SourceKind::Srv, SourceKind::Autoconfig],
+                named: 1000,
+                kept: 4,
+            },
+        );
+        let en = word(&down, None, Lang::En).message;
+        assert_eq!(
+            en,
+            "None of 12 DNS lookup(s) got an answer from the system's DNS resolver (SERVFAIL, timeout)."
+        );
+        let en = word(&many, None, Lang::En).message;
+        assert!(
+            en.starts_with("srv, autoconfig named 1000 IMAP servers"),
+            "{en}"
+        );
+        for finding in [&down, &many] {
+            let zh = word(finding, None, Lang::Zh);
+            assert!(!zh.message.is_empty() && !zh.hint.is_empty());
+            assert_ne!(zh.message, word(finding, None, Lang::En).message);
         }
     }
 

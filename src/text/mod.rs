@@ -117,6 +117,8 @@ pub enum Phrase {
     AttemptError,
     AttemptAbandoned,
     AttemptNotTried,
+    /// Where DNS queries go without `--dns-server`.
+    SystemResolver,
 }
 
 /// What one language says. Every sentence with a value in it is a method, so that a language
@@ -201,6 +203,10 @@ pub trait Catalogue: Sync {
     fn insecure_source(&self, source: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
     fn no_settings_found(&self, domain: &str) -> String;
+    /// `server` is an address or [`Phrase::SystemResolver`]; `kinds` how the lookups failed.
+    fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String;
+    /// `sources` already joined.
+    fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String;
     fn not_in_database(&self, domain: &str) -> String;
 
     // The fields a user typed wrong.

@@ -105,6 +105,7 @@ impl Catalogue for Chinese {
             AttemptError => "出错",
             AttemptAbandoned => "已放弃",
             AttemptNotTried => "未尝试",
+            SystemResolver => "系统的 DNS 解析器",
         }
     }
 
@@ -228,6 +229,10 @@ impl Catalogue for Chinese {
             AuthMechanismUnsupported => (
                 "服务器没有提供 mailcheck 可用的登录方式。",
                 "请在邮件客户端中选择服务器提供的身份验证方式（见证据）：CRAM-MD5 通常称为“加密的密码”，GSSAPI 即 Kerberos。",
+            ),
+            TooManyCandidates => (
+                "某个来源列出的服务器多于 mailcheck 探测的数量；其余的没有探测。",
+                "一个域名每种协议通常只发布一两个服务器：这么多说明 DNS 区域或配置文件有误或被恶意设置。请向服务商确认应使用哪个服务器。",
             ),
         }
     }
@@ -443,6 +448,14 @@ impl Catalogue for Chinese {
     }
     fn no_settings_found(&self, domain: &str) -> String {
         format!("没有任何来源给出 {domain} 的服务器设置。")
+    }
+    fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String {
+        format!("向{server}发出的 {failed} 次 DNS 查询都没有得到回答（{kinds}）。")
+    }
+    fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String {
+        format!(
+            "{sources} 列出了 {named} 个 {proto} 服务器；mailcheck 只探测其中最可信的 {kept} 个，其余的没有探测。"
+        )
     }
     fn not_in_database(&self, domain: &str) -> String {
         format!(

@@ -16,10 +16,11 @@ use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
+use hickory_server::proto::rr::{Name, RecordType};
 use serde::Deserialize;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio_rustls::TlsAcceptor;
@@ -88,6 +89,22 @@ struct Spec {
     /// The web server's answers.
     #[serde(default)]
     web: Vec<WebSpec>,
+    /// How the DNS server misbehaves for some names.
+    #[serde(default)]
+    dns: Vec<DnsSpec>,
+}
+
+/// `[[dns]]`: the queries for a name (and every name below it) that the DNS server answers
+/// otherwise than from the zones.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DnsSpec {
+    /// `.` for every name.
+    name: String,
+    /// One record type (`SRV`, `A`, …); every type when left out.
+    #[serde(rename = "type")]
+    record_type: Option<String>,
+    answer: dns::Misbehaviour,
 }
 
 fn english() -> String {
@@ -164,6 +181,14 @@ struct WebSpec {
     status: Option<u16>,
     /// Answers `302 Found` to this location instead.
     redirect: Option<String>,
+    /// The document grown to this many bytes (an XML comment after its declaration), made as
+    /// it is sent: never held in memory.
+    pad_to: Option<usize>,
+    /// Sent without a Content-Length (with `pad_to`).
+    #[serde(default)]
+    chunked: bool,
+    /// The document sent one byte every this many milliseconds.
+    trickle_ms: Option<u64>,
 }
 
 /// One folder of `tests/scenarios/`.
@@ -233,6 +258,8 @@ struct Outcome {
     /// The most heap bytes live at once during a run that ran alone (`max_memory_mb`).
     peak_bytes: Option<usize>,
     mail_servers: Vec<(String, MailServer)>,
+    /// The DNS server of the run, whose port changes from run to run.
+    dns_server: Option<SocketAddr>,
     /// Holds the CA file while the run needs it.
     _dir: Option<tempfile::TempDir>,
 }
@@ -351,6 +378,7 @@ async fn run(scenario: &Scenario) -> Outcome {
         elapsed,
         peak_bytes: None,
         mail_servers,
+        dns_server: options.dns_server,
         _dir: dir,
     }
 }
@@ -375,7 +403,20 @@ async fn start_world(scenario: &Scenario) -> World {
     let zones = dns::load_files(&zone_files, &WEB_IP.to_string());
     let addresses = zones.addresses.clone();
     let pki = ca::issue(&zones.hosts);
-    let dns_server = start_dns(zones).await;
+    let rules = spec
+        .dns
+        .iter()
+        .map(|rule| dns::Rule {
+            zone: Name::from_ascii(&rule.name)
+                .unwrap_or_else(|e| panic!("{}: dns name {}: {e}", scenario.name, rule.name)),
+            rtype: rule.record_type.as_deref().map_or(RecordType::ANY, |t| {
+                t.parse()
+                    .unwrap_or_else(|e| panic!("{}: dns type {t}: {e}", scenario.name))
+            }),
+            misbehaviour: rule.answer,
+        })
+        .collect();
+    let dns_server = start_dns(zones, Arc::new(Mutex::new(rules))).await;
 
     let mut map = HashMap::new();
     let web = Arc::new(Web::default());
@@ -467,8 +508,9 @@ fn local(listener: &TcpListener) -> SocketAddr {
     listener.local_addr().expect("bound")
 }
 
-/// Serves `zones` on UDP and TCP of one ephemeral port (the resolver asks both).
-async fn start_dns(zones: dns::Zones) -> SocketAddr {
+/// Serves `zones` on UDP and TCP of one ephemeral port (the resolver asks both), misbehaving
+/// as `rules` say.
+async fn start_dns(zones: dns::Zones, rules: dns::Rules) -> SocketAddr {
     for _ in 0..32 {
         let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
             .await
@@ -476,7 +518,7 @@ async fn start_dns(zones: dns::Zones) -> SocketAddr {
         let addr = udp.local_addr().expect("bound");
         // The same port on TCP may be taken; then try another.
         if let Ok(tcp) = TcpListener::bind(addr).await {
-            dns::serve(zones, udp, tcp, Arc::default());
+            dns::serve(zones, udp, tcp, rules);
             return addr;
         }
     }
@@ -504,11 +546,21 @@ fn reply(scenario: &Scenario, document: &WebSpec) -> Reply {
             let path = scenario.file(file, "autoconfig");
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let reply = Reply::xml(text);
-            match document.content_type.as_deref() {
-                None => reply,
-                Some("") => reply.typed(None),
-                Some(other) => reply.typed(Some(other)),
+            if let Some(ms) = document.trickle_ms {
+                return Reply::trickled(text, Duration::from_millis(ms));
+            }
+            let reply = match document.pad_to {
+                Some(size) => Reply::padded(&text, size),
+                None => match document.content_type.as_deref() {
+                    None => Reply::xml(text),
+                    Some("") => Reply::xml(text).typed(None),
+                    Some(other) => Reply::xml(text).typed(Some(other)),
+                },
+            };
+            if document.chunked {
+                reply.chunked()
+            } else {
+                reply
             }
         }
         (None, Some(status), None) => Reply::Status(status),
@@ -633,6 +685,9 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     ]);
     for (pattern, replacement) in filters {
         settings.add_filter(pattern, replacement);
+    }
+    if let Some(dns) = outcome.dns_server {
+        settings.add_filter(&dns.to_string().replace('.', r"\."), "[DNS SERVER]");
     }
     settings.bind(|| {
         insta::assert_snapshot!("report.json", outcome.json);

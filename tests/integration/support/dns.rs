@@ -1,5 +1,6 @@
 //! A real DNS server in process (hickory-server) serving the zones of `fixtures/dns/`, on UDP and
-//! TCP port 53 of the test's own loopback address.
+//! TCP port 53 of the test's own loopback address, or misbehaving for the names a test chooses
+//! ([`Misbehaviour`]: silence, SERVFAIL, REFUSED, a lost first query).
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -8,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_server::ServerFuture;
+use hickory_server::authority::MessageResponseBuilder;
 use hickory_server::authority::{AuthorityObject, Catalog, ZoneType};
-use hickory_server::proto::op::Header;
+use hickory_server::proto::op::{Header, ResponseCode};
 use hickory_server::proto::rr::{LowerName, Name, RecordType};
 use hickory_server::proto::serialize::txt::Parser;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
@@ -79,14 +81,39 @@ pub fn load_files(files: &[PathBuf], web: &str) -> Zones {
     }
 }
 
-/// Queries the server leaves unanswered: (zone, record type; `ANY` for every type).
-pub type Silenced = Arc<Mutex<Vec<(Name, RecordType)>>>;
+/// How the server answers the queries of a zone (the name and every name below it) instead of
+/// from the catalog: the ways a DNS server or the path to it fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Misbehaviour {
+    /// Never answers (a dead server, a filtered port).
+    Silent,
+    /// Answers SERVFAIL (a broken upstream, a DNSSEC failure).
+    Servfail,
+    /// Answers REFUSED (a server that does not serve this client).
+    Refused,
+    /// Loses the first query for each name and type, then answers (one lost UDP packet).
+    DropFirst,
+}
 
-/// The catalog, except for the queries a test wants dropped on the floor.
+/// One rule: queries of `rtype` (`ANY`: every type) for `zone` and below get `misbehaviour`.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub zone: Name,
+    pub rtype: RecordType,
+    pub misbehaviour: Misbehaviour,
+}
+
+/// The rules of a running server; a test may add to them while it runs.
+pub type Rules = Arc<Mutex<Vec<Rule>>>;
+
+/// The catalog, except for the queries a rule says to answer otherwise.
 struct Handler {
     catalog: Catalog,
-    silenced: Silenced,
+    rules: Rules,
     log: Arc<Mutex<Vec<String>>>,
+    /// The queries seen once (name, type), for [`Misbehaviour::DropFirst`].
+    seen: Mutex<BTreeSet<(Name, RecordType)>>,
 }
 
 #[async_trait::async_trait]
@@ -94,7 +121,7 @@ impl RequestHandler for Handler {
     async fn handle_request<R: ResponseHandler>(
         &self,
         request: &Request,
-        response_handle: R,
+        mut response_handle: R,
     ) -> ResponseInfo {
         if let Ok(info) = request.request_info() {
             let name = Name::from(info.query.name().clone());
@@ -103,20 +130,43 @@ impl RequestHandler for Handler {
                 .lock()
                 .unwrap()
                 .push(format!("{} {rtype}", name.to_ascii()));
-            let silent = self
-                .silenced
+            let rule = self
+                .rules
                 .lock()
                 .unwrap()
                 .iter()
-                .any(|(zone, t)| (*t == rtype || *t == RecordType::ANY) && zone.zone_of(&name));
-            if silent {
-                // Never answer; the runtime's shutdown at the end of the test ends the wait.
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                return Header::new().into();
+                .find(|r| (r.rtype == rtype || r.rtype == RecordType::ANY) && r.zone.zone_of(&name))
+                .map(|r| r.misbehaviour);
+            let code = match rule {
+                None => None,
+                Some(Misbehaviour::DropFirst) => {
+                    let first = self.seen.lock().unwrap().insert((name.clone(), rtype));
+                    if first {
+                        return never_answer().await;
+                    }
+                    None
+                }
+                Some(Misbehaviour::Silent) => return never_answer().await,
+                Some(Misbehaviour::Servfail) => Some(ResponseCode::ServFail),
+                Some(Misbehaviour::Refused) => Some(ResponseCode::Refused),
+            };
+            if let Some(code) = code {
+                let response = MessageResponseBuilder::from_message_request(request)
+                    .error_msg(request.header(), code);
+                return match response_handle.send_response(response).await {
+                    Ok(info) => info,
+                    Err(_) => Header::new().into(),
+                };
             }
         }
         self.catalog.handle_request(request, response_handle).await
     }
+}
+
+/// Waits for good; the runtime's shutdown at the end of the test ends the wait.
+async fn never_answer() -> ResponseInfo {
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    Header::new().into()
 }
 
 /// Starts serving; must run inside the test's runtime. Returns the query log.
@@ -124,13 +174,14 @@ pub fn serve(
     zones: Zones,
     udp: UdpSocket,
     tcp: TcpListener,
-    silenced: Silenced,
+    rules: Rules,
 ) -> Arc<Mutex<Vec<String>>> {
     let log = Arc::new(Mutex::new(Vec::new()));
     let mut server = ServerFuture::new(Handler {
         catalog: zones.catalog,
-        silenced,
+        rules,
         log: Arc::clone(&log),
+        seen: Mutex::default(),
     });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(10));

@@ -91,7 +91,7 @@ pub struct World {
     pub ip: Ipv4Addr,
     web: Arc<web::Web>,
     dns_log: Arc<Mutex<Vec<String>>>,
-    silenced: dns::Silenced,
+    dns_rules: dns::Rules,
     _dir: tempfile::TempDir,
     pub ca_file: PathBuf,
     timeout: Mutex<f64>,
@@ -162,13 +162,13 @@ impl World {
         let acceptor = TlsAcceptor::from(pki.web.server_config(&[b"http/1.1"]));
 
         let web = Arc::new(web::Web::default());
-        let silenced: dns::Silenced = Arc::default();
+        let dns_rules: dns::Rules = Arc::default();
         let dns_log = runtime.block_on(async {
             let log = dns::serve(
                 zones,
                 sockets.dns_udp,
                 sockets.dns_tcp,
-                Arc::clone(&silenced),
+                Arc::clone(&dns_rules),
             );
             tokio::spawn(web::serve(
                 sockets.https,
@@ -184,7 +184,7 @@ impl World {
             ip,
             web,
             dns_log,
-            silenced,
+            dns_rules,
             _dir: dir,
             ca_file,
             timeout: Mutex::new(DEFAULT_TIMEOUT_SECS),
@@ -221,7 +221,11 @@ impl World {
     /// `zone` (`.`: every name).
     pub fn silence_dns(&self, zone: &str, rtype: RecordType) {
         let zone = Name::from_ascii(zone).expect("a zone name");
-        self.silenced.lock().unwrap().push((zone, rtype));
+        self.dns_rules.lock().unwrap().push(dns::Rule {
+            zone,
+            rtype,
+            misbehaviour: dns::Misbehaviour::Silent,
+        });
     }
 
     /// The `--timeout` of the next runs.

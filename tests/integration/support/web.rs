@@ -39,7 +39,23 @@ pub enum Reply {
     StalledBody(usize),
     /// Answers after a while.
     Delay(Duration, Box<Reply>),
+    /// A document of any size that is never held in memory: `head`, then `padding` filler bytes
+    /// made as they are sent, then `tail` (see [`Reply::padded`]).
+    Padded {
+        head: Bytes,
+        padding: usize,
+        tail: Bytes,
+        content_length: bool,
+    },
+    /// A document sent one byte at a time, `every` apart (with a Content-Length).
+    Trickle {
+        body: Bytes,
+        every: Duration,
+    },
 }
+
+/// What a padded document is padded with, sent in slices of this.
+static FILLER: [u8; 64 * 1024] = [b'x'; 64 * 1024];
 
 impl Reply {
     /// A document of `fixtures/autoconfig/`, served as `text/xml`.
@@ -82,12 +98,49 @@ impl Reply {
                 content_type,
                 content_length: false,
             },
+            Reply::Padded {
+                head,
+                padding,
+                tail,
+                ..
+            } => Reply::Padded {
+                head,
+                padding,
+                tail,
+                content_length: false,
+            },
             other => panic!("only a body can be chunked, not {other:?}"),
         }
     }
 
     pub fn after(self, delay: Duration) -> Reply {
         Reply::Delay(delay, Box::new(self))
+    }
+
+    /// `text` grown to `size` bytes by an XML comment after its XML declaration, served as
+    /// `text/xml` with a Content-Length (`chunked` for none).
+    pub fn padded(text: &str, size: usize) -> Reply {
+        let at = if text.starts_with("<?xml") {
+            text.find("?>").map_or(0, |end| end + 2)
+        } else {
+            0
+        };
+        let head = format!("{}\n<!-- ", &text[..at]);
+        let tail = format!(" -->\n{}", &text[at..]);
+        Reply::Padded {
+            padding: size.saturating_sub(head.len() + tail.len()),
+            head: Bytes::from(head),
+            tail: Bytes::from(tail),
+            content_length: true,
+        }
+    }
+
+    /// `text` sent one byte every `every`.
+    pub fn trickled(text: impl Into<String>, every: Duration) -> Reply {
+        Reply::Trickle {
+            body: Bytes::from(text.into()),
+            every,
+        }
     }
 }
 
@@ -158,6 +211,53 @@ impl Web {
                         .header(CONTENT_TYPE, XML)
                         .header(CONTENT_LENGTH, length)
                         .body(StreamBody::new(never).boxed())
+                        .unwrap();
+                }
+                Reply::Padded {
+                    head,
+                    padding,
+                    tail,
+                    content_length,
+                } => {
+                    let length = head.len() + padding + tail.len();
+                    let filler = futures::stream::unfold(padding, |left| async move {
+                        let n = left.min(FILLER.len());
+                        (n > 0).then(|| (Bytes::from_static(&FILLER[..n]), left - n))
+                    });
+                    use futures::StreamExt as _;
+                    let frames = futures::stream::once(async { head })
+                        .chain(filler)
+                        .chain(futures::stream::once(async { tail }))
+                        .map(|bytes| Ok::<_, Infallible>(Frame::data(bytes)));
+                    let mut response = Response::builder()
+                        .status(StatusCode::OK)
+                        .header(CONTENT_TYPE, XML);
+                    if content_length {
+                        response = response.header(CONTENT_LENGTH, length);
+                    }
+                    return response
+                        .body(BodyExt::boxed(StreamBody::new(frames)))
+                        .unwrap();
+                }
+                Reply::Trickle { body, every } => {
+                    let length = body.len();
+                    let bytes = futures::stream::unfold(0, move |at| {
+                        let body = body.clone();
+                        async move {
+                            if at == body.len() {
+                                return None;
+                            }
+                            tokio::time::sleep(every).await;
+                            Some((body.slice(at..at + 1), at + 1))
+                        }
+                    });
+                    let frames =
+                        futures::StreamExt::map(bytes, |b| Ok::<_, Infallible>(Frame::data(b)));
+                    return Response::builder()
+                        .status(StatusCode::OK)
+                        .header(CONTENT_TYPE, XML)
+                        .header(CONTENT_LENGTH, length)
+                        .body(StreamBody::new(frames).boxed())
                         .unwrap();
                 }
                 Reply::Status(code) => {
