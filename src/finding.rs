@@ -302,6 +302,11 @@ pub enum Facts {
     Unresolvable {
         error: String,
     },
+    /// The lookup of the server's name failed (SERVFAIL, REFUSED, …): DNS is broken, not the
+    /// name.
+    LookupFailed {
+        error: String,
+    },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {
         works: Option<(u16, Security)>,

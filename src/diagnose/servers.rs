@@ -45,6 +45,13 @@ fn finding_for(
             },
             Some(e.to_string()),
         ),
+        Issue::LookupFailed(e) => (
+            FindingCode::DnsUnavailable,
+            Facts::LookupFailed {
+                error: e.to_string(),
+            },
+            Some(e.to_string()),
+        ),
         Issue::Refused { detail, works } => (
             FindingCode::WrongPort,
             Facts::NothingListens { works: *works },

@@ -98,8 +98,10 @@ pub struct ProbeContext {
 /// One thing a probe saw that is not as it should be.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Issue {
-    /// The host name does not resolve.
+    /// The host name does not resolve: it, or its address, does not exist.
     Unresolvable(DnsError),
+    /// The lookup of the host failed (SERVFAIL, REFUSED, …): nothing is known about the name.
+    LookupFailed(DnsError),
     /// Connection refused; `works` is a registered port of the protocol proved on the same host.
     Refused {
         detail: String,

@@ -53,7 +53,8 @@ pub async fn resolve(dns: &Dns, host: &str) -> Result<Vec<IpAddr>, Stop> {
                 step: Step::DnsLookup,
                 limit,
             },
-            e => Issue::Unresolvable(e),
+            e if e.is_absent() => Issue::Unresolvable(e),
+            e => Issue::LookupFailed(e),
         }
         .into()
     })

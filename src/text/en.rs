@@ -329,6 +329,9 @@ impl Catalogue for English {
     fn unresolvable(&self, host: &str, error: &str) -> String {
         format!("{host} does not resolve: {error}.")
     }
+    fn lookup_failed(&self, host: &str, error: &str) -> String {
+        format!("The DNS lookup of {host} failed ({error}): the resolver failed, not the name.")
+    }
     fn nothing_listens(&self, at: &str) -> String {
         format!("Nothing listens on {at}.")
     }

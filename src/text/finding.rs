@@ -55,6 +55,10 @@ fn message_and_hint(
             t.unresolvable(&server.host, error),
             generic_fix(FindingCode::WrongHost),
         ),
+        Facts::LookupFailed { error } => (
+            t.lookup_failed(&server.host, error),
+            generic_fix(FindingCode::DnsUnavailable),
+        ),
         Facts::NothingListens { works } => (
             t.nothing_listens(&at),
             match works {

@@ -153,6 +153,7 @@ pub trait Catalogue: Sync {
 
     // Findings: `at` is `host:port`, `proto` the protocol's name.
     fn unresolvable(&self, host: &str, error: &str) -> String;
+    fn lookup_failed(&self, host: &str, error: &str) -> String;
     fn nothing_listens(&self, at: &str) -> String;
     fn answers_on(&self, proto: &str, port: u16, security: &str) -> String;
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String;

@@ -299,6 +299,9 @@ impl Catalogue for Chinese {
     fn unresolvable(&self, host: &str, error: &str) -> String {
         format!("{host} 无法解析：{error}。")
     }
+    fn lookup_failed(&self, host: &str, error: &str) -> String {
+        format!("{host} 的 DNS 查询失败（{error}）：出问题的是 DNS 解析器，而不是这个名称。")
+    }
     fn nothing_listens(&self, at: &str) -> String {
         format!("{at} 上没有服务在监听。")
     }
