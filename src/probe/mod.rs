@@ -8,6 +8,8 @@
 //! `imap`, `pop3` and `smtp`; the connection is in `transport`, certificates in `tls`, and the
 //! time limits come from [`crate::timing`].
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod imap;
 pub mod pop3;
 mod protocol;

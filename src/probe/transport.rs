@@ -53,6 +53,10 @@ pub struct TranscriptLine {
 pub enum Stream {
     Plain(TcpStream),
     Tls(Box<TlsStream<Recorded>>),
+    /// No server at all, bytes given in advance: only for the fuzz targets in `fuzz/` and the
+    /// tests that replay what they found (see [`super::fuzzing`]).
+    #[doc(hidden)]
+    Scripted(super::fuzzing::ScriptedServer),
 }
 
 impl AsyncRead for Stream {
@@ -64,6 +68,7 @@ impl AsyncRead for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Stream::Scripted(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
 }
@@ -77,18 +82,21 @@ impl AsyncWrite for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Stream::Scripted(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_flush(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Stream::Scripted(s) => Pin::new(s).poll_flush(cx),
         }
     }
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Stream::Scripted(s) => Pin::new(s).poll_shutdown(cx),
         }
     }
 }
