@@ -21,7 +21,7 @@ async fn command(
     for _ in 0..MAX_LINES {
         let reply = conn.read_line().await?;
         if let Some(rest) = reply.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
-            let ok = rest.len() >= 2 && rest[..2].eq_ignore_ascii_case("OK");
+            let ok = rest.get(..2).is_some_and(|s| s.eq_ignore_ascii_case("OK"));
             return Ok((untagged, Reply { ok, text: reply }));
         }
         untagged.push(reply);
@@ -143,7 +143,8 @@ fn quote(s: &str) -> String {
 }
 
 fn strip_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
-    (line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix))
+    line.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
         .then(|| &line[prefix.len()..])
 }
 
@@ -179,6 +180,29 @@ mod tests {
             ["IMAP4rev1", "STARTTLS", "AUTH=PLAIN"]
         );
         assert!(greeting_capabilities("* OK ready").is_none());
+    }
+
+    /// Found by `fuzz/`: a line whose first characters straddle the prefix's length panicked
+    /// (`* CAPABILITY\xff`, decoded as U+FFFD); it is simply not that line.
+    #[tokio::test]
+    async fn a_prefix_ending_inside_a_character_does_not_match() {
+        assert_eq!(strip_ci("* CAPABILITY\u{FFFD}", "* CAPABILITY "), None);
+        assert_eq!(strip_ci("* capability IDLE", "* CAPABILITY "), Some("IDLE"));
+        assert_eq!(strip_ci("* CAP", "* CAPABILITY "), None);
+        let server = b"* OK\r\n* CAPABILITY\xff\r\na1 OK\r\n";
+        let d = crate::probe::fuzzing::dialogue(Protocol::Imap, server, 4096).await;
+        assert!(d.before_starttls.unwrap().0.raw.is_empty());
+    }
+
+    /// Found by `fuzz/`: a tagged reply whose status starts with a character of several bytes
+    /// (`a2 \xfe`, decoded as U+FFFD) panicked; it is a refusal like any other.
+    #[tokio::test]
+    async fn a_tagged_reply_starting_with_a_wide_character_is_not_ok() {
+        let server = b"* OK [CAPABILITY IMAP4rev1]\r\na2 \xfe\r\n";
+        let d = crate::probe::fuzzing::dialogue(Protocol::Imap, server, 4096).await;
+        let starttls = d.starttls.unwrap();
+        assert!(!starttls.ok);
+        assert_eq!(starttls.text, "a2 \u{FFFD}");
     }
 
     #[test]
