@@ -188,6 +188,8 @@ impl Conn {
         Ok(text)
     }
 
+    /// A line of more than [`MAX_LINE`] bytes, not counting its line ending, is refused however
+    /// the reads split it.
     async fn read_raw_line(&mut self) -> Result<Vec<u8>, IoFailure> {
         loop {
             if let Some(pos) = self.buffer.iter().position(|b| *b == b'\n') {
@@ -196,9 +198,10 @@ impl Conn {
                 if line.last() == Some(&b'\r') {
                     line.pop();
                 }
-                return Ok(line);
+                return within_max_line(line);
             }
-            if self.buffer.len() > MAX_LINE {
+            // One byte more than MAX_LINE may be the CR of a line that is just short enough.
+            if self.buffer.len() > MAX_LINE + 1 {
                 return Err(IoFailure::LineTooLong);
             }
             let timeout = self.timeout;
@@ -212,7 +215,7 @@ impl Conn {
                     if self.buffer.is_empty() {
                         return Err(IoFailure::Closed);
                     }
-                    return Ok(std::mem::take(&mut self.buffer));
+                    return within_max_line(std::mem::take(&mut self.buffer));
                 }
                 Ok(Ok(n)) => n,
             };
@@ -265,6 +268,13 @@ impl Conn {
     }
 }
 
+fn within_max_line(line: Vec<u8>) -> Result<Vec<u8>, IoFailure> {
+    if line.len() > MAX_LINE {
+        return Err(IoFailure::LineTooLong);
+    }
+    Ok(line)
+}
+
 /// How a TCP connection attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectFailure {
@@ -295,4 +305,34 @@ pub async fn connect(
         }
     }
     Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::fuzzing::ScriptedServer;
+
+    async fn first_line(server: &[u8], chunk: usize) -> Result<String, IoFailure> {
+        let stream = Stream::Scripted(ScriptedServer::new(server, chunk));
+        Conn::new(stream, Duration::from_secs(1), Instant::now())
+            .read_line()
+            .await
+    }
+
+    /// Found by `fuzz/`: a line of up to a read more than MAX_LINE got through when its line
+    /// ending came in the read that took it past the limit.
+    #[tokio::test]
+    async fn a_line_longer_than_max_line_is_refused_however_the_reads_split_it() {
+        let line = |len: usize, ending: &[u8]| [&vec![b'A'; len][..], ending].concat();
+        for chunk in [100, 4095, 4096, usize::MAX] {
+            for ending in [&b"\r\n"[..], b"\n"] {
+                let longest = first_line(&line(MAX_LINE, ending), chunk).await;
+                assert_eq!(longest.map(|l| l.len()), Ok(MAX_LINE), "chunk {chunk}");
+                let longer = first_line(&line(MAX_LINE + 1, ending), chunk).await;
+                assert_eq!(longer, Err(IoFailure::LineTooLong), "chunk {chunk}");
+            }
+            let unended = first_line(&line(MAX_LINE + 1, b""), chunk).await;
+            assert_eq!(unended, Err(IoFailure::LineTooLong), "chunk {chunk}");
+        }
+    }
 }
