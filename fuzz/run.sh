@@ -20,7 +20,7 @@ mkdir -p logs
 for target in $targets; do
     case $target in
         # Room for a reply line past MAX_LINE (16 KiB) and a few lines more.
-        imap | pop3 | smtp) max_len=40000 ;;
+        imap | pop3 | smtp) max_len=24576 ;;
         clientconfig) max_len=16384 ;;
         *) max_len=4096 ;;
     esac
