@@ -6,6 +6,7 @@
 //! - `cli`: exit statuses, stdout/stderr discipline and the JSON shape of the contract.
 //! - `byte_level`: scripted in-process mail servers for exact byte-level cases.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
+//! - `fuzz_regressions`: what the fuzz targets (`fuzz/`) found, replayed with their checks.
 //!
 //! The worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
 //! root (or with CAP_NET_BIND_SERVICE).
@@ -14,6 +15,7 @@ mod byte_level;
 mod cli;
 mod discovery;
 mod experience;
+mod fuzz_regressions;
 mod providers;
 mod real_servers;
 mod snapshots;
