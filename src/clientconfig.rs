@@ -18,6 +18,12 @@ pub const MAILCHECK_NS: &str = "urn:mailcheck:provider:1";
 
 /// Deepest element nesting accepted; real documents use five levels.
 const MAX_DEPTH: usize = 32;
+/// Most `<emailProvider>`s in one document; real documents have one. Each gets its own copy of
+/// an `<enable>` beside them, so more would let a small document fill the memory.
+const MAX_PROVIDERS: usize = 16;
+/// Most warnings kept for one provider; each may repeat a host name, so they are bounded for
+/// the same reason.
+const MAX_WARNINGS: usize = 32;
 
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +41,8 @@ pub enum ConfigError {
     Truncated(String),
     #[error("the document holds no XML element at all")]
     NoElement,
+    #[error("the document has more than {MAX_PROVIDERS} <emailProvider>s")]
+    TooManyProviders,
     #[error("the document has no <emailProvider>")]
     NoEmailProvider,
     #[error("the root element is <{0}>, not <clientConfig>")]
@@ -64,7 +72,8 @@ pub struct ProviderConfig {
     pub notes: Vec<Localized>,
     pub hints: Vec<(FindingCode, Localized)>,
     pub replies: Vec<ReplyPattern>,
-    /// Values the reader skipped (an unknown socketType, a bad port, an unknown code).
+    /// Values the reader skipped (an unknown socketType, a bad port, an unknown code): the
+    /// first `MAX_WARNINGS`.
     pub warnings: Vec<String>,
 }
 
@@ -289,6 +298,9 @@ impl Parser {
         let parent = self.path.last().map(|(n, o)| (n.as_str(), *o));
         match (parent, local, ours) {
             (Some(("clientConfig", false)), "emailProvider", false) => {
+                if self.config.providers.len() == MAX_PROVIDERS {
+                    return Err(ConfigError::TooManyProviders);
+                }
                 self.provider = Some(ProviderConfig {
                     id: attrs.get("id", false).unwrap_or_default(),
                     ..ProviderConfig::default()
@@ -353,9 +365,10 @@ impl Parser {
             (Some(("emailProvider", false)), "incomingServer" | "outgoingServer", false) => {
                 if let (Some(server), Some(provider)) = (self.server.take(), &mut self.provider) {
                     if server.hostname.is_empty() {
-                        provider
-                            .warnings
-                            .push(format!("a <{local}> without <hostname> was skipped"));
+                        warn(
+                            &mut provider.warnings,
+                            format!("a <{local}> without <hostname> was skipped"),
+                        );
                     } else if local == "incomingServer" {
                         provider.incoming.push(server);
                     } else {
@@ -411,18 +424,19 @@ impl Parser {
             "hostname" => server.hostname = text,
             "port" => match text.parse::<u16>() {
                 Ok(port) if port > 0 => server.port = Some(port),
-                _ => provider.warnings.push(format!(
-                    "port {text:?} of {} is not a port number",
-                    server.hostname
-                )),
+                _ => warn(
+                    &mut provider.warnings,
+                    format!("port {text:?} of {} is not a port number", server.hostname),
+                ),
             },
             "socketType" => match text.to_ascii_lowercase().as_str() {
                 "ssl" | "tls" => server.socket_types.push(Security::Tls),
                 "starttls" => server.socket_types.push(Security::Starttls),
                 "plain" => server.socket_types.push(Security::Plain),
-                _ => provider
-                    .warnings
-                    .push(format!("unknown socketType {text:?} was skipped")),
+                _ => warn(
+                    &mut provider.warnings,
+                    format!("unknown socketType {text:?} was skipped"),
+                ),
             },
             "authentication" if !text.is_empty() => server.authentication.push(text),
             "username" => server.username = Some(text),
@@ -470,7 +484,7 @@ impl Parser {
                     Some(p) => match p.parse() {
                         Ok(p) => Some(p),
                         Err(e) => {
-                            provider.warnings.push(e);
+                            warn(&mut provider.warnings, e);
                             return;
                         }
                     },
@@ -501,9 +515,15 @@ fn parse_code(code: Option<String>, warnings: &mut Vec<String>) -> Option<Findin
     match code.parse() {
         Ok(code) => Some(code),
         Err(e) => {
-            warnings.push(e);
+            warn(warnings, e);
             None
         }
+    }
+}
+
+fn warn(warnings: &mut Vec<String>, warning: String) {
+    if warnings.len() < MAX_WARNINGS {
+        warnings.push(warning);
     }
 }
 
@@ -678,6 +698,40 @@ mod tests {
         ] {
             assert!(parse(xml).is_err(), "{xml}");
         }
+    }
+
+    /// Found while writing the size check of `fuzz/` (clientconfig): an `<enable>` beside the
+    /// providers was copied into each, so 512 KiB of XML could be read as gigabytes.
+    #[test]
+    fn a_document_with_too_many_providers_is_refused() {
+        let document = |providers: usize| {
+            format!(
+                "<clientConfig><enable><instruction>{}</instruction></enable>{}</clientConfig>",
+                "x".repeat(1000),
+                "<emailProvider/>".repeat(providers)
+            )
+        };
+        let most = parse(&document(MAX_PROVIDERS)).unwrap();
+        assert_eq!(most.providers.len(), MAX_PROVIDERS);
+        assert!(most.providers.iter().all(|p| p.enable.is_some()));
+        assert_eq!(
+            parse(&document(MAX_PROVIDERS + 1)),
+            Err(ConfigError::TooManyProviders)
+        );
+    }
+
+    /// Found while writing the size check of `fuzz/` (clientconfig): every bad `<port>` warned
+    /// with the server's host name, so repeating `<port/>` multiplied a long host name.
+    #[test]
+    fn warnings_are_bounded() {
+        let xml = format!(
+            "<clientConfig><emailProvider><incomingServer type='imap'><hostname>{}</hostname>{}\
+             </incomingServer></emailProvider></clientConfig>",
+            "h".repeat(1000),
+            "<port/>".repeat(1000)
+        );
+        let config = parse(&xml).unwrap();
+        assert_eq!(config.providers[0].warnings.len(), MAX_WARNINGS);
     }
 
     #[test]

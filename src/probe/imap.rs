@@ -271,7 +271,8 @@ fn quote(s: &str) -> String {
 }
 
 fn strip_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
-    (line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix))
+    line.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
         .then(|| &line[prefix.len()..])
 }
 
@@ -307,6 +308,32 @@ mod tests {
             ["IMAP4rev1", "STARTTLS", "AUTH=PLAIN"]
         );
         assert!(greeting_capabilities("* OK ready").is_none());
+    }
+
+    /// Found by `fuzz/`: a line whose first characters straddle the prefix's length panicked
+    /// (`* CAPABILITY\xff`, decoded as U+FFFD); it is simply not that line.
+    #[tokio::test]
+    async fn a_prefix_ending_inside_a_character_does_not_match() {
+        assert_eq!(strip_ci("* CAPABILITY\u{FFFD}", "* CAPABILITY "), None);
+        assert_eq!(strip_ci("* capability IDLE", "* CAPABILITY "), Some("IDLE"));
+        assert_eq!(strip_ci("* CAP", "* CAPABILITY "), None);
+        let server = b"* OK\r\n* CAPABILITY\xff\r\na1 OK\r\n";
+        let d = crate::probe::fuzzing::dialogue(Protocol::Imap, server, 4096).await;
+        assert!(d.before_starttls.unwrap().0.raw.is_empty());
+    }
+
+    /// Found by `fuzz/`: a tagged reply whose status starts with a character of several bytes
+    /// (`a2 \xfe`, decoded as U+FFFD) panicked; it is a refusal like any other.
+    #[tokio::test]
+    async fn a_tagged_reply_starting_with_a_wide_character_is_malformed_not_a_panic() {
+        // Found by fuzz/: the status was sliced by bytes, inside a character.
+        let server = b"* OK [CAPABILITY IMAP4rev1]\r\na2 \xfe\r\n";
+        let d = crate::probe::fuzzing::dialogue(Protocol::Imap, server, 4096).await;
+        assert!(
+            matches!(&d.starttls, Err(IoFailure::Malformed(text)) if text == "a2 \u{FFFD}"),
+            "{:?}",
+            d.starttls
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! per step, and one for the whole probe, so that no server can hold a probe longer than
 //! [`Timing::probe_deadline`].
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod imap;
 pub mod logins;
 pub mod pop3;

@@ -96,6 +96,10 @@ pub struct TranscriptLine {
 pub enum Stream {
     Plain(TcpStream),
     Tls(Box<TlsStream<Recorded>>),
+    /// No server at all, bytes given in advance: only for the fuzz targets in `fuzz/` and the
+    /// tests that replay what they found (see [`super::fuzzing`]).
+    #[doc(hidden)]
+    Scripted(super::fuzzing::ScriptedServer),
 }
 
 impl AsyncRead for Stream {
@@ -107,6 +111,7 @@ impl AsyncRead for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Stream::Scripted(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
 }
@@ -120,18 +125,21 @@ impl AsyncWrite for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Stream::Scripted(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_flush(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Stream::Scripted(s) => Pin::new(s).poll_flush(cx),
         }
     }
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Stream::Scripted(s) => Pin::new(s).poll_shutdown(cx),
         }
     }
 }
@@ -247,6 +255,8 @@ impl Conn {
         Ok(text)
     }
 
+    /// A line of more than [`MAX_LINE`] bytes, not counting its line ending, is refused however
+    /// the reads split it.
     async fn read_raw_line(&mut self) -> Result<Vec<u8>, IoFailure> {
         loop {
             if let Some(pos) = self.buffer.iter().position(|b| *b == b'\n') {
@@ -255,9 +265,10 @@ impl Conn {
                 if line.last() == Some(&b'\r') {
                     line.pop();
                 }
-                return Ok(line);
+                return within_max_line(line);
             }
-            if self.buffer.len() > MAX_LINE {
+            // One byte more than MAX_LINE may be the CR of a line that is just short enough.
+            if self.buffer.len() > MAX_LINE + 1 {
                 return Err(IoFailure::LineTooLong);
             }
             let n = self.read_some(self.reply_due).await?;
@@ -266,7 +277,7 @@ impl Conn {
                 if self.buffer.is_empty() {
                     return Err(IoFailure::Closed);
                 }
-                return Ok(std::mem::take(&mut self.buffer));
+                return within_max_line(std::mem::take(&mut self.buffer));
             }
         }
     }
@@ -347,6 +358,13 @@ impl Conn {
         }
         transcript
     }
+}
+
+fn within_max_line(line: Vec<u8>) -> Result<Vec<u8>, IoFailure> {
+    if line.len() > MAX_LINE {
+        return Err(IoFailure::LineTooLong);
+    }
+    Ok(line)
 }
 
 /// How a TCP connection attempt ended.
@@ -614,5 +632,35 @@ mod tests {
                 (ip("192.0.2.2"), "connected"),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod line_limits {
+    use super::*;
+    use crate::probe::fuzzing::ScriptedServer;
+
+    async fn first_line(server: &[u8], chunk: usize) -> Result<String, IoFailure> {
+        let stream = Stream::Scripted(ScriptedServer::new(server, chunk));
+        Conn::new(stream, Duration::from_secs(1), Instant::now())
+            .read_line()
+            .await
+    }
+
+    /// Found by `fuzz/`: a line of up to a read more than MAX_LINE got through when its line
+    /// ending came in the read that took it past the limit.
+    #[tokio::test]
+    async fn a_line_longer_than_max_line_is_refused_however_the_reads_split_it() {
+        let line = |len: usize, ending: &[u8]| [&vec![b'A'; len][..], ending].concat();
+        for chunk in [100, 4095, 4096, usize::MAX] {
+            for ending in [&b"\r\n"[..], b"\n"] {
+                let longest = first_line(&line(MAX_LINE, ending), chunk).await;
+                assert_eq!(longest.map(|l| l.len()), Ok(MAX_LINE), "chunk {chunk}");
+                let longer = first_line(&line(MAX_LINE + 1, ending), chunk).await;
+                assert_eq!(longer, Err(IoFailure::LineTooLong), "chunk {chunk}");
+            }
+            let unended = first_line(&line(MAX_LINE + 1, b""), chunk).await;
+            assert_eq!(unended, Err(IoFailure::LineTooLong), "chunk {chunk}");
+        }
     }
 }
