@@ -197,8 +197,11 @@ enum Command {
 fn parse_timeout(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(secs) if secs > 0.0 && secs <= 600.0 => Ok(secs),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 600"
+        // "between 0 and 600" read as a contradiction when the value was 0 itself.
+        Ok(secs) if secs <= 0.0 => Err("must be more than 0 seconds (at most 600)".into()),
+        Ok(_) => Err("must be at most 600 seconds".into()),
+        Err(_) => Err(format!(
+            "{text:?} is not a number of seconds (more than 0, at most 600)"
         )),
     }
 }

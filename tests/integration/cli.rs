@@ -58,7 +58,14 @@ fn exit_2_for_bad_flags() {
     let cases: &[(&[&str], &str)] = &[
         (&["--json", "--bogus", "a@example.test"], "--bogus"),
         (&["--json"], "ADDRESS"),
-        (&["--json", "--timeout", "0", "a@example.test"], "--timeout"),
+        (
+            &["--json", "--timeout", "0", "a@example.test"],
+            "must be more than 0 seconds",
+        ),
+        (
+            &["--json", "--timeout", "601", "a@example.test"],
+            "must be at most 600 seconds",
+        ),
         (
             &["--json", "--timeout", "soon", "a@example.test"],
             "--timeout",
