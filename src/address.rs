@@ -32,6 +32,10 @@ pub enum AddressError {
     EmptyDomain,
     #[error("it contains white space")]
     Whitespace,
+    #[error(
+        "{0:?} is an address literal; mailcheck needs a mail domain (example.com) to discover settings"
+    )]
+    AddressLiteral(String),
     #[error("it contains a control character (U+{0:04X})")]
     ControlCharacter(u32),
     #[error("the part before '@' is {0} bytes long; at most {MAX_LOCAL_LEN} are allowed")]
@@ -61,6 +65,8 @@ pub enum AddressError {
 impl EmailAddress {
     /// Parses and validates `input`. The domain is lower-cased and converted to punycode.
     pub fn parse(input: &str) -> Result<Self, AddressError> {
+        // A pasted address often brings a space or a line ending along: not part of it.
+        let input = input.trim();
         if let Some(c) = input.chars().find(|c| c.is_control()) {
             return Err(AddressError::ControlCharacter(c as u32));
         }
@@ -72,6 +78,9 @@ impl EmailAddress {
             return Err(AddressError::SeveralAt);
         }
         validate_local_part(local)?;
+        if domain.starts_with('[') {
+            return Err(AddressError::AddressLiteral(domain.to_owned()));
+        }
         let (domain, domain_unicode) = normalise_domain(domain)?;
         Ok(Self {
             local: local.to_owned(),
@@ -194,6 +203,20 @@ fn shorten(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pasted_address_is_trimmed_and_a_literal_is_named() {
+        let a = EmailAddress::parse(" alice@example.com\n").unwrap();
+        assert_eq!(a.to_string(), "alice@example.com");
+        assert_eq!(
+            EmailAddress::parse("alice@[127.0.0.1]"),
+            Err(AddressError::AddressLiteral("[127.0.0.1]".into()))
+        );
+        assert_eq!(
+            EmailAddress::parse("al ice@example.com"),
+            Err(AddressError::Whitespace)
+        );
+    }
 
     #[test]
     fn plain_address_is_accepted_and_domain_lower_cased() {
