@@ -148,8 +148,8 @@ fn account<'a>(
     settings: impl Iterator<Item = &'a str>,
     base: &Path,
 ) -> anyhow::Result<Account> {
-    let address =
-        EmailAddress::parse(typed).with_context(|| format!("invalid address {typed:?}"))?;
+    let address = EmailAddress::parse(typed)
+        .with_context(|| format!("invalid address {:?}", super::shown(typed)))?;
     let mut password = None;
     for setting in settings {
         let value = match setting.split_once('=') {

@@ -12,7 +12,7 @@ use super::{
 pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let typed = cli.address.as_deref().unwrap_or_default();
     let address = EmailAddress::parse(typed)
-        .with_context(|| format!("invalid address {typed:?}"))
+        .with_context(|| format!("invalid address {:?}", super::shown(typed)))
         .map_err(bad_input)?;
     let lang = language(cli.display.lang.as_deref());
     let mut options = cli.check.options();

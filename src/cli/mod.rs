@@ -101,7 +101,7 @@ struct CheckArgs {
     ca_file: Option<PathBuf>,
 
     /// Base URL of the ISPDB; the domain is appended
-    #[arg(long, value_name = "URL", default_value = mailcheck::discover::ispdb::DEFAULT_ISPDB_URL)]
+    #[arg(long, value_name = "URL", default_value = mailcheck::discover::ispdb::DEFAULT_ISPDB_URL, value_parser = parse_ispdb_url)]
     ispdb_url: reqwest::Url,
 
     /// Read the password from the first line of standard input
@@ -192,6 +192,28 @@ enum Command {
     },
     /// Print the manual page (roff), e.g. `mailcheck man | man -l -`
     Man,
+}
+
+/// `--ispdb-url`: an absolute http(s) URL, said so when it is not (url's own "relative URL
+/// without a base" means nothing to a user).
+fn parse_ispdb_url(text: &str) -> Result<reqwest::Url, String> {
+    match reqwest::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "https" | "http") => Ok(url),
+        _ => Err(format!(
+            "{:?} is not an http(s) URL such as {}",
+            shown(text),
+            mailcheck::discover::ispdb::DEFAULT_ISPDB_URL
+        )),
+    }
+}
+
+/// What the user typed, as an error message shows it: a pasted 100 KB blob is not echoed whole.
+fn shown(typed: &str) -> String {
+    const SHOWN: usize = 80;
+    match typed.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &typed[..cut], typed.len()),
+        None => typed.to_owned(),
+    }
 }
 
 fn parse_timeout(text: &str) -> Result<f64, String> {
