@@ -320,9 +320,17 @@ fn bad_input_is_named_briefly() {
     let huge = format!("{}@example.test", "a".repeat(130_000));
     let run = support::run(&["--json", &huge]);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stderr.len() < 400, "{} bytes on stderr", run.stderr.len());
+    assert!(
+        run.stderr.len() < 400,
+        "{} bytes on stderr",
+        run.stderr.len()
+    );
     assert!(run.stderr.contains("130013 bytes"), "{}", run.stderr);
     let run = support::run(&["--json", "--ispdb-url", "notaurl", "a@example.test"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("is not an http(s) URL"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not an http(s) URL"),
+        "{}",
+        run.stderr
+    );
 }
