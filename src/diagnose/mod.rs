@@ -2,6 +2,7 @@
 //! recommended settings.
 
 pub mod classify;
+pub mod conclusion;
 pub mod explain;
 pub mod servers;
 
@@ -190,6 +191,11 @@ impl Diagnosis {
             .map(|(_, s)| s)
     }
 
+    /// The one conclusion a report leads with.
+    pub fn conclusion(&self) -> conclusion::Conclusion {
+        conclusion::conclude(&self.findings, &self.servers)
+    }
+
     pub fn verdict(&self) -> Verdict {
         // Without DNS no source could find anything: `dns_unavailable` says why instead of
         // `no_settings_found`, and the status is still "no settings".
@@ -317,6 +323,7 @@ pub fn with_probes(
         });
         findings.extend(found);
     }
+    conclusion::rule_out_by_accepted_logins(&mut findings, &servers);
     finish(discovery, servers, findings, |_, p| {
         best_working(&probed, p)
     })
@@ -369,10 +376,41 @@ fn explain_user_fields(
     if found.is_empty() {
         return;
     }
-    let Some(right) = best_working(probed, candidate.settings.protocol) else {
+    let protocol = candidate.settings.protocol;
+    let Some(right) = best_working(probed, protocol) else {
         return;
     };
     let typed = &candidate.settings;
+    let best = field_changes(typed, &right);
+    if best.is_empty() {
+        return;
+    }
+    let mut alternatives = vec![best];
+    // Another change, no larger, that was proved to work too (the same port with the other
+    // encryption, say): either is right, and the user may prefer to change less.
+    let smaller = probed
+        .iter()
+        .filter(|(c, o)| c.settings.protocol == protocol && c.label.is_none() && o.settings_work())
+        .map(|(c, _)| field_changes(typed, &c.settings))
+        .filter(|changes| {
+            !changes.is_empty()
+                && changes.len() <= alternatives[0].len()
+                && *changes != alternatives[0]
+        })
+        .min_by_key(|changes| {
+            let other_host = changes
+                .iter()
+                .any(|c| matches!(c, FieldChange::Server { .. }));
+            (changes.len(), other_host)
+        });
+    alternatives.extend(smaller);
+    for finding in found.iter_mut() {
+        finding.user_fix = alternatives.clone();
+    }
+}
+
+/// The fields that differ between what the user typed and `right`.
+fn field_changes(typed: &ServerSettings, right: &ServerSettings) -> Vec<FieldChange> {
     let mut wrong = Vec::new();
     if typed.host != right.host {
         wrong.push(FieldChange::Server {
@@ -392,9 +430,7 @@ fn explain_user_fields(
             right: right.security,
         });
     }
-    for finding in found.iter_mut() {
-        finding.user_fix = wrong.clone();
-    }
+    wrong
 }
 
 /// `no_settings_found` when no source named any server, unless DNS did not work at all

@@ -6,6 +6,7 @@
 //! one more file and one more [`Lang`] variant. The sentences are chosen here ([`finding`],
 //! [`explain`]); the languages only say them.
 
+pub mod conclusion;
 mod en;
 pub mod explain;
 pub mod finding;
@@ -46,6 +47,17 @@ pub enum Phrase {
     LoginRefused,
     NoServerWorks,
     NotOffered,
+    NotNamed,
+    /// Between a clause and what follows it (": " / "：").
+    ClauseColon,
+    /// Before the last item of a list (" and " / " 和 ").
+    ListAnd,
+    PasswordLabel,
+    SmtpAuthLabel,
+    NothingWorks,
+    RefusedNoteTypedOnly,
+    SameUserAndAppPassword,
+    AccountPassword,
     FindingsHeading,
     Error,
     Warning,
@@ -215,7 +227,10 @@ pub trait Catalogue: Sync {
     fn change_port(&self, typed: u16, right: u16) -> String;
     fn change_encryption(&self, typed: &str, right: &str) -> String;
     /// `changes` already joined.
+    /// Proved to work, said as a fix.
     fn change_fields(&self, changes: &str) -> String;
+    /// Two fixes, either of which was proved to work.
+    fn change_either(&self, first: &str, second: &str) -> String;
     /// Between the fields to change.
     fn field_separator(&self) -> &'static str;
 
@@ -226,6 +241,35 @@ pub trait Catalogue: Sync {
     /// `servers` (already joined), then why they were not logged in to (a `Why…` phrase).
     fn not_logged_in(&self, servers: &str, why: &str) -> String;
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
+
+    // The conclusion a report leads with.
+    /// Items joined as a sentence lists them ("IMAP, POP3 and SMTP").
+    fn list(&self, items: &[&str]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!(
+                "{}{}{last}",
+                rest.join(self.phrase(Phrase::SourceSeparator)),
+                self.phrase(Phrase::ListAnd)
+            ),
+        }
+    }
+    /// `meaning` is a code's generic meaning (a sentence); `place` where it is.
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String;
+    /// `protocols` already listed.
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String;
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String;
+    fn conclusion_not_retried(&self, protocols: &str) -> String;
+    fn conclusion_more_problems(&self, count: usize) -> String;
+    fn conclusion_logged_in(&self, protocols: &str) -> String;
+    fn conclusion_reachable(&self, protocols: &str) -> String;
+    fn conclusion_untested(&self, protocols: &str) -> String;
+    fn conclusion_warnings(&self, count: usize) -> String;
+    fn conclusion_use_settings(&self) -> &'static str;
+    /// The start of a refusal's hint when another server accepted the same password.
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String;
+    fn use_instead(&self, at: &str) -> String;
 }
 
 #[cfg(test)]
