@@ -363,6 +363,10 @@ pub enum Facts {
         names: Vec<String>,
         subject: String,
         alias_of: Option<String>,
+        /// Which hosts the certificate names were tried in its place (same port and mode),
+        /// and the first of them that answered with a valid certificate.
+        tried: Vec<String>,
+        answered: Option<String>,
     },
     CertUntrusted {
         issuer: String,

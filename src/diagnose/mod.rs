@@ -64,10 +64,13 @@ pub enum LoginSkipped {
     NotReached,
     /// Not probed at all (`--offline`, `--no-probe`).
     NotProbed,
+    /// Only a certificate that failed its name check named this host: whoever presented it
+    /// chose the name, so no password goes there.
+    NamedByCertificate,
 }
 
 impl LoginSkipped {
-    pub const ALL: [LoginSkipped; 10] = [
+    pub const ALL: [LoginSkipped; 11] = [
         LoginSkipped::NoPassword,
         LoginSkipped::NotVerifiedTls,
         LoginSkipped::NoLoginOffered,
@@ -78,6 +81,7 @@ impl LoginSkipped {
         LoginSkipped::AttemptLimit,
         LoginSkipped::NotReached,
         LoginSkipped::NotProbed,
+        LoginSkipped::NamedByCertificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +96,7 @@ impl LoginSkipped {
             LoginSkipped::AttemptLimit => "attempt_limit",
             LoginSkipped::NotReached => "not_reached",
             LoginSkipped::NotProbed => "not_probed",
+            LoginSkipped::NamedByCertificate => "named_by_certificate",
         }
     }
 
@@ -268,11 +273,22 @@ pub fn with_probes(
     findings.extend(no_settings_found(&discovery));
     let mut probed: Vec<(Candidate, ProbeOutcome)> =
         discovery.candidates.iter().cloned().zip(outcomes).collect();
+    let named_by_certificate: Vec<Endpoint> = neighbours
+        .iter()
+        .filter(|n| n.named_by_certificate)
+        .map(|n| n.target.endpoint.clone())
+        .collect();
     probed.extend(
         neighbours
             .into_iter()
             .map(|n| (found_by_probing(n.target, n.label), n.outcome)),
     );
+    // A host only a failed certificate named is said to answer, never recommended.
+    let recommendable: Vec<(Candidate, ProbeOutcome)> = probed
+        .iter()
+        .filter(|(c, _)| !named_by_certificate.contains(&c.endpoint()))
+        .cloned()
+        .collect();
     let works = |protocol: Protocol| {
         probed
             .iter()
@@ -295,7 +311,7 @@ pub fn with_probes(
             found.clear();
         }
         if candidate.sources.contains(&SourceKind::User) {
-            explain_user_fields(&mut found, candidate, &probed);
+            explain_user_fields(&mut found, candidate, &recommendable);
         }
         let status = if found.iter().any(|f| f.severity() == Severity::Error) || !outcome.works() {
             ServerStatus::Error
@@ -315,7 +331,11 @@ pub fn with_probes(
                 Login::Failed => LoginState::Failed,
                 Login::NotTested(_) => LoginState::NotTested,
             },
-            login_skipped: LoginSkipped::of(outcome),
+            login_skipped: if named_by_certificate.contains(&outcome.endpoint) {
+                Some(LoginSkipped::NamedByCertificate)
+            } else {
+                LoginSkipped::of(outcome)
+            },
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
             addresses: outcome.attempts.clone(),
@@ -325,7 +345,7 @@ pub fn with_probes(
     }
     conclusion::rule_out_by_accepted_logins(&mut findings, &servers);
     finish(discovery, servers, findings, |_, p| {
-        best_working(&probed, p)
+        best_working(&recommendable, p)
     })
 }
 

@@ -650,6 +650,10 @@ fn skipped_words(s: &ServerEntry) -> Option<(Phrase, Phrase)> {
             Phrase::WhyAfterServiceRefusal,
         ),
         LoginSkipped::AttemptLimit => (Phrase::SkippedAttemptLimit, Phrase::WhyAttemptLimit),
+        LoginSkipped::NamedByCertificate => (
+            Phrase::SkippedNamedByCertificate,
+            Phrase::WhyNamedByCertificate,
+        ),
         LoginSkipped::NoPassword | LoginSkipped::NotReached | LoginSkipped::NotProbed => {
             return None;
         }

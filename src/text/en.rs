@@ -99,6 +99,10 @@ impl Catalogue for English {
             SkippedAfterRefusal => "another server refused the password",
             SkippedAfterServiceRefusal => "another server refused the service",
             SkippedAttemptLimit => "limit of failed logins reached",
+            SkippedNamedByCertificate => "only a failed certificate named it",
+            WhyNamedByCertificate => {
+                "only the certificate of another server, which failed its name check, named it: whoever presented that certificate chose the name, so no password is sent there."
+            }
             WhyNotVerifiedTls => {
                 "no verified TLS (none, or a certificate that failed), and the password is never sent without it."
             }
@@ -420,6 +424,16 @@ impl Catalogue for English {
     }
     fn cert_covers(&self, names: &str) -> String {
         format!("The certificate covers: {names}. Use one of those names as the server name.")
+    }
+    fn cert_name_answers(&self, names: &str, host: &str) -> String {
+        format!(
+            "The certificate covers: {names}. {host} answers on the same port with a valid certificate (probed; no password was sent, since only this certificate named it): if your provider confirms it, type {host} as the server."
+        )
+    }
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String {
+        format!(
+            "The certificate covers: {names}. {tried} did not answer with valid settings either: ask the provider for the right server name."
+        )
     }
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
         format!("The certificate of {at} is not signed by a trusted authority (issuer: {issuer}).")

@@ -144,12 +144,21 @@ fn message_and_hint(
             generic_fix(FindingCode::CertExpired),
         ),
         Facts::CertNameMismatch {
-            names, alias_of, ..
+            names,
+            alias_of,
+            tried,
+            answered,
+            ..
         } => {
             let names = name_list(t, names);
-            let hint = match alias_of {
-                Some(target) => t.cert_alias(&server.host, target, &names),
-                None => t.cert_covers(&names),
+            let hint = match (alias_of, answered) {
+                (Some(target), _) => t.cert_alias(&server.host, target, &names),
+                (None, Some(host)) => t.cert_name_answers(&names, host),
+                (None, None) if !tried.is_empty() => t.cert_names_do_not_answer(
+                    &names,
+                    &tried.join(t.phrase(Phrase::SourceSeparator)),
+                ),
+                (None, None) => t.cert_covers(&names),
             };
             (t.cert_name_mismatch(&at, &server.host), hint)
         }

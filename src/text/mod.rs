@@ -111,6 +111,7 @@ pub enum Phrase {
     SkippedAfterRefusal,
     SkippedAfterServiceRefusal,
     SkippedAttemptLimit,
+    SkippedNamedByCertificate,
     // … and in full, beside the servers it concerns.
     WhyNotVerifiedTls,
     WhyNoLoginOffered,
@@ -119,6 +120,7 @@ pub enum Phrase {
     WhyAfterRefusal,
     WhyAfterServiceRefusal,
     WhyAttemptLimit,
+    WhyNamedByCertificate,
     /// What a server that drips its replies needs.
     SlowServerFix,
     /// `-v`: what each address of a host did when the probe connected.
@@ -189,6 +191,11 @@ pub trait Catalogue: Sync {
     fn cert_name_mismatch(&self, at: &str, host: &str) -> String;
     fn cert_alias(&self, host: &str, target: &str, names: &str) -> String;
     fn cert_covers(&self, names: &str) -> String;
+    /// `host`, one of the certificate's `names`, answered on the same port with a valid certificate
+    /// (no password was sent: only the failed certificate named it).
+    fn cert_name_answers(&self, names: &str, host: &str) -> String;
+    /// The certificate's hosts `tried` (already joined) did not answer with valid settings.
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String;
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String;
     fn cert_expiring(&self, at: &str, days: i64, not_after: &str) -> String;
     fn and_more(&self, more: usize) -> String;

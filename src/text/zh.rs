@@ -91,6 +91,10 @@ impl Catalogue for Chinese {
             SkippedAfterRefusal => "另一台服务器拒绝了密码",
             SkippedAfterServiceRefusal => "另一台服务器拒绝了该服务",
             SkippedAttemptLimit => "登录失败次数已达上限",
+            SkippedNamedByCertificate => "只有一张验证失败的证书提到它",
+            WhyNamedByCertificate => {
+                "只有另一台服务器名称不符的证书提到它：这个名称由出示证书的一方决定，因此不会把密码发往那里。"
+            }
             WhyNotVerifiedTls => {
                 "没有经过验证的 TLS（没有 TLS，或证书验证失败），密码绝不会发往这样的服务器。"
             }
@@ -386,6 +390,16 @@ impl Catalogue for Chinese {
     }
     fn cert_covers(&self, names: &str) -> String {
         format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
+    }
+    fn cert_name_answers(&self, names: &str, host: &str) -> String {
+        format!(
+            "证书包含的名称：{names}。{host} 在同一端口以有效证书应答（已探测；因为只有这张证书提到它，未发送密码）：如服务商确认，请将服务器地址填写为 {host}。"
+        )
+    }
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String {
+        format!(
+            "证书包含的名称：{names}。{tried} 也未能以有效设置应答：请向服务商询问正确的服务器地址。"
+        )
     }
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
         format!("{at} 的证书不受信任（签发者：{issuer}）。")

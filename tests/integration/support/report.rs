@@ -22,7 +22,7 @@ pub const SOURCES: [&str; 9] = [
 pub const SOURCE_STATUSES: [&str; 4] = ["found", "not_found", "error", "skipped"];
 /// Why a server was not logged in to (`servers[].login_skipped`, documented in
 /// `docs/report.md`).
-pub const LOGIN_SKIPPED: [&str; 10] = [
+pub const LOGIN_SKIPPED: [&str; 11] = [
     "no_password",
     "not_verified_tls",
     "no_login_offered",
@@ -33,6 +33,7 @@ pub const LOGIN_SKIPPED: [&str; 10] = [
     "attempt_limit",
     "not_reached",
     "not_probed",
+    "named_by_certificate",
 ];
 
 /// What a run of `mailcheck` left behind.
