@@ -242,7 +242,7 @@ impl Renderer<'_> {
         if self.report.findings.is_empty() {
             return;
         }
-        let lead = self.report.conclusion.as_ref().and_then(|c| c.finding);
+        let said = self.report.conclusion.as_ref().map(|c| c.hint.as_str());
         let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
         for (i, f) in self.report.findings.iter().enumerate() {
             let same = groups.iter_mut().find(|(first, _)| {
@@ -258,10 +258,7 @@ impl Renderer<'_> {
         self.heading(Phrase::FindingsHeading);
         for (first, places) in groups {
             let f = &self.report.findings[first];
-            let hint_shown = lead.is_some_and(|lead| {
-                let l = &self.report.findings[lead];
-                l.code == f.code && l.hint == f.hint
-            });
+            let hint_shown = said == Some(f.hint.as_str());
             let block = self.finding_block(f, &places, hint_shown);
             self.out.push_str(&block);
         }

@@ -621,4 +621,7 @@ impl Catalogue for English {
     fn use_instead(&self, at: &str) -> String {
         format!("Use {at} instead.")
     }
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String {
+        format!("{proto} works on {at} with {security} (proved): use the settings below.")
+    }
 }

@@ -277,6 +277,8 @@ pub trait Catalogue: Sync {
     /// The start of a refusal's hint when another server accepted the same password.
     fn password_accepted_by(&self, proto: &str, at: &str) -> String;
     fn use_instead(&self, at: &str) -> String;
+    /// The conclusion's fix when a server fails and another of its protocol was proved.
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String;
 }
 
 #[cfg(test)]

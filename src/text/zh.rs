@@ -563,4 +563,7 @@ impl Catalogue for Chinese {
     fn use_instead(&self, at: &str) -> String {
         format!("请改用 {at}。")
     }
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String {
+        format!("{proto} 在 {at}（{security}）可用（已验证）：请使用下面的设置。")
+    }
 }
