@@ -64,6 +64,11 @@ pub struct ProviderEntry {
     /// Added: what the user must switch on in the provider's settings, if anything.
     #[serde(default)]
     pub enable: Option<String>,
+    /// Added: what a mail client's password field takes at this provider: `account`,
+    /// `app_password`, `authorization_code`, `authorization_code_if_on`,
+    /// `client_password_if_secure_login`; null when the provider file does not say.
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -205,6 +210,7 @@ impl Report {
                 .as_ref()
                 .map(|e| e.instruction.get(lang).to_owned())
                 .filter(|s| !s.is_empty()),
+            password: m.provider.password.map(|k| k.as_str().to_owned()),
         });
         let mut sources: Vec<SourceEntry> = discovery
             .sources
