@@ -96,6 +96,11 @@ struct CheckArgs {
     #[arg(long, value_name = "IP[:PORT]", value_parser = mailcheck::net::dns::Dns::parse_server)]
     dns_server: Option<std::net::SocketAddr>,
 
+    /// Connect to ADDRESS for HOST (repeatable), checking the certificate and sending SNI for
+    /// HOST: test a new server under its real name before the DNS records move
+    #[arg(long, value_name = "HOST:ADDRESS", value_parser = mailcheck::net::dns::Dns::parse_pin)]
+    resolve: Vec<(String, std::net::IpAddr)>,
+
     /// Extra trust anchors (PEM) for every TLS connection, mail and HTTPS alike
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
@@ -418,6 +423,7 @@ impl CheckArgs {
             offline: self.offline,
             timeout: std::time::Duration::from_secs_f64(self.timeout),
             dns_server: self.dns_server,
+            resolve: self.resolve.clone(),
             ca_file: self.ca_file.clone(),
             ispdb_url: self.ispdb_url.clone(),
             no_probe: self.no_probe,

@@ -594,3 +594,58 @@ fn explain_takes_any_domain_hyphen_replies_and_lang_before_the_subcommand() {
     ]);
     assert!(out.contains("smtp_auth_missing"), "{out}");
 }
+
+/// Before the DNS moves: `--resolve` sends a host's connections to the given address while the
+/// certificate is checked for the host's name. imap.nohost.test has no address in DNS; its
+/// server is 127.0.9.1, whose certificate names it.
+#[test]
+fn resolve_pins_a_host_to_an_address_and_keeps_its_name_for_tls() {
+    let s = Scenario::new("nohost");
+    let pinned = run(s
+        .command(Some(&s.get("PASSWORD")), "3")
+        .args(["--imap", "imap.nohost.test:993:tls"])
+        .args(["--resolve", "imap.nohost.test:127.0.9.1"])
+        .arg(s.user()));
+    let report: Report = serde_json::from_str(&pinned.stdout).expect(&pinned.stderr);
+    let imap = report
+        .servers
+        .iter()
+        .find(|e| e.host == "imap.nohost.test" && e.port == 993)
+        .expect("the typed server");
+    assert_eq!(
+        (imap.status.as_str(), imap.login.as_str()),
+        ("ok", "ok"),
+        "{}",
+        pinned.stdout
+    );
+    assert_eq!(imap.addresses[0].address, "127.0.9.1");
+    assert!(
+        imap.tls
+            .as_ref()
+            .unwrap()
+            .cert_names
+            .iter()
+            .any(|n| n == "imap.nohost.test")
+    );
+
+    // Pinned to another server, the certificate check still holds the name to account.
+    let elsewhere = run(s
+        .command(None, "3")
+        .args(["--imap", "imap.nohost.test:993:tls"])
+        .args(["--resolve", "imap.nohost.test:127.0.7.3"])
+        .arg(s.user()));
+    let report: Report = serde_json::from_str(&elsewhere.stdout).expect(&elsewhere.stderr);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.host.as_deref() == Some("imap.nohost.test")
+                && f.code == mailcheck::FindingCode::CertUntrusted),
+        "{}",
+        elsewhere.stdout
+    );
+
+    let bad = run(mailcheck().args(["--resolve", "imap.nohost.test", "--offline", "a@b.test"]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("HOST:ADDRESS"), "{}", bad.stderr);
+}
