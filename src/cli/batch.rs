@@ -125,22 +125,38 @@ fn read(file: &Path) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))
 }
 
-/// Every account of the file, or the first line that is wrong.
+/// Most wrong lines named one by one; the rest are counted.
+const WRONG_LINES_NAMED: usize = 20;
+
+/// Every account of the file, or every line that is wrong (by number).
 fn parse(text: &str, base: &Path) -> anyhow::Result<Vec<Account>> {
     let mut accounts = Vec::new();
+    let mut wrong = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or_default();
         let mut words = line.split_whitespace();
         let Some(typed) = words.next() else {
             continue;
         };
-        let account = account(typed, words, base).with_context(|| format!("line {}", index + 1))?;
-        accounts.push(account);
+        match account(typed, words, base) {
+            Ok(account) => accounts.push(account),
+            Err(error) => wrong.push(format!("line {}: {error:#}", index + 1)),
+        }
     }
-    if accounts.is_empty() {
-        anyhow::bail!("no addresses (one address a line)");
+    match wrong.len() {
+        0 if accounts.is_empty() => anyhow::bail!("no addresses (one address a line)"),
+        0 => Ok(accounts),
+        1 => Err(anyhow::anyhow!(wrong.remove(0))),
+        n => {
+            let more = n.saturating_sub(WRONG_LINES_NAMED);
+            wrong.truncate(WRONG_LINES_NAMED);
+            let mut listed = wrong.join("\n  ");
+            if more > 0 {
+                listed.push_str(&format!("\n  … and {more} more"));
+            }
+            anyhow::bail!("{n} lines are wrong:\n  {listed}")
+        }
     }
-    Ok(accounts)
 }
 
 fn account<'a>(
@@ -216,5 +232,27 @@ mod tests {
         assert!(!error("a@b.example pasword=hunter2\n").contains("hunter2"));
         assert!(error("# nothing\n\n").contains("no addresses"));
         assert!(error("a@b.example password-file=/nonexistent/pw\n").contains("cannot read"));
+    }
+
+    #[test]
+    fn every_wrong_line_is_named_not_only_the_first() {
+        let text = "a@b.example\nnot-an-address\nc@d.example colour=blue\n\n# fine\n@nobody\n";
+        let error = format!("{:#}", parse(text, Path::new(".")).unwrap_err());
+        assert!(error.starts_with("3 lines are wrong:"), "{error}");
+        for line in [
+            "line 2: invalid address",
+            "line 3: ",
+            "line 6: invalid address",
+        ] {
+            assert!(error.contains(line), "{line} in {error}");
+        }
+        assert!(!error.contains("line 1:"), "{error}");
+        let many: String = (0..30).map(|i| format!("bad{i}\n")).collect();
+        let error = format!("{:#}", parse(&many, Path::new(".")).unwrap_err());
+        assert!(
+            error.contains("line 20:") && !error.contains("line 21:"),
+            "{error}"
+        );
+        assert!(error.contains("and 10 more"), "{error}");
     }
 }

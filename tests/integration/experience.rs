@@ -103,6 +103,33 @@ fn man_page_is_roff_with_every_option_and_the_exit_status() {
             "{needle:?} not in the man page"
         );
     }
+    // The synopsis names every option's value, as --help does.
+    let synopsis = page
+        .stdout
+        .split(".SH SYNOPSIS")
+        .nth(1)
+        .expect("a synopsis");
+    let synopsis = synopsis.split(".SH").next().unwrap();
+    for needle in [
+        r"[\fB\-\-imap\fR \fIHOST:PORT[:MODE]\fR]",
+        r"[\fB\-\-smtp\fR \fIHOST:PORT[:MODE]\fR]",
+        r"[\fB\-\-timeout\fR \fISECS\fR]",
+        r"[\fB\-\-dns\-server\fR \fIIP[:PORT]\fR]",
+        r"[\fB\-\-password\-env\fR \fIVAR\fR]",
+        r"[\fB\-\-trace\fR]",
+        r"[\fIADDRESS\fR]",
+        r"\fBmailcheck explain\fR",
+    ] {
+        assert!(synopsis.contains(needle), "{needle:?} not in {synopsis}");
+    }
+    let help = help().stdout;
+    for needle in [
+        "--imap <HOST:PORT[:MODE]>",
+        "--timeout <SECS>",
+        "--batch <FILE>",
+    ] {
+        assert!(help.contains(needle), "{needle:?} not in --help");
+    }
 }
 
 /// Runs `command` (a shell command line) on a pseudo-terminal; returns what the terminal got.
@@ -394,6 +421,14 @@ fn batch_with_a_bad_line_checks_nothing() {
             "never written",
         ),
         ("# only a comment\n", "no addresses"),
+        (
+            "alice@healthy.test\nbad-one\n@bad-two\nalice@healthy.test colour=blue\n",
+            "3 lines are wrong:\n  line 2: invalid address \"bad-one\"",
+        ),
+        (
+            "bad-one\n\nbad-two\n",
+            "line 3: invalid address \"bad-two\"",
+        ),
     ] {
         let result = Batch::new(lines).run(&s, &["--json"], &[]);
         assert_eq!(result.code, 3, "{lines:?}: {}", result.stderr);
