@@ -520,6 +520,44 @@ fn emit_leaves_out_what_failed_and_says_so() {
     assert_eq!(offline.code, 2, "nothing offline can be verified");
 }
 
+/// IMAP and POP3 switched off for this one account: their servers still work for every other
+/// user of the domain, so the document keeps them (issue 14); a wrong password likewise.
+#[test]
+fn emit_keeps_the_settings_an_accounts_own_refusal_says_nothing_about() {
+    for (label, password) in [("disabled", None), ("wrongpass", Some("MC_WRONG_PASSWORD"))] {
+        let s = Scenario::new(label);
+        let password = password.map_or_else(|| s.get("PASSWORD"), |key| s.env[key].clone());
+        let result = run(s
+            .human_command(Some(&password), "3")
+            .args(["--emit", "autoconfig"])
+            .arg(s.user()));
+        assert_eq!(result.code, 1, "{label}: the report has an error finding");
+        let config = mailcheck::clientconfig::parse(&result.stdout).expect("a document");
+        let provider = &config.providers[0];
+        let servers: Vec<(Option<Protocol>, &str, Option<u16>)> = provider
+            .incoming
+            .iter()
+            .chain(&provider.outgoing)
+            .map(|t| (t.protocol(), t.hostname.as_str(), t.port))
+            .collect();
+        for (protocol, host, port) in [
+            (Protocol::Imap, format!("imap.{label}.test"), 993),
+            (Protocol::Pop3, format!("pop.{label}.test"), 995),
+            (Protocol::Smtp, format!("smtp.{label}.test"), 465),
+        ] {
+            assert!(
+                servers.contains(&(Some(protocol), host.as_str(), Some(port))),
+                "{label}: {host}:{port} missing from {servers:?}"
+            );
+        }
+        assert!(
+            !result.stderr.contains("no server was verified"),
+            "{label}: {}",
+            result.stderr
+        );
+    }
+}
+
 /// Endless input is refused with a clear line, not read until memory runs out.
 #[test]
 fn endless_password_or_batch_input_is_bad_input() {
