@@ -377,11 +377,7 @@ async fn run<P: MailProtocol>(
         out.reached = Step::TlsHandshake;
         let tls = prober.implicit_tls(tcp).await?;
         record_tls(&prober, out, &tls).await;
-        let mut conn = Conn::new(
-            Stream::Tls(Box::new(tls.stream)),
-            timing.step_limit(),
-            started,
-        );
+        let mut conn = prober.conn(Stream::Tls(Box::new(tls.stream)));
         conn.note(format!("TLS established ({})", tls.facts.version));
         conn
     } else {

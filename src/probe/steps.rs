@@ -76,6 +76,16 @@ impl<P: MailProtocol> Prober<'_, P> {
         &self.target.endpoint
     }
 
+    /// The probe's connection over `stream`, its transcript hiding the password (and its
+    /// base64 forms) from the first word on.
+    pub fn conn(&self, stream: Stream) -> Conn {
+        let mut conn = Conn::new(stream, self.timing.step_limit(), self.started);
+        if let Some(password) = &self.ctx.password {
+            conn.add_password(&self.target.username, password);
+        }
+        conn
+    }
+
     /// Connects to the host's addresses, and says how long it took; `attempts` gets what each
     /// address did. When the port refuses, another registered port of the protocol that
     /// answers on the same host is named.
@@ -157,7 +167,7 @@ impl<P: MailProtocol> Prober<'_, P> {
     pub async fn plaintext(&self, tcp: TcpStream) -> Result<Conn, Stop> {
         let timing = self.timing;
         let port = self.endpoint().port;
-        let mut conn = Conn::new(Stream::Plain(tcp), timing.step_limit(), self.started);
+        let mut conn = self.conn(Stream::Plain(tcp));
         let issue = match conn.peek_bytes(timing.first_bytes_wait()).await {
             // A TLS record's content type: an alert, or a server speaking first in TLS.
             Ok(bytes) if matches!(bytes.first(), Some(20..=24)) => Issue::TlsOnPlaintextPort {
@@ -381,7 +391,7 @@ impl<P: MailProtocol> Prober<'_, P> {
             Ok(turn) => turn,
             Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), issues),
         };
-        conn.add_secret(password.expose());
+        // The password is hidden in the transcript since the connection began (`Self::conn`).
         let user = self.target.username.as_str();
         let attempt = match self.protocol.login(conn, caps, user, password).await {
             Ok(reply) if reply.ok => (Login::Ok, Vec::new()),
@@ -389,7 +399,7 @@ impl<P: MailProtocol> Prober<'_, P> {
                 Login::Failed,
                 vec![Issue::Refusal {
                     stage: Stage::Login,
-                    reply: reply.text,
+                    reply: conn.redact(&reply.text),
                 }],
             ),
             Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),
@@ -405,7 +415,7 @@ impl<P: MailProtocol> Prober<'_, P> {
                 Login::Failed,
                 vec![Issue::Refusal {
                     stage: Stage::AfterLogin,
-                    reply: reply.text,
+                    reply: conn.redact(&reply.text),
                 }],
             ),
             Ok(_) => (Login::Ok, Vec::new()),

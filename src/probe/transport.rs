@@ -186,11 +186,39 @@ impl Conn {
         matches!(self.stream, Some(Stream::Tls(_)))
     }
 
-    /// Registers a secret: it, and its base64 forms used in SASL, never reach the transcript.
+    /// Registers a secret: wherever it stands as a whole token, it never reaches the
+    /// transcript ([`crate::secret::redact`]).
     pub fn add_secret(&mut self, secret: &str) {
-        if !secret.is_empty() {
+        if !secret.is_empty() && !self.secrets.iter().any(|s| s.as_str() == secret) {
             self.secrets.push(Zeroizing::new(secret.to_owned()));
+            // The longest first, so that no shorter secret splits a longer one.
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
+    }
+
+    /// Registers the password and its base64 forms (SASL LOGIN's answer, SASL PLAIN's
+    /// `\0user\0password`) before a word of the dialogue is recorded: a server may say them
+    /// back at any time.
+    pub fn add_password(&mut self, user: &str, password: &Password) {
+        use base64::Engine as _;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let plain = Zeroizing::new(format!("\0{user}\0{}", password.expose()));
+        for secret in [
+            Zeroizing::new(password.expose().to_owned()),
+            Zeroizing::new(engine.encode(password.expose())),
+            Zeroizing::new(engine.encode(&*plain)),
+        ] {
+            self.add_secret(&secret);
+        }
+    }
+
+    /// `text` (a server's reply, for evidence) with every registered secret hidden.
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for secret in &self.secrets {
+            text = crate::secret::redact(&text, secret);
+        }
+        text
     }
 
     /// The SASL PLAIN initial response (RFC 4616), registered as a secret.
@@ -211,10 +239,7 @@ impl Conn {
             self.dropped_lines += 1;
             return;
         }
-        let mut text = text;
-        for secret in &self.secrets {
-            text = text.replace(secret.as_str(), "***");
-        }
+        let text = self.redact(&text);
         self.transcript.push(TranscriptLine {
             at: self.started.elapsed(),
             direction,
