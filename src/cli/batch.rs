@@ -84,7 +84,7 @@ async fn check_one(
         .map_err(bad_input)?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);
     if trace {
-        report.add_transcripts(&diagnosis);
+        report.add_transcripts(&diagnosis, lang);
     }
     Ok(report)
 }

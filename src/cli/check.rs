@@ -26,7 +26,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let diagnosis = diagnosis.map_err(|e| bad_input(e.into()))?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);
     if cli.display.trace {
-        report.add_transcripts(&diagnosis);
+        report.add_transcripts(&diagnosis, lang);
     }
     let code = ExitStatus::from(diagnosis.verdict());
     if let Some(Emit::Autoconfig) = cli.check.emit {

@@ -76,12 +76,95 @@ impl IoFailure {
 }
 
 /// Who said a line of the transcript.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Direction {
     Client,
     Server,
-    /// mailcheck's own remark (connected, TLS established, …).
-    Note,
+    /// mailcheck's own remark (connected, TLS established, why the dialogue stopped): data,
+    /// worded by `text` in the report's language; the line's `text` is empty.
+    Note(Remark),
+}
+
+/// What mailcheck remarks in a dialogue, beside what was said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remark {
+    /// The TCP connection is up, to this address.
+    Connected(SocketAddr),
+    /// TLS is up, in this version. `rejected`: what is wrong with the certificate; the probe
+    /// goes on to learn what the server offers, and no password is sent.
+    TlsEstablished {
+        version: String,
+        rejected: Option<CertRejected>,
+    },
+    /// This many more lines were not kept ([`MAX_TRANSCRIPT_LINES`]).
+    NotKept(usize),
+    /// Why the dialogue stopped before its goodbye.
+    Stopped(Ending),
+}
+
+/// Why a certificate is not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertRejected {
+    /// Expired, or not valid yet.
+    Expired,
+    NameMismatch,
+    Untrusted,
+}
+
+/// Why a probe's dialogue stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The host name did not resolve, or its lookup failed.
+    NotResolved,
+    /// The connection was refused.
+    ConnectRefused,
+    /// The connection attempts got no answer within the limit.
+    ConnectNoAnswer(Duration),
+    /// The connection failed otherwise (the error).
+    ConnectFailed(String),
+    /// No reply within the limit.
+    NoReply(Duration),
+    /// A reply began but was not complete within the limit.
+    ReplyIncomplete(Duration),
+    ClosedByServer,
+    ResetByServer,
+    /// A line, a reply or the whole dialogue longer than mailcheck reads.
+    TooMuch,
+    /// A reply that is not this protocol's (another protocol, not mail at all, garbage).
+    NotTheProtocol,
+    /// The TLS handshake failed (the reason, as the TLS library says it).
+    TlsFailed(String),
+    /// TLS was expected; the server answered in plaintext.
+    PlaintextNotTls,
+    /// Plaintext was expected; the server answered in TLS.
+    TlsNotPlaintext,
+    StarttlsNotOffered,
+    StarttlsRefused,
+    /// Bytes after the STARTTLS reply, before TLS: possibly injected.
+    Injection,
+    /// The server turned the client away (its greeting, or its reply to EHLO).
+    Refused,
+    /// The whole probe ran out of time.
+    ProbeTooSlow(Duration),
+    /// Another failure of the connection (the error).
+    Failed(String),
+}
+
+impl Ending {
+    /// How a failed read or write ends a dialogue.
+    pub fn of(failure: &IoFailure) -> Self {
+        match failure {
+            IoFailure::Timeout(limit) => Ending::NoReply(*limit),
+            IoFailure::SlowReply(limit) => Ending::ReplyIncomplete(*limit),
+            IoFailure::Closed => Ending::ClosedByServer,
+            IoFailure::Reset => Ending::ResetByServer,
+            IoFailure::LineTooLong | IoFailure::TooManyLines | IoFailure::TooMuchData => {
+                Ending::TooMuch
+            }
+            IoFailure::Malformed(_) => Ending::NotTheProtocol,
+            IoFailure::Io(error) => Ending::Failed(error.clone()),
+        }
+    }
 }
 
 /// One line of a probe's dialogue, safe to show: credentials are already replaced by `***`.
@@ -89,6 +172,7 @@ pub enum Direction {
 pub struct TranscriptLine {
     pub at: Duration,
     pub direction: Direction,
+    /// What was said; empty for a [`Direction::Note`].
     pub text: String,
 }
 
@@ -230,12 +314,20 @@ impl Conn {
         token
     }
 
-    pub fn note(&mut self, text: impl Into<String>) {
-        self.record(Direction::Note, text.into());
+    pub fn note(&mut self, remark: Remark) {
+        self.record(Direction::Note(remark), String::new());
+    }
+
+    /// Records what the server said outside a line read (a plaintext answer to a TLS
+    /// ClientHello).
+    pub fn heard(&mut self, text: &str) {
+        self.record(Direction::Server, text.to_owned());
     }
 
     fn record(&mut self, direction: Direction, text: String) {
-        if self.transcript.len() >= MAX_TRANSCRIPT_LINES {
+        // mailcheck's own few remarks are always kept.
+        let note = matches!(direction, Direction::Note(_));
+        if self.transcript.len() >= MAX_TRANSCRIPT_LINES && !note {
             self.dropped_lines += 1;
             return;
         }
@@ -361,6 +453,10 @@ impl Conn {
     pub fn upgraded(&mut self, tls: TlsStream<Recorded>) {
         self.stream = Some(Stream::Tls(Box::new(tls)));
         self.buffer.clear();
+        // What comes first over TLS (the greeting, on an implicit TLS port) has a limit of its
+        // own, not what the handshake left of the connection's.
+        self.reply_due = Instant::now() + self.timeout;
+        self.reply_bytes = 0;
     }
 
     /// Closes without waiting for the server.
@@ -377,8 +473,8 @@ impl Conn {
         if dropped > 0 {
             transcript.push(TranscriptLine {
                 at: self.started.elapsed(),
-                direction: Direction::Note,
-                text: format!("… {dropped} more lines not kept"),
+                direction: Direction::Note(Remark::NotKept(dropped)),
+                text: String::new(),
             });
         }
         transcript

@@ -1,7 +1,8 @@
 //! English: the default language of every report.
 
-use super::{Catalogue, Phrase};
+use super::{Catalogue, Phrase, seconds};
 use crate::finding::{Breakage, FindingCode};
+use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -71,8 +72,6 @@ impl Catalogue for English {
             NoLogin => "no login",
             Untested => "untested",
             Fails => "fails",
-            ProtocolDialogue => "Protocol dialogue",
-            Address => "address",
             NoDialogue => "(no dialogue: the connection did not get that far; see the findings)",
             CheckingAccounts => "checking accounts",
             ProviderDbAndMx => "provider database and MX records",
@@ -535,5 +534,69 @@ impl Catalogue for English {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n{total} account(s) checked: {fine} fine, {failing} with errors\n")
+    }
+
+    fn remark(&self, remark: &Remark) -> String {
+        match remark {
+            Remark::Connected(address) => format!("connected to {address}"),
+            Remark::TlsEstablished {
+                version,
+                rejected: None,
+            } => format!("TLS established ({version})"),
+            Remark::TlsEstablished {
+                version,
+                rejected: Some(why),
+            } => {
+                let why = match why {
+                    CertRejected::Expired => "it has expired or is not valid yet",
+                    CertRejected::NameMismatch => "it does not name this host",
+                    CertRejected::Untrusted => "no trusted authority issued it",
+                };
+                format!(
+                    "TLS established ({version}), but its certificate is rejected: {why}; no password is sent"
+                )
+            }
+            Remark::NotKept(lines) => format!("… {lines} more lines not kept"),
+            Remark::Stopped(ending) => {
+                let why = match ending {
+                    Ending::NotResolved => "the host name does not resolve: no connection".into(),
+                    Ending::ConnectRefused => "connection refused".into(),
+                    Ending::ConnectNoAnswer(limit) => {
+                        format!("no answer to the connection within {} s", seconds(*limit))
+                    }
+                    Ending::ConnectFailed(error) | Ending::Failed(error) => {
+                        format!("connection failed: {error}")
+                    }
+                    Ending::NoReply(limit) => format!("no reply within {} s", seconds(*limit)),
+                    Ending::ReplyIncomplete(limit) => {
+                        format!("the reply was not complete within {} s", seconds(*limit))
+                    }
+                    Ending::ClosedByServer => "connection closed by the server".into(),
+                    Ending::ResetByServer => "connection reset by the server".into(),
+                    Ending::TooMuch => "the server sent more than mailcheck reads".into(),
+                    Ending::NotTheProtocol => "a reply that is not the protocol's".into(),
+                    Ending::TlsFailed(reason) => format!("TLS handshake failed: {reason}"),
+                    Ending::PlaintextNotTls => "the server answered in plaintext, not TLS".into(),
+                    Ending::TlsNotPlaintext => "the server answered in TLS, not plaintext".into(),
+                    Ending::StarttlsNotOffered => "STARTTLS is not offered".into(),
+                    Ending::StarttlsRefused => "the server refused STARTTLS".into(),
+                    Ending::Injection => {
+                        "data after the STARTTLS reply, before TLS: stopped".into()
+                    }
+                    Ending::Refused => "the server turned the client away".into(),
+                    Ending::ProbeTooSlow(limit) => {
+                        format!(
+                            "the probe took more than {} s in all: stopped",
+                            seconds(*limit)
+                        )
+                    }
+                };
+                format!("— {why} —")
+            }
+        }
+    }
+
+    fn dialogue_heading(&self, address: &str, version: &str) -> String {
+        format!("Protocol dialogue (address {address}, mailcheck {version})")
     }
 }

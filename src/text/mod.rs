@@ -13,6 +13,7 @@ mod zh;
 
 use crate::finding::{Breakage, FindingCode};
 use crate::lang::Lang;
+use crate::probe::transport::Remark;
 use crate::settings::{Protocol, Security};
 use crate::source::SourceKind;
 
@@ -82,8 +83,6 @@ pub enum Phrase {
     NoLogin,
     Untested,
     Fails,
-    ProtocolDialogue,
-    Address,
     NoDialogue,
     CheckingAccounts,
     ProviderDbAndMx,
@@ -226,6 +225,22 @@ pub trait Catalogue: Sync {
     /// `servers` (already joined), then why they were not logged in to (a `Why…` phrase).
     fn not_logged_in(&self, servers: &str, why: &str) -> String;
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
+
+    /// mailcheck's own remark in a probe's dialogue (`--trace`); why it stopped is framed by
+    /// dashes, so that it stands out among what was said.
+    fn remark(&self, remark: &Remark) -> String;
+    /// Above the dialogues: whose they are, and which mailcheck had them.
+    fn dialogue_heading(&self, address: &str, version: &str) -> String;
+}
+
+/// Seconds as a person says them: `5`, `2.5`.
+pub(crate) fn seconds(limit: std::time::Duration) -> String {
+    let s = limit.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
 
-use super::{Catalogue, Phrase};
+use super::{Catalogue, Phrase, seconds};
 use crate::finding::{Breakage, FindingCode};
+use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -65,8 +66,6 @@ impl Catalogue for Chinese {
             NoLogin => "未登录",
             Untested => "未检测",
             Fails => "失败",
-            ProtocolDialogue => "协议对话记录",
-            Address => "地址",
             NoDialogue => "（无对话：未能建立连接，请查看发现的问题）",
             CheckingAccounts => "正在检测账户",
             ProviderDbAndMx => "服务商数据库和 MX 记录",
@@ -493,5 +492,64 @@ impl Catalogue for Chinese {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")
+    }
+
+    fn remark(&self, remark: &Remark) -> String {
+        match remark {
+            Remark::Connected(address) => format!("已连接到 {address}"),
+            Remark::TlsEstablished {
+                version,
+                rejected: None,
+            } => format!("TLS 已建立（{version}）"),
+            Remark::TlsEstablished {
+                version,
+                rejected: Some(why),
+            } => {
+                let why = match why {
+                    CertRejected::Expired => "证书已过期或尚未生效",
+                    CertRejected::NameMismatch => "证书不包含此主机名",
+                    CertRejected::Untrusted => "证书不是由受信任的机构签发的",
+                };
+                format!("TLS 已建立（{version}），但证书被拒绝：{why}；不会发送密码")
+            }
+            Remark::NotKept(lines) => format!("……另有 {lines} 行未保留"),
+            Remark::Stopped(ending) => {
+                let why = match ending {
+                    Ending::NotResolved => "主机名无法解析，未能连接".into(),
+                    Ending::ConnectRefused => "连接被拒绝".into(),
+                    Ending::ConnectNoAnswer(limit) => {
+                        format!("连接请求在 {} 秒内没有回应", seconds(*limit))
+                    }
+                    Ending::ConnectFailed(error) | Ending::Failed(error) => {
+                        format!("连接失败：{error}")
+                    }
+                    Ending::NoReply(limit) => format!("{} 秒内没有应答", seconds(*limit)),
+                    Ending::ReplyIncomplete(limit) => {
+                        format!("应答在 {} 秒内没有发完", seconds(*limit))
+                    }
+                    Ending::ClosedByServer => "服务器关闭了连接".into(),
+                    Ending::ResetByServer => "服务器重置了连接".into(),
+                    Ending::TooMuch => "服务器发送的数据超出了 mailcheck 读取的上限".into(),
+                    Ending::NotTheProtocol => "应答不符合该协议".into(),
+                    Ending::TlsFailed(reason) => format!("TLS 握手失败：{reason}"),
+                    Ending::PlaintextNotTls => "服务器以明文应答，而不是 TLS".into(),
+                    Ending::TlsNotPlaintext => "服务器以 TLS 应答，而不是明文".into(),
+                    Ending::StarttlsNotOffered => "服务器不支持 STARTTLS".into(),
+                    Ending::StarttlsRefused => "服务器拒绝了 STARTTLS".into(),
+                    Ending::Injection => {
+                        "STARTTLS 应答之后、TLS 开始之前收到了多余数据，已中止".into()
+                    }
+                    Ending::Refused => "服务器拒绝了客户端".into(),
+                    Ending::ProbeTooSlow(limit) => {
+                        format!("整个检测超过 {} 秒，已中止", seconds(*limit))
+                    }
+                };
+                format!("—— {why} ——")
+            }
+        }
+    }
+
+    fn dialogue_heading(&self, address: &str, version: &str) -> String {
+        format!("协议对话记录（地址 {address}，mailcheck {version}）")
     }
 }

@@ -376,7 +376,7 @@ async fn run(scenario: &Scenario) -> Outcome {
     };
     let json = output::render(&report, Format::Json, style);
     let text = output::render(&report, Format::Human, style);
-    report.add_transcripts(&diagnosis);
+    report.add_transcripts(&diagnosis, lang);
     Outcome {
         exit: exit_status(diagnosis.verdict()),
         json,
@@ -647,6 +647,7 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     };
     run.report();
     contract::assert_contract_shape(&serde_json::from_str(&outcome.json).expect("JSON"));
+    assert_every_probe_has_its_dialogue(&scenario.name, &outcome.traced);
     if let Some(password) = &spec.password {
         let password = scenario.value(password);
         let user = scenario.value(&spec.address);
@@ -706,8 +707,11 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         // The client's IMAP ID names mailcheck's version.
         (r#""version" "[^"]*""#, r#""version" "[VERSION]""#),
         // The trace's times, and its header's version.
-        (r"(?m)^ +\[N\] ms (C:|S:|--)", "  [N] ms $1"),
-        (r"mailcheck \d+\.\d+\.\d+\S*\)", "mailcheck [VERSION])"),
+        (r"(?m)^ +\[N\] ms ", "  [N] ms "),
+        (
+            r"mailcheck \d+\.\d+\.\d+[^)）\s]*([)）])",
+            "mailcheck [VERSION]$1",
+        ),
     ]);
     for (pattern, replacement) in filters {
         settings.add_filter(pattern, replacement);
@@ -780,6 +784,35 @@ fn shown(line: &str, password: &str) -> String {
         })
         .collect();
     words.join(" ")
+}
+
+/// A probe that connected shows what was exchanged; one that did not says why it stopped
+/// (issue 14: "no dialogue" though TCP connected and a greeting arrived).
+fn assert_every_probe_has_its_dialogue(name: &str, traced: &str) {
+    let report: serde_json::Value = serde_json::from_str(traced).expect("JSON");
+    for server in report["servers"].as_array().into_iter().flatten() {
+        if server["status"] == "untested" {
+            continue;
+        }
+        let at = format!("{name}: {}:{}", server["host"], server["port"]);
+        let transcript = server["transcript"].as_array().cloned().unwrap_or_default();
+        let connected = server["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["result"] == "connected");
+        if connected {
+            assert!(
+                transcript.first().is_some_and(|l| l["from"] == "mailcheck"),
+                "{at}: connected, but the dialogue does not say so: {transcript:?}"
+            );
+        } else {
+            assert!(
+                transcript.len() == 1 && transcript[0]["from"] == "mailcheck",
+                "{at}: no connection, and the dialogue does not say why: {transcript:?}"
+            );
+        }
+    }
 }
 
 /// What a JSON report (with transcripts) shows of the servers' words and the dialogue: every
