@@ -1,7 +1,7 @@
 //! English: the default language of every report.
 
 use super::{Catalogue, Phrase, seconds};
-use crate::finding::{Breakage, FindingCode};
+use crate::finding::{Breakage, FindingCode, Step};
 use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
@@ -56,7 +56,7 @@ impl Catalogue for English {
             Help => "Help: ",
             ServersHeading => "Servers considered",
             LoginNotTested => "login not tested",
-            User => "user",
+            User => "user:",
             Certificate => "certificate",
             CertNames => "names:",
             ValidUntil => "valid until",
@@ -598,5 +598,18 @@ impl Catalogue for English {
 
     fn dialogue_heading(&self, address: &str, version: &str) -> String {
         format!("Protocol dialogue (address {address}, mailcheck {version})")
+    }
+
+    fn step(&self, step: Step) -> &'static str {
+        // The dialogue's own names.
+        step.as_str()
+    }
+
+    fn paren(&self, text: &str) -> String {
+        format!(" ({text})")
+    }
+
+    fn clause_separator(&self) -> &'static str {
+        "; "
     }
 }

@@ -11,7 +11,7 @@ pub mod explain;
 pub mod finding;
 mod zh;
 
-use crate::finding::{Breakage, FindingCode};
+use crate::finding::{Breakage, FindingCode, Step};
 use crate::lang::Lang;
 use crate::probe::transport::Remark;
 use crate::settings::{Protocol, Security};
@@ -229,6 +229,13 @@ pub trait Catalogue: Sync {
     /// mailcheck's own remark in a probe's dialogue (`--trace`); why it stopped is framed by
     /// dashes, so that it stands out among what was said.
     fn remark(&self, remark: &Remark) -> String;
+    /// A remark in brackets after what it is about: ` (text)` in English, `（text）` in
+    /// Chinese (no space before full-width brackets).
+    fn paren(&self, text: &str) -> String;
+    /// Between the clauses of a line of facts ("; " / "；").
+    fn clause_separator(&self) -> &'static str;
+    /// A step of a probe's dialogue, where something stopped ("TLS handshake").
+    fn step(&self, step: Step) -> &'static str;
     /// Above the dialogues: whose they are, and which mailcheck had them.
     fn dialogue_heading(&self, address: &str, version: &str) -> String;
 }

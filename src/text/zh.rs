@@ -1,7 +1,7 @@
 //! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
 
 use super::{Catalogue, Phrase, seconds};
-use crate::finding::{Breakage, FindingCode};
+use crate::finding::{Breakage, FindingCode, Step};
 use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
@@ -50,7 +50,7 @@ impl Catalogue for Chinese {
             Help => "帮助：",
             ServersHeading => "检测过的服务器",
             LoginNotTested => "未测试登录",
-            User => "用户名",
+            User => "用户名：",
             Certificate => "证书",
             CertNames => "域名：",
             ValidUntil => "有效期至",
@@ -63,7 +63,7 @@ impl Catalogue for Chinese {
             Provider => "服务商",
             Findings => "问题",
             Ok => "可用",
-            NoLogin => "未登录",
+            NoLogin => "可连接，未测登录",
             Untested => "未检测",
             Fails => "失败",
             NoDialogue => "（无对话：未能建立连接，请查看发现的问题）",
@@ -482,7 +482,7 @@ impl Catalogue for Chinese {
     }
 
     fn servers_tried(&self, count: usize) -> String {
-        format!("(已尝试 {count} 个服务器)")
+        format!("（已尝试 {count} 个服务器）")
     }
     fn login_not_tried(&self, why: &str) -> String {
         format!("未尝试登录（{why}）")
@@ -551,5 +551,28 @@ impl Catalogue for Chinese {
 
     fn dialogue_heading(&self, address: &str, version: &str) -> String {
         format!("协议对话记录（地址 {address}，mailcheck {version}）")
+    }
+
+    fn step(&self, step: Step) -> &'static str {
+        match step {
+            Step::DnsLookup => "DNS 查询",
+            Step::Connect => "连接",
+            Step::TlsHandshake => "TLS 握手",
+            Step::Greeting => "问候",
+            Step::Capabilities => "查询服务器功能",
+            Step::Starttls => "STARTTLS",
+            Step::TlsAfterStarttls => "STARTTLS 之后的 TLS 握手",
+            Step::Login => "登录",
+            Step::ExamineInbox => "打开收件箱（EXAMINE INBOX）",
+            Step::Logout => "退出登录",
+        }
+    }
+
+    fn paren(&self, text: &str) -> String {
+        format!("（{text}）")
+    }
+
+    fn clause_separator(&self) -> &'static str {
+        "；"
     }
 }
