@@ -1,7 +1,7 @@
 //! `mailcheck completions SHELL` and `mailcheck man`: both generated from the clap definition,
 //! so they can never disagree with `--help`.
 
-use anyhow::Context as _;
+use mailcheck::text::trouble::{Said, Trouble};
 
 use super::{ExitStatus, Failure, write_stdout};
 
@@ -23,20 +23,21 @@ pub fn man() -> Result<ExitStatus, Failure> {
 
 /// The manual page: clap_mangen's sections, with a synopsis of our own that names every
 /// option's value (`--imap HOST:PORT[:MODE]`), which clap_mangen's leaves out.
-fn man_page() -> anyhow::Result<String> {
+fn man_page() -> Result<String, Trouble> {
     let command = super::command();
     let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
+    let failed = |e: std::io::Error| Trouble::new(Said::CannotRenderManual).because_of(&e);
     man.render_title(&mut page)
         .and_then(|()| man.render_name_section(&mut page))
-        .context("cannot render the manual page")?;
+        .map_err(failed)?;
     page.extend_from_slice(synopsis(&command).as_bytes());
     man.render_description_section(&mut page)
         .and_then(|()| man.render_options_section(&mut page))
         .and_then(|()| man.render_subcommands_section(&mut page))
         .and_then(|()| man.render_extra_section(&mut page))
         .and_then(|()| man.render_version_section(&mut page))
-        .context("cannot render the manual page")?;
+        .map_err(failed)?;
     Ok(String::from_utf8_lossy(&page).into_owned())
 }
 

@@ -1,6 +1,8 @@
 //! English: the default language of every report.
 
+use super::trouble::{Origin, Said};
 use super::{Catalogue, Phrase, seconds};
+use crate::address::AddressError;
 use crate::finding::{Breakage, FindingCode, Step};
 use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
@@ -611,5 +613,87 @@ impl Catalogue for English {
 
     fn clause_separator(&self) -> &'static str {
         "; "
+    }
+
+    fn said(&self, said: &Said) -> String {
+        let from = |origin: &Origin| match origin {
+            Origin::Stdin => "standard input".to_owned(),
+            Origin::Prompt => "the prompt".to_owned(),
+            Origin::Env(var) => format!("the environment variable {var}"),
+            Origin::PasswordFile(path) => format!("the password file {path}"),
+            Origin::File(path) => path.clone(),
+        };
+        match said {
+            Said::InvalidAddress(typed) => format!("invalid address {typed:?}"),
+            Said::UserServer { protocol, typed } => format!("--{protocol} {typed}"),
+            Said::EnvNotSet(var) => format!("the environment variable {var} is not set"),
+            Said::EmptyPassword(origin) => format!("the password from {} is empty", from(origin)),
+            Said::CannotRead(origin) => format!("cannot read {}", from(origin)),
+            Said::CannotReadPassword(origin) => {
+                format!("cannot read the password from {}", from(origin))
+            }
+            Said::NotText(origin) => format!("{} is not UTF-8 text", from(origin)),
+            Said::PasswordNotText(origin) => {
+                format!("the password from {} is not UTF-8 text", from(origin))
+            }
+            Said::FirstLineTooLong { origin, max } => format!(
+                "the first line of {} is longer than {max} bytes: not a password",
+                from(origin)
+            ),
+            Said::NoTerminal => "--ask-password needs a terminal to ask on (use --password-stdin to read a pipe)".to_owned(),
+            Said::BatchFile(file) => format!("--batch {file}"),
+            Said::BatchLine(line) => format!("line {line}"),
+            Said::BatchLines(count) => format!("{count} lines are wrong:"),
+            Said::AndMore(more) => format!("… and {more} more"),
+            Said::NoAddresses => "no addresses (one address a line)".to_owned(),
+            Said::PasswordWrittenInBatch => "a password is never written in the batch file: name it with password-env=VAR or password-file=PATH".to_owned(),
+            Said::NotPasswordSource(key) => {
+                format!("{key:?} is not password-env=VAR or password-file=PATH")
+            }
+            Said::TwoPasswordSources(typed) => format!("{typed}: more than one password source"),
+            Said::CannotCheck(address) => format!("cannot check {address}"),
+            Said::CannotExplain => "cannot explain the reply".to_owned(),
+            Said::NothingVerified(address) => format!("no server was verified to work for {address}, so there is no autoconfig document to emit; run without --emit to see why"),
+            Said::ProtocolLeftOut(protocol) => format!("{protocol}: no server was verified to work, so the document has none; run without --emit to see why"),
+            Said::UnknownArgument { arg, suggestion } => match suggestion {
+                Some(meant) => format!("unexpected argument '{arg}' (did you mean '{meant}'?)"),
+                None => format!("unexpected argument '{arg}'"),
+            },
+            Said::InvalidValue { arg, value, valid } => format!(
+                "invalid value '{value}' for '{arg}' (possible values: {})",
+                valid.join(", ")
+            ),
+            Said::RefusedValue { arg, value } => format!("invalid value '{value}' for '{arg}'"),
+            Said::MissingArgument(args) => {
+                format!("the following required arguments were not provided: {}", args.join(" "))
+            }
+            Said::Conflict { arg, other } => {
+                format!("the argument '{arg}' cannot be used with '{other}'")
+            }
+            Said::TryHelp => "For more information, try 'mailcheck --help'.".to_owned(),
+            Said::TimeoutNotPositive => "must be more than 0 seconds (at most 600)".to_owned(),
+            Said::TimeoutTooLong => "must be at most 600 seconds".to_owned(),
+            Said::TimeoutNotNumber(typed) => {
+                format!("{typed:?} is not a number of seconds (more than 0, at most 600)")
+            }
+            Said::NotHttpUrl { typed, example } => {
+                format!("{typed:?} is not an http(s) URL such as {example}")
+            }
+            Said::NotDnsServer(typed) => format!("{typed:?} is not IP or IP:PORT"),
+            Said::CannotStartRuntime => "cannot start the async runtime".to_owned(),
+            Said::CannotWriteReport => "cannot write the report".to_owned(),
+            Said::CannotRenderManual => "cannot render the manual page".to_owned(),
+        }
+    }
+    fn cause_separator(&self) -> &'static str {
+        ": "
+    }
+    fn address_error(&self, error: &AddressError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
+
+    fn password_prompt(&self, address: &str) -> String {
+        format!("Password for {address}: ")
     }
 }

@@ -9,6 +9,7 @@
 mod en;
 pub mod explain;
 pub mod finding;
+pub mod trouble;
 mod zh;
 
 use crate::finding::{Breakage, FindingCode, Step};
@@ -232,6 +233,14 @@ pub trait Catalogue: Sync {
     /// A remark in brackets after what it is about: ` (text)` in English, `（text）` in
     /// Chinese (no space before full-width brackets).
     fn paren(&self, text: &str) -> String;
+    /// What the command line could not do ([`trouble`]).
+    fn said(&self, said: &trouble::Said) -> String;
+    /// `--ask-password`'s prompt.
+    fn password_prompt(&self, address: &str) -> String;
+    /// Between a trouble and its cause.
+    fn cause_separator(&self) -> &'static str;
+    /// Why a string is not a usable address.
+    fn address_error(&self, error: &crate::address::AddressError) -> String;
     /// Between the clauses of a line of facts ("; " / "；").
     fn clause_separator(&self) -> &'static str;
     /// A step of a probe's dialogue, where something stopped ("TLS handshake").

@@ -1,6 +1,8 @@
 //! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
 
+use super::trouble::{Origin, Said};
 use super::{Catalogue, Phrase, seconds};
+use crate::address::AddressError;
 use crate::finding::{Breakage, FindingCode, Step};
 use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
@@ -574,5 +576,121 @@ impl Catalogue for Chinese {
 
     fn clause_separator(&self) -> &'static str {
         "；"
+    }
+
+    fn said(&self, said: &Said) -> String {
+        let from = |origin: &Origin| match origin {
+            Origin::Stdin => "标准输入".to_owned(),
+            Origin::Prompt => "提示输入".to_owned(),
+            Origin::Env(var) => format!("环境变量 {var} "),
+            Origin::PasswordFile(path) => format!("密码文件 {path} "),
+            Origin::File(path) => format!(" {path} "),
+        };
+        let text = match said {
+            Said::InvalidAddress(typed) => format!("地址“{typed}”无效"),
+            Said::UserServer { protocol, typed } => format!("--{protocol} {typed}"),
+            Said::EnvNotSet(var) => format!("环境变量 {var} 未设置"),
+            Said::EmptyPassword(origin) => format!("来自{}的密码为空", from(origin)),
+            Said::CannotRead(origin) => format!("无法读取{}", from(origin)),
+            Said::CannotReadPassword(origin) => format!("无法从{}读取密码", from(origin)),
+            Said::NotText(origin) => format!("{}不是 UTF-8 文本", from(origin)),
+            Said::PasswordNotText(origin) => format!("来自{}的密码不是 UTF-8 文本", from(origin)),
+            Said::FirstLineTooLong { origin, max } => {
+                format!("{}的第一行超过 {max} 字节，不是密码", from(origin))
+            }
+            Said::NoTerminal => {
+                "--ask-password 需要在终端上询问密码（从管道读取请用 --password-stdin）".to_owned()
+            }
+            Said::BatchFile(file) => format!("--batch {file}"),
+            Said::BatchLine(line) => format!("第 {line} 行"),
+            Said::BatchLines(count) => format!("有 {count} 行有误："),
+            Said::AndMore(more) => format!("……另有 {more} 行"),
+            Said::NoAddresses => "没有地址（每行一个地址）".to_owned(),
+            Said::PasswordWrittenInBatch => {
+                "批处理文件中绝不写入密码：请用 password-env=VAR 或 password-file=PATH 指明"
+                    .to_owned()
+            }
+            Said::NotPasswordSource(key) => {
+                format!("“{key}”不是 password-env=VAR 或 password-file=PATH")
+            }
+            Said::TwoPasswordSources(typed) => format!("{typed}：密码来源不止一个"),
+            Said::CannotCheck(address) => format!("无法检测 {address}"),
+            Said::CannotExplain => "无法解释这条回复".to_owned(),
+            Said::NothingVerified(address) => format!(
+                "{address} 没有任何服务器经验证可用，因此没有可输出的 autoconfig 文件；去掉 --emit 运行可查看原因"
+            ),
+            Said::ProtocolLeftOut(protocol) => format!(
+                "{protocol}：没有服务器经验证可用，因此文件中没有它；去掉 --emit 运行可查看原因"
+            ),
+            Said::UnknownArgument { arg, suggestion } => match suggestion {
+                Some(meant) => format!("未知的参数“{arg}”（是否想用“{meant}”？）"),
+                None => format!("未知的参数“{arg}”"),
+            },
+            Said::InvalidValue { arg, value, valid } => {
+                format!("“{value}”不是“{arg}”的有效值（可选：{}）", valid.join("、"))
+            }
+            Said::RefusedValue { arg, value } => format!("“{arg}”的值“{value}”无效"),
+            Said::MissingArgument(args) => format!("缺少必需的参数：{}", args.join(" ")),
+            Said::Conflict { arg, other } => format!("参数“{arg}”不能与“{other}”同时使用"),
+            Said::TryHelp => "更多信息请运行 mailcheck --help。".to_owned(),
+            Said::TimeoutNotPositive => "必须大于 0 秒（最多 600 秒）".to_owned(),
+            Said::TimeoutTooLong => "最多 600 秒".to_owned(),
+            Said::TimeoutNotNumber(typed) => {
+                format!("“{typed}”不是秒数（须大于 0，最多 600）")
+            }
+            Said::NotHttpUrl { typed, example } => {
+                format!("“{typed}”不是 http(s) 网址（例如 {example}）")
+            }
+            Said::NotDnsServer(typed) => format!("“{typed}”不是 IP 或 IP:端口"),
+            Said::CannotStartRuntime => "无法启动异步运行时".to_owned(),
+            Said::CannotWriteReport => "无法写出报告".to_owned(),
+            Said::CannotRenderManual => "无法生成手册页".to_owned(),
+        };
+        // An origin's padding must not stand at either end, nor twice.
+        text.trim().replace("  ", " ")
+    }
+    fn cause_separator(&self) -> &'static str {
+        "："
+    }
+    fn address_error(&self, error: &AddressError) -> String {
+        use crate::address::{MAX_DOMAIN_LEN, MAX_LABEL_LEN, MAX_LOCAL_LEN};
+        match error {
+            AddressError::MissingAt => "缺少“@”".to_owned(),
+            AddressError::SeveralAt => "含有多个“@”".to_owned(),
+            AddressError::EmptyLocalPart => "“@”前面的部分为空".to_owned(),
+            AddressError::EmptyDomain => "“@”后面的域名为空".to_owned(),
+            AddressError::Whitespace => "含有空白字符".to_owned(),
+            AddressError::AddressLiteral(literal) => format!(
+                "“{literal}”是地址字面量；mailcheck 需要邮件域名（example.com）才能查找设置"
+            ),
+            AddressError::ControlCharacter(code) => format!("含有控制字符（U+{code:04X}）"),
+            AddressError::LocalPartTooLong(len) => {
+                format!("“@”前面的部分长 {len} 字节，最多允许 {MAX_LOCAL_LEN} 字节")
+            }
+            AddressError::LocalPartDots => {
+                "“@”前面的部分有空的点分段（开头、结尾或连续的点）".to_owned()
+            }
+            AddressError::LocalPartCharacter(c) => {
+                format!("“@”前面的部分含有地址中不允许的字符“{c}”")
+            }
+            AddressError::LabelTooLong { label, len } => {
+                format!("域名标签“{label}”长 {len} 个字符，最多允许 {MAX_LABEL_LEN} 个")
+            }
+            AddressError::EmptyLabel => "域名中有空标签（开头、结尾或连续的点）".to_owned(),
+            AddressError::DomainTooLong(len) => {
+                format!("域名长 {len} 个字符，最多允许 {MAX_DOMAIN_LEN} 个")
+            }
+            AddressError::SingleLabel(domain) => {
+                format!("域名“{domain}”只有一段；邮件域名至少有两段（example.com）")
+            }
+            AddressError::LabelCharacters(label) => {
+                format!("域名标签“{label}”只能包含字母、数字和中间的连字符")
+            }
+            AddressError::Idna(domain) => format!("域名“{domain}”不是有效的国际化域名"),
+        }
+    }
+
+    fn password_prompt(&self, address: &str) -> String {
+        format!("{address} 的密码：")
     }
 }

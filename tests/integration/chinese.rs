@@ -129,3 +129,116 @@ fn the_checks_find_what_they_look_for() {
     assert!(problems("imap.fakemail.test:993 在“TLS 握手”阶段（已尝试 1 个服务器）").is_empty());
     assert!(problems("IMAP  ✗ 错误 [timeout] IMAP imap.silent.test:993").is_empty());
 }
+
+/// Under Chinese (`--lang zh`, or a `zh_*` locale) the error lines on stderr are Chinese, the
+/// causes too where they are mailcheck's words; the exit statuses stay the contract's.
+#[test]
+fn errors_on_stderr_are_chinese_under_chinese() {
+    use crate::support::process::{BIN, run};
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("accounts.txt");
+    std::fs::write(
+        &batch,
+        "alice@example.com\nbad\n@x\nbob@example.com colour=blue\n",
+    )
+    .unwrap();
+    let batch = batch.to_str().unwrap();
+    let mailcheck = |args: &[&str], lang: &str| {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env_remove("MAILCHECK_PASSWORD")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang);
+        run(&mut command)
+    };
+    let cases: [(&[&str], &str, i32, &[&str]); 6] = [
+        (
+            &["--lang", "zh", "notanaddress"],
+            "C",
+            3,
+            &["mailcheck：地址“notanaddress”无效：缺少“@”"],
+        ),
+        (
+            &["alice@x"],
+            "zh_CN.UTF-8",
+            3,
+            &["地址“alice@x”无效：域名“x”只有一段"],
+        ),
+        (
+            &[
+                "--lang",
+                "zh",
+                "--offline",
+                "--password-env",
+                "MC_TEST_UNSET_VAR",
+                "alice@qq.com",
+            ],
+            "C",
+            3,
+            &["环境变量 MC_TEST_UNSET_VAR 未设置"],
+        ),
+        (
+            &["--lang", "zh", "--batch", batch],
+            "C",
+            3,
+            &[
+                "有 3 行有误：",
+                "  第 2 行：地址“bad”无效：缺少“@”",
+                "  第 3 行：",
+                "  第 4 行：“colour”不是 password-env=VAR",
+            ],
+        ),
+        (
+            &["--timeout", "0", "alice@qq.com"],
+            "zh_CN.UTF-8",
+            2,
+            &[
+                "“--timeout <SECS>”的值“0”无效：必须大于 0 秒",
+                "更多信息请运行",
+            ],
+        ),
+        (
+            &["--lang=zh", "--colr", "never", "alice@qq.com"],
+            "C",
+            2,
+            &["未知的参数“--colr”（是否想用“--color”？）"],
+        ),
+    ];
+    for (args, lang, code, says) in cases {
+        let result = mailcheck(args, lang);
+        assert_eq!(result.code, code, "{args:?}: {}", result.stderr);
+        for said in says {
+            assert!(
+                result.stderr.contains(said),
+                "{args:?}: {said:?} not in {}",
+                result.stderr
+            );
+        }
+        assert!(
+            !result.stderr.contains("error:"),
+            "{args:?}: {}",
+            result.stderr
+        );
+        for line in result.stderr.lines().filter(|l| !l.is_empty()) {
+            let found = problems(line);
+            assert!(found.is_empty(), "{args:?}: {found:?}: {line}");
+        }
+    }
+    // English stays as it was.
+    let english = mailcheck(&["--timeout", "0", "alice@qq.com"], "C");
+    assert!(
+        english
+            .stderr
+            .starts_with("error: invalid value '0' for '--timeout <SECS>'"),
+        "{}",
+        english.stderr
+    );
+    let english = mailcheck(&["notanaddress"], "en_US.UTF-8");
+    assert_eq!(
+        english.stderr,
+        "mailcheck: invalid address \"notanaddress\": it has no '@'\n"
+    );
+}
