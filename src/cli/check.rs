@@ -85,7 +85,7 @@ fn user_servers(
                         protocol: protocol.to_string(),
                         typed: super::shown(spec),
                     })
-                    .because(Cause::Other(e))
+                    .because(Cause::ServerSpec(e))
                 })?;
             servers.push(mailcheck::ServerSettings {
                 protocol,

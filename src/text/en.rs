@@ -696,4 +696,9 @@ impl Catalogue for English {
     fn password_prompt(&self, address: &str) -> String {
         format!("Password for {address}: ")
     }
+
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
 }

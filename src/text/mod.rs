@@ -239,6 +239,8 @@ pub trait Catalogue: Sync {
     fn password_prompt(&self, address: &str) -> String;
     /// Between a trouble and its cause.
     fn cause_separator(&self) -> &'static str;
+    /// Why typed server settings are not usable.
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String;
     /// Why a string is not a usable address.
     fn address_error(&self, error: &crate::address::AddressError) -> String;
     /// Between the clauses of a line of facts ("; " / "；").

@@ -108,6 +108,7 @@ pub enum Said {
 pub enum Cause {
     Trouble(Box<Trouble>),
     Address(AddressError),
+    ServerSpec(crate::settings::ServerSpecError),
     /// The system's or a library's message, as it is.
     Other(String),
 }
@@ -167,6 +168,10 @@ impl Trouble {
                 }
                 Cause::Address(error) => {
                     out.push_str(&t.address_error(error));
+                    None
+                }
+                Cause::ServerSpec(error) => {
+                    out.push_str(&t.server_spec_error(error));
                     None
                 }
                 Cause::Other(text) => {

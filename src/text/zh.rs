@@ -693,4 +693,17 @@ impl Catalogue for Chinese {
     fn password_prompt(&self, address: &str) -> String {
         format!("{address} 的密码：")
     }
+
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String {
+        use crate::settings::ServerSpecError as E;
+        match error {
+            E::Shape(typed) => format!("“{typed}”不是 HOST:PORT 或 HOST:PORT:MODE 的形式"),
+            E::NoHost(typed) => format!("“{typed}”没有主机名"),
+            E::Port(port) => format!("“{port}”不是端口号（1–65535）"),
+            E::Mode(mode) => format!("未知的加密方式“{mode}”（应为 tls、ssl、starttls 或 plain）"),
+            E::Host { host, error } => {
+                format!("“{host}”不是有效的主机名：{}", self.address_error(error))
+            }
+        }
+    }
 }

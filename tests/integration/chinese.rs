@@ -154,7 +154,19 @@ fn errors_on_stderr_are_chinese_under_chinese() {
             .env("LANG", lang);
         run(&mut command)
     };
-    let cases: [(&[&str], &str, i32, &[&str]); 6] = [
+    let cases: [(&[&str], &str, i32, &[&str]); 7] = [
+        (
+            &[
+                "--lang",
+                "zh",
+                "--imap",
+                "imap.qq.com:993:xyz",
+                "alice@qq.com",
+            ],
+            "C",
+            3,
+            &["--imap imap.qq.com:993:xyz：未知的加密方式“xyz”"],
+        ),
         (
             &["--lang", "zh", "notanaddress"],
             "C",
