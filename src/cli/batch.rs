@@ -79,9 +79,7 @@ async fn check_one(
     };
     let diagnosis = mailcheck::check(&account.address, &options)
         .await
-        .map_err(|e| {
-            bad_input(Trouble::new(Said::CannotCheck(account.address.to_string())).because_of(&e))
-        })?;
+        .map_err(|e| bad_input(super::check::check_failed(&account.address, &e)))?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);
     if trace {
         report.add_transcripts(&diagnosis, lang);

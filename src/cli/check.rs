@@ -20,9 +20,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let runtime = super::runtime()?;
     let diagnosis = runtime.block_on(mailcheck::check(&address, &options));
     spinners.finish();
-    let diagnosis = diagnosis.map_err(|e| {
-        bad_input(Trouble::new(Said::CannotCheck(address.to_string())).because_of(&e))
-    })?;
+    let diagnosis = diagnosis.map_err(|e| bad_input(check_failed(&address, &e)))?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);
     if cli.display.trace {
         report.add_transcripts(&diagnosis, lang);
@@ -102,4 +100,30 @@ fn user_servers(
 /// `typed` is not an address, and why.
 pub(super) fn invalid_address(typed: &str, error: mailcheck::AddressError) -> Trouble {
     Trouble::new(Said::InvalidAddress(super::shown(typed))).because(Cause::Address(error))
+}
+
+/// Why `address` could not be checked at all (its setup failed), and the causes.
+pub(super) fn check_failed(address: &EmailAddress, error: &mailcheck::Error) -> Trouble {
+    use mailcheck::net::trust::CaFileError;
+    let why = match error {
+        mailcheck::Error::CaFile(CaFileError::Read { path, source }) => {
+            Trouble::new(Said::CaFileUnreadable(path.clone())).because_of(source)
+        }
+        mailcheck::Error::CaFile(CaFileError::Empty { path }) => {
+            Trouble::new(Said::CaFileEmpty(path.clone()))
+        }
+        mailcheck::Error::CaFile(CaFileError::Invalid { path, reason }) => {
+            Trouble::new(Said::CaFileInvalid(path.clone())).because(Cause::Other(reason.clone()))
+        }
+        mailcheck::Error::Dns(e) => Trouble::new(Said::CannotSetUpDns).because_of(e),
+        mailcheck::Error::Http(e) => {
+            Trouble::new(Said::CannotSetUpHttp).because(Cause::Other(e.clone()))
+        }
+        // The library may add more; its own words then.
+        other => Trouble::new(Said::CannotCheck(address.to_string())).because_of(other),
+    };
+    if let Said::CannotCheck(_) = *why.said {
+        return why;
+    }
+    why.within(Said::CannotCheck(address.to_string()))
 }

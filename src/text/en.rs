@@ -680,6 +680,13 @@ impl Catalogue for English {
                 format!("{typed:?} is not an http(s) URL such as {example}")
             }
             Said::NotDnsServer(typed) => format!("{typed:?} is not IP or IP:PORT"),
+            Said::CaFileUnreadable(path) => format!("cannot use the CA file: cannot read {path}"),
+            Said::CaFileEmpty(path) => {
+                format!("cannot use the CA file: {path} holds no PEM certificate")
+            }
+            Said::CaFileInvalid(path) => format!("cannot use the CA file: {path}"),
+            Said::CannotSetUpDns => "cannot set up DNS".to_owned(),
+            Said::CannotSetUpHttp => "cannot set up HTTP".to_owned(),
             Said::CannotStartRuntime => "cannot start the async runtime".to_owned(),
             Said::CannotWriteReport => "cannot write the report".to_owned(),
             Said::CannotRenderManual => "cannot render the manual page".to_owned(),

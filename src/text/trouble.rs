@@ -62,6 +62,14 @@ pub enum Said {
     TwoPasswordSources(String),
     CannotCheck(String),
     CannotExplain,
+    /// `--ca-file`: cannot read it (the system's reason follows).
+    CaFileUnreadable(String),
+    /// `--ca-file` holds no PEM certificate.
+    CaFileEmpty(String),
+    /// `--ca-file` holds something that is not a usable certificate (the reason follows).
+    CaFileInvalid(String),
+    CannotSetUpDns,
+    CannotSetUpHttp,
     /// `--emit autoconfig`: no server of the address was verified, so there is no document.
     NothingVerified(String),
     /// `--emit autoconfig`: no server of this protocol was verified; the document has none.

@@ -642,6 +642,11 @@ impl Catalogue for Chinese {
                 format!("“{typed}”不是 http(s) 网址（例如 {example}）")
             }
             Said::NotDnsServer(typed) => format!("“{typed}”不是 IP 或 IP:端口"),
+            Said::CaFileUnreadable(path) => format!("无法使用 CA 文件：无法读取 {path}"),
+            Said::CaFileEmpty(path) => format!("无法使用 CA 文件：{path} 中没有 PEM 证书"),
+            Said::CaFileInvalid(path) => format!("无法使用 CA 文件 {path}"),
+            Said::CannotSetUpDns => "无法设置 DNS".to_owned(),
+            Said::CannotSetUpHttp => "无法设置 HTTP".to_owned(),
             Said::CannotStartRuntime => "无法启动异步运行时".to_owned(),
             Said::CannotWriteReport => "无法写出报告".to_owned(),
             Said::CannotRenderManual => "无法生成手册页".to_owned(),

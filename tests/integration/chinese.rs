@@ -154,7 +154,13 @@ fn errors_on_stderr_are_chinese_under_chinese() {
             .env("LANG", lang);
         run(&mut command)
     };
-    let cases: [(&[&str], &str, i32, &[&str]); 7] = [
+    let cases: [(&[&str], &str, i32, &[&str]); 8] = [
+        (
+            &["--ca-file", "/nonexistent/ca.pem", "alice@qq.com"],
+            "zh_CN.UTF-8",
+            3,
+            &["无法检测 alice@qq.com：无法使用 CA 文件：无法读取 /nonexistent/ca.pem："],
+        ),
         (
             &[
                 "--lang",
