@@ -708,4 +708,9 @@ impl Catalogue for English {
         // The error's own words are English.
         error.to_string()
     }
+
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
 }

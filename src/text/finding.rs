@@ -52,11 +52,11 @@ fn message_and_hint(
     let port_for = |security: Security| server.protocol.default_port(security);
     match &finding.facts {
         Facts::Unresolvable { error } => (
-            t.unresolvable(&server.host, error),
+            t.unresolvable(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::WrongHost),
         ),
         Facts::LookupFailed { error } => (
-            t.lookup_failed(&server.host, error),
+            t.lookup_failed(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::DnsUnavailable),
         ),
         Facts::NothingListens { works } => (

@@ -239,6 +239,8 @@ pub trait Catalogue: Sync {
     fn password_prompt(&self, address: &str) -> String;
     /// Between a trouble and its cause.
     fn cause_separator(&self) -> &'static str;
+    /// Why a DNS lookup gave no answer.
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String;
     /// Why typed server settings are not usable.
     fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String;
     /// Why a string is not a usable address.

@@ -711,4 +711,18 @@ impl Catalogue for Chinese {
             }
         }
     }
+
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String {
+        use crate::net::dns::DnsError as E;
+        match error {
+            E::NxDomain => "该名称不存在（NXDOMAIN）".to_owned(),
+            E::NoRecords => "没有该类型的记录".to_owned(),
+            E::CnameLoop(chain) => format!("该名称是循环的别名（CNAME）：{}", chain.join(" → ")),
+            E::ServFail => "DNS 服务器未能应答（SERVFAIL）".to_owned(),
+            E::Refused => "DNS 服务器拒绝了查询（REFUSED）".to_owned(),
+            E::Timeout(limit) => format!("DNS 服务器在 {} 秒内没有应答", super::seconds(*limit)),
+            // The resolver's own words.
+            E::Failed(reason) => format!("DNS 查询失败：{reason}"),
+        }
+    }
 }
