@@ -74,7 +74,7 @@ impl Catalogue for English {
             NoLogin => "no login",
             Untested => "untested",
             Fails => "fails",
-            NoDialogue => "(no dialogue: the connection did not get that far; see the findings)",
+            NoDialogue => "(no dialogue: this server was not probed)",
             CheckingAccounts => "checking accounts",
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",

@@ -68,7 +68,7 @@ impl Catalogue for Chinese {
             NoLogin => "可连接，未测登录",
             Untested => "未检测",
             Fails => "失败",
-            NoDialogue => "（无对话：未能建立连接，请查看发现的问题）",
+            NoDialogue => "（无对话：没有探测此服务器）",
             CheckingAccounts => "正在检测账户",
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",
