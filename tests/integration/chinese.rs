@@ -1,5 +1,6 @@
 //! Chinese reports in proper form (issue 14): every Chinese report snapshot, of the scenario
-//! folders (`lang = "zh"`) and of the real servers (`snapshots/*zh*`), is read for ASCII
+//! folders (`report.zh.txt.snap`, and those of `lang = "zh"`) and of the real servers
+//! (`snapshots/*zh*`), is read for ASCII
 //! punctuation beside Chinese text, for English step names, and for a tick beside words that
 //! say "not". The servers' own words (evidence, dialogue lines) are theirs and are not read.
 
@@ -78,10 +79,13 @@ fn chinese_snapshots() -> Vec<(PathBuf, String)> {
         let Ok(spec) = std::fs::read_to_string(dir.join("scenario.toml")) else {
             continue;
         };
-        if !spec.lines().any(|l| l.replace(' ', "") == "lang=\"zh\"") {
-            continue;
+        // Every folder has its report in the other language too (`report.zh.txt.snap` beside
+        // an English one).
+        let mut files = vec!["report.zh.txt.snap"];
+        if spec.lines().any(|l| l.replace(' ', "") == "lang=\"zh\"") {
+            files.extend(["report.txt.snap", "trace.txt.snap"]);
         }
-        for file in ["report.txt.snap", "trace.txt.snap"] {
+        for file in files {
             if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
                 found.push((dir.join(file), text));
             }

@@ -34,7 +34,8 @@ use crate::support::ca::{self, Ca, ServerCert, Validity};
 use crate::support::mailserver::{self, MailServer, Step};
 use crate::support::web::{self, Reply, Web};
 use crate::support::{
-    ISPDB_PORT, contract, dns, fixtures, mask_secret, servers, shows_secret, volatile_filters,
+    ISPDB_PORT, contract, dns, fixtures, mask_secret, report, servers, shows_secret,
+    volatile_filters,
 };
 
 /// What `{{web}}` in a zone stands for: the address the standard ports are mapped on. Nothing
@@ -63,6 +64,9 @@ struct Spec {
     exit: u8,
     /// The run must end within this many seconds (a hostile server must not hold it).
     max_seconds: Option<f64>,
+    /// The report for a person, in either language, has at most this many lines (a helpdesk
+    /// reads it at once).
+    max_lines: Option<usize>,
     /// At most this many MiB of heap may be live at once during the run (a hostile server or
     /// document must not make it eat memory). Such scenarios run one at a time, alone.
     max_memory_mb: Option<u64>,
@@ -256,6 +260,8 @@ struct Outcome {
     exit: u8,
     json: String,
     text: String,
+    /// The report for a person in the scenario's other language.
+    other_text: (Lang, String),
     /// The JSON report with every probe's transcript (`--trace`): where a leaked password
     /// would show first.
     traced: String,
@@ -376,11 +382,25 @@ async fn run(scenario: &Scenario) -> Outcome {
     };
     let json = output::render(&report, Format::Json, style);
     let text = output::render(&report, Format::Human, style);
+    // The same report in the other language, which must say the same things.
+    let other_lang = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
+    let other = Report::from_diagnosis(&diagnosis, other_lang);
+    let other_style = Style {
+        lang: other_lang,
+        ..style
+    };
+    let other_text = output::render(&other, Format::Human, other_style);
+    report::check_words(&report, &text, lang);
+    report::check_words(&other, &other_text, other_lang);
     report.add_transcripts(&diagnosis, lang);
     Outcome {
         exit: exit_status(diagnosis.verdict()),
         json,
         text,
+        other_text: (other_lang, other_text),
         traced: output::render(&report, Format::Json, style),
         trace_text: output::trace::render(&report, mailcheck::text::catalogue(lang)),
         elapsed,
@@ -627,6 +647,16 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
             outcome.elapsed
         );
     }
+    if let Some(max) = spec.max_lines {
+        for text in [&outcome.text, &outcome.other_text.1] {
+            let lines = text.lines().count();
+            assert!(
+                lines <= max,
+                "{}: {lines} lines, more than {max}:\n{text}",
+                scenario.name
+            );
+        }
+    }
     if let (Some(max), Some(peak)) = (spec.max_memory_mb, outcome.peak_bytes) {
         assert!(
             peak <= (max as usize) << 20,
@@ -657,12 +687,17 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
             vec![
                 ("evidence or dialogue", server_words(&outcome.traced)),
                 ("text report's evidence", evidence_lines(&outcome.text)),
+                (
+                    "other language's evidence",
+                    evidence_lines(&outcome.other_text.1),
+                ),
                 ("human trace", outcome.trace_text.clone()),
             ]
         } else {
             vec![
                 ("JSON", outcome.json.clone()),
                 ("text", outcome.text.clone()),
+                ("text in the other language", outcome.other_text.1.clone()),
                 ("trace", outcome.traced.clone()),
                 ("human trace", outcome.trace_text.clone()),
             ]
@@ -722,6 +757,9 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     settings.bind(|| {
         insta::assert_snapshot!("report.json", outcome.json);
         insta::assert_snapshot!("report.txt", outcome.text);
+        let (other_lang, other_text) = &outcome.other_text;
+        let name = format!("report.{}.txt", other_lang.tag());
+        insta::assert_snapshot!(name, other_text);
         if !outcome.mail_servers.is_empty() {
             let password = spec.password.as_deref().unwrap_or_default();
             insta::assert_snapshot!("dialogue", dialogue(&outcome.mail_servers, password));
