@@ -306,12 +306,12 @@ impl Finding {
 pub enum Facts {
     /// The host name does not resolve.
     Unresolvable {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// The lookup of the server's name failed (SERVFAIL, REFUSED, …): DNS is broken, not the
     /// name.
     LookupFailed {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {
