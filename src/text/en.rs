@@ -318,6 +318,7 @@ impl Catalogue for English {
             SourceKind::Srv => "DNS SRV records",
             SourceKind::Autoconfig => "the domain's autoconfig",
             SourceKind::Wellknown => "the domain's .well-known autoconfig",
+            SourceKind::Autodiscover => "Exchange Autodiscover",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "ISPDB by MX",
             SourceKind::Guess => "guessed host names",

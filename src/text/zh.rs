@@ -290,6 +290,7 @@ impl Catalogue for Chinese {
             SourceKind::Srv => "DNS SRV 记录",
             SourceKind::Autoconfig => "域名的 autoconfig",
             SourceKind::Wellknown => "域名的 .well-known 配置",
+            SourceKind::Autodiscover => "Exchange 自动发现（Autodiscover）",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "按 MX 查询 ISPDB",
             SourceKind::Guess => "猜测的主机名",
