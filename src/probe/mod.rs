@@ -35,7 +35,7 @@ use crate::timing::Timing;
 use protocol::MailProtocol;
 use steps::{Prober, Stop};
 use tls::{CertProblem, Established, TlsFacts};
-use transport::{AddressAttempt, Conn, IoFailure, Stream, TranscriptLine};
+use transport::{AddressAttempt, AttemptResult, Conn, IoFailure, Stream, TranscriptLine};
 
 /// Probes running at once; enough for every candidate of a domain, gentle on the servers.
 pub const MAX_CONCURRENT_PROBES: usize = 24;
@@ -114,6 +114,15 @@ pub enum Issue {
     Filtered {
         limit: Duration,
         works: Option<(u16, Security)>,
+        /// The control: a port of the host that answered at all (none: the host is down).
+        answered: Option<u16>,
+    },
+    /// The connection could not be sent (no route, a local firewall's reject).
+    Unreachable { error: String },
+    /// Every IPv6 address tried failed (`failed`) while IPv4 `ipv4` connected.
+    Ipv6Broken {
+        failed: Vec<AddressAttempt>,
+        ipv4: IpAddr,
     },
     /// Nothing answered within the limit, at the named step.
     NoAnswer { step: Step, limit: Duration },
@@ -154,6 +163,8 @@ pub enum Issue {
         problem: CertProblem,
         facts: TlsFacts,
         alias_of: Option<String>,
+        /// For an expired one: the HTTPS certificate of the host is valid until then.
+        https_valid_until: Option<String>,
     },
     /// The certificate expires soon.
     CertificateExpiring { days: i64, facts: TlsFacts },
@@ -253,6 +264,7 @@ impl ProbeOutcome {
                     i,
                     Issue::CertificateExpiring { .. }
                         | Issue::NoTlsAtAll { .. }
+                        | Issue::Ipv6Broken { .. }
                         | Issue::OauthRequired { .. }
                         | Issue::NoUsableMechanism { .. }
                         | Issue::Refusal {
@@ -270,7 +282,9 @@ impl ProbeOutcome {
             && !self.issues.iter().any(|i| {
                 !matches!(
                     i,
-                    Issue::CertificateExpiring { .. } | Issue::NoTlsAtAll { .. }
+                    Issue::CertificateExpiring { .. }
+                        | Issue::NoTlsAtAll { .. }
+                        | Issue::Ipv6Broken { .. }
                 )
             })
     }
@@ -314,12 +328,14 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     let deadline = Timing::new(ctx.timeout).probe_deadline();
     let mut out = ProbeOutcome::new(target.endpoint.clone());
     let mut conn = None;
+    let mut late = None;
     // The protocol is chosen here, once; every step after speaks it.
     let steps = async {
+        let (out, conn, late) = (&mut out, &mut conn, &mut late);
         match target.endpoint.protocol {
-            Protocol::Imap => run(&imap::Imap, target, ctx, started, &mut out, &mut conn).await,
-            Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, &mut out, &mut conn).await,
-            Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, &mut out, &mut conn).await,
+            Protocol::Imap => run(&imap::Imap, target, ctx, started, out, conn, late).await,
+            Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, out, conn, late).await,
+            Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, out, conn, late).await,
         }
     };
     match tokio::time::timeout(deadline, steps).await {
@@ -341,8 +357,37 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
         conn.close().await;
         out.transcript = conn.take_transcript();
     }
+    // IPv6 attempts that IPv4 overtook end within the connect's limit: failed, or only slower.
+    if let Some(late) = late {
+        late.finish(&mut out.attempts).await;
+    }
+    out.issues.extend(ipv6_broken(&out.attempts));
     out.elapsed = started.elapsed();
     out
+}
+
+/// `ipv6_broken`: IPv4 connected, and every IPv6 address tried failed (refused, no answer,
+/// another error); one that was only slower than IPv4 is not broken.
+fn ipv6_broken(attempts: &[AddressAttempt]) -> Option<Issue> {
+    let ipv4 = attempts
+        .iter()
+        .find(|a| a.address.is_ipv4() && a.result == AttemptResult::Connected)?
+        .address;
+    let tried: Vec<&AddressAttempt> = attempts
+        .iter()
+        .filter(|a| a.address.is_ipv6() && a.result != AttemptResult::NotTried)
+        .collect();
+    let failed = !tried.is_empty()
+        && tried.iter().all(|a| {
+            matches!(
+                a.result,
+                AttemptResult::Refused | AttemptResult::Timeout | AttemptResult::Failed(_)
+            )
+        });
+    failed.then(|| Issue::Ipv6Broken {
+        failed: tried.into_iter().cloned().collect(),
+        ipv4,
+    })
 }
 
 /// The steps of a probe, in order. Each records what it found in `out`; the first that cannot
@@ -355,6 +400,7 @@ async fn run<P: MailProtocol>(
     started: Instant,
     out: &mut ProbeOutcome,
     conn: &mut Option<Conn>,
+    late: &mut Option<transport::Late>,
 ) -> Result<(), Stop> {
     let endpoint = &target.endpoint;
     out.reached = Step::DnsLookup;
@@ -369,7 +415,7 @@ async fn run<P: MailProtocol>(
         addresses: out.addresses.clone(),
     };
     out.reached = Step::Connect;
-    let (tcp, connect_time) = prober.connect(&mut out.attempts).await?;
+    let (tcp, connect_time) = prober.connect(&mut out.attempts, late).await?;
     out.connect_time = Some(connect_time);
 
     // The first bytes: implicit TLS, or a plaintext greeting on its way.
