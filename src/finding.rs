@@ -312,6 +312,11 @@ pub enum Facts {
     LookupFailed {
         error: String,
     },
+    /// A host of the curated provider database does not exist here (NXDOMAIN): it certainly
+    /// exists, so this DNS server's answers are wrong (a filtering resolver, a captive portal).
+    ProviderHostMissing {
+        error: String,
+    },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {
         works: Option<(u16, Security)>,

@@ -13,7 +13,7 @@ use super::tls::{self, CertProblem, Established, HandshakeFailure, TlsFacts};
 use super::transport::{self, AddressAttempt, Conn, ConnectFailure, IoFailure, Stream};
 use super::{Capabilities, Issue, Login, NotTested, ProbeContext, Target, identify};
 use crate::finding::{Stage, Step};
-use crate::net::dns::{Dns, DnsError};
+use crate::net::dns::Dns;
 use crate::settings::{Endpoint, Security};
 use crate::timing::Timing;
 
@@ -47,12 +47,10 @@ const CLOSED_IN_HANDSHAKE: &str = "the server closed the connection during the T
 
 /// The addresses of the host.
 pub async fn resolve(dns: &Dns, host: &str) -> Result<Vec<IpAddr>, Stop> {
+    // A DNS server that does not answer is broken DNS, like SERVFAIL: not the name, and not a
+    // silent mail server.
     dns.ips(host).await.map_err(|e| {
         match e {
-            DnsError::Timeout(limit) => Issue::NoAnswer {
-                step: Step::DnsLookup,
-                limit,
-            },
             e if e.is_absent() => Issue::Unresolvable(e),
             e => Issue::LookupFailed(e),
         }

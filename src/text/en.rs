@@ -547,6 +547,11 @@ impl Catalogue for English {
             "The server sent its certificate without the certificate of its issuer ({issuer}): the server must send the intermediate certificate too (configure the full chain, e.g. fullchain.pem). If that issuer is a private CA, add it with --ca-file instead."
         )
     }
+    fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String {
+        format!(
+            "{host} does not resolve here ({error}), yet it is a server of {provider} that certainly exists: the DNS here answers wrongly (a resolver that filters, a captive portal, a broken network), not a typo."
+        )
+    }
 
     fn change_server(&self, typed: &str, right: &str) -> String {
         format!("server {typed} → {right}")

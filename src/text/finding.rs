@@ -55,6 +55,14 @@ fn message_and_hint(
             t.unresolvable(&server.host, error),
             generic_fix(FindingCode::WrongHost),
         ),
+        Facts::ProviderHostMissing { error } => (
+            t.provider_host_missing(
+                &server.host,
+                error,
+                provider.map_or(&server.host, |p| p.name(lang)),
+            ),
+            generic_fix(FindingCode::DnsUnavailable),
+        ),
         Facts::LookupFailed { error } => (
             t.lookup_failed(&server.host, error),
             generic_fix(FindingCode::DnsUnavailable),

@@ -222,6 +222,8 @@ pub trait Catalogue: Sync {
     fn cert_self_signed(&self) -> String;
     fn cert_root_not_trusted(&self, root: &str) -> String;
     fn cert_issuer_missing(&self, issuer: &str) -> String;
+    /// `provider`: the provider's name, whose database names `host`.
+    fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String;
 
     // The fields a user typed wrong.
     fn change_server(&self, typed: &str, right: &str) -> String;
