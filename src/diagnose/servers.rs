@@ -78,15 +78,28 @@ fn finding_for(
             Some(error.clone()),
         ),
         Issue::Ipv6Broken { failed, ipv4 } => {
-            let failed: Vec<(String, String, Option<std::time::Duration>)> = failed
-                .iter()
-                .map(|a| (a.address.to_string(), attempt_said(&a.result), a.elapsed))
-                .collect();
             let evidence = failed
                 .iter()
-                .map(|(address, result, _)| format!("[{address}]:{}: {result}", server.port))
+                .map(|a| {
+                    format!(
+                        "[{}]:{}: {}",
+                        a.address,
+                        server.port,
+                        attempt_said(&a.result)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
+            let failed = failed
+                .iter()
+                .map(|a| {
+                    (
+                        a.address.to_string(),
+                        a.result.as_str().to_owned(),
+                        a.elapsed,
+                    )
+                })
+                .collect();
             (
                 FindingCode::Ipv6Broken,
                 Facts::Ipv6Broken {
@@ -277,7 +290,7 @@ fn finding_for(
 /// What an attempt to one address came to, for the evidence (the OS's words for an error).
 fn attempt_said(result: &AttemptResult) -> String {
     match result {
-        AttemptResult::Failed(error) => error.clone(),
+        AttemptResult::Failed(error) | AttemptResult::NoRoute(error) => error.clone(),
         AttemptResult::Refused => "connection refused".into(),
         other => other.as_str().into(),
     }

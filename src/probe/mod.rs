@@ -367,7 +367,8 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
 }
 
 /// `ipv6_broken`: IPv4 connected, and every IPv6 address tried failed (refused, no answer,
-/// another error); one that was only slower than IPv4 is not broken.
+/// another error); one that was only slower than IPv4 is not broken, nor a network without
+/// IPv6 at all (no route: the attempt fails at once and costs a client nothing).
 fn ipv6_broken(attempts: &[AddressAttempt]) -> Option<Issue> {
     let ipv4 = attempts
         .iter()
@@ -586,5 +587,27 @@ mod tests {
         assert_eq!(identify("220-mail.example.com ESMTP"), Some(Protocol::Smtp));
         assert_eq!(identify("SSH-2.0-OpenSSH_9.2"), None);
         assert_eq!(identify("HTTP/1.1 400 Bad Request"), None);
+    }
+
+    #[test]
+    fn ipv6_is_broken_only_when_it_fails_beside_an_ipv4_that_connects() {
+        use AttemptResult::*;
+        let attempt = |address: &str, result: AttemptResult| AddressAttempt {
+            address: address.parse().unwrap(),
+            result,
+            elapsed: None,
+        };
+        let broken = |v6: AttemptResult, v4: AttemptResult| {
+            ipv6_broken(&[attempt("2001:db8::1", v6), attempt("192.0.2.1", v4)]).is_some()
+        };
+        assert!(broken(Timeout, Connected));
+        assert!(broken(Refused, Connected));
+        assert!(broken(Failed("host unreachable".into()), Connected));
+        // Only slower than IPv4, or no IPv6 here at all, or IPv4 failing too: not broken.
+        assert!(!broken(Abandoned, Connected));
+        assert!(!broken(NoRoute("network unreachable".into()), Connected));
+        assert!(!broken(Timeout, Timeout));
+        assert!(!broken(Connected, NotTried));
+        assert!(ipv6_broken(&[attempt("192.0.2.1", Connected)]).is_none());
     }
 }

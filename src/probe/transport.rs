@@ -391,8 +391,11 @@ pub enum AttemptResult {
     Refused,
     /// No answer before the connect's limit ran out.
     Timeout,
-    /// Another failure (unreachable network, …).
+    /// Another failure (a host unreachable, a local firewall's reject, …).
     Failed(String),
+    /// This computer has no route to the address's network at all (ENETUNREACH): for IPv6,
+    /// a network without IPv6, which costs a client nothing.
+    NoRoute(String),
     /// Still trying when another address connected.
     Abandoned,
     /// Never started: another address had connected.
@@ -411,7 +414,7 @@ impl AttemptResult {
             AttemptResult::Connected => "connected",
             AttemptResult::Refused => "refused",
             AttemptResult::Timeout => "timeout",
-            AttemptResult::Failed(_) => "error",
+            AttemptResult::Failed(_) | AttemptResult::NoRoute(_) => "error",
             AttemptResult::Abandoned => "abandoned",
             AttemptResult::NotTried => "not_tried",
         }
@@ -457,6 +460,9 @@ fn attempt_result(result: &std::io::Result<TcpStream>) -> AttemptResult {
     match result {
         Ok(_) => AttemptResult::Connected,
         Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => AttemptResult::Refused,
+        Err(e) if e.kind() == std::io::ErrorKind::NetworkUnreachable => {
+            AttemptResult::NoRoute(e.to_string())
+        }
         Err(e) => AttemptResult::Failed(e.to_string()),
     }
 }
@@ -619,7 +625,9 @@ fn connect_failure(attempts: &[AddressAttempt], port: u16, timeout: Duration) ->
     attempts
         .iter()
         .find_map(|a| match &a.result {
-            AttemptResult::Failed(e) => Some(ConnectFailure::Other(format!("{}: {e}", at(a)))),
+            AttemptResult::Failed(e) | AttemptResult::NoRoute(e) => {
+                Some(ConnectFailure::Other(format!("{}: {e}", at(a))))
+            }
             _ => None,
         })
         .unwrap_or_else(|| ConnectFailure::Other("no address to connect to".into()))

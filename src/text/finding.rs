@@ -88,7 +88,12 @@ fn message_and_hint(
         ),
         Facts::Unreachable { .. } => (t.unreachable(&at), t.unreachable_fix()),
         Facts::Ipv6Broken { failed, ipv4 } => {
-            let failed: Vec<String> = failed.iter().map(|(a, r, _)| format!("{a} {r}")).collect();
+            let failed: Vec<String> = failed
+                .iter()
+                .map(|(address, result, _)| {
+                    format!("{address} {}", t.phrase(super::attempt_phrase(result)))
+                })
+                .collect();
             (
                 t.ipv6_broken(&at, &failed.join(", "), ipv4),
                 t.ipv6_broken_fix(),

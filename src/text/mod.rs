@@ -243,6 +243,18 @@ pub trait Catalogue: Sync {
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
 }
 
+/// The phrase for an address attempt's `result` as the report names it (`timeout`, …).
+pub fn attempt_phrase(result: &str) -> Phrase {
+    match result {
+        "connected" => Phrase::AttemptConnected,
+        "refused" => Phrase::AttemptRefused,
+        "timeout" => Phrase::AttemptTimeout,
+        "abandoned" => Phrase::AttemptAbandoned,
+        "not_tried" => Phrase::AttemptNotTried,
+        _ => Phrase::AttemptError,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -444,6 +444,15 @@ fn s15_a_dropped_port_a_host_down_and_broken_ipv6_are_told_apart() {
     assert!(hint.contains("Nothing of the host answers"), "{hint}");
     assert!(took < Duration::from_secs(9), "{took:?}");
 
+    // Without IPv6 on lo (up says why in state.env) there is no IPv6 to be broken: a network
+    // without IPv6 is no warning, so that part cannot be proved here.
+    if s.env.get("MC_NET_IPV6").is_none_or(String::is_empty) {
+        eprintln!(
+            "SKIPPED the IPv6 part: IPv6 could not be set up here ({})",
+            s.env.get("MC_NET_IPV6_MISSING").map_or("", String::as_str)
+        );
+        return;
+    }
     let password = s.get("PASSWORD");
     let started = Instant::now();
     let run = run(s
@@ -469,21 +478,9 @@ fn s15_a_dropped_port_a_host_down_and_broken_ipv6_are_told_apart() {
         .iter()
         .map(|a| (a.address.as_str(), a.result.as_str()))
         .collect();
-    // With IPv6 on lo the dropped address times out; without it there is no route to it.
-    let ipv6 = s.env.get("MC_NET_IPV6").cloned().unwrap_or_default();
-    let ipv6_end = if ipv6.is_empty() {
-        eprintln!(
-            "IPv6 is not set up here ({}): the IPv6 address fails with no route instead of \
-             being dropped",
-            s.env.get("MC_NET_IPV6_MISSING").map_or("", String::as_str)
-        );
-        "error"
-    } else {
-        "timeout"
-    };
     assert_eq!(
         results,
-        [("fd6d:6373:1e::3", ipv6_end), ("127.0.30.3", "connected")]
+        [("fd6d:6373:1e::3", "timeout"), ("127.0.30.3", "connected")]
     );
     assert!(
         report
