@@ -7,14 +7,18 @@
 NET_TABLE=mailcheck_test
 # The IPv6 address of dual.test (a ULA, RFC 4193), added to lo; every packet to it is dropped.
 NET_V6=fd6d:6373:1e::3
+# The IPv6 network of noroute.test: an `unreachable` route, so a connection fails at once
+# (EHOSTUNREACH), as with no route to the server.
+NET_NOROUTE=fd6d:6373:1f::/64
 # Set by net_up: why IPv6 could not be set up here (empty when it was).
 NET_V6_MISSING=""
 
 # net_certs: the certificates of 127.0.30.x, signed by the test CA (or by an intermediate of
-# it), remade when the CA or this file changes. Needs make_cert and $CERTS from up.
+# it), remade when the CA or their version below changes. Needs make_cert and $CERTS from up.
 net_certs() {
   local plan
-  plan=$( { echo "net v1"; cat "$CERTS/ca.crt" "${BASH_SOURCE[0]}"; } | sha256sum | cut -d' ' -f1)
+  # bump the version when the certificates below change
+  plan=$( { echo "net certificates v1"; cat "$CERTS/ca.crt"; } | sha256sum | cut -d' ' -f1)
   [[ -s $CERTS/net-plan && $(cat "$CERTS/net-plan") == "$plan" && -s $CERTS/chain.crt ]] &&
     return 0
   log "making the certificates of 127.0.30.x in $CERTS"
@@ -52,6 +56,10 @@ net_up() {
     ip -6 addr add "$NET_V6/128" dev lo 2>"$STATE/net.err" ||
       NET_V6_MISSING="ip -6 addr add $NET_V6/128 dev lo failed: $(head -n1 "$STATE/net.err")"
   fi
+  if [[ -z $NET_V6_MISSING ]]; then
+    ip -6 route replace unreachable "$NET_NOROUTE" 2>"$STATE/net.err" ||
+      NET_V6_MISSING="ip -6 route replace unreachable $NET_NOROUTE failed: $(head -n1 "$STATE/net.err")"
+  fi
   local rules="$STATE/net.nft"
   cat > "$rules" <<EOF
 table inet $NET_TABLE
@@ -86,6 +94,9 @@ net_state_env() {
 net_down() {
   if command -v nft >/dev/null && nft list table inet "$NET_TABLE" >/dev/null 2>&1; then
     nft delete table inet "$NET_TABLE"
+  fi
+  if ip -6 route show "$NET_NOROUTE" 2>/dev/null | grep -q unreachable; then
+    ip -6 route del unreachable "$NET_NOROUTE"
   fi
   if ip -6 addr show dev lo 2>/dev/null | grep -qF "inet6 $NET_V6/128"; then
     ip -6 addr del "$NET_V6/128" dev lo
