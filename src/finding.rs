@@ -262,8 +262,13 @@ pub struct Finding {
     pub evidence: Option<String>,
     /// Every cause the evidence leaves open, most likely first (starts with `code`).
     pub possible_causes: Vec<FindingCode>,
-    /// For settings the user typed: the fields to change to reach the settings that work.
-    pub user_fix: Vec<FieldChange>,
+    /// For settings the user typed: the fields to change to reach settings proved to work,
+    /// one list per alternative (the best settings first, then a smaller change that also
+    /// works); empty when there is nothing to change.
+    pub user_fix: Vec<Vec<FieldChange>>,
+    /// For a refused login: a server that accepted the same user name and password, which
+    /// rules the password out as the cause.
+    pub accepted_by: Option<Endpoint>,
 }
 
 impl Finding {
@@ -276,6 +281,7 @@ impl Finding {
             evidence: None,
             possible_causes: Vec::new(),
             user_fix: Vec::new(),
+            accepted_by: None,
         }
     }
 
@@ -382,6 +388,10 @@ pub enum Facts {
         names: Vec<String>,
         subject: String,
         alias_of: Option<String>,
+        /// Which hosts the certificate names were tried in its place (same port and mode),
+        /// and the first of them that answered with a valid certificate.
+        tried: Vec<String>,
+        answered: Option<String>,
     },
     /// `chain`: what the certificates the server sent show.
     CertUntrusted {

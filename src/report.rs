@@ -28,6 +28,25 @@ pub struct Report {
     /// Added in 0.1: the version of mailcheck that wrote the report.
     #[serde(default)]
     pub mailcheck_version: String,
+    /// Added: the one conclusion the report leads with (all findings taken together).
+    #[serde(default)]
+    pub conclusion: Option<ConclusionEntry>,
+    /// Added: the protocols the domain says it does not offer (an SRV record whose target is
+    /// `.`, RFC 6186). A protocol no source named is not listed: nothing is known of it.
+    #[serde(default)]
+    pub not_offered: Vec<Protocol>,
+}
+
+/// What a person concludes from the whole report: the problem to fix first, or that all is
+/// well.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConclusionEntry {
+    /// The finding code of the problem to fix first, or `ok` when there is no error.
+    pub code: String,
+    pub message: String,
+    pub hint: String,
+    /// The index in `findings` of the finding the conclusion leads with, if any.
+    pub finding: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -199,7 +218,7 @@ impl Report {
             .collect();
         sources.extend(second_round(diagnosis));
         let servers = diagnosis.servers.iter().map(server_entry).collect();
-        let findings = diagnosis
+        let findings: Vec<FindingEntry> = diagnosis
             .findings
             .iter()
             .map(|f| {
@@ -218,6 +237,7 @@ impl Report {
                 }
             })
             .collect();
+        let conclusion = conclusion_entry(diagnosis, &findings, lang);
         let pick = |p: Protocol| diagnosis.recommended(p).map(Settings::from);
         Report {
             schema_version: SCHEMA_VERSION,
@@ -234,6 +254,44 @@ impl Report {
             },
             ok: diagnosis.verdict() == crate::Verdict::Clean,
             mailcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
+            conclusion: Some(conclusion),
+            not_offered: Protocol::ALL
+                .into_iter()
+                .filter(|p| discovery.is_not_offered(*p))
+                .collect(),
+        }
+    }
+}
+
+fn conclusion_entry(
+    diagnosis: &Diagnosis,
+    findings: &[FindingEntry],
+    lang: Lang,
+) -> ConclusionEntry {
+    let conclusion = diagnosis.conclusion();
+    let hints: Vec<&str> = findings.iter().map(|f| f.hint.as_str()).collect();
+    let places: Vec<Option<String>> = findings.iter().map(FindingEntry::place).collect();
+    let (message, hint) = text::conclusion::word(&conclusion, &hints, &places, lang);
+    ConclusionEntry {
+        code: conclusion.code().map_or("ok", |c| c.as_str()).to_owned(),
+        message,
+        hint,
+        finding: match conclusion {
+            crate::diagnose::conclusion::Conclusion::Problem { lead, .. } => Some(lead),
+            crate::diagnose::conclusion::Conclusion::Fine { .. } => None,
+        },
+    }
+}
+
+impl FindingEntry {
+    /// Where the finding is, as a report names it: `IMAP host:port`, or the protocol alone.
+    pub fn place(&self) -> Option<String> {
+        match (self.protocol, &self.host, self.port) {
+            (Some(protocol), Some(host), Some(port)) => {
+                Some(format!("{} {host}:{port}", protocol.display_name()))
+            }
+            (Some(protocol), _, _) => Some(protocol.display_name().to_owned()),
+            _ => None,
         }
     }
 }

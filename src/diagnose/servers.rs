@@ -202,14 +202,19 @@ fn finding_for(
                         https_valid_until: https_valid_until.clone(),
                     },
                 ),
-                CertProblem::NameMismatch => (
-                    FindingCode::CertNameMismatch,
-                    Facts::CertNameMismatch {
-                        names: facts.names.clone(),
-                        subject: facts.subject.clone(),
-                        alias_of: alias_of.clone(),
-                    },
-                ),
+                CertProblem::NameMismatch => {
+                    let tried = crate::probe::certificate_suggestions(server, &facts.names);
+                    (
+                        FindingCode::CertNameMismatch,
+                        Facts::CertNameMismatch {
+                            names: facts.names.clone(),
+                            subject: facts.subject.clone(),
+                            alias_of: alias_of.clone(),
+                            answered: tried.iter().find(|e| verified(e)).map(|e| e.host.clone()),
+                            tried: tried.into_iter().map(|e| e.host).collect(),
+                        },
+                    )
+                }
                 CertProblem::Untrusted(error, chain) => (
                     FindingCode::CertUntrusted,
                     Facts::CertUntrusted {

@@ -534,6 +534,22 @@ impl Issue {
 impl ProbeOutcome {
     /// The settings on the same host that this probe found answering where the ones it was
     /// given did not: another registered port, or the other TLS mode on the same port.
+    /// The hosts a certificate that did not name this server names instead, on the same port
+    /// and mode: what a person would try next. At most two.
+    pub fn certificate_suggestions(&self) -> Vec<Endpoint> {
+        self.issues
+            .iter()
+            .find_map(|issue| match issue {
+                Issue::Certificate {
+                    problem: CertProblem::NameMismatch,
+                    facts,
+                    ..
+                } => Some(certificate_suggestions(&self.endpoint, &facts.names)),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     pub fn proved_neighbours(&self) -> Vec<Endpoint> {
         let at = |port: u16, security: Security| Endpoint {
             port,
@@ -568,9 +584,60 @@ impl ProbeOutcome {
     }
 }
 
+/// The names of `names` (a certificate's) to try instead of `server`'s host: plain names as
+/// they are, a wildcard with the host's first label (`*.example.net` for `imap.example.com`
+/// is `imap.example.net`); never the host itself, at most two.
+pub fn certificate_suggestions(server: &Endpoint, names: &[String]) -> Vec<Endpoint> {
+    let first_label = server.host.split('.').next().unwrap_or_default();
+    let mut hosts: Vec<String> = Vec::new();
+    for name in names {
+        let host = match name.strip_prefix("*.") {
+            Some(parent) => format!("{first_label}.{parent}"),
+            None => name.clone(),
+        }
+        .to_ascii_lowercase();
+        let valid = crate::address::normalise_domain(&host).is_ok_and(|(ascii, _)| ascii == host);
+        if valid && host != server.host && !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    hosts
+        .into_iter()
+        .take(2)
+        .map(|host| Endpoint {
+            host,
+            ..server.clone()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certificates_names_become_hosts_to_try() {
+        let server = Endpoint {
+            protocol: crate::settings::Protocol::Imap,
+            host: "imap.company.test".into(),
+            port: 993,
+            security: Security::Tls,
+        };
+        let names: Vec<String> = [
+            "*.hoster.test",
+            "IMAP.company.test",
+            "mx.hoster.test",
+            "x y",
+            "z.test",
+        ]
+        .map(String::from)
+        .to_vec();
+        let hosts: Vec<String> = certificate_suggestions(&server, &names)
+            .into_iter()
+            .map(|e| e.host)
+            .collect();
+        assert_eq!(hosts, ["imap.hoster.test", "mx.hoster.test"]);
+    }
 
     #[test]
     fn greetings_name_their_protocol() {

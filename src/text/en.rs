@@ -32,6 +32,19 @@ impl Catalogue for English {
             LoginRefused => "login refused",
             NoServerWorks => "no server works",
             NotOffered => "not offered",
+            PasswordLabel => "Password:",
+            SmtpAuthLabel => "SMTP authentication:",
+            ClauseColon => ": ",
+            ListAnd => " and ",
+            NotNamed => "not checked: no source named a server",
+            NothingWorks => "nothing works (see the findings)",
+            RefusedNoteTypedOnly => {
+                "  ✗ above: the server refused this account's login; only your own settings name this server, the findings say why."
+            }
+            SameUserAndAppPassword => {
+                "required, same user name and the same app password / authorization code"
+            }
+            AccountPassword => "the account's password",
             FindingsHeading => "Findings, worst first",
             Error => "error",
             Warning => "warning",
@@ -86,6 +99,10 @@ impl Catalogue for English {
             SkippedAfterRefusal => "another server refused the password",
             SkippedAfterServiceRefusal => "another server refused the service",
             SkippedAttemptLimit => "limit of failed logins reached",
+            SkippedNamedByCertificate => "only a failed certificate named it",
+            WhyNamedByCertificate => {
+                "only the certificate of another server, which failed its name check, named it: whoever presented that certificate chose the name, so no password is sent there."
+            }
             WhyNotVerifiedTls => {
                 "no verified TLS (none, or a certificate that failed), and the password is never sent without it."
             }
@@ -407,6 +424,16 @@ impl Catalogue for English {
     fn cert_covers(&self, names: &str) -> String {
         format!("The certificate covers: {names}. Use one of those names as the server name.")
     }
+    fn cert_name_answers(&self, names: &str, host: &str) -> String {
+        format!(
+            "The certificate covers: {names}. {host} answers on the same port with a valid certificate (probed; no password was sent, since only this certificate named it): if your provider confirms it, type {host} as the server."
+        )
+    }
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String {
+        format!(
+            "The certificate covers: {names}. {tried} did not answer with valid settings either: ask the provider for the right server name."
+        )
+    }
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
         format!("The certificate of {at} is not signed by a trusted authority (issuer: {issuer}).")
     }
@@ -563,7 +590,10 @@ impl Catalogue for English {
         format!("encryption {typed} → {right}")
     }
     fn change_fields(&self, changes: &str) -> String {
-        format!("In your settings change: {changes}.")
+        format!("In your settings change: {changes} (proved to work).")
+    }
+    fn change_either(&self, first: &str, second: &str) -> String {
+        format!("In your settings change either {first}, or {second}: both were proved to work.")
     }
     fn field_separator(&self) -> &'static str {
         ", "
@@ -580,5 +610,60 @@ impl Catalogue for English {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n{total} account(s) checked: {fine} fine, {failing} with errors\n")
+    }
+
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String {
+        let meaning = meaning.trim_end_matches('.');
+        match place {
+            Some(place) => format!("{meaning} ({place})."),
+            None => format!("{meaning}."),
+        }
+    }
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String {
+        format!("{protocols}, {servers} servers")
+    }
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String {
+        format!(
+            "{protocols} all refused the same password: the password or the user name is wrong."
+        )
+    }
+    fn conclusion_not_retried(&self, protocols: &str) -> String {
+        format!(
+            "{protocols} were not tried with the same password, so that the account is not locked."
+        )
+    }
+    fn conclusion_more_problems(&self, count: usize) -> String {
+        if count == 1 {
+            "One more problem below.".to_owned()
+        } else {
+            format!("{count} more problems below.")
+        }
+    }
+    fn conclusion_logged_in(&self, protocols: &str) -> String {
+        format!("Everything works: {protocols} accepted the login.")
+    }
+    fn conclusion_reachable(&self, protocols: &str) -> String {
+        format!(
+            "No problem found with {protocols} up to the login; the login itself was not tested."
+        )
+    }
+    fn conclusion_untested(&self, protocols: &str) -> String {
+        format!("{protocols} not tested: these are the most likely settings, not probed.")
+    }
+    fn conclusion_warnings(&self, count: usize) -> String {
+        if count == 1 {
+            "One warning below.".to_owned()
+        } else {
+            format!("{count} warnings below.")
+        }
+    }
+    fn conclusion_use_settings(&self) -> &'static str {
+        "Use the settings below in the mail client."
+    }
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String {
+        format!("{proto} ({at}) accepted the same user name and password, so they are right.")
+    }
+    fn use_instead(&self, at: &str) -> String {
+        format!("Use {at} instead.")
     }
 }

@@ -6,6 +6,7 @@
 //! one more file and one more [`Lang`] variant. The sentences are chosen here ([`finding`],
 //! [`explain`]); the languages only say them.
 
+pub mod conclusion;
 mod en;
 pub mod explain;
 pub mod finding;
@@ -46,6 +47,17 @@ pub enum Phrase {
     LoginRefused,
     NoServerWorks,
     NotOffered,
+    NotNamed,
+    /// Between a clause and what follows it (": " / "：").
+    ClauseColon,
+    /// Before the last item of a list (" and " / " 和 ").
+    ListAnd,
+    PasswordLabel,
+    SmtpAuthLabel,
+    NothingWorks,
+    RefusedNoteTypedOnly,
+    SameUserAndAppPassword,
+    AccountPassword,
     FindingsHeading,
     Error,
     Warning,
@@ -99,6 +111,7 @@ pub enum Phrase {
     SkippedAfterRefusal,
     SkippedAfterServiceRefusal,
     SkippedAttemptLimit,
+    SkippedNamedByCertificate,
     // … and in full, beside the servers it concerns.
     WhyNotVerifiedTls,
     WhyNoLoginOffered,
@@ -107,6 +120,7 @@ pub enum Phrase {
     WhyAfterRefusal,
     WhyAfterServiceRefusal,
     WhyAttemptLimit,
+    WhyNamedByCertificate,
     /// What a server that drips its replies needs.
     SlowServerFix,
     /// `-v`: what each address of a host did when the probe connected.
@@ -175,6 +189,11 @@ pub trait Catalogue: Sync {
     fn cert_name_mismatch(&self, at: &str, host: &str) -> String;
     fn cert_alias(&self, host: &str, target: &str, names: &str) -> String;
     fn cert_covers(&self, names: &str) -> String;
+    /// `host`, one of the certificate's `names`, answered on the same port with a valid certificate
+    /// (no password was sent: only the failed certificate named it).
+    fn cert_name_answers(&self, names: &str, host: &str) -> String;
+    /// The certificate's hosts `tried` (already joined) did not answer with valid settings.
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String;
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String;
     fn cert_expiring(&self, at: &str, days: i64, not_after: &str) -> String;
     fn and_more(&self, more: usize) -> String;
@@ -230,7 +249,10 @@ pub trait Catalogue: Sync {
     fn change_port(&self, typed: u16, right: u16) -> String;
     fn change_encryption(&self, typed: &str, right: &str) -> String;
     /// `changes` already joined.
+    /// Proved to work, said as a fix.
     fn change_fields(&self, changes: &str) -> String;
+    /// Two fixes, either of which was proved to work.
+    fn change_either(&self, first: &str, second: &str) -> String;
     /// Between the fields to change.
     fn field_separator(&self) -> &'static str;
 
@@ -241,6 +263,35 @@ pub trait Catalogue: Sync {
     /// `servers` (already joined), then why they were not logged in to (a `Why…` phrase).
     fn not_logged_in(&self, servers: &str, why: &str) -> String;
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
+
+    // The conclusion a report leads with.
+    /// Items joined as a sentence lists them ("IMAP, POP3 and SMTP").
+    fn list(&self, items: &[&str]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!(
+                "{}{}{last}",
+                rest.join(self.phrase(Phrase::SourceSeparator)),
+                self.phrase(Phrase::ListAnd)
+            ),
+        }
+    }
+    /// `meaning` is a code's generic meaning (a sentence); `place` where it is.
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String;
+    /// `protocols` already listed.
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String;
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String;
+    fn conclusion_not_retried(&self, protocols: &str) -> String;
+    fn conclusion_more_problems(&self, count: usize) -> String;
+    fn conclusion_logged_in(&self, protocols: &str) -> String;
+    fn conclusion_reachable(&self, protocols: &str) -> String;
+    fn conclusion_untested(&self, protocols: &str) -> String;
+    fn conclusion_warnings(&self, count: usize) -> String;
+    fn conclusion_use_settings(&self) -> &'static str;
+    /// The start of a refusal's hint when another server accepted the same password.
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String;
+    fn use_instead(&self, at: &str) -> String;
 }
 
 /// The phrase for an address attempt's `result` as the report names it (`timeout`, …).

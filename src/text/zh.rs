@@ -30,6 +30,17 @@ impl Catalogue for Chinese {
             LoginRefused => "登录被拒绝",
             NoServerWorks => "没有可用的服务器",
             NotOffered => "未提供",
+            PasswordLabel => "密码：",
+            SmtpAuthLabel => "SMTP 身份验证：",
+            ClauseColon => "：",
+            ListAnd => " 和 ",
+            NotNamed => "未检测：没有来源提到该协议的服务器",
+            NothingWorks => "没有可用的服务器（原因见上方的问题）",
+            RefusedNoteTypedOnly => {
+                "  上面的 ✗：服务器拒绝了该账户登录；只有您自己的设置提到这台服务器，原因见上方的问题。"
+            }
+            SameUserAndAppPassword => "需要，使用相同的用户名和同一个授权码 / 应用专用密码",
+            AccountPassword => "账户密码",
             FindingsHeading => "发现的问题（按严重程度排序）",
             Error => "错误",
             Warning => "警告",
@@ -80,6 +91,10 @@ impl Catalogue for Chinese {
             SkippedAfterRefusal => "另一台服务器拒绝了密码",
             SkippedAfterServiceRefusal => "另一台服务器拒绝了该服务",
             SkippedAttemptLimit => "登录失败次数已达上限",
+            SkippedNamedByCertificate => "只有一张验证失败的证书提到它",
+            WhyNamedByCertificate => {
+                "只有另一台服务器名称不符的证书提到它：这个名称由出示证书的一方决定，因此不会把密码发往那里。"
+            }
             WhyNotVerifiedTls => {
                 "没有经过验证的 TLS（没有 TLS，或证书验证失败），密码绝不会发往这样的服务器。"
             }
@@ -375,6 +390,16 @@ impl Catalogue for Chinese {
     fn cert_covers(&self, names: &str) -> String {
         format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
     }
+    fn cert_name_answers(&self, names: &str, host: &str) -> String {
+        format!(
+            "证书包含的名称：{names}。{host} 在同一端口以有效证书应答（已探测；因为只有这张证书提到它，未发送密码）：如服务商确认，请将服务器地址填写为 {host}。"
+        )
+    }
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String {
+        format!(
+            "证书包含的名称：{names}。{tried} 也未能以有效设置应答：请向服务商询问正确的服务器地址。"
+        )
+    }
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
         format!("{at} 的证书不受信任（签发者：{issuer}）。")
     }
@@ -519,7 +544,10 @@ impl Catalogue for Chinese {
         format!("加密方式 {typed} → {right}")
     }
     fn change_fields(&self, changes: &str) -> String {
-        format!("请修改设置：{changes}。")
+        format!("请修改设置：{changes}（已验证可用）。")
+    }
+    fn change_either(&self, first: &str, second: &str) -> String {
+        format!("请修改设置：{first}；或者改为 {second}。两种都已验证可用。")
     }
     fn field_separator(&self) -> &'static str {
         "，"
@@ -536,5 +564,46 @@ impl Catalogue for Chinese {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")
+    }
+
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String {
+        let meaning = meaning.trim_end_matches('。');
+        match place {
+            Some(place) => format!("{meaning}（{place}）。"),
+            None => format!("{meaning}。"),
+        }
+    }
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String {
+        format!("{protocols}，共 {servers} 台服务器")
+    }
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String {
+        format!("{protocols} 都拒绝了同一个密码：密码或用户名有误。")
+    }
+    fn conclusion_not_retried(&self, protocols: &str) -> String {
+        format!("为免账户被锁定，未用同一密码再试 {protocols}。")
+    }
+    fn conclusion_more_problems(&self, count: usize) -> String {
+        format!("下文还有 {count} 个问题。")
+    }
+    fn conclusion_logged_in(&self, protocols: &str) -> String {
+        format!("一切正常：{protocols} 均登录成功。")
+    }
+    fn conclusion_reachable(&self, protocols: &str) -> String {
+        format!("{protocols} 在登录之前未发现问题；登录本身未测试。")
+    }
+    fn conclusion_untested(&self, protocols: &str) -> String {
+        format!("{protocols} 未测试：以下是最可能的设置，未经探测。")
+    }
+    fn conclusion_warnings(&self, count: usize) -> String {
+        format!("下文有 {count} 条警告。")
+    }
+    fn conclusion_use_settings(&self) -> &'static str {
+        "请在邮件客户端中使用下面的设置。"
+    }
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String {
+        format!("{proto}（{at}）接受了同一用户名和密码，说明它们是正确的。")
+    }
+    fn use_instead(&self, at: &str) -> String {
+        format!("请改用 {at}。")
     }
 }

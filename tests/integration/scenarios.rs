@@ -33,7 +33,7 @@ use mailcheck::{EmailAddress, Lang, Options, Protocol, Report, ServerSettings};
 use crate::support::ca::{self, Ca, ServerCert, Validity};
 use crate::support::mailserver::{self, MailServer, Step};
 use crate::support::web::{self, Reply, Web};
-use crate::support::{ISPDB_PORT, contract, dns, fixtures, servers, volatile_filters};
+use crate::support::{ISPDB_PORT, contract, dns, fixtures, report, servers, volatile_filters};
 
 /// What `{{web}}` in a zone stands for: the address the standard ports are mapped on. Nothing
 /// is ever connected to there: the connector sends each connection to an ephemeral port.
@@ -61,6 +61,9 @@ struct Spec {
     exit: u8,
     /// The run must end within this many seconds (a hostile server must not hold it).
     max_seconds: Option<f64>,
+    /// The report for a person, in either language, has at most this many lines (a helpdesk
+    /// reads it at once).
+    max_lines: Option<usize>,
     /// At most this many MiB of heap may be live at once during the run (a hostile server or
     /// document must not make it eat memory). Such scenarios run one at a time, alone.
     max_memory_mb: Option<u64>,
@@ -257,6 +260,8 @@ struct Outcome {
     exit: u8,
     json: String,
     text: String,
+    /// The report for a person in the scenario's other language.
+    other_text: (Lang, String),
     /// The JSON report with every probe's transcript (`--trace`): where a leaked password
     /// would show first.
     traced: String,
@@ -375,11 +380,25 @@ async fn run(scenario: &Scenario) -> Outcome {
     };
     let json = output::render(&report, Format::Json, style);
     let text = output::render(&report, Format::Human, style);
+    // The same report in the other language, which must say the same things.
+    let other_lang = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
+    let other = Report::from_diagnosis(&diagnosis, other_lang);
+    let other_style = Style {
+        lang: other_lang,
+        ..style
+    };
+    let other_text = output::render(&other, Format::Human, other_style);
+    report::check_words(&report, &text, lang);
+    report::check_words(&other, &other_text, other_lang);
     report.add_transcripts(&diagnosis);
     Outcome {
         exit: exit_status(diagnosis.verdict()),
         json,
         text,
+        other_text: (other_lang, other_text),
         traced: output::render(&report, Format::Json, style),
         elapsed,
         peak_bytes: None,
@@ -637,6 +656,16 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
             outcome.elapsed
         );
     }
+    if let Some(max) = spec.max_lines {
+        for text in [&outcome.text, &outcome.other_text.1] {
+            let lines = text.lines().count();
+            assert!(
+                lines <= max,
+                "{}: {lines} lines, more than {max}:\n{text}",
+                scenario.name
+            );
+        }
+    }
     if let (Some(max), Some(peak)) = (spec.max_memory_mb, outcome.peak_bytes) {
         assert!(
             peak <= (max as usize) << 20,
@@ -662,6 +691,7 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         for (what, text) in [
             ("JSON", &outcome.json),
             ("text", &outcome.text),
+            ("text in the other language", &outcome.other_text.1),
             ("trace", &outcome.traced),
         ] {
             assert!(
@@ -710,6 +740,9 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     settings.bind(|| {
         insta::assert_snapshot!("report.json", outcome.json);
         insta::assert_snapshot!("report.txt", outcome.text);
+        let (other_lang, other_text) = &outcome.other_text;
+        let name = format!("report.{}.txt", other_lang.tag());
+        insta::assert_snapshot!(name, other_text);
         if !outcome.mail_servers.is_empty() {
             let password = spec.password.as_deref().unwrap_or_default();
             insta::assert_snapshot!("dialogue", dialogue(&outcome.mail_servers, password));
