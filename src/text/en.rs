@@ -240,7 +240,7 @@ impl Catalogue for English {
                 "Ask the mail administrator to allow third-party clients (IMAP/POP3/SMTP) for your account.",
             ),
             PortFiltered => (
-                "Connection attempts get no answer at all: a firewall drops the port.",
+                "Connection attempts get no answer at all, or cannot even be sent: a firewall or the network stands between this computer and the server.",
                 "Try the other port (465 or 587, 993, 995), another network, or ask the network's administrator to open it.",
             ),
             DnsUnavailable => (
