@@ -433,7 +433,7 @@ fn s15_a_dropped_port_a_host_down_and_broken_ipv6_are_told_apart() {
     let (report, took) = typed("alice@filtered.test", "imap.filtered.test:993:tls");
     let (code, hint) = imap_finding(&report, "imap.filtered.test").expect("a finding for 993");
     assert_eq!(code, FindingCode::PortFiltered);
-    assert!(hint.contains("port 143"), "{hint}");
+    assert!(hint.contains("143"), "{hint}");
     let imap = report.recommended.imap.as_ref().expect("143 recommended");
     assert_eq!((imap.port, imap.security), (143, Security::Starttls));
     assert!(took < Duration::from_secs(9), "{took:?}");
@@ -461,8 +461,8 @@ fn s15_a_dropped_port_a_host_down_and_broken_ipv6_are_told_apart() {
         .arg(s.user()));
     let took = started.elapsed();
     let report = run.report();
-    // dual.test serves IMAP only: its guessed POP3 and SMTP servers refuse (exit 1).
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    // IPv6 broken is a warning: the settings work.
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(report.recommended.imap.is_some());
     let server = report
         .servers
