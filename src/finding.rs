@@ -393,12 +393,14 @@ pub enum Facts {
         tried: Vec<String>,
         answered: Option<String>,
     },
-    /// `chain`: what the certificates the server sent show.
+    /// `chain`: what the certificates the server sent show; `https_valid_until`: the HTTPS
+    /// certificate of the same host (port 443) is valid until then.
     CertUntrusted {
         issuer: String,
         subject: String,
         error: String,
         chain: Chain,
+        https_valid_until: Option<String>,
     },
     CertExpiring {
         days: i64,

@@ -222,6 +222,7 @@ fn finding_for(
                         subject: facts.subject.clone(),
                         error: error.clone(),
                         chain: chain.clone(),
+                        https_valid_until: https_valid_until.clone(),
                     },
                 ),
             };

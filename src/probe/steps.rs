@@ -371,8 +371,11 @@ impl<P: MailProtocol> Prober<'_, P> {
             None
         };
         // An expired certificate while HTTPS on the same host has a valid one: renewed, and the
-        // mail server not reloaded since.
-        let https_valid_until = if matches!(problem, CertProblem::Expired(_)) {
+        // mail server not reloaded since; an untrusted one: the mail server should use that one.
+        let https_valid_until = if matches!(
+            problem,
+            CertProblem::Expired(_) | CertProblem::Untrusted(..)
+        ) {
             self.valid_https_certificate().await
         } else {
             None

@@ -574,6 +574,11 @@ impl Catalogue for English {
             "The server sent its certificate without the certificate of its issuer ({issuer}): the server must send the intermediate certificate too (configure the full chain, e.g. fullchain.pem). If that issuer is a private CA, add it with --ca-file instead."
         )
     }
+    fn cert_https_valid(&self, https_until: &str) -> String {
+        format!(
+            "The HTTPS certificate of the same host (port 443) is valid (until {https_until}): the mail server can use that certificate, with its full chain, too."
+        )
+    }
     fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String {
         format!(
             "{host} does not resolve here ({error}), yet it is a server of {provider} that certainly exists: the DNS here answers wrongly (a resolver that filters, a captive portal, a broken network), not a typo."

@@ -195,15 +195,24 @@ fn message_and_hint(
             };
             (t.cert_name_mismatch(&at, &server.host), hint)
         }
-        Facts::CertUntrusted { issuer, chain, .. } => (
-            t.cert_untrusted(&at, issuer),
-            match chain {
+        Facts::CertUntrusted {
+            issuer,
+            chain,
+            https_valid_until,
+            ..
+        } => {
+            let hint = match chain {
                 Chain::SelfSigned => t.cert_self_signed(),
                 Chain::RootNotTrusted { root } => t.cert_root_not_trusted(root),
                 Chain::IssuerMissing { issuer } => t.cert_issuer_missing(issuer),
                 Chain::Other => generic_fix(FindingCode::CertUntrusted),
-            },
-        ),
+            };
+            let hint = match https_valid_until {
+                Some(until) => [hint, t.cert_https_valid(until)].join(t.sentence_gap()),
+                None => hint,
+            };
+            (t.cert_untrusted(&at, issuer), hint)
+        }
         Facts::CertExpiring { days, not_after } => (
             t.cert_expiring(&at, *days, not_after),
             generic_fix(FindingCode::CertExpiring),
@@ -348,17 +357,23 @@ fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
             subject,
             error,
             chain,
+            https_valid_until,
             ..
-        } => Some(match chain {
-            Chain::SelfSigned => format!("{error}; subject {subject}; self-signed"),
-            Chain::RootNotTrusted { root } => {
-                format!("{error}; subject {subject}; the chain sent ends in {root}")
-            }
-            Chain::IssuerMissing { issuer } => {
-                format!("{error}; subject {subject}; issuer not sent: {issuer}")
-            }
-            Chain::Other => format!("{error}; subject {subject}"),
-        }),
+        } => Some(
+            match chain {
+                Chain::SelfSigned => format!("{error}; subject {subject}; self-signed"),
+                Chain::RootNotTrusted { root } => {
+                    format!("{error}; subject {subject}; the chain sent ends in {root}")
+                }
+                Chain::IssuerMissing { issuer } => {
+                    format!("{error}; subject {subject}; issuer not sent: {issuer}")
+                }
+                Chain::Other => format!("{error}; subject {subject}"),
+            } + &https_valid_until
+                .as_ref()
+                .map(|until| format!("; port 443: valid until {until}"))
+                .unwrap_or_default(),
+        ),
         Facts::CertNameMismatch { names, subject, .. } => {
             Some(format!("subject {subject}; names {}", name_list(t, names)))
         }
@@ -609,6 +624,7 @@ mod tests {
             subject: "CN=imap.example.com".into(),
             error: "invalid peer certificate: UnknownIssuer".into(),
             chain,
+            https_valid_until: None,
         };
         let expired = |https_valid_until| Facts::CertExpired {
             not_after: "2020-01-01T00:00:00Z".into(),
@@ -682,6 +698,20 @@ mod tests {
             let zh = word(&finding, None, Lang::Zh);
             assert!(zh.hint.contains(zh_hint), "{zh:?}");
         }
+        let mut renewed_web = untrusted(Chain::SelfSigned);
+        if let Facts::CertUntrusted {
+            https_valid_until, ..
+        } = &mut renewed_web
+        {
+            *https_valid_until = Some("2027-03-01T00:00:00Z".into());
+        }
+        let web = Finding::new(FindingCode::CertUntrusted, renewed_web).about(&server);
+        let en = word(&web, None, Lang::En);
+        assert!(
+            en.hint.contains("self-signed") && en.hint.contains("(port 443) is valid"),
+            "{en:?}"
+        );
+        assert!(word(&web, None, Lang::Zh).hint.contains("443 端口"));
         let plain = word(
             &Finding::new(FindingCode::CertExpired, expired(None)).about(&server),
             None,

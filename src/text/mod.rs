@@ -241,6 +241,8 @@ pub trait Catalogue: Sync {
     fn cert_self_signed(&self) -> String;
     fn cert_root_not_trusted(&self, root: &str) -> String;
     fn cert_issuer_missing(&self, issuer: &str) -> String;
+    /// After an untrusted certificate's hint: HTTPS on the same host has a valid one.
+    fn cert_https_valid(&self, https_until: &str) -> String;
     /// `provider`: the provider's name, whose database names `host`.
     fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String;
 

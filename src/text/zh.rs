@@ -528,6 +528,11 @@ impl Catalogue for Chinese {
             "服务器只发送了自己的证书，没有发送其签发者（{issuer}）的证书：服务器必须同时发送中间证书（配置完整证书链，例如 fullchain.pem）。如果该签发者是私有 CA，请改用 --ca-file 添加它。"
         )
     }
+    fn cert_https_valid(&self, https_until: &str) -> String {
+        format!(
+            "同一主机的 HTTPS 证书（443 端口）是有效的（有效期至 {https_until}）：邮件服务器也可以使用这张证书（连同完整证书链）。"
+        )
+    }
     fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String {
         format!(
             "{host} 在这里无法解析（{error}），但它是{provider}确实存在的服务器：是这里的 DNS 应答有误（过滤型解析器、需要登录的公共网络、网络故障），而不是拼写错误。"
