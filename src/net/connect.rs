@@ -54,6 +54,18 @@ impl Connector {
         self
     }
 
+    /// Whether mail programs here try IPv6 at all: this computer has an IPv6 address of global
+    /// scope (what `getaddrinfo`'s `AI_ADDRCONFIG` asks; read on Linux, else no). A mapped
+    /// connector (the tests) answers no, so that a run does not depend on the machine.
+    pub fn ipv6_configured(&self) -> bool {
+        self.is_direct()
+            && std::fs::read_to_string("/proc/net/if_inet6").is_ok_and(|table| {
+                table
+                    .lines()
+                    .any(|line| line.split_whitespace().nth(3) == Some("00"))
+            })
+    }
+
     pub fn is_direct(&self) -> bool {
         self.map.is_none()
     }

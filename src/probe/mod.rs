@@ -361,15 +361,17 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     if let Some(late) = late {
         late.finish(&mut out.attempts).await;
     }
-    out.issues.extend(ipv6_broken(&out.attempts));
+    out.issues
+        .extend(ipv6_broken(&out.attempts, ctx.connector.ipv6_configured()));
     out.elapsed = started.elapsed();
     out
 }
 
 /// `ipv6_broken`: IPv4 connected, and every IPv6 address tried failed (refused, no answer,
-/// another error); one that was only slower than IPv4 is not broken, nor a network without
-/// IPv6 at all (no route: the attempt fails at once and costs a client nothing).
-fn ipv6_broken(attempts: &[AddressAttempt]) -> Option<Issue> {
+/// another error); one that was only slower than IPv4 is not broken. No route to it counts only
+/// when this computer has IPv6 (`ipv6_configured`): mail programs then try it; without IPv6 at
+/// all they do not, and it costs them nothing.
+fn ipv6_broken(attempts: &[AddressAttempt], ipv6_configured: bool) -> Option<Issue> {
     let ipv4 = attempts
         .iter()
         .find(|a| a.address.is_ipv4() && a.result == AttemptResult::Connected)?
@@ -379,11 +381,10 @@ fn ipv6_broken(attempts: &[AddressAttempt]) -> Option<Issue> {
         .filter(|a| a.address.is_ipv6() && a.result != AttemptResult::NotTried)
         .collect();
     let failed = !tried.is_empty()
-        && tried.iter().all(|a| {
-            matches!(
-                a.result,
-                AttemptResult::Refused | AttemptResult::Timeout | AttemptResult::Failed(_)
-            )
+        && tried.iter().all(|a| match a.result {
+            AttemptResult::Refused | AttemptResult::Timeout | AttemptResult::Failed(_) => true,
+            AttemptResult::NoRoute(_) => ipv6_configured,
+            _ => false,
         });
     failed.then(|| Issue::Ipv6Broken {
         failed: tried.into_iter().cloned().collect(),
@@ -665,7 +666,11 @@ mod tests {
             elapsed: None,
         };
         let broken = |v6: AttemptResult, v4: AttemptResult| {
-            ipv6_broken(&[attempt("2001:db8::1", v6), attempt("192.0.2.1", v4)]).is_some()
+            ipv6_broken(
+                &[attempt("2001:db8::1", v6), attempt("192.0.2.1", v4)],
+                false,
+            )
+            .is_some()
         };
         assert!(broken(Timeout, Connected));
         assert!(broken(Refused, Connected));
@@ -673,8 +678,14 @@ mod tests {
         // Only slower than IPv4, or no IPv6 here at all, or IPv4 failing too: not broken.
         assert!(!broken(Abandoned, Connected));
         assert!(!broken(NoRoute("network unreachable".into()), Connected));
+        // Unless this computer has IPv6: then mail programs try it and fail.
+        let no_route = [
+            attempt("2001:db8::1", NoRoute("network unreachable".into())),
+            attempt("192.0.2.1", Connected),
+        ];
+        assert!(ipv6_broken(&no_route, true).is_some());
         assert!(!broken(Timeout, Timeout));
         assert!(!broken(Connected, NotTried));
-        assert!(ipv6_broken(&[attempt("192.0.2.1", Connected)]).is_none());
+        assert!(ipv6_broken(&[attempt("192.0.2.1", Connected)], true).is_none());
     }
 }
