@@ -158,7 +158,16 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         .collect();
     let targets = first.iter().map(|(t, _)| t.clone()).collect();
     let outcomes = probe::probe_all(targets, context.clone()).await;
-    let neighbours = probe::second_round::probe_neighbours(&first, &outcomes, context).await;
+    let fallback: Vec<probe::Target> = discovery
+        .fallback
+        .iter()
+        .map(|c| probe::Target {
+            endpoint: c.endpoint(),
+            username: c.settings.username.clone(),
+        })
+        .collect();
+    let neighbours =
+        probe::second_round::probe_neighbours(&first, &outcomes, &fallback, context).await;
     Ok(diagnose::with_probes(discovery, outcomes, neighbours))
 }
 

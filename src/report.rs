@@ -64,6 +64,11 @@ pub struct ProviderEntry {
     /// Added: what the user must switch on in the provider's settings, if anything.
     #[serde(default)]
     pub enable: Option<String>,
+    /// Added: what a mail client's password field takes at this provider: `account`,
+    /// `app_password`, `authorization_code`, `authorization_code_if_on`,
+    /// `client_password_if_secure_login`; null when the provider file does not say.
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -205,6 +210,7 @@ impl Report {
                 .as_ref()
                 .map(|e| e.instruction.get(lang).to_owned())
                 .filter(|s| !s.is_empty()),
+            password: m.provider.password.map(|k| k.as_str().to_owned()),
         });
         let mut sources: Vec<SourceEntry> = discovery
             .sources
@@ -217,6 +223,7 @@ impl Report {
             })
             .collect();
         sources.extend(second_round(diagnosis));
+        fallback_guesses(diagnosis, &mut sources);
         let servers = diagnosis.servers.iter().map(server_entry).collect();
         let findings: Vec<FindingEntry> = diagnosis
             .findings
@@ -310,6 +317,40 @@ fn second_round(diagnosis: &Diagnosis) -> Option<SourceEntry> {
         detail: crate::discover::listed(found),
         elapsed_ms: 0,
     })
+}
+
+/// Guesses probed because every named server of their protocol failed: the source `guess`
+/// found them, whatever it said when discovery ended.
+fn fallback_guesses(diagnosis: &Diagnosis, sources: &mut [SourceEntry]) {
+    let guessed: Vec<&ServerSettings> = diagnosis
+        .servers
+        .iter()
+        .filter(|s| s.candidate.sources == [SourceKind::Guess])
+        .filter(|s| {
+            !diagnosis
+                .discovery
+                .candidates
+                .iter()
+                .any(|c| c.endpoint() == s.candidate.endpoint())
+        })
+        .map(|s| &s.candidate.settings)
+        .collect();
+    let Some(entry) = sources
+        .iter_mut()
+        .find(|s| s.source == SourceKind::Guess.as_str())
+    else {
+        return;
+    };
+    if guessed.is_empty() {
+        return;
+    }
+    let listed = crate::discover::listed(guessed);
+    entry.detail = if entry.status == SourceStatus::Found.as_str() {
+        format!("{}; after the named servers failed: {listed}", entry.detail)
+    } else {
+        format!("after the named servers failed: {listed}")
+    };
+    entry.status = SourceStatus::Found.as_str().to_owned();
 }
 
 fn server_entry(server: &ServerState) -> ServerEntry {

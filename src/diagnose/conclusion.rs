@@ -7,7 +7,7 @@
 //! helpdesk fixes first, with the protocols and servers it touches and what the logins say.
 
 use crate::finding::{Facts, Finding, FindingCode, Severity, Stage};
-use crate::settings::{Endpoint, Protocol};
+use crate::settings::{Endpoint, Protocol, ServerSettings};
 
 use super::{LoginSkipped, LoginState, ServerState};
 
@@ -36,6 +36,9 @@ pub enum Conclusion {
         password: PasswordStory,
         /// Error findings with another code.
         other_errors: usize,
+        /// When the problem is a server that fails while another of its protocol works: the
+        /// recommended settings, which are the fix.
+        works_instead: Option<ServerSettings>,
     },
 }
 
@@ -149,8 +152,12 @@ fn rank(finding: &Finding, works: &impl Fn(Protocol) -> bool) -> u8 {
     }
 }
 
-/// The run's conclusion from its findings (worst first) and servers.
-pub fn conclude(findings: &[Finding], servers: &[ServerState]) -> Conclusion {
+/// The run's conclusion from its findings (worst first), servers and recommended settings.
+pub fn conclude(
+    findings: &[Finding],
+    servers: &[ServerState],
+    recommended: &dyn Fn(Protocol) -> Option<ServerSettings>,
+) -> Conclusion {
     let works = |p: Protocol| {
         servers.iter().any(|s| {
             s.candidate.settings.protocol == p
@@ -170,6 +177,10 @@ pub fn conclude(findings: &[Finding], servers: &[ServerState]) -> Conclusion {
         return fine(findings, servers);
     };
     let code = finding.code;
+    let works_instead = (rank(finding, &works) == 4)
+        .then(|| finding.protocol.and_then(recommended))
+        .flatten()
+        .filter(|r| finding.server.as_ref() != Some(&r.endpoint()));
     let same: Vec<&Finding> = findings.iter().filter(|f| f.code == code).collect();
     let mut protocols: Vec<Protocol> = same.iter().filter_map(|f| f.protocol).collect();
     protocols.sort();
@@ -185,6 +196,7 @@ pub fn conclude(findings: &[Finding], servers: &[ServerState]) -> Conclusion {
         password: password_story(code, &protocols, servers),
         protocols,
         other_errors,
+        works_instead,
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Facts, FieldChange, Finding, FindingCode, Severity};
 use crate::probe::logins::Withheld;
-use crate::probe::second_round::Neighbour;
+use crate::probe::second_round::{FoundBy, Neighbour};
 use crate::probe::{Issue, Login, NotTested, ProbeOutcome, Target};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
@@ -198,7 +198,9 @@ impl Diagnosis {
 
     /// The one conclusion a report leads with.
     pub fn conclusion(&self) -> conclusion::Conclusion {
-        conclusion::conclude(&self.findings, &self.servers)
+        conclusion::conclude(&self.findings, &self.servers, &|p| {
+            self.recommended(p).cloned()
+        })
     }
 
     pub fn verdict(&self) -> Verdict {
@@ -275,13 +277,13 @@ pub fn with_probes(
         discovery.candidates.iter().cloned().zip(outcomes).collect();
     let named_by_certificate: Vec<Endpoint> = neighbours
         .iter()
-        .filter(|n| n.named_by_certificate)
+        .filter(|n| n.found_by == FoundBy::Certificate)
         .map(|n| n.target.endpoint.clone())
         .collect();
     probed.extend(
         neighbours
             .into_iter()
-            .map(|n| (found_by_probing(n.target, n.label), n.outcome)),
+            .map(|n| (found_by_probing(n.target, n.label, n.found_by), n.outcome)),
     );
     // A host only a failed certificate named is said to answer, never recommended.
     let recommendable: Vec<(Candidate, ProbeOutcome)> = probed
@@ -367,8 +369,8 @@ fn provider_hosts_exist(found: &mut [Finding]) {
     }
 }
 
-/// A server of the second round, as a candidate of the source `probe`.
-fn found_by_probing(target: Target, label: Option<String>) -> Candidate {
+/// A server of the second round, as a candidate of the source `probe` (or `guess`).
+fn found_by_probing(target: Target, label: Option<String>, found_by: FoundBy) -> Candidate {
     let endpoint = target.endpoint;
     Candidate {
         settings: ServerSettings {
@@ -379,7 +381,10 @@ fn found_by_probing(target: Target, label: Option<String>) -> Candidate {
             username: target.username,
         },
         label,
-        sources: vec![SourceKind::Probe],
+        sources: vec![match found_by {
+            FoundBy::Guess => SourceKind::Guess,
+            FoundBy::Neighbour | FoundBy::Certificate => SourceKind::Probe,
+        }],
         insecure_sources: Vec::new(),
     }
 }

@@ -9,6 +9,7 @@ use owo_colors::{OwoColorize, Style as Paint};
 use unicode_width::UnicodeWidthStr;
 
 use super::Style;
+use crate::clientconfig::PasswordKind;
 use crate::diagnose::LoginSkipped;
 use crate::finding::Severity;
 use crate::report::{FindingEntry, Report, ServerEntry, Settings};
@@ -102,8 +103,11 @@ impl Renderer<'_> {
         let title = format!("{}  {}", self.p.bold(&self.report.address), provider);
         self.line(title);
         if let Some(conclusion) = &self.report.conclusion {
+            let untested = self.report.servers.iter().all(|s| s.status == "untested");
             let mark = if conclusion.code != "ok" {
                 self.p.red("✗")
+            } else if untested {
+                self.p.dim("?")
             } else if self.report.findings.is_empty() {
                 self.p.green("✓")
             } else {
@@ -242,7 +246,7 @@ impl Renderer<'_> {
         if self.report.findings.is_empty() {
             return;
         }
-        let lead = self.report.conclusion.as_ref().and_then(|c| c.finding);
+        let said = self.report.conclusion.as_ref().map(|c| c.hint.as_str());
         let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
         for (i, f) in self.report.findings.iter().enumerate() {
             let same = groups.iter_mut().find(|(first, _)| {
@@ -258,10 +262,7 @@ impl Renderer<'_> {
         self.heading(Phrase::FindingsHeading);
         for (first, places) in groups {
             let f = &self.report.findings[first];
-            let hint_shown = lead.is_some_and(|lead| {
-                let l = &self.report.findings[lead];
-                l.code == f.code && l.hint == f.hint
-            });
+            let hint_shown = said == Some(f.hint.as_str());
             let block = self.finding_block(f, &places, hint_shown);
             self.out.push_str(&block);
         }
@@ -375,26 +376,27 @@ impl Renderer<'_> {
             }
             self.line(line);
         }
-        let app_password = rows
+        // What the password field takes: the provider's rule, or what a refusal showed.
+        let refused_for_app_password = rows
             .iter()
             .any(|(p, s)| s.is_some_and(|s| needs_app_password(report, *p, s)));
-        let password = if app_password {
-            t.phrase(Phrase::AppPasswordNotAccountPassword)
-        } else {
-            t.phrase(Phrase::AccountPassword)
+        let kind = report
+            .provider
+            .as_ref()
+            .and_then(|p| p.password.as_deref())
+            .and_then(|k| PasswordKind::ALL.into_iter().find(|x| x.as_str() == k));
+        let kind = match kind {
+            Some(kind) if kind != PasswordKind::Account => kind,
+            _ if refused_for_app_password => PasswordKind::AppPassword,
+            _ => PasswordKind::Account,
         };
-        let line = t.labelled(t.phrase(Phrase::PasswordLabel), password);
+        let line = t.labelled(t.phrase(Phrase::PasswordLabel), t.password_field(kind));
         self.line(format!("  {line}"));
         if rows
             .iter()
             .any(|(p, s)| *p == Protocol::Smtp && s.is_some())
         {
-            let auth = if app_password {
-                t.phrase(Phrase::SameUserAndAppPassword)
-            } else {
-                t.phrase(Phrase::SameUserAndPassword)
-            };
-            let line = t.labelled(t.phrase(Phrase::SmtpAuthLabel), auth);
+            let line = t.labelled(t.phrase(Phrase::SmtpAuthLabel), t.smtp_authentication(kind));
             self.line(format!("  {line}"));
         }
         // A ✗ verdict beside the right settings would read as "these settings are wrong".

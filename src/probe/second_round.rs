@@ -2,7 +2,8 @@
 //! registered port, the other TLS mode) that answered. No source named it, but it may be the
 //! settings that work, so it is probed in full too, login included: what is recommended is
 //! verified, never inferred. A server whose certificate names other hosts has those hosts
-//! probed too, up to the login.
+//! probed too, up to the login. And a protocol none of whose named servers works gets the
+//! guesses, the last resort, as if no source had named a server.
 
 use std::sync::Arc;
 
@@ -16,8 +17,19 @@ pub struct Neighbour {
     /// The label of the server it stands in for (an overseas alternate stays one).
     pub label: Option<String>,
     pub outcome: ProbeOutcome,
-    /// Named only by a certificate that failed its name check (see [`probe_neighbours`]).
-    pub named_by_certificate: bool,
+    pub found_by: FoundBy,
+}
+
+/// How the second round came to a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoundBy {
+    /// The first round saw it answer beside a server that failed (source `probe`).
+    Neighbour,
+    /// Only a certificate that failed its name check named it (see [`probe_neighbours`]).
+    Certificate,
+    /// A guess, probed because every server the sources named for its protocol failed
+    /// (source `guess`).
+    Guess,
 }
 
 /// Probes, in full, every neighbour the first round's `outcomes` of `first` proved answering
@@ -26,6 +38,7 @@ pub struct Neighbour {
 pub async fn probe_neighbours(
     first: &[(Target, Option<String>)],
     outcomes: &[ProbeOutcome],
+    fallback: &[Target],
     ctx: Arc<ProbeContext>,
 ) -> Vec<Neighbour> {
     let mut found: Vec<(Target, Option<String>)> = Vec::new();
@@ -67,29 +80,52 @@ pub async fn probe_neighbours(
             }
         }
     }
+    // The last resort, for a protocol none of whose named servers works.
+    let failed = |protocol| {
+        outcomes.iter().any(|o| o.endpoint.protocol == protocol)
+            && !outcomes
+                .iter()
+                .any(|o| o.endpoint.protocol == protocol && o.settings_work())
+    };
+    let guessed: Vec<(Target, Option<String>)> = fallback
+        .iter()
+        .filter(|t| failed(t.endpoint.protocol))
+        .filter(|t| {
+            !found
+                .iter()
+                .chain(&suggested)
+                .any(|(f, _)| f.endpoint == t.endpoint)
+        })
+        .map(|t| (t.clone(), None))
+        .collect();
     let without_password = Arc::new(ProbeContext {
         password: None,
         ..(*ctx).clone()
     });
-    let (probed, probed_suggested) = tokio::join!(
-        probe_round(&found, ctx),
-        probe_round(&suggested, without_password)
+    let (probed, probed_suggested, probed_guesses) = tokio::join!(
+        probe_round(&found, ctx.clone()),
+        probe_round(&suggested, without_password),
+        probe_round(&guessed, ctx)
     );
-    let neighbours = |round: Vec<(Target, Option<String>)>,
-                      outcomes: Vec<ProbeOutcome>,
-                      named_by_certificate| {
-        round
-            .into_iter()
-            .zip(outcomes)
-            .map(move |((target, label), outcome)| Neighbour {
-                target,
-                label,
-                outcome,
-                named_by_certificate,
-            })
-    };
-    neighbours(found, probed, false)
-        .chain(neighbours(suggested, probed_suggested, true))
+    let neighbours =
+        |round: Vec<(Target, Option<String>)>, outcomes: Vec<ProbeOutcome>, found_by: FoundBy| {
+            round
+                .into_iter()
+                .zip(outcomes)
+                .map(move |((target, label), outcome)| Neighbour {
+                    target,
+                    label,
+                    outcome,
+                    found_by,
+                })
+        };
+    neighbours(found, probed, FoundBy::Neighbour)
+        .chain(neighbours(
+            suggested,
+            probed_suggested,
+            FoundBy::Certificate,
+        ))
+        .chain(neighbours(guessed, probed_guesses, FoundBy::Guess))
         .collect()
 }
 

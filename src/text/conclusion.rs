@@ -47,6 +47,7 @@ pub fn word(
             servers,
             password,
             other_errors,
+            works_instead,
         } => {
             let meaning = t.generic(*code).0;
             let place = match (servers, places.get(*lead).cloned().flatten()) {
@@ -68,10 +69,17 @@ pub fn word(
             if *other_errors > 0 {
                 sentences.push(t.conclusion_more_problems(*other_errors));
             }
-            (
-                sentences.join(t.sentence_gap()),
-                hints.get(*lead).copied().unwrap_or_default().to_owned(),
-            )
+            let hint = match works_instead {
+                // The finding's own advice is about the server that fails; what works is
+                // the fix.
+                Some(right) => t.works_instead(
+                    right.protocol.display_name(),
+                    &format!("{}:{}", right.host, right.port),
+                    t.security_label(right.security),
+                ),
+                None => hints.get(*lead).copied().unwrap_or_default().to_owned(),
+            };
+            (sentences.join(t.sentence_gap()), hint)
         }
     }
 }

@@ -41,10 +41,6 @@ impl Catalogue for English {
             RefusedNoteTypedOnly => {
                 "  ✗ above: the server refused this account's login; only your own settings name this server, the findings say why."
             }
-            SameUserAndAppPassword => {
-                "required, same user name and the same app password / authorization code"
-            }
-            AccountPassword => "the account's password",
             FindingsHeading => "Findings, worst first",
             Error => "error",
             Warning => "warning",
@@ -54,12 +50,6 @@ impl Catalogue for English {
             Port => "Port",
             Encryption => "Encryption",
             UserName => "User name",
-            Password => "Password",
-            AppPasswordNotAccountPassword => {
-                "an app password / authorization code, not the account password"
-            }
-            Authentication => "Authentication",
-            SameUserAndPassword => "required, same user name and password",
             RefusedNote => {
                 "  ✗ above: the server refused this account's login; the settings are right, the findings say why."
             }
@@ -670,5 +660,39 @@ impl Catalogue for English {
     }
     fn use_instead(&self, at: &str) -> String {
         format!("Use {at} instead.")
+    }
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String {
+        format!("{proto} works on {at} with {security} (proved): use the settings below.")
+    }
+    fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "the account's password",
+            AppPassword => {
+                "an app password (app-specific password) from the account's security settings, not the account password"
+            }
+            AuthorizationCode => {
+                "the authorization code (授权码) generated in webmail, not the webmail password"
+            }
+            AuthorizationCodeIfOn => {
+                "the webmail password, or the client authorization code (授权码) if it is switched on"
+            }
+            ClientPasswordIfSecureLogin => {
+                "the mailbox password, or a client-specific password (客户端专用密码) once secure login is on"
+            }
+        }
+    }
+    fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "required, same user name and password",
+            AppPassword => "required, same user name and the same app password",
+            AuthorizationCode | AuthorizationCodeIfOn => {
+                "required, same user name and the same authorization code"
+            }
+            ClientPasswordIfSecureLogin => {
+                "required, same user name and the same password as incoming mail"
+            }
+        }
     }
 }

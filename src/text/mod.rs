@@ -56,8 +56,6 @@ pub enum Phrase {
     SmtpAuthLabel,
     NothingWorks,
     RefusedNoteTypedOnly,
-    SameUserAndAppPassword,
-    AccountPassword,
     FindingsHeading,
     Error,
     Warning,
@@ -67,10 +65,6 @@ pub enum Phrase {
     Port,
     Encryption,
     UserName,
-    Password,
-    AppPasswordNotAccountPassword,
-    Authentication,
-    SameUserAndPassword,
     RefusedNote,
     AlternatesHeading,
     NotesHeading,
@@ -294,6 +288,12 @@ pub trait Catalogue: Sync {
     /// The start of a refusal's hint when another server accepted the same password.
     fn password_accepted_by(&self, proto: &str, at: &str) -> String;
     fn use_instead(&self, at: &str) -> String;
+    /// The conclusion's fix when a server fails and another of its protocol was proved.
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String;
+    /// What goes into a mail client's password field.
+    fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
+    /// Whether and how the outgoing server logs in, with that password.
+    fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
 }
 
 /// The phrase for an address attempt's `result` as the report names it (`timeout`, …).

@@ -39,8 +39,6 @@ impl Catalogue for Chinese {
             RefusedNoteTypedOnly => {
                 "  上面的 ✗：服务器拒绝了该账户登录；只有您自己的设置提到这台服务器，原因见上方的问题。"
             }
-            SameUserAndAppPassword => "需要，使用相同的用户名和同一个授权码 / 应用专用密码",
-            AccountPassword => "账户密码",
             FindingsHeading => "发现的问题（按严重程度排序）",
             Error => "错误",
             Warning => "警告",
@@ -50,10 +48,6 @@ impl Catalogue for Chinese {
             Port => "端口",
             Encryption => "加密方式",
             UserName => "用户名",
-            Password => "密码",
-            AppPasswordNotAccountPassword => "应用专用密码 / 授权码，而不是账户密码",
-            Authentication => "身份验证",
-            SameUserAndPassword => "需要，与收件服务器相同的用户名和密码",
             RefusedNote => "  上面的 ✗：服务器拒绝了该账户登录；设置本身正确，原因见上方的问题。",
             AlternatesHeading => "备用服务器",
             NotesHeading => "提示",
@@ -610,5 +604,27 @@ impl Catalogue for Chinese {
     }
     fn use_instead(&self, at: &str) -> String {
         format!("请改用 {at}。")
+    }
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String {
+        format!("{proto} 在 {at}（{security}）可用（已验证）：请使用下面的设置。")
+    }
+    fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "账户密码",
+            AppPassword => "在账户安全设置中生成的应用专用密码，而不是账户密码",
+            AuthorizationCode => "在网页邮箱中生成的授权码，而不是网页邮箱的登录密码",
+            AuthorizationCodeIfOn => "网页邮箱密码；如已开启客户端授权码，则填写授权码",
+            ClientPasswordIfSecureLogin => "邮箱密码；开启安全登录后须使用客户端专用密码",
+        }
+    }
+    fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "需要，与收件服务器相同的用户名和密码",
+            AppPassword => "需要，使用相同的用户名和同一个应用专用密码",
+            AuthorizationCode | AuthorizationCodeIfOn => "需要，使用相同的用户名和同一个授权码",
+            ClientPasswordIfSecureLogin => "需要，与收件服务器相同的用户名和密码",
+        }
     }
 }

@@ -476,6 +476,15 @@ fn emit_leaves_out_what_failed_and_says_so() {
         .map(|t| t.hostname.as_str())
         .collect();
     assert!(!hosts.contains(&"imap.nohost.test"), "{hosts:?}");
+    // The guess that works, probed because the named IMAP server failed, takes its place.
+    assert!(hosts.contains(&"mail.nohost.test"), "{hosts:?}");
+    // No IMAP server of silent.test answers (the named one is silent, the guesses closed).
+    let s = Scenario::new("silent");
+    let result = run(s
+        .human_command(Some(&s.get("PASSWORD")), "2")
+        .args(["--emit", "autoconfig"])
+        .arg(s.user()));
+    assert_eq!(result.code, 1, "the report has an error finding");
     assert!(
         result.stderr.contains("IMAP: no server was verified"),
         "{}",

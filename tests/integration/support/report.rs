@@ -296,7 +296,13 @@ pub fn check_words(report: &Report, text: &str, lang: mailcheck::Lang) {
         Some(i) => {
             let lead = &report.findings[i];
             assert_eq!(conclusion.code, lead.code.as_str(), "{}", dump());
-            assert_eq!(conclusion.hint, lead.hint, "{}", dump());
+            // The fix is the lead finding's, or, for a server that fails where another of its
+            // protocol works, those recommended settings.
+            let works_instead = lead
+                .protocol
+                .and_then(|p| report.recommended_for(p))
+                .is_some_and(|r| conclusion.hint.contains(&format!("{}:{}", r.host, r.port)));
+            assert!(conclusion.hint == lead.hint || works_instead, "{}", dump());
             assert!(!errors.is_empty(), "{}", dump());
         }
         None => assert!(conclusion.code == "ok" && errors.is_empty(), "{}", dump()),
