@@ -492,3 +492,44 @@ fn s15_a_dropped_port_a_host_down_and_broken_ipv6_are_told_apart() {
     );
     assert!(took < Duration::from_secs(9), "{took:?}");
 }
+
+/// Issue 13: no route to the DNS server at all (its address is in `net.sh`'s unreachable
+/// network, as on a laptop whose network is gone): `dns_unavailable` naming the failure, for
+/// discovery and for the typed server alike; never `wrong_host` nor a typo hint.
+#[test]
+fn s16_no_route_to_the_dns_server_is_dns_unavailable() {
+    let s = Scenario::new("dual");
+    if s.env.get("MC_NET_IPV6").is_none_or(String::is_empty) {
+        eprintln!(
+            "SKIPPED: IPv6 could not be set up here ({}), so there is no unreachable route",
+            s.env.get("MC_NET_IPV6_MISSING").map_or("", String::as_str)
+        );
+        return;
+    }
+    let run = run(crate::support::process::mailcheck().args([
+        "--json",
+        "--timeout",
+        "2",
+        "--dns-server",
+        "[fd6d:6373:1f::53]:53",
+        "--imap",
+        "imap.usercfg.test:993:tls",
+        "alice@usercfg.test",
+    ]));
+    let report = run.report();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let dns = findings(&report, FindingCode::DnsUnavailable);
+    assert_eq!(dns.len(), 2, "{:?}", codes(&report));
+    assert!(
+        dns.iter().any(|f| f
+            .evidence
+            .as_deref()
+            .unwrap_or_default()
+            .contains("No route to host")
+            || f.message.contains("No route to host")),
+        "{:?}",
+        dns.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    assert!(findings(&report, FindingCode::WrongHost).is_empty());
+    assert!(!run.stdout.contains("typo"), "{}", run.stdout);
+}
