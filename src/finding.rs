@@ -311,17 +311,17 @@ impl Finding {
 pub enum Facts {
     /// The host name does not resolve.
     Unresolvable {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// The lookup of the server's name failed (SERVFAIL, REFUSED, …): DNS is broken, not the
     /// name.
     LookupFailed {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// A host of the curated provider database does not exist here (NXDOMAIN): it certainly
     /// exists, so this DNS server's answers are wrong (a filtering resolver, a captive portal).
     ProviderHostMissing {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {

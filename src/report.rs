@@ -419,21 +419,25 @@ impl Report {
         })
     }
 
-    /// Adds every probe's dialogue (`--trace`). The servers are in the diagnosis's order.
-    pub fn add_transcripts(&mut self, diagnosis: &Diagnosis) {
+    /// Adds every probe's dialogue (`--trace`), mailcheck's remarks in it worded in `lang`.
+    /// The servers are in the diagnosis's order.
+    pub fn add_transcripts(&mut self, diagnosis: &Diagnosis, lang: Lang) {
+        let t = text::catalogue(lang);
         for (entry, server) in self.servers.iter_mut().zip(&diagnosis.servers) {
             entry.transcript = server
                 .transcript
                 .iter()
-                .map(|line| TranscriptEntry {
-                    ms: millis(line.at),
-                    from: match line.direction {
-                        Direction::Client => "client",
-                        Direction::Server => "server",
-                        Direction::Note => "mailcheck",
+                .map(|line| {
+                    let (from, text) = match &line.direction {
+                        Direction::Client => ("client", line.text.clone()),
+                        Direction::Server => ("server", line.text.clone()),
+                        Direction::Note(remark) => ("mailcheck", t.remark(remark)),
+                    };
+                    TranscriptEntry {
+                        ms: millis(line.at),
+                        from: from.to_owned(),
+                        text,
                     }
-                    .to_owned(),
-                    text: line.text.clone(),
                 })
                 .collect();
         }

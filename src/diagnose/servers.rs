@@ -40,16 +40,12 @@ fn finding_for(
     let (code, facts, evidence): (FindingCode, Facts, Option<String>) = match issue {
         Issue::Unresolvable(e) => (
             FindingCode::WrongHost,
-            Facts::Unresolvable {
-                error: e.to_string(),
-            },
+            Facts::Unresolvable { error: e.clone() },
             Some(e.to_string()),
         ),
         Issue::LookupFailed(e) => (
             FindingCode::DnsUnavailable,
-            Facts::LookupFailed {
-                error: e.to_string(),
-            },
+            Facts::LookupFailed { error: e.clone() },
             Some(e.to_string()),
         ),
         Issue::Refused { detail, works } => (

@@ -91,12 +91,13 @@ impl Renderer<'_> {
     fn header(&mut self) {
         let provider = match &self.report.provider {
             Some(provider) => format!(
-                "{} ({})",
+                "{}{}",
                 provider.name,
-                self.t.phrase(match provider.matched_by.as_str() {
-                    "mx" => Phrase::MatchedByMx,
-                    _ => Phrase::MatchedByDomain,
-                })
+                self.t
+                    .paren(self.t.phrase(match provider.matched_by.as_str() {
+                        "mx" => Phrase::MatchedByMx,
+                        _ => Phrase::MatchedByDomain,
+                    }))
             ),
             None => self.t.phrase(Phrase::ProviderNotRecognised).to_owned(),
         };
@@ -506,13 +507,13 @@ impl Renderer<'_> {
                 _ => self.t.phrase(Phrase::LoginNotTested).to_owned(),
             };
             let mut facts = vec![
-                format!("{}: {}", self.t.phrase(Phrase::User), s.username),
+                self.t.labelled(self.t.phrase(Phrase::User), &s.username),
                 login,
             ];
             if !s.auth_mechanisms.is_empty() {
                 facts.push(format!("AUTH {}", s.auth_mechanisms.join(" ")));
             }
-            self.line(format!("      {}", facts.join("; ")));
+            self.line(format!("      {}", facts.join(self.t.clause_separator())));
             if !s.addresses.is_empty() {
                 let row = self.addresses(s);
                 self.line(format!("      {row}"));
@@ -520,16 +521,18 @@ impl Renderer<'_> {
             if let Some(tls) = &s.tls {
                 let rows = [
                     format!(
-                        "{} {}, {} {}",
+                        "{} {}{}{} {}",
                         tls.version,
                         self.t.phrase(Phrase::Certificate),
+                        self.t.field_separator(),
                         tls.cert_subject,
                         self.p.dim(&format!("({})", tls.cert_issuer))
                     ),
                     format!(
-                        "{} {}; {} {}",
-                        self.t.phrase(Phrase::CertNames),
-                        tls.cert_names.join(", "),
+                        "{}{}{} {}",
+                        self.t
+                            .labelled(self.t.phrase(Phrase::CertNames), &tls.cert_names.join(", ")),
+                        self.t.clause_separator(),
                         self.t.phrase(Phrase::ValidUntil),
                         tls.cert_not_after
                     ),
@@ -550,9 +553,9 @@ impl Renderer<'_> {
                 let result = self.t.phrase(crate::text::attempt_phrase(&a.result));
                 match a.ms {
                     Some(ms) => format!(
-                        "{} {result} {}",
+                        "{} {result}{}",
                         a.address,
-                        self.p.dim(&format!("({ms} ms)"))
+                        self.p.dim(&self.t.paren(&format!("{ms} ms")))
                     ),
                     None => format!("{} {result}", a.address),
                 }
@@ -676,7 +679,7 @@ fn source_title<'a>(name: &'a str, t: &'static dyn Catalogue) -> &'a str {
 fn timing(s: &ServerEntry, t: &dyn Catalogue) -> String {
     let (connect, handshake) = (t.phrase(Phrase::Connect), t.phrase(Phrase::Handshake));
     match (s.connect_ms, s.handshake_ms) {
-        (Some(c), Some(h)) => format!("{connect} {c} ms, {handshake} {h} ms"),
+        (Some(c), Some(h)) => format!("{connect} {c} ms{}{handshake} {h} ms", t.field_separator()),
         (Some(c), None) => format!("{connect} {c} ms"),
         _ => String::new(),
     }

@@ -1,7 +1,10 @@
 //! English: the default language of every report.
 
-use super::{Catalogue, Phrase};
-use crate::finding::{Breakage, FindingCode};
+use super::trouble::{Origin, Said};
+use super::{Catalogue, Phrase, seconds};
+use crate::address::AddressError;
+use crate::finding::{Breakage, FindingCode, Step};
+use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -58,7 +61,7 @@ impl Catalogue for English {
             Help => "Help: ",
             ServersHeading => "Servers considered",
             LoginNotTested => "login not tested",
-            User => "user",
+            User => "user:",
             Certificate => "certificate",
             CertNames => "names:",
             ValidUntil => "valid until",
@@ -74,9 +77,7 @@ impl Catalogue for English {
             NoLogin => "no login",
             Untested => "untested",
             Fails => "fails",
-            ProtocolDialogue => "Protocol dialogue",
-            Address => "address",
-            NoDialogue => "(no dialogue: the connection did not get that far; see the findings)",
+            NoDialogue => "(no dialogue: this server was not probed)",
             CheckingAccounts => "checking accounts",
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",
@@ -605,6 +606,182 @@ impl Catalogue for English {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n{total} account(s) checked: {fine} fine, {failing} with errors\n")
+    }
+
+    fn remark(&self, remark: &Remark) -> String {
+        match remark {
+            Remark::Connected(address) => format!("connected to {address}"),
+            Remark::TlsEstablished {
+                version,
+                rejected: None,
+            } => format!("TLS established ({version})"),
+            Remark::TlsEstablished {
+                version,
+                rejected: Some(why),
+            } => {
+                let why = match why {
+                    CertRejected::Expired => "it has expired or is not valid yet",
+                    CertRejected::NameMismatch => "it does not name this host",
+                    CertRejected::Untrusted => "no trusted authority issued it",
+                };
+                format!(
+                    "TLS established ({version}), but its certificate is rejected: {why}; no password is sent"
+                )
+            }
+            Remark::NotKept(lines) => format!("… {lines} more lines not kept"),
+            Remark::Stopped(ending) => {
+                let why = match ending {
+                    Ending::NotResolved => "the host name does not resolve: no connection".into(),
+                    Ending::ConnectRefused => "connection refused".into(),
+                    Ending::ConnectNoAnswer(limit) => {
+                        format!("no answer to the connection within {} s", seconds(*limit))
+                    }
+                    Ending::ConnectFailed(error) | Ending::Failed(error) => {
+                        format!("connection failed: {error}")
+                    }
+                    Ending::NoReply(limit) => format!("no reply within {} s", seconds(*limit)),
+                    Ending::ReplyIncomplete(limit) => {
+                        format!("the reply was not complete within {} s", seconds(*limit))
+                    }
+                    Ending::ClosedByServer => "connection closed by the server".into(),
+                    Ending::ResetByServer => "connection reset by the server".into(),
+                    Ending::TooMuch => "the server sent more than mailcheck reads".into(),
+                    Ending::NotTheProtocol => "a reply that is not the protocol's".into(),
+                    Ending::TlsFailed(reason) => format!("TLS handshake failed: {reason}"),
+                    Ending::PlaintextNotTls => "the server answered in plaintext, not TLS".into(),
+                    Ending::TlsNotPlaintext => "the server answered in TLS, not plaintext".into(),
+                    Ending::StarttlsNotOffered => "STARTTLS is not offered".into(),
+                    Ending::StarttlsRefused => "the server refused STARTTLS".into(),
+                    Ending::Injection => {
+                        "data after the STARTTLS reply, before TLS: stopped".into()
+                    }
+                    Ending::Refused => "the server turned the client away".into(),
+                    Ending::ProbeTooSlow(limit) => {
+                        format!(
+                            "the probe took more than {} s in all: stopped",
+                            seconds(*limit)
+                        )
+                    }
+                };
+                format!("— {why} —")
+            }
+        }
+    }
+
+    fn dialogue_heading(&self, address: &str, version: &str) -> String {
+        format!("Protocol dialogue (address {address}, mailcheck {version})")
+    }
+
+    fn step(&self, step: Step) -> &'static str {
+        // The dialogue's own names.
+        step.as_str()
+    }
+
+    fn paren(&self, text: &str) -> String {
+        format!(" ({text})")
+    }
+
+    fn clause_separator(&self) -> &'static str {
+        "; "
+    }
+
+    fn said(&self, said: &Said) -> String {
+        let from = |origin: &Origin| match origin {
+            Origin::Stdin => "standard input".to_owned(),
+            Origin::Prompt => "the prompt".to_owned(),
+            Origin::Env(var) => format!("the environment variable {var}"),
+            Origin::PasswordFile(path) => format!("the password file {path}"),
+            Origin::File(path) => path.clone(),
+        };
+        match said {
+            Said::InvalidAddress(typed) => format!("invalid address {typed:?}"),
+            Said::UserServer { protocol, typed } => format!("--{protocol} {typed}"),
+            Said::EnvNotSet(var) => format!("the environment variable {var} is not set"),
+            Said::EmptyPassword(origin) => format!("the password from {} is empty", from(origin)),
+            Said::CannotRead(origin) => format!("cannot read {}", from(origin)),
+            Said::CannotReadPassword(origin) => {
+                format!("cannot read the password from {}", from(origin))
+            }
+            Said::NotText(origin) => format!("{} is not UTF-8 text", from(origin)),
+            Said::PasswordNotText(origin) => {
+                format!("the password from {} is not UTF-8 text", from(origin))
+            }
+            Said::FirstLineTooLong { origin, max } => format!(
+                "the first line of {} is longer than {max} bytes: not a password",
+                from(origin)
+            ),
+            Said::NoTerminal => "--ask-password needs a terminal to ask on (use --password-stdin to read a pipe)".to_owned(),
+            Said::BatchFile(file) => format!("--batch {file}"),
+            Said::BatchLine(line) => format!("line {line}"),
+            Said::BatchLines(count) => format!("{count} lines are wrong:"),
+            Said::AndMore(more) => format!("… and {more} more"),
+            Said::NoAddresses => "no addresses (one address a line)".to_owned(),
+            Said::PasswordWrittenInBatch => "a password is never written in the batch file: name it with password-env=VAR or password-file=PATH".to_owned(),
+            Said::NotPasswordSource(key) => {
+                format!("{key:?} is not password-env=VAR or password-file=PATH")
+            }
+            Said::TwoPasswordSources(typed) => format!("{typed}: more than one password source"),
+            Said::CannotCheck(address) => format!("cannot check {address}"),
+            Said::CannotExplain => "cannot explain the reply".to_owned(),
+            Said::NothingVerified(address) => format!("no server was verified to work for {address}, so there is no autoconfig document to emit; run without --emit to see why"),
+            Said::ProtocolLeftOut(protocol) => format!("{protocol}: no server was verified to work, so the document has none; run without --emit to see why"),
+            Said::UnknownArgument { arg, suggestion } => match suggestion {
+                Some(meant) => format!("unexpected argument '{arg}' (did you mean '{meant}'?)"),
+                None => format!("unexpected argument '{arg}'"),
+            },
+            Said::InvalidValue { arg, value, valid } => format!(
+                "invalid value '{value}' for '{arg}' (possible values: {})",
+                valid.join(", ")
+            ),
+            Said::RefusedValue { arg, value } => format!("invalid value '{value}' for '{arg}'"),
+            Said::MissingArgument(args) => {
+                format!("the following required arguments were not provided: {}", args.join(" "))
+            }
+            Said::Conflict { arg, other } => {
+                format!("the argument '{arg}' cannot be used with '{other}'")
+            }
+            Said::TryHelp => "For more information, try 'mailcheck --help'.".to_owned(),
+            Said::TimeoutNotPositive => "must be more than 0 seconds (at most 600)".to_owned(),
+            Said::TimeoutTooLong => "must be at most 600 seconds".to_owned(),
+            Said::TimeoutNotNumber(typed) => {
+                format!("{typed:?} is not a number of seconds (more than 0, at most 600)")
+            }
+            Said::NotHttpUrl { typed, example } => {
+                format!("{typed:?} is not an http(s) URL such as {example}")
+            }
+            Said::NotDnsServer(typed) => format!("{typed:?} is not IP or IP:PORT"),
+            Said::CaFileUnreadable(path) => format!("cannot use the CA file: cannot read {path}"),
+            Said::CaFileEmpty(path) => {
+                format!("cannot use the CA file: {path} holds no PEM certificate")
+            }
+            Said::CaFileInvalid(path) => format!("cannot use the CA file: {path}"),
+            Said::CannotSetUpDns => "cannot set up DNS".to_owned(),
+            Said::CannotSetUpHttp => "cannot set up HTTP".to_owned(),
+            Said::CannotStartRuntime => "cannot start the async runtime".to_owned(),
+            Said::CannotWriteReport => "cannot write the report".to_owned(),
+            Said::CannotRenderManual => "cannot render the manual page".to_owned(),
+        }
+    }
+    fn cause_separator(&self) -> &'static str {
+        ": "
+    }
+    fn address_error(&self, error: &AddressError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
+
+    fn password_prompt(&self, address: &str) -> String {
+        format!("Password for {address}: ")
+    }
+
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
+
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String {
+        // The error's own words are English.
+        error.to_string()
     }
 
     fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String {

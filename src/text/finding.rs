@@ -76,19 +76,19 @@ fn message_and_hint(
     let port_for = |security: Security| server.protocol.default_port(security);
     match &finding.facts {
         Facts::Unresolvable { error } => (
-            t.unresolvable(&server.host, error),
+            t.unresolvable(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::WrongHost),
         ),
         Facts::ProviderHostMissing { error } => (
             t.provider_host_missing(
                 &server.host,
-                error,
+                &t.dns_error(error),
                 provider.map_or(&server.host, |p| p.name(lang)),
             ),
             generic_fix(FindingCode::DnsUnavailable),
         ),
         Facts::LookupFailed { error } => (
-            t.lookup_failed(&server.host, error),
+            t.lookup_failed(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::DnsUnavailable),
         ),
         Facts::NothingListens { works } => (
@@ -124,7 +124,7 @@ fn message_and_hint(
             )
         }
         Facts::NoAnswer { step, limit } => (
-            t.no_answer(&at, step.as_str(), limit.as_secs_f64()),
+            t.no_answer(&at, t.step(*step), limit.as_secs_f64()),
             generic_fix(FindingCode::Timeout),
         ),
         Facts::OtherProtocol { protocol } => (
@@ -241,8 +241,8 @@ fn message_and_hint(
         }
         Facts::Broken { step, how } => {
             let message = match how {
-                Breakage::Other => t.broken(&at, step.as_str()),
-                how => t.broke_off(&at, step.as_str(), &t.breakage(*how, proto)),
+                Breakage::Other => t.broken(&at, t.step(*step)),
+                how => t.broke_off(&at, t.step(*step), &t.breakage(*how, proto)),
             };
             // Before a greeting was understood nothing says it is a mail server at all.
             let hint = match step {
@@ -254,11 +254,11 @@ fn message_and_hint(
             (message, hint)
         }
         Facts::SlowReply { step, limit } => (
-            t.slow_reply(&at, step.as_str(), limit.as_secs_f64()),
+            t.slow_reply(&at, t.step(*step), limit.as_secs_f64()),
             t.phrase(Phrase::SlowServerFix).to_owned(),
         ),
         Facts::ProbeTooSlow { step, limit } => (
-            t.probe_too_slow(&at, step.as_str(), limit.as_secs_f64()),
+            t.probe_too_slow(&at, t.step(*step), limit.as_secs_f64()),
             t.phrase(Phrase::SlowServerFix).to_owned(),
         ),
         Facts::OauthRequired { mechanisms } => (

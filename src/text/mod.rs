@@ -10,10 +10,12 @@ pub mod conclusion;
 mod en;
 pub mod explain;
 pub mod finding;
+pub mod trouble;
 mod zh;
 
-use crate::finding::{Breakage, FindingCode};
+use crate::finding::{Breakage, FindingCode, Step};
 use crate::lang::Lang;
+use crate::probe::transport::Remark;
 use crate::settings::{Protocol, Security};
 use crate::source::SourceKind;
 
@@ -88,8 +90,6 @@ pub enum Phrase {
     NoLogin,
     Untested,
     Fails,
-    ProtocolDialogue,
-    Address,
     NoDialogue,
     CheckingAccounts,
     ProviderDbAndMx,
@@ -260,6 +260,31 @@ pub trait Catalogue: Sync {
     fn not_logged_in(&self, servers: &str, why: &str) -> String;
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
 
+    /// mailcheck's own remark in a probe's dialogue (`--trace`); why it stopped is framed by
+    /// dashes, so that it stands out among what was said.
+    fn remark(&self, remark: &Remark) -> String;
+    /// A remark in brackets after what it is about: ` (text)` in English, `（text）` in
+    /// Chinese (no space before full-width brackets).
+    fn paren(&self, text: &str) -> String;
+    /// What the command line could not do ([`trouble`]).
+    fn said(&self, said: &trouble::Said) -> String;
+    /// `--ask-password`'s prompt.
+    fn password_prompt(&self, address: &str) -> String;
+    /// Between a trouble and its cause.
+    fn cause_separator(&self) -> &'static str;
+    /// Why a DNS lookup gave no answer.
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String;
+    /// Why typed server settings are not usable.
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String;
+    /// Why a string is not a usable address.
+    fn address_error(&self, error: &crate::address::AddressError) -> String;
+    /// Between the clauses of a line of facts ("; " / "；").
+    fn clause_separator(&self) -> &'static str;
+    /// A step of a probe's dialogue, where something stopped ("TLS handshake").
+    fn step(&self, step: Step) -> &'static str;
+    /// Above the dialogues: whose they are, and which mailcheck had them.
+    fn dialogue_heading(&self, address: &str, version: &str) -> String;
+
     // The conclusion a report leads with.
     /// Items joined as a sentence lists them ("IMAP, POP3 and SMTP").
     fn list(&self, items: &[&str]) -> String {
@@ -305,6 +330,16 @@ pub fn attempt_phrase(result: &str) -> Phrase {
         "abandoned" => Phrase::AttemptAbandoned,
         "not_tried" => Phrase::AttemptNotTried,
         _ => Phrase::AttemptError,
+    }
+}
+
+/// Seconds as a person says them: `5`, `2.5`.
+pub(crate) fn seconds(limit: std::time::Duration) -> String {
+    let s = limit.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
     }
 }
 

@@ -1,7 +1,10 @@
 //! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
 
-use super::{Catalogue, Phrase};
-use crate::finding::{Breakage, FindingCode};
+use super::trouble::{Origin, Said};
+use super::{Catalogue, Phrase, seconds};
+use crate::address::AddressError;
+use crate::finding::{Breakage, FindingCode, Step};
+use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -54,7 +57,7 @@ impl Catalogue for Chinese {
             Help => "帮助：",
             ServersHeading => "检测过的服务器",
             LoginNotTested => "未测试登录",
-            User => "用户名",
+            User => "用户名：",
             Certificate => "证书",
             CertNames => "域名：",
             ValidUntil => "有效期至",
@@ -67,12 +70,10 @@ impl Catalogue for Chinese {
             Provider => "服务商",
             Findings => "问题",
             Ok => "可用",
-            NoLogin => "未登录",
+            NoLogin => "可连接，未测登录",
             Untested => "未检测",
             Fails => "失败",
-            ProtocolDialogue => "协议对话记录",
-            Address => "地址",
-            NoDialogue => "（无对话：未能建立连接，请查看发现的问题）",
+            NoDialogue => "（无对话：没有探测此服务器）",
             CheckingAccounts => "正在检测账户",
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",
@@ -553,7 +554,7 @@ impl Catalogue for Chinese {
     }
 
     fn servers_tried(&self, count: usize) -> String {
-        format!("(已尝试 {count} 个服务器)")
+        format!("（已尝试 {count} 个服务器）")
     }
     fn login_not_tried(&self, why: &str) -> String {
         format!("未尝试登录（{why}）")
@@ -563,6 +564,236 @@ impl Catalogue for Chinese {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")
+    }
+
+    fn remark(&self, remark: &Remark) -> String {
+        match remark {
+            Remark::Connected(address) => format!("已连接到 {address}"),
+            Remark::TlsEstablished {
+                version,
+                rejected: None,
+            } => format!("TLS 已建立（{version}）"),
+            Remark::TlsEstablished {
+                version,
+                rejected: Some(why),
+            } => {
+                let why = match why {
+                    CertRejected::Expired => "证书已过期或尚未生效",
+                    CertRejected::NameMismatch => "证书不包含此主机名",
+                    CertRejected::Untrusted => "证书不是由受信任的机构签发的",
+                };
+                format!("TLS 已建立（{version}），但证书被拒绝：{why}；不会发送密码")
+            }
+            Remark::NotKept(lines) => format!("……另有 {lines} 行未保留"),
+            Remark::Stopped(ending) => {
+                let why = match ending {
+                    Ending::NotResolved => "主机名无法解析，未能连接".into(),
+                    Ending::ConnectRefused => "连接被拒绝".into(),
+                    Ending::ConnectNoAnswer(limit) => {
+                        format!("连接请求在 {} 秒内没有回应", seconds(*limit))
+                    }
+                    Ending::ConnectFailed(error) | Ending::Failed(error) => {
+                        format!("连接失败：{error}")
+                    }
+                    Ending::NoReply(limit) => format!("{} 秒内没有应答", seconds(*limit)),
+                    Ending::ReplyIncomplete(limit) => {
+                        format!("应答在 {} 秒内没有发完", seconds(*limit))
+                    }
+                    Ending::ClosedByServer => "服务器关闭了连接".into(),
+                    Ending::ResetByServer => "服务器重置了连接".into(),
+                    Ending::TooMuch => "服务器发送的数据超出了 mailcheck 读取的上限".into(),
+                    Ending::NotTheProtocol => "应答不符合该协议".into(),
+                    Ending::TlsFailed(reason) => format!("TLS 握手失败：{reason}"),
+                    Ending::PlaintextNotTls => "服务器以明文应答，而不是 TLS".into(),
+                    Ending::TlsNotPlaintext => "服务器以 TLS 应答，而不是明文".into(),
+                    Ending::StarttlsNotOffered => "服务器不支持 STARTTLS".into(),
+                    Ending::StarttlsRefused => "服务器拒绝了 STARTTLS".into(),
+                    Ending::Injection => {
+                        "STARTTLS 应答之后、TLS 开始之前收到了多余数据，已中止".into()
+                    }
+                    Ending::Refused => "服务器拒绝了客户端".into(),
+                    Ending::ProbeTooSlow(limit) => {
+                        format!("整个检测超过 {} 秒，已中止", seconds(*limit))
+                    }
+                };
+                format!("—— {why} ——")
+            }
+        }
+    }
+
+    fn dialogue_heading(&self, address: &str, version: &str) -> String {
+        format!("协议对话记录（地址 {address}，mailcheck {version}）")
+    }
+
+    fn step(&self, step: Step) -> &'static str {
+        match step {
+            Step::DnsLookup => "DNS 查询",
+            Step::Connect => "连接",
+            Step::TlsHandshake => "TLS 握手",
+            Step::Greeting => "问候",
+            Step::Capabilities => "查询服务器功能",
+            Step::Starttls => "STARTTLS",
+            Step::TlsAfterStarttls => "STARTTLS 之后的 TLS 握手",
+            Step::Login => "登录",
+            Step::ExamineInbox => "打开收件箱（EXAMINE INBOX）",
+            Step::Logout => "退出登录",
+        }
+    }
+
+    fn paren(&self, text: &str) -> String {
+        format!("（{text}）")
+    }
+
+    fn clause_separator(&self) -> &'static str {
+        "；"
+    }
+
+    fn said(&self, said: &Said) -> String {
+        let from = |origin: &Origin| match origin {
+            Origin::Stdin => "标准输入".to_owned(),
+            Origin::Prompt => "提示输入".to_owned(),
+            Origin::Env(var) => format!("环境变量 {var} "),
+            Origin::PasswordFile(path) => format!("密码文件 {path} "),
+            Origin::File(path) => format!(" {path} "),
+        };
+        let text = match said {
+            Said::InvalidAddress(typed) => format!("地址“{typed}”无效"),
+            Said::UserServer { protocol, typed } => format!("--{protocol} {typed}"),
+            Said::EnvNotSet(var) => format!("环境变量 {var} 未设置"),
+            Said::EmptyPassword(origin) => format!("来自{}的密码为空", from(origin)),
+            Said::CannotRead(origin) => format!("无法读取{}", from(origin)),
+            Said::CannotReadPassword(origin) => format!("无法从{}读取密码", from(origin)),
+            Said::NotText(origin) => format!("{}不是 UTF-8 文本", from(origin)),
+            Said::PasswordNotText(origin) => format!("来自{}的密码不是 UTF-8 文本", from(origin)),
+            Said::FirstLineTooLong { origin, max } => {
+                format!("{}的第一行超过 {max} 字节，不是密码", from(origin))
+            }
+            Said::NoTerminal => {
+                "--ask-password 需要在终端上询问密码（从管道读取请用 --password-stdin）".to_owned()
+            }
+            Said::BatchFile(file) => format!("--batch {file}"),
+            Said::BatchLine(line) => format!("第 {line} 行"),
+            Said::BatchLines(count) => format!("有 {count} 行有误："),
+            Said::AndMore(more) => format!("……另有 {more} 行"),
+            Said::NoAddresses => "没有地址（每行一个地址）".to_owned(),
+            Said::PasswordWrittenInBatch => {
+                "批处理文件中绝不写入密码：请用 password-env=VAR 或 password-file=PATH 指明"
+                    .to_owned()
+            }
+            Said::NotPasswordSource(key) => {
+                format!("“{key}”不是 password-env=VAR 或 password-file=PATH")
+            }
+            Said::TwoPasswordSources(typed) => format!("{typed}：密码来源不止一个"),
+            Said::CannotCheck(address) => format!("无法检测 {address}"),
+            Said::CannotExplain => "无法解释这条回复".to_owned(),
+            Said::NothingVerified(address) => format!(
+                "{address} 没有任何服务器经验证可用，因此没有可输出的 autoconfig 文件；去掉 --emit 运行可查看原因"
+            ),
+            Said::ProtocolLeftOut(protocol) => format!(
+                "{protocol}：没有服务器经验证可用，因此文件中没有它；去掉 --emit 运行可查看原因"
+            ),
+            Said::UnknownArgument { arg, suggestion } => match suggestion {
+                Some(meant) => format!("未知的参数“{arg}”（是否想用“{meant}”？）"),
+                None => format!("未知的参数“{arg}”"),
+            },
+            Said::InvalidValue { arg, value, valid } => {
+                format!("“{value}”不是“{arg}”的有效值（可选：{}）", valid.join("、"))
+            }
+            Said::RefusedValue { arg, value } => format!("“{arg}”的值“{value}”无效"),
+            Said::MissingArgument(args) => format!("缺少必需的参数：{}", args.join(" ")),
+            Said::Conflict { arg, other } => format!("参数“{arg}”不能与“{other}”同时使用"),
+            Said::TryHelp => "更多信息请运行 mailcheck --help。".to_owned(),
+            Said::TimeoutNotPositive => "必须大于 0 秒（最多 600 秒）".to_owned(),
+            Said::TimeoutTooLong => "最多 600 秒".to_owned(),
+            Said::TimeoutNotNumber(typed) => {
+                format!("“{typed}”不是秒数（须大于 0，最多 600）")
+            }
+            Said::NotHttpUrl { typed, example } => {
+                format!("“{typed}”不是 http(s) 网址（例如 {example}）")
+            }
+            Said::NotDnsServer(typed) => format!("“{typed}”不是 IP 或 IP:端口"),
+            Said::CaFileUnreadable(path) => format!("无法使用 CA 文件：无法读取 {path}"),
+            Said::CaFileEmpty(path) => format!("无法使用 CA 文件：{path} 中没有 PEM 证书"),
+            Said::CaFileInvalid(path) => format!("无法使用 CA 文件 {path}"),
+            Said::CannotSetUpDns => "无法设置 DNS".to_owned(),
+            Said::CannotSetUpHttp => "无法设置 HTTP".to_owned(),
+            Said::CannotStartRuntime => "无法启动异步运行时".to_owned(),
+            Said::CannotWriteReport => "无法写出报告".to_owned(),
+            Said::CannotRenderManual => "无法生成手册页".to_owned(),
+        };
+        // An origin's padding must not stand at either end, nor twice.
+        text.trim().replace("  ", " ")
+    }
+    fn cause_separator(&self) -> &'static str {
+        "："
+    }
+    fn address_error(&self, error: &AddressError) -> String {
+        use crate::address::{MAX_DOMAIN_LEN, MAX_LABEL_LEN, MAX_LOCAL_LEN};
+        match error {
+            AddressError::MissingAt => "缺少“@”".to_owned(),
+            AddressError::SeveralAt => "含有多个“@”".to_owned(),
+            AddressError::EmptyLocalPart => "“@”前面的部分为空".to_owned(),
+            AddressError::EmptyDomain => "“@”后面的域名为空".to_owned(),
+            AddressError::Whitespace => "含有空白字符".to_owned(),
+            AddressError::AddressLiteral(literal) => format!(
+                "“{literal}”是地址字面量；mailcheck 需要邮件域名（example.com）才能查找设置"
+            ),
+            AddressError::ControlCharacter(code) => format!("含有控制字符（U+{code:04X}）"),
+            AddressError::LocalPartTooLong(len) => {
+                format!("“@”前面的部分长 {len} 字节，最多允许 {MAX_LOCAL_LEN} 字节")
+            }
+            AddressError::LocalPartDots => {
+                "“@”前面的部分有空的点分段（开头、结尾或连续的点）".to_owned()
+            }
+            AddressError::LocalPartCharacter(c) => {
+                format!("“@”前面的部分含有地址中不允许的字符“{c}”")
+            }
+            AddressError::LabelTooLong { label, len } => {
+                format!("域名标签“{label}”长 {len} 个字符，最多允许 {MAX_LABEL_LEN} 个")
+            }
+            AddressError::EmptyLabel => "域名中有空标签（开头、结尾或连续的点）".to_owned(),
+            AddressError::DomainTooLong(len) => {
+                format!("域名长 {len} 个字符，最多允许 {MAX_DOMAIN_LEN} 个")
+            }
+            AddressError::SingleLabel(domain) => {
+                format!("域名“{domain}”只有一段；邮件域名至少有两段（example.com）")
+            }
+            AddressError::LabelCharacters(label) => {
+                format!("域名标签“{label}”只能包含字母、数字和中间的连字符")
+            }
+            AddressError::Idna(domain) => format!("域名“{domain}”不是有效的国际化域名"),
+        }
+    }
+
+    fn password_prompt(&self, address: &str) -> String {
+        format!("{address} 的密码：")
+    }
+
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String {
+        use crate::settings::ServerSpecError as E;
+        match error {
+            E::Shape(typed) => format!("“{typed}”不是 HOST:PORT 或 HOST:PORT:MODE 的形式"),
+            E::NoHost(typed) => format!("“{typed}”没有主机名"),
+            E::Port(port) => format!("“{port}”不是端口号（1–65535）"),
+            E::Mode(mode) => format!("未知的加密方式“{mode}”（应为 tls、ssl、starttls 或 plain）"),
+            E::Host { host, error } => {
+                format!("“{host}”不是有效的主机名：{}", self.address_error(error))
+            }
+        }
+    }
+
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String {
+        use crate::net::dns::DnsError as E;
+        match error {
+            E::NxDomain => "该名称不存在（NXDOMAIN）".to_owned(),
+            E::NoRecords => "没有该类型的记录".to_owned(),
+            E::CnameLoop(chain) => format!("该名称是循环的别名（CNAME）：{}", chain.join(" → ")),
+            E::ServFail => "DNS 服务器未能应答（SERVFAIL）".to_owned(),
+            E::Refused => "DNS 服务器拒绝了查询（REFUSED）".to_owned(),
+            E::Timeout(limit) => format!("DNS 服务器在 {} 秒内没有应答", super::seconds(*limit)),
+            // The resolver's own words.
+            E::Failed(reason) => format!("DNS 查询失败：{reason}"),
+        }
     }
 
     fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String {

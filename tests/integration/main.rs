@@ -8,12 +8,14 @@
 //! - `scenarios`: one generic runner for the folders of `tests/scenarios/` (zones, documents,
 //!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
+//! - `chinese`: every Chinese report snapshot read for ASCII punctuation and English step names.
 //! - `fuzz_regressions`: what the fuzz targets (`fuzz/`) found, replayed with their checks.
 //!
 //! The other worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
 //! root (or with CAP_NET_BIND_SERVICE).
 
 mod byte_level;
+mod chinese;
 mod cli;
 mod discovery;
 mod experience;

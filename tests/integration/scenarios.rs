@@ -33,7 +33,10 @@ use mailcheck::{EmailAddress, Lang, Options, Protocol, Report, ServerSettings};
 use crate::support::ca::{self, Ca, ServerCert, Validity};
 use crate::support::mailserver::{self, MailServer, Step};
 use crate::support::web::{self, Reply, Web};
-use crate::support::{ISPDB_PORT, contract, dns, fixtures, report, servers, volatile_filters};
+use crate::support::{
+    ISPDB_PORT, contract, dns, fixtures, mask_secret, report, servers, shows_secret,
+    volatile_filters,
+};
 
 /// What `{{web}}` in a zone stands for: the address the standard ports are mapped on. Nothing
 /// is ever connected to there: the connector sends each connection to an ephemeral port.
@@ -98,6 +101,9 @@ struct Spec {
     /// How the DNS server misbehaves for some names.
     #[serde(default)]
     dns: Vec<DnsSpec>,
+    /// Also snapshot the dialogue as `--trace` prints it (`trace.txt.snap`).
+    #[serde(default)]
+    trace: bool,
 }
 
 /// `[[dns]]`: the queries for a name (and every name below it) that the DNS server answers
@@ -265,6 +271,8 @@ struct Outcome {
     /// The JSON report with every probe's transcript (`--trace`): where a leaked password
     /// would show first.
     traced: String,
+    /// The dialogues as `--trace` prints them for a person.
+    trace_text: String,
     elapsed: Duration,
     /// The most heap bytes live at once during a run that ran alone (`max_memory_mb`).
     peak_bytes: Option<usize>,
@@ -393,13 +401,14 @@ async fn run(scenario: &Scenario) -> Outcome {
     let other_text = output::render(&other, Format::Human, other_style);
     report::check_words(&report, &text, lang);
     report::check_words(&other, &other_text, other_lang);
-    report.add_transcripts(&diagnosis);
+    report.add_transcripts(&diagnosis, lang);
     Outcome {
         exit: exit_status(diagnosis.verdict()),
         json,
         text,
         other_text: (other_lang, other_text),
         traced: output::render(&report, Format::Json, style),
+        trace_text: output::trace::render(&report, mailcheck::text::catalogue(lang)),
         elapsed,
         peak_bytes: None,
         mail_servers,
@@ -686,19 +695,39 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     };
     run.report();
     contract::assert_contract_shape(&serde_json::from_str(&outcome.json).expect("JSON"));
+    assert_every_probe_has_its_dialogue(&scenario.name, &outcome.traced);
     if let Some(password) = &spec.password {
         let password = scenario.value(password);
-        for (what, text) in [
-            ("JSON", &outcome.json),
-            ("text", &outcome.text),
-            ("text in the other language", &outcome.other_text.1),
-            ("trace", &outcome.traced),
-        ] {
-            assert!(
-                !text.contains(&password),
-                "{}: the password is in the {what} report",
-                scenario.name
-            );
+        let user = scenario.value(&spec.address);
+        // A short password may be a word of mailcheck's own sentences ("mail client"): it is
+        // looked for where the servers' words and the dialogue are shown.
+        let outputs = if password.chars().count() < crate::support::SHORT_SECRET {
+            vec![
+                ("evidence or dialogue", server_words(&outcome.traced)),
+                ("text report's evidence", evidence_lines(&outcome.text)),
+                (
+                    "other language's evidence",
+                    evidence_lines(&outcome.other_text.1),
+                ),
+                ("human trace", outcome.trace_text.clone()),
+            ]
+        } else {
+            vec![
+                ("JSON", outcome.json.clone()),
+                ("text", outcome.text.clone()),
+                ("text in the other language", outcome.other_text.1.clone()),
+                ("trace", outcome.traced.clone()),
+                ("human trace", outcome.trace_text.clone()),
+            ]
+        };
+        for (what, text) in &outputs {
+            for form in leak_forms(&user, &password) {
+                assert!(
+                    !shows_secret(text, &form),
+                    "{}: the password ({form:?}) is in the {what} report",
+                    scenario.name
+                );
+            }
         }
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
@@ -730,6 +759,12 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         ),
         // The client's IMAP ID names mailcheck's version.
         (r#""version" "[^"]*""#, r#""version" "[VERSION]""#),
+        // The trace's times, and its header's version.
+        (r"(?m)^ +\[N\] ms ", "  [N] ms "),
+        (
+            r"mailcheck \d+\.\d+\.\d+[^)）\s]*([)）])",
+            "mailcheck [VERSION]$1",
+        ),
     ]);
     for (pattern, replacement) in filters {
         settings.add_filter(pattern, replacement);
@@ -746,6 +781,9 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         if !outcome.mail_servers.is_empty() {
             let password = spec.password.as_deref().unwrap_or_default();
             insta::assert_snapshot!("dialogue", dialogue(&outcome.mail_servers, password));
+        }
+        if spec.trace {
+            insta::assert_snapshot!("trace.txt", outcome.trace_text);
         }
     });
 }
@@ -792,14 +830,80 @@ fn shown(line: &str, password: &str) -> String {
                 .decode(word)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
             match decoded {
-                Ok(text) if text.contains(password) => {
-                    format!("[base64 of {:?}]", text.replace(password, "[PASSWORD]"))
+                // SASL PLAIN's `\0user\0password`, or LOGIN's password alone.
+                Ok(text) if text == password || text.ends_with(&format!("\0{password}")) => {
+                    let user = &text[..text.len() - password.len()];
+                    format!("[base64 of {:?}]", format!("{user}[PASSWORD]"))
                 }
-                _ => word.replace(password, "[PASSWORD]"),
+                _ => mask_secret(word, password, "[PASSWORD]"),
             }
         })
         .collect();
     words.join(" ")
+}
+
+/// A probe that connected shows what was exchanged; one that did not says why it stopped
+/// (issue 14: "no dialogue" though TCP connected and a greeting arrived).
+fn assert_every_probe_has_its_dialogue(name: &str, traced: &str) {
+    let report: serde_json::Value = serde_json::from_str(traced).expect("JSON");
+    for server in report["servers"].as_array().into_iter().flatten() {
+        if server["status"] == "untested" {
+            continue;
+        }
+        let at = format!("{name}: {}:{}", server["host"], server["port"]);
+        let transcript = server["transcript"].as_array().cloned().unwrap_or_default();
+        let connected = server["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["result"] == "connected");
+        if connected {
+            assert!(
+                transcript.first().is_some_and(|l| l["from"] == "mailcheck"),
+                "{at}: connected, but the dialogue does not say so: {transcript:?}"
+            );
+        } else {
+            assert!(
+                transcript.len() == 1 && transcript[0]["from"] == "mailcheck",
+                "{at}: no connection, and the dialogue does not say why: {transcript:?}"
+            );
+        }
+    }
+}
+
+/// What a JSON report (with transcripts) shows of the servers' words and the dialogue: every
+/// finding's evidence and every transcript line, one a line.
+fn server_words(json: &str) -> String {
+    let report: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let mut lines = Vec::new();
+    for finding in report["findings"].as_array().into_iter().flatten() {
+        lines.extend(finding["evidence"].as_str().map(str::to_owned));
+    }
+    for server in report["servers"].as_array().into_iter().flatten() {
+        for line in server["transcript"].as_array().into_iter().flatten() {
+            lines.extend(line["text"].as_str().map(str::to_owned));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The evidence lines of a human report.
+fn evidence_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| l.contains("Evidence:") || l.contains("证据："))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every form a password could leak in: as typed, and base64 as SASL PLAIN and LOGIN send it.
+fn leak_forms(user: &str, password: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let b64 = |text: String| base64::engine::general_purpose::STANDARD.encode(text);
+    vec![
+        password.to_owned(),
+        b64(password.to_owned()),
+        b64(format!("\0{user}\0{password}")),
+    ]
 }
 
 /// The contract's exit status for a verdict, as the command line maps it.
