@@ -61,10 +61,12 @@ pub enum FindingCode {
     TooManyCandidates,
     /// Added in 2026-12: the server fails over IPv6 while IPv4 works.
     Ipv6Broken,
+    /// Added in 2026-12: what a source the domain publishes names does not work.
+    PublishedSettingsWrong,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 32] = [
+    pub const ALL: [FindingCode; 33] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -97,6 +99,7 @@ impl FindingCode {
         FindingCode::AuthMechanismUnsupported,
         FindingCode::TooManyCandidates,
         FindingCode::Ipv6Broken,
+        FindingCode::PublishedSettingsWrong,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +136,7 @@ impl FindingCode {
             FindingCode::AuthMechanismUnsupported => "auth_mechanism_unsupported",
             FindingCode::TooManyCandidates => "too_many_candidates",
             FindingCode::Ipv6Broken => "ipv6_broken",
+            FindingCode::PublishedSettingsWrong => "published_settings_wrong",
         }
     }
 
@@ -309,6 +313,13 @@ impl Finding {
 /// The facts behind a finding's message and hint, one variant per kind of observation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Facts {
+    /// A server a source the domain publishes names, which does not work; `works` is what was
+    /// proved for its protocol instead, if anything; `published` what the source says of it.
+    PublishedSettingsWrong {
+        source: crate::source::SourceKind,
+        detail: String,
+        works: Option<Endpoint>,
+    },
     /// The host name does not resolve.
     Unresolvable {
         error: crate::net::dns::DnsError,

@@ -348,6 +348,11 @@ pub fn with_probes(
         });
         findings.extend(found);
     }
+    findings.extend(published_settings_wrong(
+        &discovery,
+        &probed,
+        &recommendable,
+    ));
     conclusion::rule_out_by_accepted_logins(&mut findings, &servers);
     finish(discovery, servers, findings, |_, p| {
         best_working(&recommendable, p)
@@ -367,6 +372,51 @@ fn provider_hosts_exist(found: &mut [Finding]) {
             finding.code = FindingCode::DnsUnavailable;
         }
     }
+}
+
+/// The audit of what the domain publishes: every server a published source (autoconfig,
+/// `.well-known`, SRV, Autodiscover) names whose settings do not work, once per source, with
+/// what was proved for its protocol instead.
+fn published_settings_wrong(
+    discovery: &Discovery,
+    probed: &[(Candidate, ProbeOutcome)],
+    recommendable: &[(Candidate, ProbeOutcome)],
+) -> Vec<Finding> {
+    const PUBLISHED: [SourceKind; 4] = [
+        SourceKind::Autoconfig,
+        SourceKind::Wellknown,
+        SourceKind::Srv,
+        SourceKind::Autodiscover,
+    ];
+    let mut found = Vec::new();
+    for (candidate, outcome) in probed {
+        if outcome.settings_work() {
+            continue;
+        }
+        let works = best_working(recommendable, candidate.settings.protocol)
+            .map(|s| s.endpoint())
+            .filter(|e| *e != candidate.endpoint());
+        for source in PUBLISHED.iter().filter(|s| candidate.sources.contains(s)) {
+            let detail = discovery
+                .sources
+                .iter()
+                .find(|r| r.source == *source)
+                .map(|r| r.detail.clone())
+                .unwrap_or_default();
+            found.push(
+                Finding::new(
+                    FindingCode::PublishedSettingsWrong,
+                    Facts::PublishedSettingsWrong {
+                        source: *source,
+                        detail,
+                        works: works.clone(),
+                    },
+                )
+                .about(&candidate.endpoint()),
+            );
+        }
+    }
+    found
 }
 
 /// A server of the second round, as a candidate of the source `probe` (or `guess`).

@@ -262,6 +262,10 @@ impl Catalogue for English {
                 "The server fails over IPv6 while IPv4 works.",
                 "The settings are right and work over IPv4; IPv6 on this network or at the server needs fixing.",
             ),
+            PublishedSettingsWrong => (
+                "A server that the domain publishes does not work.",
+                "Correct what the domain publishes (autoconfig, SRV, Autodiscover) to settings that work.",
+            ),
         }
     }
 
@@ -872,5 +876,20 @@ impl Catalogue for English {
                 "required, same user name and the same password as incoming mail"
             }
         }
+    }
+    fn published_settings_wrong(&self, source: &str, at: &str, security: &str) -> String {
+        let mut source = source.to_owned();
+        if let Some(first) = source.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        format!("{source} names {at} with {security}, which does not work.")
+    }
+    fn publish_instead(&self, at: &str, security: &str) -> String {
+        format!("Publish {at} with {security} instead: it was proved to work.")
+    }
+    fn published_nothing_works(&self, proto: &str) -> String {
+        format!(
+            "No {proto} server that was tried works: fix the server, or what the domain publishes for it."
+        )
     }
 }

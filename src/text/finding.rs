@@ -273,6 +273,20 @@ fn message_and_hint(
             },
             generic_fix(FindingCode::AuthMechanismUnsupported),
         ),
+        Facts::PublishedSettingsWrong { source, works, .. } => (
+            t.published_settings_wrong(
+                t.source_title(*source),
+                &at,
+                t.security_label(server.security),
+            ),
+            match works {
+                Some(right) => t.publish_instead(
+                    &format!("{}:{}", right.host, right.port),
+                    t.security_label(right.security),
+                ),
+                None => t.published_nothing_works(proto),
+            },
+        ),
         Facts::InsecureSource { .. }
         | Facts::SettingsConflict
         | Facts::NoSettingsFound { .. }
@@ -374,6 +388,7 @@ fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
                 .map(|until| format!("; port 443: valid until {until}"))
                 .unwrap_or_default(),
         ),
+        Facts::PublishedSettingsWrong { detail, .. } => Some(detail.clone()),
         Facts::CertNameMismatch { names, subject, .. } => {
             Some(format!("subject {subject}; names {}", name_list(t, names)))
         }

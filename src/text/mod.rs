@@ -213,6 +213,10 @@ pub trait Catalogue: Sync {
     fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String;
     fn no_login_mechanism(&self, at: &str) -> String;
     fn insecure_source(&self, source: &str) -> String;
+    /// `source` is a source's title; `security` the published mode.
+    fn published_settings_wrong(&self, source: &str, at: &str, security: &str) -> String;
+    fn publish_instead(&self, at: &str, security: &str) -> String;
+    fn published_nothing_works(&self, proto: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
     fn no_settings_found(&self, domain: &str) -> String;
     /// `server` is an address or [`Phrase::SystemResolver`]; `kinds` how the lookups failed.

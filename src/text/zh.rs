@@ -248,6 +248,10 @@ impl Catalogue for Chinese {
                 "服务器通过 IPv6 连接失败，而 IPv4 可以正常连接。",
                 "设置是正确的，通过 IPv4 可以使用；需要修复本网络或服务器端的 IPv6。",
             ),
+            PublishedSettingsWrong => (
+                "域名发布的服务器设置无法使用。",
+                "请把域名发布的设置（autoconfig、SRV、Autodiscover）改为可用的设置。",
+            ),
         }
     }
 
@@ -858,5 +862,14 @@ impl Catalogue for Chinese {
             AuthorizationCode | AuthorizationCodeIfOn => "需要，使用相同的用户名和同一个授权码",
             ClientPasswordIfSecureLogin => "需要，与收件服务器相同的用户名和密码",
         }
+    }
+    fn published_settings_wrong(&self, source: &str, at: &str, security: &str) -> String {
+        format!("{source} 提供的 {at}（{security}）无法使用。")
+    }
+    fn publish_instead(&self, at: &str, security: &str) -> String {
+        format!("请改为发布 {at}（{security}）：已验证可用。")
+    }
+    fn published_nothing_works(&self, proto: &str) -> String {
+        format!("尝试过的 {proto} 服务器都无法使用：请修复服务器，或修改域名为其发布的设置。")
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 32] = [
+pub const FINDING_CODES: [(&str, &str); 33] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -39,6 +39,7 @@ pub const FINDING_CODES: [(&str, &str); 32] = [
     ("auth_mechanism_unsupported", "error"),
     ("too_many_candidates", "warning"),
     ("ipv6_broken", "warning"),
+    ("published_settings_wrong", "error"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
