@@ -26,8 +26,8 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         report.add_transcripts(&diagnosis, lang);
     }
     let code = ExitStatus::from(diagnosis.verdict());
-    if let Some(Emit::Autoconfig) = cli.check.emit {
-        return emit_autoconfig(&report, code, cli.display.quiet, lang);
+    if let Some(emit) = cli.check.emit {
+        return emit_document(emit, &report, code, cli.display.quiet, lang);
     }
     if !cli.display.quiet {
         let (format, style) = if cli.display.json {
@@ -40,15 +40,21 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     Ok(code)
 }
 
-/// `--emit autoconfig`: the document on stdout, or, when nothing was verified, nothing there
-/// and the reason on stderr (publishing untested settings would spread the problem).
-fn emit_autoconfig(
+/// `--emit autoconfig|autodiscover`: the document on stdout, or, when nothing was verified,
+/// nothing there and the reason on stderr (publishing untested settings would spread the
+/// problem).
+fn emit_document(
+    emit: Emit,
     report: &Report,
     code: ExitStatus,
     quiet: bool,
     lang: Lang,
 ) -> Result<ExitStatus, Failure> {
-    let Some(document) = output::autoconfig::render(report) else {
+    let document = match emit {
+        Emit::Autoconfig => output::autoconfig::render(report),
+        Emit::Autodiscover => output::autodiscover::render(report),
+    };
+    let Some(document) = document else {
         super::say(
             &Trouble::new(Said::NothingVerified(report.address.clone())),
             lang,

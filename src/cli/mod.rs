@@ -181,9 +181,11 @@ struct BatchArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Emit {
+pub(crate) enum Emit {
     /// A Thunderbird config-v1.1 document (autoconfig)
     Autoconfig,
+    /// An Exchange Autodiscover (POX) response
+    Autodiscover,
 }
 
 #[derive(Debug, clap::Subcommand)]

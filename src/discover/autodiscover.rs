@@ -283,6 +283,25 @@ async fn discover_by_srv(dns: &Dns, domain: &str) -> Result<Option<Url>, String>
     }
 }
 
+/// The IMAP, POP3 and SMTP servers a POX response names for `address` (what `--emit
+/// autodiscover` writes is read back with this in the tests).
+pub fn servers_in(body: &str, address: &str) -> Result<Vec<ServerSettings>, String> {
+    let parsed = parse(body)?;
+    Ok(parsed
+        .protocols
+        .iter()
+        .filter_map(|p| {
+            Some(ServerSettings {
+                protocol: p.protocol?,
+                host: p.server.clone(),
+                port: p.port?,
+                security: p.security(),
+                username: p.login.clone().unwrap_or_else(|| address.to_owned()),
+            })
+        })
+        .collect())
+}
+
 /// What a response says to do.
 #[derive(Debug, PartialEq, Eq)]
 enum Action {

@@ -91,7 +91,7 @@ pub fn render(report: &Report) -> Option<String> {
 }
 
 /// The servers of `protocol` that were proved to work, the recommended one first.
-fn verified(report: &Report, protocol: Protocol) -> Vec<&ServerEntry> {
+pub(super) fn verified(report: &Report, protocol: Protocol) -> Vec<&ServerEntry> {
     let best = report
         .recommended_for(protocol)
         .and_then(|r| report.server_for(protocol, r));
@@ -196,7 +196,7 @@ fn authentication(mechanisms: &[String]) -> Vec<&'static str> {
     methods
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 

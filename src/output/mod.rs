@@ -3,6 +3,7 @@
 //! Formatters return strings; writing them out is the binary's job.
 
 pub mod autoconfig;
+pub mod autodiscover;
 pub mod escape;
 pub mod explain;
 pub mod human;

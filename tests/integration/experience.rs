@@ -722,3 +722,44 @@ fn resolve_pins_a_host_to_an_address_and_keeps_its_name_for_tls() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("HOST:ADDRESS"), "{}", bad.stderr);
 }
+
+/// `--emit autodiscover` writes a POX response that mailcheck's own Autodiscover reader reads
+/// back as the verified settings, the recommended ones first and each mode said outright.
+#[test]
+fn emitted_autodiscover_parses_back_to_the_verified_settings() {
+    let s = Scenario::new("healthy");
+    let password = s.get("PASSWORD");
+    let result = run(s
+        .human_command(Some(&password), "3")
+        .args(["--emit", "autodiscover"])
+        .arg(s.user()));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result.stdout.contains("<SPA>off</SPA>"),
+        "{}",
+        result.stdout
+    );
+    let servers = mailcheck::discover::autodiscover::servers_in(&result.stdout, &s.user())
+        .expect("mailcheck reads it");
+    let report: Report =
+        serde_json::from_str(&run(s.command(Some(&password), "3").arg(s.user())).stdout).unwrap();
+    for protocol in Protocol::ALL {
+        let first = servers
+            .iter()
+            .find(|x| x.protocol == protocol)
+            .unwrap_or_else(|| panic!("{protocol} is in the document"));
+        let recommended = report.recommended_for(protocol).unwrap();
+        assert_eq!(
+            (&first.host, first.port, first.security),
+            (&recommended.host, recommended.port, recommended.security)
+        );
+    }
+    // STARTTLS servers are said as such (Encryption TLS), not left to the port.
+    assert!(
+        servers.iter().any(|x| x.protocol == Protocol::Imap
+            && x.port == 143
+            && x.security == Security::Starttls),
+        "{servers:?}"
+    );
+    assert!(servers.iter().all(|x| x.security != Security::Plain));
+}
