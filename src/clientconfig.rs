@@ -72,6 +72,8 @@ pub struct ProviderConfig {
     pub notes: Vec<Localized>,
     pub hints: Vec<(FindingCode, Localized)>,
     pub replies: Vec<ReplyPattern>,
+    /// `mc:oauthPolicy`: since when password logins are refused, and what still works.
+    pub oauth_policies: Vec<OauthPolicy>,
     /// Values the reader skipped (an unknown socketType, a bad port, an unknown code): the
     /// first `MAX_WARNINGS`.
     pub warnings: Vec<String>,
@@ -121,7 +123,55 @@ pub struct ReplyPattern {
     pub text: String,
 }
 
+/// `mc:oauthPolicy`: a provider refuses password logins to `protocols` from `since` on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OauthPolicy {
+    pub protocols: Vec<Protocol>,
+    /// `None` only for `app-password`: in force, since a date not recorded.
+    pub since: Option<time::Date>,
+    /// What still works besides OAuth.
+    pub allows: PasswordsAllowed,
+    /// Until when that still works, where the provider has said so.
+    pub until: Option<time::Date>,
+}
+
+/// What a provider's OAuth policy still allows besides OAuth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordsAllowed {
+    /// Nothing: OAuth only (`none`).
+    Nothing,
+    /// An app password instead of the account password (`app-password`).
+    AppPassword,
+    /// Off by default; an administrator can switch password logins back on (`admin`).
+    AdminSwitch,
+}
+
+impl OauthPolicy {
+    /// Whether it applies on `today` to `protocol`.
+    pub fn applies(&self, protocol: Protocol, today: time::Date) -> bool {
+        self.protocols.contains(&protocol) && self.since.is_none_or(|since| today >= since)
+    }
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<time::Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
 impl ServerTemplate {
+    /// Whether OAuth2 is the only way to log in that the entry lists.
+    pub fn oauth_only(&self) -> bool {
+        !self.authentication.is_empty()
+            && self
+                .authentication
+                .iter()
+                .all(|a| a.eq_ignore_ascii_case("OAuth2") || a.eq_ignore_ascii_case("OAuth"))
+    }
+
     pub fn protocol(&self) -> Option<Protocol> {
         match self.kind {
             ServerKind::Mail(p) => Some(p),
@@ -215,6 +265,8 @@ struct Parser {
     code: Option<String>,
     reply_protocol: Option<String>,
     reply_also: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
     documentation: Option<Documentation>,
     enable: Option<Enable>,
     root_enable: Option<Enable>,
@@ -339,6 +391,11 @@ impl Parser {
             (Some(("emailProvider", false)), "hint", true) => {
                 self.code = attrs.get("code", false);
             }
+            (Some(("emailProvider", false)), "oauthPolicy", true) => {
+                self.reply_protocol = attrs.get("protocol", false);
+                self.since = attrs.get("since", false);
+                self.until = attrs.get("until", false);
+            }
             (Some(("emailProvider", false)), "reply", true) => {
                 self.code = attrs.get("code", false);
                 self.reply_protocol = attrs.get("protocol", false);
@@ -445,6 +502,16 @@ impl Parser {
     }
 
     fn extension(&mut self, field: &str, lang: String, text: String) {
+        if field == "oauthPolicy" {
+            let policy = self.oauth_policy(&text);
+            if let Some(provider) = &mut self.provider {
+                match policy {
+                    Ok(policy) => provider.oauth_policies.push(policy),
+                    Err(e) => warn(&mut provider.warnings, e),
+                }
+            }
+            return;
+        }
         let Some(provider) = &mut self.provider else {
             return;
         };
@@ -507,6 +574,47 @@ impl Parser {
             }
             _ => {}
         }
+    }
+}
+
+impl Parser {
+    /// The `mc:oauthPolicy` just read, whose text is what still works.
+    fn oauth_policy(&mut self, text: &str) -> Result<OauthPolicy, String> {
+        let date = |d: Option<String>| -> Result<Option<time::Date>, String> {
+            d.map(|d| parse_date(&d).ok_or(format!("oauthPolicy: {d:?} is not a YYYY-MM-DD date")))
+                .transpose()
+        };
+        let since = date(self.since.take())?;
+        let until = date(self.until.take())?;
+        let protocols = self
+            .reply_protocol
+            .take()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|p| match p {
+                "any" => Ok(Protocol::ALL.to_vec()),
+                p => p.parse().map(|p| vec![p]),
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
+        let allows = match text {
+            "none" => PasswordsAllowed::Nothing,
+            "app-password" => PasswordsAllowed::AppPassword,
+            "admin" => PasswordsAllowed::AdminSwitch,
+            other => return Err(format!("oauthPolicy: unknown {other:?}")),
+        };
+        if since.is_none() && allows != PasswordsAllowed::AppPassword {
+            return Err(format!("oauthPolicy {text:?} without since"));
+        }
+        if protocols.is_empty() {
+            return Err("oauthPolicy without protocol".to_owned());
+        }
+        Ok(OauthPolicy {
+            protocols,
+            since,
+            allows,
+            until,
+        })
     }
 }
 

@@ -30,6 +30,36 @@ pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Passw
     non_empty(value, &source).map(Some)
 }
 
+/// The OAuth token of a single-address run, from the same kinds of sources as the password:
+/// `--oauth-token-stdin`, `--oauth-token-env`, `--ask-oauth-token`, else
+/// `MAILCHECK_OAUTH_TOKEN`; never argv.
+pub fn oauth_token_from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Password>> {
+    let (value, source) = if args.oauth_token_stdin {
+        let line = read_line(
+            std::io::stdin(),
+            "standard input",
+            LONGEST_TOKEN,
+            "OAuth token",
+        )?;
+        (line, "standard input".to_owned())
+    } else if let Some(var) = &args.oauth_token_env {
+        return from_env(var).map(Some);
+    } else if args.ask_oauth_token {
+        let prompt = rpassword::prompt_password(format!("OAuth token for {address}: ")).context(
+            "--ask-oauth-token needs a terminal to ask on (use --oauth-token-stdin to read a pipe)",
+        )?;
+        (prompt, "the prompt".to_owned())
+    } else if let Some(value) = std::env::var_os("MAILCHECK_OAUTH_TOKEN") {
+        (
+            value.to_string_lossy().into_owned(),
+            "MAILCHECK_OAUTH_TOKEN".to_owned(),
+        )
+    } else {
+        return Ok(None);
+    };
+    non_empty(value, &source).map(Some)
+}
+
 /// The value of environment variable `var`, which must be set and not empty.
 pub fn from_env(var: &str) -> anyhow::Result<Password> {
     let value =
@@ -57,21 +87,31 @@ fn non_empty(value: String, source: &str) -> anyhow::Result<Password> {
 /// No password is this long; a longer first line is a wrong file (or `/dev/zero`), and
 /// reading on would only eat memory.
 const LONGEST_LINE: u64 = 4096;
+/// Access tokens are longer (a Microsoft JWT is 2–3 KB); none is this long.
+const LONGEST_TOKEN: u64 = 16384;
 
 /// The first line of `source`, without its line ending, read no further than its newline.
 fn first_line(source: impl std::io::Read, what: &str) -> anyhow::Result<String> {
+    read_line(source, what, LONGEST_LINE, "password")
+}
+
+/// The first line of `source` as a `kind` of secret no longer than `longest` bytes.
+fn read_line(
+    source: impl std::io::Read,
+    what: &str,
+    longest: u64,
+    kind: &str,
+) -> anyhow::Result<String> {
     use std::io::BufRead as _;
-    let mut line = Vec::new();
-    std::io::BufReader::new(source.take(LONGEST_LINE + 1))
+    let mut line = zeroize::Zeroizing::new(Vec::new());
+    std::io::BufReader::new(source.take(longest + 1))
         .read_until(b'\n', &mut line)
-        .with_context(|| format!("cannot read the password from {what}"))?;
-    if line.len() as u64 > LONGEST_LINE {
-        anyhow::bail!(
-            "the first line of {what} is longer than {LONGEST_LINE} bytes: not a password"
-        );
+        .with_context(|| format!("cannot read the {kind} from {what}"))?;
+    if line.len() as u64 > longest {
+        anyhow::bail!("the first line of {what} is longer than {longest} bytes: not a {kind}");
     }
-    let mut line = String::from_utf8(line)
-        .map_err(|_| anyhow::anyhow!("the password from {what} is not UTF-8 text"))?;
+    let mut line = String::from_utf8(std::mem::take(&mut *line))
+        .map_err(|_| anyhow::anyhow!("the {kind} from {what} is not UTF-8 text"))?;
     // Cut in place: a trimmed copy would leave the password behind in the original.
     let end = line.trim_end_matches(['\r', '\n']).len();
     line.truncate(end);

@@ -3,7 +3,9 @@
 
 pub mod classify;
 pub mod explain;
+pub mod policy;
 pub mod servers;
+pub mod token;
 
 use std::time::Duration;
 
@@ -336,6 +338,7 @@ fn found_by_probing(target: Target, label: Option<String>) -> Candidate {
         label,
         sources: vec![SourceKind::Probe],
         insecure_sources: Vec::new(),
+        oauth_only: Vec::new(),
     }
 }
 

@@ -230,6 +230,26 @@ impl Catalogue for Chinese {
                 "服务器没有提供 mailcheck 可用的登录方式。",
                 "请在邮件客户端中选择服务器提供的身份验证方式（见证据）：CRAM-MD5 通常称为“加密的密码”，GSSAPI 即 Kerberos。",
             ),
+            OauthTokenExpired => (
+                "OAuth 令牌已过期。",
+                "请重新获取访问令牌（或用刷新令牌刷新）后重试；访问令牌的有效期通常约为一小时。",
+            ),
+            OauthTokenWrongAudience => (
+                "OAuth 令牌是为其他服务签发的，不是为这台邮件服务器。",
+                "请为邮件服务申请令牌：Microsoft 365 应使用 https://outlook.office.com/IMAP.AccessAsUser.All、POP.AccessAsUser.All 或 SMTP.Send 权限范围，而不是 Microsoft Graph。",
+            ),
+            OauthTokenMissingScope => (
+                "OAuth 令牌缺少这台邮件服务器所需的权限范围（scope）。",
+                "请申请带邮件权限范围的令牌（微软：IMAP.AccessAsUser.All、POP.AccessAsUser.All、SMTP.Send；谷歌：https://mail.google.com/），租户需要时请先取得管理员同意。",
+            ),
+            OauthTokenWrongUser => (
+                "OAuth 令牌属于另一个用户，而不是正在登录的用户。",
+                "请以该邮箱本人的账号登录获取令牌，或使用令牌所属的用户登录（并授予该用户访问此邮箱的权限）。",
+            ),
+            OauthTokenRejected => (
+                "服务器拒绝了 OAuth 令牌。",
+                "请确认该邮箱已开启 IMAP/POP/SMTP，应用已获管理员同意并拥有邮箱权限，且令牌是用于邮件的访问令牌。",
+            ),
             TooManyCandidates => (
                 "某个来源列出的服务器多于 mailcheck 探测的数量；其余的没有探测。",
                 "一个域名每种协议通常只发布一两个服务器：这么多说明 DNS 区域或配置文件有误或被恶意设置。请向服务商确认应使用哪个服务器。",
@@ -436,6 +456,73 @@ impl Catalogue for Chinese {
     }
     fn oauth_required(&self, at: &str, mechanisms: &str) -> String {
         format!("{at} 不接受密码：只提供 OAuth 授权登录（{mechanisms}）。")
+    }
+    fn oauth_policy(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        admin: bool,
+    ) -> String {
+        if admin {
+            format!(
+                "{provider} 自 {since} 起默认关闭 {proto} 的密码登录：除非管理员重新开启，{at} 只接受 OAuth 授权登录。"
+            )
+        } else {
+            format!("{provider} 自 {since} 起拒绝 {proto} 的密码登录：{at} 只接受 OAuth 授权登录。")
+        }
+    }
+    fn oauth_policy_fix(
+        &self,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<&str>,
+    ) -> String {
+        use crate::clientconfig::PasswordsAllowed;
+        let oauth = "请使用支持 OAuth 登录的邮件客户端（“使用微软/谷歌账号登录”）。";
+        match (allows, until) {
+            (PasswordsAllowed::Nothing, _) => format!("{oauth}应用密码也不可用。"),
+            (PasswordsAllowed::AppPassword, _) => {
+                format!("{oauth}也可以生成应用专用密码（需开启两步验证），用它代替账号密码。")
+            }
+            (PasswordsAllowed::AdminSwitch, Some(until)) => {
+                format!("{oauth}也可以请管理员为该邮箱重新开启密码登录，此选项保留到 {until}。")
+            }
+            (PasswordsAllowed::AdminSwitch, None) => format!(
+                "{oauth}也可以请管理员为该邮箱重新开启密码登录；服务商尚未公布此选项保留到何时。"
+            ),
+        }
+    }
+    fn oauth_only_source(&self, at: &str, source: &str) -> String {
+        format!("{source} 列出的 {at} 登录方式只有 OAuth2：在那里用密码无法登录。")
+    }
+    fn token_expired(&self, at: &str, mech: &str, when: &str) -> String {
+        format!("{at} 拒绝了 OAuth 令牌（{mech}）：令牌已于 {when} 过期。")
+    }
+    fn token_audience(&self, at: &str, mech: &str, audiences: &str, wanted: &str) -> String {
+        format!("{at} 拒绝了 OAuth 令牌（{mech}）：令牌的受众是 {audiences}，而不是 {wanted}。")
+    }
+    fn token_scope(&self, at: &str, mech: &str, scopes: &str, wanted: &str) -> String {
+        let has = if scopes.is_empty() { "无" } else { scopes };
+        format!("{at} 拒绝了 OAuth 令牌（{mech}）：令牌缺少权限范围 {wanted}（现有：{has}）。")
+    }
+    fn token_user(&self, at: &str, mech: &str, claim: &str, value: &str, login: &str) -> String {
+        format!(
+            "{at} 拒绝了 OAuth 令牌（{mech}）：令牌的 {claim} 是 {value}，不是登录用户 {login}。"
+        )
+    }
+    fn token_opaque(&self, at: &str, mech: &str) -> String {
+        format!(
+            "{at} 拒绝了 OAuth 令牌（{mech}）；该令牌不是 JWT，无法读取其声明（受众、权限范围、有效期、用户）。"
+        )
+    }
+    fn token_unexplained(&self, at: &str, mech: &str) -> String {
+        format!(
+            "{at} 拒绝了 OAuth 令牌（{mech}），但令牌的声明（受众、权限范围、有效期、用户）看起来都正确。"
+        )
+    }
+    fn token_server_status(&self, status: &str) -> String {
+        format!("服务器返回的错误状态：{status}。")
     }
     fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String {
         format!("{at} 只提供 {mechanisms} 登录方式，mailcheck 不支持；未测试登录，也未发送密码。")

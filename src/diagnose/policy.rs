@@ -1,0 +1,169 @@
+//! `oauth_required` from what is known rather than seen: the provider's dated policy
+//! (`mc:oauthPolicy` in `providers/`, decided by the run's date) and sources that list OAuth2
+//! as the only way to log in. A server that a login proved otherwise keeps its verdict.
+
+use crate::finding::{Facts, Finding, FindingCode, Stage};
+use crate::settings::Endpoint;
+
+use super::{Diagnosis, LoginState, ServerStatus};
+
+/// Adds `oauth_required` for every server that the provider's policy of `today`, or a source,
+/// says takes no password. A refused password login there becomes that finding (its reply the
+/// evidence, its own reading the next possible cause).
+pub fn apply(diagnosis: &mut Diagnosis, today: time::Date) {
+    let provider = diagnosis.discovery.provider.as_ref().map(|m| m.provider);
+    let mut added = Vec::new();
+    for server in &mut diagnosis.servers {
+        if server.login == LoginState::Ok {
+            continue;
+        }
+        let candidate = &server.candidate;
+        let endpoint = candidate.endpoint();
+        let protocol = endpoint.protocol;
+        let policy = provider.and_then(|p| {
+            let its_server = p
+                .mail_servers()
+                .any(|s| s.hostname.eq_ignore_ascii_case(&endpoint.host));
+            let policy = p.oauth_policies.iter().find(|policy| {
+                policy.applies(protocol, today)
+                    && policy.allows != crate::clientconfig::PasswordsAllowed::AppPassword
+            })?;
+            its_server.then(|| Facts::OauthPolicy {
+                provider: p.default_name().to_owned(),
+                since: policy.since.map(|d| d.to_string()).unwrap_or_default(),
+                allows: policy.allows,
+                until: policy.until.map(|d| d.to_string()),
+            })
+        });
+        let Some(facts) = policy.or_else(|| {
+            candidate
+                .oauth_only
+                .first()
+                .map(|source| Facts::OauthOnlySource { source: *source })
+        }) else {
+            continue;
+        };
+        let on_server = |f: &Finding| f.server.as_ref() == Some(&endpoint);
+        if diagnosis
+            .findings
+            .iter()
+            .any(|f| on_server(f) && f.code == FindingCode::OauthRequired)
+        {
+            continue;
+        }
+        let refused = diagnosis.findings.iter_mut().find(|f| {
+            on_server(f)
+                && matches!(
+                    f.facts,
+                    Facts::Refusal {
+                        stage: Stage::Login,
+                        ..
+                    }
+                )
+        });
+        match refused {
+            // Switched off, locked, rate limited: the reply says more than the policy.
+            Some(finding)
+                if !matches!(
+                    finding.code,
+                    FindingCode::BadCredentials | FindingCode::AppPasswordRequired
+                ) => {}
+            Some(finding) => {
+                let mut causes = vec![FindingCode::OauthRequired];
+                causes.extend(
+                    finding
+                        .possible_causes
+                        .iter()
+                        .filter(|c| **c != FindingCode::OauthRequired),
+                );
+                finding.code = FindingCode::OauthRequired;
+                finding.facts = facts;
+                finding.possible_causes = causes;
+            }
+            None => added.push(policy_finding(&endpoint, facts)),
+        }
+        if matches!(server.status, ServerStatus::Ok | ServerStatus::Warning) {
+            server.status = ServerStatus::Error;
+        }
+    }
+    diagnosis.findings.extend(added);
+    super::sort_findings(&mut diagnosis.findings);
+}
+
+fn policy_finding(server: &Endpoint, facts: Facts) -> Finding {
+    let mut finding = Finding::new(FindingCode::OauthRequired, facts).about(server);
+    finding.possible_causes = vec![FindingCode::OauthRequired];
+    finding
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::{Facts, FindingCode};
+    use crate::settings::Protocol;
+
+    fn oauth_required(address: &str, date: (i32, u8, u8)) -> Vec<(Protocol, Facts)> {
+        let address = crate::EmailAddress::parse(address).unwrap();
+        let today =
+            time::Date::from_calendar_date(date.0, time::Month::try_from(date.1).unwrap(), date.2)
+                .unwrap();
+        crate::check_offline_on(&address, today)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == FindingCode::OauthRequired)
+            .map(|f| (f.protocol.unwrap(), f.facts))
+            .collect()
+    }
+
+    #[test]
+    fn outlook_com_takes_no_password_from_2024_09_16_on() {
+        assert_eq!(oauth_required("alice@outlook.com", (2024, 9, 15)), []);
+        let after = oauth_required("alice@outlook.com", (2024, 9, 16));
+        let protocols: Vec<Protocol> = after.iter().map(|(p, _)| *p).collect();
+        assert_eq!(protocols, [Protocol::Imap, Protocol::Pop3, Protocol::Smtp]);
+        assert!(matches!(
+            &after[0].1,
+            Facts::OauthPolicy { since, allows: crate::clientconfig::PasswordsAllowed::Nothing, .. }
+                if since == "2024-09-16"
+        ));
+    }
+
+    #[test]
+    fn microsoft_365_smtp_auth_goes_off_by_default_at_the_end_of_2026() {
+        let before = oauth_required("alice@onmicrosoft.com", (2026, 12, 30));
+        let protocols: Vec<Protocol> = before.iter().map(|(p, _)| *p).collect();
+        assert_eq!(protocols, [Protocol::Imap, Protocol::Pop3]);
+        let after = oauth_required("alice@onmicrosoft.com", (2026, 12, 31));
+        assert!(matches!(
+            after.last(),
+            Some((
+                Protocol::Smtp,
+                Facts::OauthPolicy {
+                    allows: crate::clientconfig::PasswordsAllowed::AdminSwitch,
+                    ..
+                }
+            ))
+        ));
+        // The words say what works: OAuth, or the administrator's switch.
+        let finding = crate::check_offline_on(
+            &crate::EmailAddress::parse("alice@onmicrosoft.com").unwrap(),
+            time::macros::date!(2027 - 01 - 15),
+        )
+        .findings
+        .into_iter()
+        .find(|f| f.protocol == Some(Protocol::Smtp))
+        .unwrap();
+        for lang in [crate::Lang::En, crate::Lang::Zh] {
+            let worded = crate::text::finding::word(&finding, None, lang);
+            assert!(worded.message.contains("2026-12-31"), "{worded:?}");
+            assert!(worded.hint.contains("OAuth"), "{worded:?}");
+        }
+        let en = crate::text::finding::word(&finding, None, crate::Lang::En);
+        assert!(en.hint.contains("administrator"), "{}", en.hint);
+    }
+
+    #[test]
+    fn app_password_providers_raise_nothing_by_themselves() {
+        assert_eq!(oauth_required("alice@gmail.com", (2026, 12, 2)), []);
+        assert_eq!(oauth_required("alice@yahoo.com", (2026, 12, 2)), []);
+    }
+}
