@@ -16,8 +16,10 @@ pub enum Mechanism {
 }
 
 impl Mechanism {
-    /// In the order mailcheck prefers them: the standard one first.
-    pub const ALL: [Mechanism; 2] = [Mechanism::OauthBearer, Mechanism::Xoauth2];
+    /// In the order mailcheck prefers them: XOAUTH2 first, as its error challenge names the
+    /// scope the server wants (Gmail's, Dovecot's), where Dovecot's OAUTHBEARER error says only
+    /// `invalid_token`; OAUTHBEARER (RFC 7628) where it is the only one offered.
+    pub const ALL: [Mechanism; 2] = [Mechanism::Xoauth2, Mechanism::OauthBearer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -210,7 +212,11 @@ mod tests {
         assert_eq!(ServerError::read("bm90IGpzb24="), None);
         assert_eq!(ServerError::read("%%%"), None);
         assert_eq!(
-            offered(&["PLAIN".into(), "XOAUTH2".into(), "OAUTHBEARER".into()]),
+            offered(&["PLAIN".into(), "OAUTHBEARER".into(), "XOAUTH2".into()]),
+            Some(Mechanism::Xoauth2)
+        );
+        assert_eq!(
+            offered(&["OAUTHBEARER".into()]),
             Some(Mechanism::OauthBearer)
         );
         assert_eq!(offered(&["PLAIN".into()]), None);

@@ -8,6 +8,8 @@
 //! - `scenarios`: one generic runner for the folders of `tests/scenarios/` (zones, documents,
 //!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
+//! - `oauth_dovecot`: OAuth tokens minted by the test against Dovecot's oauth2 passdb (scenario
+//!   15 of `tests/servers/`).
 //! - `fuzz_regressions`: what the fuzz targets (`fuzz/`) found, replayed with their checks.
 //!
 //! The other worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
@@ -18,6 +20,7 @@ mod cli;
 mod discovery;
 mod experience;
 mod fuzz_regressions;
+mod oauth_dovecot;
 mod providers;
 mod real_servers;
 mod scenarios;

@@ -510,7 +510,7 @@ fn local(listener: &TcpListener) -> SocketAddr {
 
 /// Serves `zones` on UDP and TCP of one ephemeral port (the resolver asks both), misbehaving
 /// as `rules` say.
-async fn start_dns(zones: dns::Zones, rules: dns::Rules) -> SocketAddr {
+pub(crate) async fn start_dns(zones: dns::Zones, rules: dns::Rules) -> SocketAddr {
     for _ in 0..32 {
         let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
             .await
