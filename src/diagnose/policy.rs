@@ -44,11 +44,12 @@ pub fn apply(diagnosis: &mut Diagnosis, today: time::Date) {
             continue;
         };
         let on_server = |f: &Finding| f.server.as_ref() == Some(&endpoint);
-        if diagnosis
-            .findings
-            .iter()
-            .any(|f| on_server(f) && f.code == FindingCode::OauthRequired)
-        {
+        // Said already, or an OAuth token was tried there: its findings say more.
+        if diagnosis.findings.iter().any(|f| {
+            on_server(f)
+                && (f.code == FindingCode::OauthRequired
+                    || matches!(f.facts, Facts::OauthToken { .. }))
+        }) {
             continue;
         }
         let refused = diagnosis.findings.iter_mut().find(|f| {

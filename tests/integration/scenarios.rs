@@ -53,6 +53,8 @@ struct Spec {
     servers: Servers,
     address: String,
     password: Option<String>,
+    /// An OAuth token to log in with (OAUTHBEARER/XOAUTH2); a secret like the password.
+    oauth_token: Option<String>,
     #[serde(default = "english")]
     lang: String,
     #[serde(default = "three_seconds")]
@@ -352,6 +354,12 @@ async fn run(scenario: &Scenario) -> Outcome {
         timeout: Duration::from_secs_f64(spec.timeout),
         no_probe: spec.no_probe,
         password: spec.password.as_deref().map(|p| value(p).into()),
+        oauth_token: spec.oauth_token.as_deref().map(|t| value(t).into()),
+        // Expiry is judged on a fixed day, so that the snapshots stay as they are.
+        now: spec
+            .oauth_token
+            .as_ref()
+            .map(|_| time::macros::datetime!(2026-12-02 04:00 UTC)),
         user_servers,
         max_failed_logins: spec.max_failed_logins.unwrap_or(options.max_failed_logins),
         trust_insecure_sources: spec.trust_insecure_sources,
@@ -639,8 +647,9 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     };
     run.report();
     contract::assert_contract_shape(&serde_json::from_str(&outcome.json).expect("JSON"));
-    if let Some(password) = &spec.password {
-        let password = scenario.value(password);
+    let secrets = [&spec.password, &spec.oauth_token];
+    for secret in secrets.into_iter().flatten() {
+        let password = scenario.value(secret);
         for (what, text) in [
             ("JSON", &outcome.json),
             ("text", &outcome.text),
@@ -656,7 +665,8 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
             eprintln!("  {label}");
             server.assert_password_only_over_tls(&password);
         }
-    } else {
+    }
+    if secrets.iter().all(|s| s.is_none()) {
         // Without a password nothing may look like a failed login to a server.
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
@@ -694,14 +704,16 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         insta::assert_snapshot!("report.txt", outcome.text);
         if !outcome.mail_servers.is_empty() {
             let password = spec.password.as_deref().unwrap_or_default();
-            insta::assert_snapshot!("dialogue", dialogue(&outcome.mail_servers, password));
+            let token = spec.oauth_token.as_deref().unwrap_or_default();
+            let heard = dialogue(&outcome.mail_servers, password, token);
+            insta::assert_snapshot!("dialogue", heard);
         }
     });
 }
 
 /// What each mail server heard, one connection after another, sorted (probes run at the same
 /// time, so connections may come in any order), with the password masked.
-fn dialogue(servers: &[(String, MailServer)], password: &str) -> String {
+fn dialogue(servers: &[(String, MailServer)], password: &str, token: &str) -> String {
     let mut out = String::new();
     for (label, server) in servers {
         out.push_str(&format!("== {label}\n"));
@@ -710,7 +722,7 @@ fn dialogue(servers: &[(String, MailServer)], password: &str) -> String {
         for connection in connections {
             let mut previous = String::new();
             for line in connection {
-                let line = shown(&line, password);
+                let line = shown(&shown(&line, password, "[PASSWORD]"), token, "[TOKEN]");
                 // A binary message (a TLS ClientHello to a plaintext server) may hold newlines.
                 if line != BINARY || previous != BINARY {
                     out.push_str(&format!("{line}\n"));
@@ -726,7 +738,7 @@ fn dialogue(servers: &[(String, MailServer)], password: &str) -> String {
 const BINARY: &str = "[binary data]";
 
 /// A line a server heard, with the password masked, also inside base64 words (SASL).
-fn shown(line: &str, password: &str) -> String {
+fn shown(line: &str, password: &str, mask: &str) -> String {
     use base64::Engine as _;
     if line.contains(|c: char| c == char::REPLACEMENT_CHARACTER || (c.is_control() && c != '\t')) {
         return BINARY.to_owned();
@@ -742,9 +754,9 @@ fn shown(line: &str, password: &str) -> String {
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
             match decoded {
                 Ok(text) if text.contains(password) => {
-                    format!("[base64 of {:?}]", text.replace(password, "[PASSWORD]"))
+                    format!("[base64 of {:?}]", text.replace(password, mask))
                 }
-                _ => word.replace(password, "[PASSWORD]"),
+                _ => word.replace(password, mask),
             }
         })
         .collect();
