@@ -673,6 +673,48 @@ impl Attributes {
 mod tests {
     use super::*;
 
+    #[test]
+    fn oauth_policies_are_read_and_bad_ones_warned_about() {
+        let xml = |policies: &str| {
+            format!(
+                r#"<clientConfig xmlns:mc="urn:mailcheck:provider:1"><emailProvider id="x">
+                <incomingServer type="imap"><hostname>imap.x.test</hostname>
+                <authentication>OAuth2</authentication></incomingServer>{policies}
+                </emailProvider></clientConfig>"#
+            )
+        };
+        let config = parse(&xml(
+            r#"<mc:oauthPolicy protocol="imap smtp" since="2024-09-16" until="2027-06-30">admin</mc:oauthPolicy>
+               <mc:oauthPolicy protocol="any">app-password</mc:oauthPolicy>"#,
+        ))
+        .unwrap();
+        let p = &config.providers[0];
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(p.oauth_policies.len(), 2);
+        let admin = &p.oauth_policies[0];
+        assert_eq!(admin.protocols, [Protocol::Imap, Protocol::Smtp]);
+        assert_eq!(admin.allows, PasswordsAllowed::AdminSwitch);
+        assert_eq!(admin.until, parse_date("2027-06-30"));
+        let day = |d: &str| parse_date(d).unwrap();
+        assert!(!admin.applies(Protocol::Imap, day("2024-09-15")));
+        assert!(admin.applies(Protocol::Imap, day("2024-09-16")));
+        assert!(!admin.applies(Protocol::Pop3, day("2025-01-01")));
+        assert_eq!(p.oauth_policies[1].protocols, Protocol::ALL);
+        assert!(p.incoming[0].oauth_only());
+        for bad in [
+            r#"<mc:oauthPolicy protocol="imap" since="2024-13-01">none</mc:oauthPolicy>"#,
+            r#"<mc:oauthPolicy protocol="imap">none</mc:oauthPolicy>"#,
+            r#"<mc:oauthPolicy protocol="imap" since="2024-01-01">sometimes</mc:oauthPolicy>"#,
+            r#"<mc:oauthPolicy protocol="nntp" since="2024-01-01">none</mc:oauthPolicy>"#,
+        ] {
+            let p = &parse(&xml(bad)).unwrap().providers[0];
+            assert!(
+                p.oauth_policies.is_empty() && p.warnings.len() == 1,
+                "{bad}: {p:?}"
+            );
+        }
+    }
+
     const EXAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1" xmlns:x="urn:mailcheck:provider:1">
   <emailProvider id="example">

@@ -195,7 +195,7 @@ fn message_and_hint(
         } => (
             t.oauth_policy(
                 &at,
-                name,
+                provider.map_or(name.as_str(), |p| p.name(lang)),
                 proto,
                 since,
                 *allows == crate::clientconfig::PasswordsAllowed::AdminSwitch,

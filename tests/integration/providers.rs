@@ -300,3 +300,41 @@ fn exmail_has_overseas_alternates_and_the_client_password_note() {
         "{notes}"
     );
 }
+
+/// The dated OAuth policies are in the files as `docs/report.md` lists them.
+#[test]
+fn the_dated_oauth_policies_are_as_documented() {
+    use mailcheck::clientconfig::PasswordsAllowed;
+    let db = ProviderDb::bundled();
+    let policy = |id: &str, protocol: Protocol| {
+        let p = db.get(id).unwrap_or_else(|| panic!("{id} is bundled"));
+        p.oauth_policies
+            .iter()
+            .find(|policy| policy.protocols.contains(&protocol))
+            .map(|policy| (policy.since.map(|d| d.to_string()), policy.allows))
+    };
+    let nothing = PasswordsAllowed::Nothing;
+    for protocol in Protocol::ALL {
+        assert_eq!(
+            policy("outlook", protocol),
+            Some((Some("2024-09-16".into()), nothing))
+        );
+        assert_eq!(
+            policy("gmail", protocol),
+            Some((Some("2022-05-30".into()), PasswordsAllowed::AppPassword))
+        );
+        assert_eq!(
+            policy("yahoo", protocol).map(|(_, allows)| allows),
+            Some(PasswordsAllowed::AppPassword)
+        );
+    }
+    assert_eq!(
+        policy("microsoft365", Protocol::Imap),
+        Some((Some("2023-01-01".into()), nothing))
+    );
+    assert_eq!(
+        policy("microsoft365", Protocol::Smtp),
+        Some((Some("2026-12-31".into()), PasswordsAllowed::AdminSwitch))
+    );
+    assert_eq!(policy("qq", Protocol::Imap), None);
+}
