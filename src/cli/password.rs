@@ -43,7 +43,9 @@ pub fn oauth_token_from_args(args: &CheckArgs, address: &str) -> anyhow::Result<
         )?;
         (line, "standard input".to_owned())
     } else if let Some(var) = &args.oauth_token_env {
-        return from_env(var).map(Some);
+        let value = std::env::var(var)
+            .with_context(|| format!("the environment variable {var} is not set"))?;
+        (value, format!("the environment variable {var}"))
     } else if args.ask_oauth_token {
         let prompt = rpassword::prompt_password(format!("OAuth token for {address}: ")).context(
             "--ask-oauth-token needs a terminal to ask on (use --oauth-token-stdin to read a pipe)",
@@ -57,7 +59,11 @@ pub fn oauth_token_from_args(args: &CheckArgs, address: &str) -> anyhow::Result<
     } else {
         return Ok(None);
     };
-    non_empty(value, &source).map(Some)
+    let token = Password::new(value);
+    if token.is_empty() {
+        anyhow::bail!("the OAuth token from {source} is empty");
+    }
+    Ok(Some(token))
 }
 
 /// The value of environment variable `var`, which must be set and not empty.
