@@ -355,9 +355,10 @@ impl<P: MailProtocol> Prober<'_, P> {
         if !conn.is_tls() {
             let evidence = self.protocol.refuses_plaintext_login(caps);
             issues.extend(evidence.map(|evidence| Issue::TlsRequired { evidence }));
-            let why = match password.is_some() || oauth.is_some() {
-                true => NotTested::NotSafe,
-                false => NotTested::NoPassword,
+            let why = if password.is_some() || oauth.is_some() {
+                NotTested::NotSafe
+            } else {
+                NotTested::NoPassword
             };
             return (Login::NotTested(why), issues);
         }
@@ -380,7 +381,9 @@ impl<P: MailProtocol> Prober<'_, P> {
         }
         let user = self.target.username.as_str();
         if let (Some(oauth), Some(mechanism)) = (oauth, oauth_mechanism) {
-            return self.oauth_login(conn, caps, oauth, mechanism).await;
+            let (login, found) = self.oauth_login(conn, caps, oauth, mechanism).await;
+            issues.extend(found);
+            return (login, issues);
         }
         let (Some(password), Some(_)) = (password, method) else {
             return (Login::NotTested(NotTested::NoMechanism), issues);
