@@ -70,10 +70,13 @@ pub enum FindingCode {
     /// Added in 2026-12: the OAuth token was refused for a reason its claims do not show (or
     /// an opaque token, whose claims cannot be read).
     OauthTokenRejected,
+    /// Added in 2026-12: the provider's dated policy turns password logins off within
+    /// [`crate::diagnose::policy::UPCOMING_DAYS`] days.
+    OauthPolicyUpcoming,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 36] = [
+    pub const ALL: [FindingCode; 37] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -110,6 +113,7 @@ impl FindingCode {
         FindingCode::OauthTokenMissingScope,
         FindingCode::OauthTokenWrongUser,
         FindingCode::OauthTokenRejected,
+        FindingCode::OauthPolicyUpcoming,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +154,7 @@ impl FindingCode {
             FindingCode::OauthTokenMissingScope => "oauth_token_missing_scope",
             FindingCode::OauthTokenWrongUser => "oauth_token_wrong_user",
             FindingCode::OauthTokenRejected => "oauth_token_rejected",
+            FindingCode::OauthPolicyUpcoming => "oauth_policy_upcoming",
         }
     }
 
@@ -162,7 +167,8 @@ impl FindingCode {
             | FindingCode::PlaintextOnly
             | FindingCode::CertExpiring
             | FindingCode::NotAConnectionProblem
-            | FindingCode::TooManyCandidates => Severity::Warning,
+            | FindingCode::TooManyCandidates
+            | FindingCode::OauthPolicyUpcoming => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -427,6 +433,14 @@ pub enum Facts {
         allows: crate::clientconfig::PasswordsAllowed,
         until: Option<String>,
     },
+    /// The same, not yet in force: from `since`, in `days` days.
+    OauthPolicyUpcoming {
+        provider: String,
+        since: String,
+        days: i64,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<String>,
+    },
     /// `source` lists only OAuth2 as the way to log in to the server.
     OauthOnlySource {
         source: SourceKind,
@@ -555,7 +569,8 @@ mod tests {
                 "plaintext_only",
                 "cert_expiring",
                 "not_a_connection_problem",
-                "too_many_candidates"
+                "too_many_candidates",
+                "oauth_policy_upcoming"
             ]
         );
     }

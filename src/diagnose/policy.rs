@@ -14,6 +14,16 @@ pub fn apply(diagnosis: &mut Diagnosis, today: time::Date) {
     let provider = diagnosis.discovery.provider.as_ref().map(|m| m.provider);
     let mut added = Vec::new();
     for server in &mut diagnosis.servers {
+        if let Some(facts) = provider.and_then(|p| upcoming(p, &server.candidate, today)) {
+            added.push(policy_finding(
+                &server.candidate.endpoint(),
+                FindingCode::OauthPolicyUpcoming,
+                facts,
+            ));
+            if server.status == ServerStatus::Ok {
+                server.status = ServerStatus::Warning;
+            }
+        }
         if server.login == LoginState::Ok {
             continue;
         }
@@ -81,7 +91,7 @@ pub fn apply(diagnosis: &mut Diagnosis, today: time::Date) {
                 finding.facts = facts;
                 finding.possible_causes = causes;
             }
-            None => added.push(policy_finding(&endpoint, facts)),
+            None => added.push(policy_finding(&endpoint, FindingCode::OauthRequired, facts)),
         }
         if matches!(server.status, ServerStatus::Ok | ServerStatus::Warning) {
             server.status = ServerStatus::Error;
@@ -91,9 +101,57 @@ pub fn apply(diagnosis: &mut Diagnosis, today: time::Date) {
     super::sort_findings(&mut diagnosis.findings);
 }
 
-fn policy_finding(server: &Endpoint, facts: Facts) -> Finding {
-    let mut finding = Finding::new(FindingCode::OauthRequired, facts).about(server);
-    finding.possible_causes = vec![FindingCode::OauthRequired];
+/// How far ahead a policy that turns password logins off is told (`oauth_policy_upcoming`).
+pub const UPCOMING_DAYS: i64 = 90;
+
+/// The provider's policy for `candidate` (one of its own servers) that turns password logins
+/// off within [`UPCOMING_DAYS`] of `today`, and is not in force yet.
+fn upcoming(
+    provider: &crate::clientconfig::ProviderConfig,
+    candidate: &crate::discover::Candidate,
+    today: time::Date,
+) -> Option<Facts> {
+    let endpoint = candidate.endpoint();
+    let protocol = endpoint.protocol;
+    let refuses = |policy: &&crate::clientconfig::OauthPolicy| {
+        policy.protocols.contains(&protocol)
+            && policy.allows != crate::clientconfig::PasswordsAllowed::AppPassword
+    };
+    let its_server = provider
+        .mail_servers()
+        .any(|s| s.hostname.eq_ignore_ascii_case(&endpoint.host));
+    if !its_server
+        || provider
+            .oauth_policies
+            .iter()
+            .filter(refuses)
+            .any(|p| p.applies(protocol, today))
+    {
+        return None;
+    }
+    provider
+        .oauth_policies
+        .iter()
+        .filter(refuses)
+        .filter_map(|policy| {
+            let since = policy.since?;
+            let days = (since - today).whole_days();
+            (1..=UPCOMING_DAYS)
+                .contains(&days)
+                .then(|| Facts::OauthPolicyUpcoming {
+                    provider: provider.default_name().to_owned(),
+                    since: since.to_string(),
+                    days,
+                    allows: policy.allows,
+                    until: policy.until.map(|d| d.to_string()),
+                })
+        })
+        .next()
+}
+
+fn policy_finding(server: &Endpoint, code: FindingCode, facts: Facts) -> Finding {
+    let mut finding = Finding::new(code, facts).about(server);
+    finding.possible_causes = vec![code];
     finding
 }
 
@@ -160,6 +218,38 @@ mod tests {
         }
         let en = crate::text::finding::word(&finding, None, crate::Lang::En);
         assert!(en.hint.contains("administrator"), "{}", en.hint);
+    }
+
+    #[test]
+    fn microsoft_365_smtp_is_told_ahead_of_its_date_and_not_before_the_90_days() {
+        let upcoming = |date: (i32, u8, u8)| {
+            let address = crate::EmailAddress::parse("alice@onmicrosoft.com").unwrap();
+            let today = time::Date::from_calendar_date(
+                date.0,
+                time::Month::try_from(date.1).unwrap(),
+                date.2,
+            )
+            .unwrap();
+            crate::check_offline_on(&address, today)
+                .findings
+                .into_iter()
+                .filter(|f| f.code == FindingCode::OauthPolicyUpcoming)
+                .collect::<Vec<_>>()
+        };
+        assert!(upcoming((2026, 10, 1)).is_empty(), "91 days ahead");
+        let soon = upcoming((2026, 12, 2));
+        assert_eq!(soon.len(), 1);
+        assert_eq!(soon[0].protocol, Some(Protocol::Smtp));
+        assert!(matches!(
+            soon[0].facts,
+            Facts::OauthPolicyUpcoming { days: 29, .. }
+        ));
+        let en = crate::text::finding::word(&soon[0], None, crate::Lang::En).message;
+        assert!(en.contains("on 2026-12-31, in 29 day(s)"), "{en}");
+        let zh = crate::text::finding::word(&soon[0], None, crate::Lang::Zh).message;
+        assert!(zh.contains("29 天后"), "{zh}");
+        // On the day it is in force, and no longer upcoming.
+        assert!(upcoming((2026, 12, 31)).is_empty());
     }
 
     #[test]

@@ -262,6 +262,10 @@ impl Catalogue for English {
                 "The OAuth token belongs to another user than the one logging in.",
                 "Sign in as the mailbox's own user to get the token, or log in with the user the token names (and give that user access to the mailbox).",
             ),
+            OauthPolicyUpcoming => (
+                "The provider turns password logins off soon: from then on only OAuth sign-in works.",
+                "Move the mail program to OAuth sign-in before the date.",
+            ),
             OauthTokenRejected => (
                 "The server refused the OAuth token.",
                 "Check that IMAP/POP/SMTP is enabled for the mailbox, that the application has the administrator's consent and the mailbox permission, and that the token is an access token for mail.",
@@ -531,6 +535,20 @@ impl Catalogue for English {
                 "{oauth} Or ask the administrator to switch password logins back on for the mailbox; the provider has not yet said until when that stays possible."
             ),
         }
+    }
+    fn oauth_policy_upcoming(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        days: i64,
+        admin: bool,
+    ) -> String {
+        let how = if admin { "off by default" } else { "off" };
+        format!(
+            "{provider} turns password logins to {proto} {how} on {since}, in {days} day(s): from then {at} takes OAuth sign-in only."
+        )
     }
     fn oauth_only_source(&self, at: &str, source: &str) -> String {
         format!(

@@ -202,6 +202,23 @@ fn message_and_hint(
             ),
             t.oauth_policy_fix(*allows, until.as_deref()),
         ),
+        Facts::OauthPolicyUpcoming {
+            provider: name,
+            since,
+            days,
+            allows,
+            until,
+        } => (
+            t.oauth_policy_upcoming(
+                &at,
+                provider.map_or(name.as_str(), |p| p.name(lang)),
+                proto,
+                since,
+                *days,
+                *allows == crate::clientconfig::PasswordsAllowed::AdminSwitch,
+            ),
+            t.oauth_policy_fix(*allows, until.as_deref()),
+        ),
         Facts::OauthOnlySource { source } => (
             t.oauth_only_source(&at, t.source_title(*source)),
             oauth_hint(provider, finding.server.as_ref(), lang),

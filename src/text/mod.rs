@@ -214,6 +214,16 @@ pub trait Catalogue: Sync {
         allows: crate::clientconfig::PasswordsAllowed,
         until: Option<&str>,
     ) -> String;
+    /// A dated policy that comes into force in `days` days.
+    fn oauth_policy_upcoming(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        days: i64,
+        admin: bool,
+    ) -> String;
     fn oauth_only_source(&self, at: &str, source: &str) -> String;
     /// A refused OAuth token and what its claims show (`mech` is the SASL mechanism).
     fn token_expired(&self, at: &str, mech: &str, when: &str) -> String;

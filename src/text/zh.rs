@@ -246,6 +246,10 @@ impl Catalogue for Chinese {
                 "OAuth 令牌属于另一个用户，而不是正在登录的用户。",
                 "请以该邮箱本人的账号登录获取令牌，或使用令牌所属的用户登录（并授予该用户访问此邮箱的权限）。",
             ),
+            OauthPolicyUpcoming => (
+                "服务商即将关闭密码登录：届时只能使用 OAuth 授权登录。",
+                "请在该日期之前把邮件客户端改为 OAuth 授权登录。",
+            ),
             OauthTokenRejected => (
                 "服务器拒绝了 OAuth 令牌。",
                 "请确认该邮箱已开启 IMAP/POP/SMTP，应用已获管理员同意并拥有邮箱权限，且令牌是用于邮件的访问令牌。",
@@ -492,6 +496,20 @@ impl Catalogue for Chinese {
                 "{oauth}也可以请管理员为该邮箱重新开启密码登录；服务商尚未公布此选项保留到何时。"
             ),
         }
+    }
+    fn oauth_policy_upcoming(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        days: i64,
+        admin: bool,
+    ) -> String {
+        let how = if admin { "默认关闭" } else { "关闭" };
+        format!(
+            "{provider} 将于 {since}（{days} 天后）{how} {proto} 的密码登录：届时 {at} 只接受 OAuth 授权登录。"
+        )
     }
     fn oauth_only_source(&self, at: &str, source: &str) -> String {
         format!("{source} 列出的 {at} 登录方式只有 OAuth2：在那里用密码无法登录。")

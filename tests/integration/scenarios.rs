@@ -355,11 +355,9 @@ async fn run(scenario: &Scenario) -> Outcome {
         no_probe: spec.no_probe,
         password: spec.password.as_deref().map(|p| value(p).into()),
         oauth_token: spec.oauth_token.as_deref().map(|t| value(t).into()),
-        // Expiry is judged on a fixed day, so that the snapshots stay as they are.
-        now: spec
-            .oauth_token
-            .as_ref()
-            .map(|_| time::macros::datetime!(2026-12-02 04:00 UTC)),
+        // Dated policies and token expiry are judged on a fixed day, so that the snapshots
+        // stay as they are.
+        now: Some(time::macros::datetime!(2026-12-02 04:00 UTC)),
         user_servers,
         max_failed_logins: spec.max_failed_logins.unwrap_or(options.max_failed_logins),
         trust_insecure_sources: spec.trust_insecure_sources,
