@@ -218,6 +218,13 @@ mod tests {
         }
         let en = crate::text::finding::word(&finding, None, crate::Lang::En);
         assert!(en.hint.contains("administrator"), "{}", en.hint);
+        // docs/report.md shows these words as they are.
+        let provider = crate::discover::ProviderDb::bundled().get("microsoft365");
+        let doc = include_str!("../../docs/report.md");
+        for lang in [crate::Lang::En, crate::Lang::Zh] {
+            let message = crate::text::finding::word(&finding, provider, lang).message;
+            assert!(doc.contains(&format!("`{message}`")), "{message}");
+        }
     }
 
     #[test]

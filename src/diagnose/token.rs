@@ -282,6 +282,33 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_words_are_the_reports() {
+        let server = at("outlook.office365.com", Protocol::Imap);
+        let token = claims(
+            "https://graph.microsoft.com",
+            &["IMAP.AccessAsUser.All"],
+            2_000,
+            "alice@contoso.com",
+        );
+        let found = findings(
+            &server,
+            Mechanism::Xoauth2,
+            "a3 NO AUTHENTICATE failed.",
+            None,
+            Some(&token),
+            "alice@contoso.com",
+            1_000,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, FindingCode::OauthTokenWrongAudience);
+        let doc = include_str!("../../docs/report.md");
+        for lang in [crate::Lang::En, crate::Lang::Zh] {
+            let message = crate::text::finding::word(&found[0], None, lang).message;
+            assert!(doc.contains(&format!("`{message}`")), "{message}");
+        }
+    }
+
+    #[test]
     fn the_scope_a_server_names_in_its_error_is_wanted() {
         let server = at("imap.example.net", Protocol::Imap);
         let error = ServerError {

@@ -469,12 +469,13 @@ impl Catalogue for Chinese {
         since: &str,
         admin: bool,
     ) -> String {
+        let provider = spaced(provider);
         if admin {
             format!(
-                "{provider} 自 {since} 起默认关闭 {proto} 的密码登录：除非管理员重新开启，{at} 只接受 OAuth 授权登录。"
+                "{provider}自 {since} 起默认关闭 {proto} 的密码登录：除非管理员重新开启，{at} 只接受 OAuth 授权登录。"
             )
         } else {
-            format!("{provider} 自 {since} 起拒绝 {proto} 的密码登录：{at} 只接受 OAuth 授权登录。")
+            format!("{provider}自 {since} 起拒绝 {proto} 的密码登录：{at} 只接受 OAuth 授权登录。")
         }
     }
     fn oauth_policy_fix(
@@ -507,8 +508,9 @@ impl Catalogue for Chinese {
         admin: bool,
     ) -> String {
         let how = if admin { "默认关闭" } else { "关闭" };
+        let provider = spaced(provider);
         format!(
-            "{provider} 将于 {since}（{days} 天后）{how} {proto} 的密码登录：届时 {at} 只接受 OAuth 授权登录。"
+            "{provider}将于 {since}（{days} 天后）{how} {proto} 的密码登录：届时 {at} 只接受 OAuth 授权登录。"
         )
     }
     fn oauth_only_source(&self, at: &str, source: &str) -> String {
@@ -598,5 +600,15 @@ impl Catalogue for Chinese {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")
+    }
+}
+
+/// A name before Chinese words: a space after a Latin name, none after full-width punctuation
+/// (`Microsoft 365（Exchange Online）自…`).
+fn spaced(name: &str) -> String {
+    if name.ends_with(|c: char| !c.is_ascii()) {
+        name.to_owned()
+    } else {
+        format!("{name} ")
     }
 }
