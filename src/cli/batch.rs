@@ -2,7 +2,8 @@
 //!
 //! The file holds one address a line; `#` starts a comment. After the address, a password may
 //! be named, never written: `password-env=VAR` (an environment variable) or
-//! `password-file=PATH` (its first line; a relative path is relative to the batch file).
+//! `password-file=PATH` (its first line; a relative path is relative to the batch file), and
+//! an OAuth token likewise: `oauth-token-env=VAR` or `oauth-token-file=PATH`.
 //! `MAILCHECK_PASSWORD` is not used for a batch: one password sent to many accounts' servers
 //! would be a leak waiting to happen.
 //!
@@ -24,6 +25,7 @@ use super::{Cli, ExitStatus, Failure, bad_input, language, password, progress, w
 struct Account {
     address: EmailAddress,
     password: Option<mailcheck::Password>,
+    oauth_token: Option<mailcheck::Password>,
 }
 
 pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
@@ -76,6 +78,7 @@ async fn check_one(
 ) -> Result<Report, Failure> {
     let options = mailcheck::Options {
         password: account.password.clone(),
+        oauth_token: account.oauth_token.clone(),
         ..shared.clone()
     };
     let diagnosis = mailcheck::check(&account.address, &options)
@@ -151,18 +154,35 @@ fn account<'a>(
     let address = EmailAddress::parse(typed)
         .with_context(|| format!("invalid address {:?}", super::shown(typed)))?;
     let mut password = None;
+    let mut oauth_token = None;
     for setting in settings {
+        let token = match setting.split_once('=') {
+            Some(("oauth-token-env", var)) => Some(password::from_env(var, &password::TOKEN)?),
+            Some(("oauth-token-file", path)) => {
+                Some(password::from_file(&base.join(path), &password::TOKEN)?)
+            }
+            _ => None,
+        };
+        if let Some(token) = token {
+            if oauth_token.replace(token).is_some() {
+                anyhow::bail!("{typed}: more than one OAuth token source");
+            }
+            continue;
+        }
         let value = match setting.split_once('=') {
-            Some(("password-env", var)) => password::from_env(var)?,
+            Some(("password-env", var)) => password::from_env(var, &password::PASSWORD)?,
             // `join` keeps an absolute path as it is.
-            Some(("password-file", path)) => password::from_file(&base.join(path))?,
+            Some(("password-file", path)) => {
+                password::from_file(&base.join(path), &password::PASSWORD)?
+            }
             Some(("password", _)) => anyhow::bail!(
                 "a password is never written in the batch file: name it with \
                  password-env=VAR or password-file=PATH"
             ),
             // Only the key: a mistyped `pasword=…` must not echo the password.
             _ => anyhow::bail!(
-                "{:?} is not password-env=VAR or password-file=PATH",
+                "{:?} is not password-env=VAR, password-file=PATH, oauth-token-env=VAR or \
+                 oauth-token-file=PATH",
                 setting.split('=').next().unwrap_or_default()
             ),
         };
@@ -170,7 +190,11 @@ fn account<'a>(
             anyhow::bail!("{typed}: more than one password source");
         }
     }
-    Ok(Account { address, password })
+    Ok(Account {
+        address,
+        password,
+        oauth_token,
+    })
 }
 
 #[cfg(test)]
@@ -205,6 +229,22 @@ mod tests {
     }
 
     #[test]
+    fn oauth_tokens_are_named_like_passwords() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("eyJ{}.e30.c2ln", "A".repeat(6000));
+        std::fs::write(dir.path().join("dave.token"), format!("{long}\n")).unwrap();
+        let text = "dave@example.com oauth-token-file=dave.token\n";
+        let accounts = parse(text, dir.path()).unwrap();
+        assert_eq!(
+            accounts[0].oauth_token.as_ref().map(|t| t.expose()),
+            Some(long.as_str())
+        );
+        assert!(accounts[0].password.is_none());
+        let twice = "dave@example.com oauth-token-file=dave.token oauth-token-file=dave.token\n";
+        assert!(format!("{:#}", parse(twice, dir.path()).unwrap_err()).contains("more than one"));
+    }
+
+    #[test]
     fn a_wrong_line_is_named_with_its_number() {
         let base = Path::new(".");
         let error = |text: &str| format!("{:#}", parse(text, base).unwrap_err());
@@ -215,6 +255,7 @@ mod tests {
         assert!(error("a@b.example colour=blue\n").contains("not password-env"));
         assert!(!error("a@b.example pasword=hunter2\n").contains("hunter2"));
         assert!(error("# nothing\n\n").contains("no addresses"));
+        assert!(error("a@b.example oauth-token-env=MC_BATCH_TEST_UNSET\n").contains("not set"));
         assert!(error("a@b.example password-file=/nonexistent/pw\n").contains("cannot read"));
     }
 }

@@ -172,7 +172,8 @@ struct CheckArgs {
 #[derive(Debug, Args)]
 struct BatchArgs {
     /// Check every address in FILE, one per line (`#` starts a comment); a password only
-    /// through `password-env=VAR` or `password-file=PATH` after the address
+    /// through `password-env=VAR` or `password-file=PATH` after the address (an OAuth token:
+    /// `oauth-token-env=VAR`, `oauth-token-file=PATH`)
     #[arg(
         long,
         value_name = "FILE",
