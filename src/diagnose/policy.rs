@@ -260,6 +260,59 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_password_becomes_oauth_required_and_a_login_that_worked_keeps_its_verdict() {
+        use crate::diagnose::{LoginState, ServerStatus};
+        use crate::finding::{Finding, Stage};
+        let address = crate::EmailAddress::parse("alice@onmicrosoft.com").unwrap();
+        let mut diagnosis =
+            crate::diagnose::without_probing(crate::discover::discover_offline(&address));
+        let imap = diagnosis.servers[0].candidate.endpoint();
+        assert_eq!(imap.protocol, Protocol::Imap);
+        let pop3 = diagnosis.servers[1].candidate.endpoint();
+        diagnosis.servers[0].login = LoginState::Failed;
+        diagnosis.servers[1].login = LoginState::Ok;
+        diagnosis.servers[1].status = ServerStatus::Ok;
+        let mut refused = Finding::new(
+            FindingCode::BadCredentials,
+            Facts::Refusal {
+                stage: Stage::Login,
+                alert: None,
+            },
+        )
+        .about(&imap)
+        .with_evidence("a3 NO AUTHENTICATE failed.");
+        refused.possible_causes = vec![FindingCode::BadCredentials, FindingCode::ImapDisabled];
+        diagnosis.findings.push(refused);
+        super::apply(&mut diagnosis, time::macros::date!(2026 - 12 - 02));
+        let on = |endpoint: &crate::settings::Endpoint| {
+            diagnosis
+                .findings
+                .iter()
+                .filter(|f| f.server.as_ref() == Some(endpoint))
+                .collect::<Vec<_>>()
+        };
+        let imap_findings = on(&imap);
+        assert_eq!(imap_findings.len(), 1, "{imap_findings:?}");
+        let finding = imap_findings[0];
+        assert_eq!(finding.code, FindingCode::OauthRequired);
+        assert!(matches!(finding.facts, Facts::OauthPolicy { .. }));
+        assert_eq!(
+            finding.evidence.as_deref(),
+            Some("a3 NO AUTHENTICATE failed.")
+        );
+        assert_eq!(
+            finding.possible_causes,
+            [
+                FindingCode::OauthRequired,
+                FindingCode::BadCredentials,
+                FindingCode::ImapDisabled
+            ]
+        );
+        assert!(on(&pop3).is_empty(), "the POP3 login worked");
+        assert_eq!(diagnosis.servers[1].status, ServerStatus::Ok);
+    }
+
+    #[test]
     fn app_password_providers_raise_nothing_by_themselves() {
         assert_eq!(oauth_required("alice@gmail.com", (2026, 12, 2)), []);
         assert_eq!(oauth_required("alice@yahoo.com", (2026, 12, 2)), []);
