@@ -323,10 +323,13 @@ fn the_dated_oauth_policies_are_as_documented() {
             policy("gmail", protocol),
             Some((Some("2022-05-30".into()), PasswordsAllowed::AppPassword))
         );
-        assert_eq!(
-            policy("yahoo", protocol).map(|(_, allows)| allows),
-            Some(PasswordsAllowed::AppPassword)
-        );
+        for id in ["yahoo", "aol", "yandex"] {
+            assert_eq!(
+                policy(id, protocol).map(|(_, allows)| allows),
+                Some(PasswordsAllowed::AppPassword),
+                "{id}"
+            );
+        }
     }
     assert_eq!(
         policy("microsoft365", Protocol::Imap),
