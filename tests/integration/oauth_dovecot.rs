@@ -17,6 +17,8 @@ use crate::support::process::{Run, mailcheck, run};
 use crate::support::servers::state;
 
 const USER: &str = "alice@oauth.test";
+/// Scenario 15's address (`tests/servers/README.md`, and `oauth.test.zone`).
+const ADDR: &str = "127.0.14.1";
 const KEY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/servers/oauth/hs256.key");
 
 /// A JWT signed with the scenario's HS256 key: the claims Dovecot wants, then `changes`.
@@ -219,4 +221,64 @@ fn s15_an_opaque_token_is_refused_and_its_claims_cannot_be_read() {
     assert_eq!(imap_codes(&report), [FindingCode::OauthTokenRejected]);
     let message = &imap_finding(&report).message;
     assert!(message.contains("not a JWT"), "{message}");
+}
+
+/// One IMAP `AUTHENTICATE OAUTHBEARER` with mailcheck's own first message, over TLS to the real
+/// Dovecot, answering an error challenge with `AQ==`: the lines the server sent after the
+/// greeting. Every read has a limit, so a silent server fails the test instead of hanging it.
+fn oauthbearer_dialogue(token: &str) -> Vec<String> {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let env = state();
+    let anchors =
+        mailcheck::net::trust::TrustAnchors::load(Some(std::path::Path::new(&env["MC_CA_FILE"])))
+            .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("imap.oauth.test").unwrap();
+    let tls = rustls::ClientConnection::new(Arc::new(anchors.client_config(&[])), name).unwrap();
+    let tcp = std::net::TcpStream::connect((ADDR, 993)).unwrap();
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let mut stream = BufReader::new(rustls::StreamOwned::new(tls, tcp));
+    let mut greeting = String::new();
+    stream
+        .read_line(&mut greeting)
+        .expect("a greeting within 5 s");
+    let initial = mailcheck::oauth::Mechanism::OauthBearer
+        .initial_response(USER, &mailcheck::Password::new(token.to_owned()));
+    let mut heard = Vec::new();
+    write!(
+        stream.get_mut(),
+        "a AUTHENTICATE OAUTHBEARER {}\r\n",
+        *initial
+    )
+    .unwrap();
+    loop {
+        let mut text = String::new();
+        stream.read_line(&mut text).expect("a line within 5 s");
+        let text = text.trim_end().to_owned();
+        let challenge = text.starts_with("+ ");
+        heard.push(text);
+        if challenge {
+            stream.get_mut().write_all(b"AQ==\r\n").unwrap();
+        } else if heard.last().unwrap().starts_with("a ") || heard.len() > 5 {
+            return heard;
+        }
+    }
+}
+
+#[test]
+fn s15_oauthbearer_as_mailcheck_writes_it_logs_in_and_is_refused_with_a_challenge() {
+    let good = oauthbearer_dialogue(&mint(serde_json::json!({})));
+    assert!(good.last().unwrap().starts_with("a OK"), "{good:?}");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let expired = oauthbearer_dialogue(&mint(
+        serde_json::json!({"iat": now - 7200, "exp": now - 3600}),
+    ));
+    assert_eq!(expired.len(), 2, "{expired:?}");
+    let error = mailcheck::oauth::ServerError::read(expired[0].trim_start_matches("+ "))
+        .expect("the challenge is base64 JSON");
+    assert_eq!(error.status.as_deref(), Some("invalid_token"));
+    assert!(
+        expired[1].starts_with("a NO [AUTHENTICATIONFAILED]"),
+        "{expired:?}"
+    );
 }
