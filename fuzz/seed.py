@@ -65,7 +65,11 @@ def scripted_dialogue(path):
         elif line.startswith("GBK: "):
             writes.append(line[5:].encode("gbk") + b"\r\n")
         elif line.startswith("BIG: "):
-            writes.append(b"A" * min(int(line[5:]), BIG_LIMIT))
+            # `BIG: n` is n bytes of A; `BIG: n text` is text repeated to n bytes.
+            count, _, text = line[5:].partition(" ")
+            unit = text.encode("utf-8") or b"A"
+            size = min(int(count), BIG_LIMIT)
+            writes.append((unit * (size // len(unit) + 1))[:size])
     return writes
 
 

@@ -4,11 +4,11 @@
 use std::fmt;
 
 /// Longest local part RFC 5321 §4.5.3.1.1 allows, in octets.
-const MAX_LOCAL_LEN: usize = 64;
+pub const MAX_LOCAL_LEN: usize = 64;
 /// Longest domain name (RFC 1035 §2.3.4), without the trailing dot.
-const MAX_DOMAIN_LEN: usize = 253;
+pub const MAX_DOMAIN_LEN: usize = 253;
 /// Longest DNS label (RFC 1035 §2.3.4).
-const MAX_LABEL_LEN: usize = 63;
+pub const MAX_LABEL_LEN: usize = 63;
 
 /// A validated mail address.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -72,11 +72,57 @@ pub struct ProviderConfig {
     pub notes: Vec<Localized>,
     pub hints: Vec<(FindingCode, Localized)>,
     pub replies: Vec<ReplyPattern>,
+    /// `mc:password`: what a mail client types as the password at this provider.
+    pub password: Option<PasswordKind>,
     /// `mc:oauthPolicy`: since when password logins are refused, and what still works.
     pub oauth_policies: Vec<OauthPolicy>,
     /// Values the reader skipped (an unknown socketType, a bad port, an unknown code): the
     /// first `MAX_WARNINGS`.
     pub warnings: Vec<String>,
+}
+
+/// What a mail client's password field takes at a provider (`mc:password`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordKind {
+    /// The account's own password.
+    Account,
+    /// An app password (app-specific password), never the account password.
+    AppPassword,
+    /// A client authorization code (授权码) generated in webmail, never the webmail password.
+    AuthorizationCode,
+    /// The webmail password, or the authorization code once the user switched it on.
+    AuthorizationCodeIfOn,
+    /// The mailbox password, or a client-specific password (客户端专用密码) once secure
+    /// login is on.
+    ClientPasswordIfSecureLogin,
+}
+
+impl PasswordKind {
+    pub const ALL: [PasswordKind; 5] = [
+        PasswordKind::Account,
+        PasswordKind::AppPassword,
+        PasswordKind::AuthorizationCode,
+        PasswordKind::AuthorizationCodeIfOn,
+        PasswordKind::ClientPasswordIfSecureLogin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PasswordKind::Account => "account",
+            PasswordKind::AppPassword => "app_password",
+            PasswordKind::AuthorizationCode => "authorization_code",
+            PasswordKind::AuthorizationCodeIfOn => "authorization_code_if_on",
+            PasswordKind::ClientPasswordIfSecureLogin => "client_password_if_secure_login",
+        }
+    }
+
+    /// Whether the account's own password is refused whatever the user switched on.
+    pub fn never_the_account_password(self) -> bool {
+        matches!(
+            self,
+            PasswordKind::AppPassword | PasswordKind::AuthorizationCode
+        )
+    }
 }
 
 /// The kind of an `incomingServer`/`outgoingServer`.
@@ -518,6 +564,13 @@ impl Parser {
         match field {
             "displayName" => provider.localized_names.push(lang, text),
             "mx" if !text.is_empty() => provider.mx_patterns.push(text.to_ascii_lowercase()),
+            "password" => match PasswordKind::ALL.into_iter().find(|k| k.as_str() == text) {
+                Some(kind) => provider.password = Some(kind),
+                None => warn(
+                    &mut provider.warnings,
+                    format!("unknown mc:password {text:?}"),
+                ),
+            },
             "note" => {
                 // A note in another language continues the note before it; a language seen
                 // again starts the next note.

@@ -284,8 +284,13 @@ pub struct Finding {
     pub evidence: Option<String>,
     /// Every cause the evidence leaves open, most likely first (starts with `code`).
     pub possible_causes: Vec<FindingCode>,
-    /// For settings the user typed: the fields to change to reach the settings that work.
-    pub user_fix: Vec<FieldChange>,
+    /// For settings the user typed: the fields to change to reach settings proved to work,
+    /// one list per alternative (the best settings first, then a smaller change that also
+    /// works); empty when there is nothing to change.
+    pub user_fix: Vec<Vec<FieldChange>>,
+    /// For a refused login: a server that accepted the same user name and password, which
+    /// rules the password out as the cause.
+    pub accepted_by: Option<Endpoint>,
 }
 
 impl Finding {
@@ -298,6 +303,7 @@ impl Finding {
             evidence: None,
             possible_causes: Vec::new(),
             user_fix: Vec::new(),
+            accepted_by: None,
         }
     }
 
@@ -327,12 +333,12 @@ impl Finding {
 pub enum Facts {
     /// The host name does not resolve.
     Unresolvable {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// The lookup of the server's name failed (SERVFAIL, REFUSED, …): DNS is broken, not the
     /// name.
     LookupFailed {
-        error: String,
+        error: crate::net::dns::DnsError,
     },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {
@@ -384,6 +390,10 @@ pub enum Facts {
         names: Vec<String>,
         subject: String,
         alias_of: Option<String>,
+        /// Which hosts the certificate names were tried in its place (same port and mode),
+        /// and the first of them that answered with a valid certificate.
+        tried: Vec<String>,
+        answered: Option<String>,
     },
     CertUntrusted {
         issuer: String,

@@ -45,6 +45,8 @@ pub struct Options {
     pub timeout: Duration,
     /// Send every DNS query to this server instead of the system's.
     pub dns_server: Option<SocketAddr>,
+    /// Host names answered with these addresses instead of DNS (`--resolve`).
+    pub resolve: Vec<(String, std::net::IpAddr)>,
     /// Extra trust anchors (PEM) for mail TLS and HTTPS.
     pub ca_file: Option<PathBuf>,
     /// The ISPDB base URL; the domain is appended.
@@ -80,6 +82,7 @@ impl Default for Options {
             offline: false,
             timeout: Duration::from_secs(10),
             dns_server: None,
+            resolve: Vec::new(),
             ca_file: None,
             ispdb_url: reqwest::Url::parse(discover::ispdb::DEFAULT_ISPDB_URL)
                 .expect("the default ISPDB URL is valid"),
@@ -135,7 +138,9 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     if options.offline {
         return Ok(check_offline_on(address, options.now().date()));
     }
-    let dns = net::dns::Dns::new(options.dns_server, options.timeout).map_err(Error::Dns)?;
+    let dns = net::dns::Dns::new(options.dns_server, options.timeout)
+        .map_err(Error::Dns)?
+        .with_pinned(&options.resolve);
     let fetcher = net::fetch::Fetcher::new(&dns, &anchors, &options.connector, options.timeout)
         .map_err(Error::Http)?;
     let network = discover::Network {
@@ -191,7 +196,16 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         .collect();
     let targets = first.iter().map(|(t, _)| t.clone()).collect();
     let outcomes = probe::probe_all(targets, context.clone()).await;
-    let neighbours = probe::second_round::probe_neighbours(&first, &outcomes, context).await;
+    let fallback: Vec<probe::Target> = discovery
+        .fallback
+        .iter()
+        .map(|c| probe::Target {
+            endpoint: c.endpoint(),
+            username: c.settings.username.clone(),
+        })
+        .collect();
+    let neighbours =
+        probe::second_round::probe_neighbours(&first, &outcomes, &fallback, context).await;
     let mut diagnosis = diagnose::with_probes(discovery, outcomes, neighbours);
     diagnose::policy::apply(&mut diagnosis, options.now().date());
     Ok(diagnosis)

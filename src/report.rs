@@ -28,6 +28,25 @@ pub struct Report {
     /// Added in 0.1: the version of mailcheck that wrote the report.
     #[serde(default)]
     pub mailcheck_version: String,
+    /// Added: the one conclusion the report leads with (all findings taken together).
+    #[serde(default)]
+    pub conclusion: Option<ConclusionEntry>,
+    /// Added: the protocols the domain says it does not offer (an SRV record whose target is
+    /// `.`, RFC 6186). A protocol no source named is not listed: nothing is known of it.
+    #[serde(default)]
+    pub not_offered: Vec<Protocol>,
+}
+
+/// What a person concludes from the whole report: the problem to fix first, or that all is
+/// well.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConclusionEntry {
+    /// The finding code of the problem to fix first, or `ok` when there is no error.
+    pub code: String,
+    pub message: String,
+    pub hint: String,
+    /// The index in `findings` of the finding the conclusion leads with, if any.
+    pub finding: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,6 +64,11 @@ pub struct ProviderEntry {
     /// Added: what the user must switch on in the provider's settings, if anything.
     #[serde(default)]
     pub enable: Option<String>,
+    /// Added: what a mail client's password field takes at this provider: `account`,
+    /// `app_password`, `authorization_code`, `authorization_code_if_on`,
+    /// `client_password_if_secure_login`; null when the provider file does not say.
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -186,6 +210,7 @@ impl Report {
                 .as_ref()
                 .map(|e| e.instruction.get(lang).to_owned())
                 .filter(|s| !s.is_empty()),
+            password: m.provider.password.map(|k| k.as_str().to_owned()),
         });
         let mut sources: Vec<SourceEntry> = discovery
             .sources
@@ -198,8 +223,9 @@ impl Report {
             })
             .collect();
         sources.extend(second_round(diagnosis));
+        fallback_guesses(diagnosis, &mut sources);
         let servers = diagnosis.servers.iter().map(server_entry).collect();
-        let findings = diagnosis
+        let findings: Vec<FindingEntry> = diagnosis
             .findings
             .iter()
             .map(|f| {
@@ -218,6 +244,7 @@ impl Report {
                 }
             })
             .collect();
+        let conclusion = conclusion_entry(diagnosis, &findings, lang);
         let pick = |p: Protocol| diagnosis.recommended(p).map(Settings::from);
         Report {
             schema_version: SCHEMA_VERSION,
@@ -234,6 +261,44 @@ impl Report {
             },
             ok: diagnosis.verdict() == crate::Verdict::Clean,
             mailcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
+            conclusion: Some(conclusion),
+            not_offered: Protocol::ALL
+                .into_iter()
+                .filter(|p| discovery.is_not_offered(*p))
+                .collect(),
+        }
+    }
+}
+
+fn conclusion_entry(
+    diagnosis: &Diagnosis,
+    findings: &[FindingEntry],
+    lang: Lang,
+) -> ConclusionEntry {
+    let conclusion = diagnosis.conclusion();
+    let hints: Vec<&str> = findings.iter().map(|f| f.hint.as_str()).collect();
+    let places: Vec<Option<String>> = findings.iter().map(FindingEntry::place).collect();
+    let (message, hint) = text::conclusion::word(&conclusion, &hints, &places, lang);
+    ConclusionEntry {
+        code: conclusion.code().map_or("ok", |c| c.as_str()).to_owned(),
+        message,
+        hint,
+        finding: match conclusion {
+            crate::diagnose::conclusion::Conclusion::Problem { lead, .. } => Some(lead),
+            crate::diagnose::conclusion::Conclusion::Fine { .. } => None,
+        },
+    }
+}
+
+impl FindingEntry {
+    /// Where the finding is, as a report names it: `IMAP host:port`, or the protocol alone.
+    pub fn place(&self) -> Option<String> {
+        match (self.protocol, &self.host, self.port) {
+            (Some(protocol), Some(host), Some(port)) => {
+                Some(format!("{} {host}:{port}", protocol.display_name()))
+            }
+            (Some(protocol), _, _) => Some(protocol.display_name().to_owned()),
+            _ => None,
         }
     }
 }
@@ -252,6 +317,40 @@ fn second_round(diagnosis: &Diagnosis) -> Option<SourceEntry> {
         detail: crate::discover::listed(found),
         elapsed_ms: 0,
     })
+}
+
+/// Guesses probed because every named server of their protocol failed: the source `guess`
+/// found them, whatever it said when discovery ended.
+fn fallback_guesses(diagnosis: &Diagnosis, sources: &mut [SourceEntry]) {
+    let guessed: Vec<&ServerSettings> = diagnosis
+        .servers
+        .iter()
+        .filter(|s| s.candidate.sources == [SourceKind::Guess])
+        .filter(|s| {
+            !diagnosis
+                .discovery
+                .candidates
+                .iter()
+                .any(|c| c.endpoint() == s.candidate.endpoint())
+        })
+        .map(|s| &s.candidate.settings)
+        .collect();
+    let Some(entry) = sources
+        .iter_mut()
+        .find(|s| s.source == SourceKind::Guess.as_str())
+    else {
+        return;
+    };
+    if guessed.is_empty() {
+        return;
+    }
+    let listed = crate::discover::listed(guessed);
+    entry.detail = if entry.status == SourceStatus::Found.as_str() {
+        format!("{}; after the named servers failed: {listed}", entry.detail)
+    } else {
+        format!("after the named servers failed: {listed}")
+    };
+    entry.status = SourceStatus::Found.as_str().to_owned();
 }
 
 fn server_entry(server: &ServerState) -> ServerEntry {
@@ -320,21 +419,25 @@ impl Report {
         })
     }
 
-    /// Adds every probe's dialogue (`--trace`). The servers are in the diagnosis's order.
-    pub fn add_transcripts(&mut self, diagnosis: &Diagnosis) {
+    /// Adds every probe's dialogue (`--trace`), mailcheck's remarks in it worded in `lang`.
+    /// The servers are in the diagnosis's order.
+    pub fn add_transcripts(&mut self, diagnosis: &Diagnosis, lang: Lang) {
+        let t = text::catalogue(lang);
         for (entry, server) in self.servers.iter_mut().zip(&diagnosis.servers) {
             entry.transcript = server
                 .transcript
                 .iter()
-                .map(|line| TranscriptEntry {
-                    ms: millis(line.at),
-                    from: match line.direction {
-                        Direction::Client => "client",
-                        Direction::Server => "server",
-                        Direction::Note => "mailcheck",
+                .map(|line| {
+                    let (from, text) = match &line.direction {
+                        Direction::Client => ("client", line.text.clone()),
+                        Direction::Server => ("server", line.text.clone()),
+                        Direction::Note(remark) => ("mailcheck", t.remark(remark)),
+                    };
+                    TranscriptEntry {
+                        ms: millis(line.at),
+                        from: from.to_owned(),
+                        text,
                     }
-                    .to_owned(),
-                    text: line.text.clone(),
                 })
                 .collect();
         }

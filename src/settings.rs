@@ -178,29 +178,52 @@ impl fmt::Display for Endpoint {
 pub fn parse_user_server(
     protocol: Protocol,
     spec: &str,
-) -> Result<(String, u16, Security), String> {
+) -> Result<(String, u16, Security), ServerSpecError> {
     let parts: Vec<&str> = spec.split(':').collect();
     let (host, port, mode) = match parts.as_slice() {
         [host, port] => (*host, *port, None),
         [host, port, mode] => (*host, *port, Some(*mode)),
-        _ => return Err(format!("{spec:?} is not HOST:PORT or HOST:PORT:MODE")),
+        _ => return Err(ServerSpecError::Shape(spec.to_owned())),
     };
     if host.is_empty() {
-        return Err(format!("{spec:?} has no host name"));
+        return Err(ServerSpecError::NoHost(spec.to_owned()));
     }
     let port: u16 = port
         .parse()
         .ok()
         .filter(|p| *p != 0)
-        .ok_or_else(|| format!("{port:?} is not a port number (1-65535)"))?;
+        .ok_or_else(|| ServerSpecError::Port(port.to_owned()))?;
     let security = match mode {
-        Some(mode) => mode.parse()?,
+        Some(mode) => mode
+            .parse()
+            .map_err(|_| ServerSpecError::Mode(mode.to_owned()))?,
         None if port == protocol.default_port(Security::Tls) => Security::Tls,
         None => Security::Starttls,
     };
-    let (host, _) = crate::address::normalise_domain(host)
-        .map_err(|e| format!("{host:?} is not a valid host name: {e}"))?;
+    let (host, _) =
+        crate::address::normalise_domain(host).map_err(|error| ServerSpecError::Host {
+            host: host.to_owned(),
+            error,
+        })?;
     Ok((host, port, security))
+}
+
+/// Why typed server settings (`HOST:PORT[:MODE]`) are not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServerSpecError {
+    #[error("{0:?} is not HOST:PORT or HOST:PORT:MODE")]
+    Shape(String),
+    #[error("{0:?} has no host name")]
+    NoHost(String),
+    #[error("{0:?} is not a port number (1-65535)")]
+    Port(String),
+    #[error("unknown TLS mode {0:?} (expected tls, ssl, starttls or plain)")]
+    Mode(String),
+    #[error("{host:?} is not a valid host name: {error}")]
+    Host {
+        host: String,
+        error: crate::address::AddressError,
+    },
 }
 
 #[cfg(test)]

@@ -12,12 +12,13 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use futures::StreamExt as _;
 
 use mailcheck::output::{self, json, summary};
+use mailcheck::text::trouble::{Origin, Said, Trouble};
 use mailcheck::{EmailAddress, Lang, Report};
 
+use super::password::Kind;
 use super::{Cli, ExitStatus, Failure, bad_input, language, password, progress, write_stdout};
 
 /// One line of the batch file.
@@ -33,8 +34,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let text = read(file).map_err(bad_input)?;
     let base = file.parent().unwrap_or(Path::new("."));
     let accounts = parse(&text, base)
-        .with_context(|| format!("--batch {}", file.display()))
-        .map_err(bad_input)?;
+        .map_err(|e| bad_input(e.within(Said::BatchFile(file.display().to_string()))))?;
     let lang = language(cli.display.lang.as_deref());
     let options = cli.check.options();
     let jobs = usize::from(cli.many.jobs);
@@ -83,11 +83,10 @@ async fn check_one(
     };
     let diagnosis = mailcheck::check(&account.address, &options)
         .await
-        .with_context(|| format!("cannot check {}", account.address))
-        .map_err(bad_input)?;
+        .map_err(|e| bad_input(super::check::check_failed(&account.address, &e)))?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);
     if trace {
-        report.add_transcripts(&diagnosis);
+        report.add_transcripts(&diagnosis, lang);
     }
     Ok(report)
 }
@@ -115,79 +114,91 @@ fn human(reports: &[Report], cli: &Cli, lang: Lang) -> String {
 /// endless one such as `/dev/zero`), refused before it eats memory.
 const LARGEST_BATCH: u64 = 16 << 20;
 
-fn read(file: &Path) -> anyhow::Result<String> {
+fn read(file: &Path) -> Result<String, Trouble> {
     let (bytes, what) = if file == Path::new("-") {
         let bytes = mailcheck::net::bounded::read_at_most(std::io::stdin(), LARGEST_BATCH);
-        (bytes, "standard input".to_owned())
+        (bytes, Origin::Stdin)
     } else {
         let bytes = std::fs::File::open(file)
             .and_then(|opened| mailcheck::net::bounded::read_at_most(opened, LARGEST_BATCH));
-        (bytes, file.display().to_string())
+        (bytes, Origin::File(file.display().to_string()))
     };
-    let bytes = bytes.with_context(|| format!("cannot read {what}"))?;
-    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))
+    let bytes = bytes.map_err(|e| Trouble::new(Said::CannotRead(what.clone())).because_of(&e))?;
+    String::from_utf8(bytes).map_err(|_| Trouble::new(Said::NotText(what)))
 }
 
-/// Every account of the file, or the first line that is wrong.
-fn parse(text: &str, base: &Path) -> anyhow::Result<Vec<Account>> {
+/// Most wrong lines named one by one; the rest are counted.
+const WRONG_LINES_NAMED: usize = 20;
+
+/// Every account of the file, or every line that is wrong (by number).
+fn parse(text: &str, base: &Path) -> Result<Vec<Account>, Trouble> {
     let mut accounts = Vec::new();
+    let mut wrong = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or_default();
         let mut words = line.split_whitespace();
         let Some(typed) = words.next() else {
             continue;
         };
-        let account = account(typed, words, base).with_context(|| format!("line {}", index + 1))?;
-        accounts.push(account);
+        match account(typed, words, base) {
+            Ok(account) => accounts.push(account),
+            Err(error) => wrong.push(error.within(Said::BatchLine(index + 1))),
+        }
     }
-    if accounts.is_empty() {
-        anyhow::bail!("no addresses (one address a line)");
+    match wrong.len() {
+        0 if accounts.is_empty() => Err(Trouble::new(Said::NoAddresses)),
+        0 => Ok(accounts),
+        1 => Err(wrong.remove(0)),
+        n => {
+            let more = n.saturating_sub(WRONG_LINES_NAMED);
+            wrong.truncate(WRONG_LINES_NAMED);
+            if more > 0 {
+                wrong.push(Trouble::new(Said::AndMore(more)));
+            }
+            Err(Trouble {
+                each: wrong,
+                ..Trouble::new(Said::BatchLines(n))
+            })
+        }
     }
-    Ok(accounts)
 }
 
 fn account<'a>(
     typed: &str,
     settings: impl Iterator<Item = &'a str>,
     base: &Path,
-) -> anyhow::Result<Account> {
-    let address = EmailAddress::parse(typed)
-        .with_context(|| format!("invalid address {:?}", super::shown(typed)))?;
+) -> Result<Account, Trouble> {
+    let address =
+        EmailAddress::parse(typed).map_err(|e| super::check::invalid_address(typed, e))?;
     let mut password = None;
     let mut oauth_token = None;
     for setting in settings {
         let token = match setting.split_once('=') {
-            Some(("oauth-token-env", var)) => Some(password::from_env(var, &password::TOKEN)?),
+            Some(("oauth-token-env", var)) => Some(password::from_env(var, Kind::Token)?),
             Some(("oauth-token-file", path)) => {
-                Some(password::from_file(&base.join(path), &password::TOKEN)?)
+                Some(password::from_file(&base.join(path), Kind::Token)?)
             }
             _ => None,
         };
         if let Some(token) = token {
             if oauth_token.replace(token).is_some() {
-                anyhow::bail!("{typed}: more than one OAuth token source");
+                return Err(Trouble::new(Said::TwoTokenSources(typed.to_owned())));
             }
             continue;
         }
         let value = match setting.split_once('=') {
-            Some(("password-env", var)) => password::from_env(var, &password::PASSWORD)?,
+            Some(("password-env", var)) => password::from_env(var, Kind::Password)?,
             // `join` keeps an absolute path as it is.
-            Some(("password-file", path)) => {
-                password::from_file(&base.join(path), &password::PASSWORD)?
-            }
-            Some(("password", _)) => anyhow::bail!(
-                "a password is never written in the batch file: name it with \
-                 password-env=VAR or password-file=PATH"
-            ),
+            Some(("password-file", path)) => password::from_file(&base.join(path), Kind::Password)?,
+            Some(("password", _)) => return Err(Trouble::new(Said::PasswordWrittenInBatch)),
             // Only the key: a mistyped `pasword=…` must not echo the password.
-            _ => anyhow::bail!(
-                "{:?} is not password-env=VAR, password-file=PATH, oauth-token-env=VAR or \
-                 oauth-token-file=PATH",
-                setting.split('=').next().unwrap_or_default()
-            ),
+            _ => {
+                let key = setting.split('=').next().unwrap_or_default();
+                return Err(Trouble::new(Said::NotPasswordSource(key.to_owned())));
+            }
         };
         if password.replace(value).is_some() {
-            anyhow::bail!("{typed}: more than one password source");
+            return Err(Trouble::new(Said::TwoPasswordSources(typed.to_owned())));
         }
     }
     Ok(Account {
@@ -241,13 +252,22 @@ mod tests {
         );
         assert!(accounts[0].password.is_none());
         let twice = "dave@example.com oauth-token-file=dave.token oauth-token-file=dave.token\n";
-        assert!(format!("{:#}", parse(twice, dir.path()).unwrap_err()).contains("more than one"));
+        let error = parse(twice, dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("more than one OAuth token source"),
+            "{error}"
+        );
+        let unset = parse(
+            "d@example.com oauth-token-env=MC_BATCH_TEST_UNSET\n",
+            dir.path(),
+        );
+        assert!(unset.unwrap_err().to_string().contains("not set"));
     }
 
     #[test]
     fn a_wrong_line_is_named_with_its_number() {
         let base = Path::new(".");
-        let error = |text: &str| format!("{:#}", parse(text, base).unwrap_err());
+        let error = |text: &str| parse(text, base).unwrap_err().to_string();
         assert!(error("a@b.example\nnot an address\n").starts_with("line 2: invalid address"));
         assert!(error("a@b.example password=hunter2\n").contains("never written"));
         assert!(!error("a@b.example password=hunter2\n").contains("hunter2"));
@@ -255,7 +275,28 @@ mod tests {
         assert!(error("a@b.example colour=blue\n").contains("not password-env"));
         assert!(!error("a@b.example pasword=hunter2\n").contains("hunter2"));
         assert!(error("# nothing\n\n").contains("no addresses"));
-        assert!(error("a@b.example oauth-token-env=MC_BATCH_TEST_UNSET\n").contains("not set"));
         assert!(error("a@b.example password-file=/nonexistent/pw\n").contains("cannot read"));
+    }
+
+    #[test]
+    fn every_wrong_line_is_named_not_only_the_first() {
+        let text = "a@b.example\nnot-an-address\nc@d.example colour=blue\n\n# fine\n@nobody\n";
+        let error = parse(text, Path::new(".")).unwrap_err().to_string();
+        assert!(error.starts_with("3 lines are wrong:"), "{error}");
+        for line in [
+            "line 2: invalid address",
+            "line 3: ",
+            "line 6: invalid address",
+        ] {
+            assert!(error.contains(line), "{line} in {error}");
+        }
+        assert!(!error.contains("line 1:"), "{error}");
+        let many: String = (0..30).map(|i| format!("bad{i}\n")).collect();
+        let error = parse(&many, Path::new(".")).unwrap_err().to_string();
+        assert!(
+            error.contains("line 20:") && !error.contains("line 21:"),
+            "{error}"
+        );
+        assert!(error.contains("and 10 more"), "{error}");
     }
 }

@@ -1,9 +1,8 @@
 //! The main job: one address, discovered, probed, diagnosed and reported.
 
-use anyhow::Context as _;
-
 use mailcheck::output::{self, Format};
-use mailcheck::{EmailAddress, Report};
+use mailcheck::text::trouble::{Cause, Said, Trouble};
+use mailcheck::{EmailAddress, Lang, Report};
 
 use super::{
     Cli, Emit, ExitStatus, Failure, bad_input, language, password, progress, write_stdout,
@@ -11,27 +10,26 @@ use super::{
 
 pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let typed = cli.address.as_deref().unwrap_or_default();
-    let address = EmailAddress::parse(typed)
-        .with_context(|| format!("invalid address {:?}", super::shown(typed)))
-        .map_err(bad_input)?;
+    let address = EmailAddress::parse(typed).map_err(|e| bad_input(invalid_address(typed, e)))?;
     let lang = language(cli.display.lang.as_deref());
     let mut options = cli.check.options();
     options.user_servers = user_servers(cli, &address).map_err(bad_input)?;
-    options.password = password::from_args(&cli.check, typed).map_err(bad_input)?;
-    options.oauth_token = password::oauth_token_from_args(&cli.check, typed).map_err(bad_input)?;
+    options.password = password::from_args(&cli.check, typed, lang).map_err(bad_input)?;
+    options.oauth_token =
+        password::oauth_token_from_args(&cli.check, typed, lang).map_err(bad_input)?;
     let spinners = progress::Spinners::start(super::show_progress(&cli.display), lang);
     options.progress = spinners.progress();
     let runtime = super::runtime()?;
     let diagnosis = runtime.block_on(mailcheck::check(&address, &options));
     spinners.finish();
-    let diagnosis = diagnosis.map_err(|e| bad_input(e.into()))?;
+    let diagnosis = diagnosis.map_err(|e| bad_input(check_failed(&address, &e)))?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);
     if cli.display.trace {
-        report.add_transcripts(&diagnosis);
+        report.add_transcripts(&diagnosis, lang);
     }
     let code = ExitStatus::from(diagnosis.verdict());
     if let Some(Emit::Autoconfig) = cli.check.emit {
-        return emit_autoconfig(&report, code, cli.display.quiet);
+        return emit_autoconfig(&report, code, cli.display.quiet, lang);
     }
     if !cli.display.quiet {
         let (format, style) = if cli.display.json {
@@ -46,22 +44,23 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
 
 /// `--emit autoconfig`: the document on stdout, or, when nothing was verified, nothing there
 /// and the reason on stderr (publishing untested settings would spread the problem).
-fn emit_autoconfig(report: &Report, code: ExitStatus, quiet: bool) -> Result<ExitStatus, Failure> {
+fn emit_autoconfig(
+    report: &Report,
+    code: ExitStatus,
+    quiet: bool,
+    lang: Lang,
+) -> Result<ExitStatus, Failure> {
     let Some(document) = output::autoconfig::render(report) else {
-        eprintln!(
-            "mailcheck: no server was verified to work for {}, so there is no autoconfig \
-             document to emit; run without --emit to see why",
-            report.address
+        super::say(
+            &Trouble::new(Said::NothingVerified(report.address.clone())),
+            lang,
         );
         return Ok(code.max(ExitStatus::Errors));
     };
     if !quiet {
         for protocol in output::autoconfig::left_out(report) {
-            eprintln!(
-                "mailcheck: {}: no server was verified to work, so the document has none; \
-                 run without --emit to see why",
-                protocol.display_name()
-            );
+            let name = protocol.display_name().to_owned();
+            super::say(&Trouble::new(Said::ProtocolLeftOut(name)), lang);
         }
     }
     write_stdout(&document)?;
@@ -72,7 +71,7 @@ fn emit_autoconfig(report: &Report, code: ExitStatus, quiet: bool) -> Result<Exi
 fn user_servers(
     cli: &Cli,
     address: &EmailAddress,
-) -> anyhow::Result<Vec<mailcheck::ServerSettings>> {
+) -> Result<Vec<mailcheck::ServerSettings>, Trouble> {
     let mut servers = Vec::new();
     for (protocol, spec) in [
         (mailcheck::Protocol::Imap, &cli.check.imap),
@@ -81,7 +80,13 @@ fn user_servers(
     ] {
         if let Some(spec) = spec {
             let (host, port, security) = mailcheck::settings::parse_user_server(protocol, spec)
-                .map_err(|e| anyhow::anyhow!("--{protocol} {spec}: {e}"))?;
+                .map_err(|e| {
+                    Trouble::new(Said::UserServer {
+                        protocol: protocol.to_string(),
+                        typed: super::shown(spec),
+                    })
+                    .because(Cause::ServerSpec(e))
+                })?;
             servers.push(mailcheck::ServerSettings {
                 protocol,
                 host,
@@ -92,4 +97,35 @@ fn user_servers(
         }
     }
     Ok(servers)
+}
+
+/// `typed` is not an address, and why.
+pub(super) fn invalid_address(typed: &str, error: mailcheck::AddressError) -> Trouble {
+    Trouble::new(Said::InvalidAddress(super::shown(typed))).because(Cause::Address(error))
+}
+
+/// Why `address` could not be checked at all (its setup failed), and the causes.
+pub(super) fn check_failed(address: &EmailAddress, error: &mailcheck::Error) -> Trouble {
+    use mailcheck::net::trust::CaFileError;
+    let why = match error {
+        mailcheck::Error::CaFile(CaFileError::Read { path, source }) => {
+            Trouble::new(Said::CaFileUnreadable(path.clone())).because_of(source)
+        }
+        mailcheck::Error::CaFile(CaFileError::Empty { path }) => {
+            Trouble::new(Said::CaFileEmpty(path.clone()))
+        }
+        mailcheck::Error::CaFile(CaFileError::Invalid { path, reason }) => {
+            Trouble::new(Said::CaFileInvalid(path.clone())).because(Cause::Other(reason.clone()))
+        }
+        mailcheck::Error::Dns(e) => Trouble::new(Said::CannotSetUpDns).because_of(e),
+        mailcheck::Error::Http(e) => {
+            Trouble::new(Said::CannotSetUpHttp).because(Cause::Other(e.clone()))
+        }
+        // The library may add more; its own words then.
+        other => Trouble::new(Said::CannotCheck(address.to_string())).because_of(other),
+    };
+    if let Said::CannotCheck(_) = *why.said {
+        return why;
+    }
+    why.within(Said::CannotCheck(address.to_string()))
 }

@@ -2,6 +2,7 @@
 //! mail client or a log.
 
 use clap::Args;
+use mailcheck::text::trouble::{Said, Trouble};
 
 use super::{ExitStatus, Failure, bad_input, language, write_stdout};
 
@@ -26,7 +27,7 @@ pub struct ExplainArgs {
 
     /// Language of the explanation
     #[arg(long, value_parser = ["en", "zh"], value_name = "LANG")]
-    lang: Option<String>,
+    pub(super) lang: Option<String>,
 }
 
 /// `mailcheck explain`: the classifier on one pasted reply.
@@ -38,7 +39,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitStatus, Failure> {
         .and_then(|p| p.parse::<mailcheck::Protocol>().ok());
     let explanation =
         mailcheck::diagnose::explain::explain(&args.reply, protocol, args.provider.as_deref())
-            .map_err(|e| bad_input(anyhow::anyhow!(e)))?;
+            .map_err(|e| bad_input(Trouble::new(Said::CannotExplain).because_of(&e)))?;
     let text = mailcheck::output::explain::render(&explanation, args.json, lang);
     write_stdout(&text)?;
     Ok(ExitStatus::Clean)

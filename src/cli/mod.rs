@@ -6,7 +6,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::{Args, CommandFactory, Parser, ValueEnum};
 
 mod batch;
@@ -18,6 +17,7 @@ mod password;
 mod progress;
 
 use mailcheck::Lang;
+use mailcheck::text::trouble::{Said, Trouble};
 
 pub use exit::ExitStatus;
 
@@ -93,8 +93,13 @@ struct CheckArgs {
     timeout: f64,
 
     /// Use this DNS server for every lookup (SRV, MX, A/AAAA, autoconfig host names)
-    #[arg(long, value_name = "IP[:PORT]", value_parser = mailcheck::net::dns::Dns::parse_server)]
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_dns_server)]
     dns_server: Option<std::net::SocketAddr>,
+
+    /// Connect to ADDRESS for HOST (repeatable), checking the certificate and sending SNI for
+    /// HOST: test a new server under its real name before the DNS records move
+    #[arg(long, value_name = "HOST:ADDRESS", value_parser = mailcheck::net::dns::Dns::parse_pin)]
+    resolve: Vec<(String, std::net::IpAddr)>,
 
     /// Extra trust anchors (PEM) for every TLS connection, mail and HTTPS alike
     #[arg(long, value_name = "FILE")]
@@ -211,15 +216,24 @@ enum Command {
 
 /// `--ispdb-url`: an absolute http(s) URL, said so when it is not (url's own "relative URL
 /// without a base" means nothing to a user).
+/// A value check's refusal, in the run's language.
+fn refused(said: Said) -> String {
+    mailcheck::text::catalogue(early()).said(&said)
+}
+
 fn parse_ispdb_url(text: &str) -> Result<reqwest::Url, String> {
     match reqwest::Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "https" | "http") => Ok(url),
-        _ => Err(format!(
-            "{:?} is not an http(s) URL such as {}",
-            shown(text),
-            mailcheck::discover::ispdb::DEFAULT_ISPDB_URL
-        )),
+        _ => Err(refused(Said::NotHttpUrl {
+            typed: shown(text),
+            example: mailcheck::discover::ispdb::DEFAULT_ISPDB_URL.to_owned(),
+        })),
     }
+}
+
+fn parse_dns_server(text: &str) -> Result<std::net::SocketAddr, String> {
+    mailcheck::net::dns::Dns::parse_server(text)
+        .map_err(|_| refused(Said::NotDnsServer(shown(text))))
 }
 
 /// What the user typed, as an error message shows it: a pasted 100 KB blob is not echoed whole.
@@ -235,11 +249,9 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(secs) if secs > 0.0 && secs <= 600.0 => Ok(secs),
         // "between 0 and 600" read as a contradiction when the value was 0 itself.
-        Ok(secs) if secs <= 0.0 => Err("must be more than 0 seconds (at most 600)".into()),
-        Ok(_) => Err("must be at most 600 seconds".into()),
-        Err(_) => Err(format!(
-            "{text:?} is not a number of seconds (more than 0, at most 600)"
-        )),
+        Ok(secs) if secs <= 0.0 => Err(refused(Said::TimeoutNotPositive)),
+        Ok(_) => Err(refused(Said::TimeoutTooLong)),
+        Err(_) => Err(refused(Said::TimeoutNotNumber(shown(text)))),
     }
 }
 
@@ -288,16 +300,23 @@ fn command() -> clap::Command {
 
 /// Runs the command and returns the exit status.
 pub fn run() -> ExitStatus {
-    let cli = match Cli::try_parse_from(lang_after_explain(std::env::args_os().collect())) {
+    let args = lang_after_explain(std::env::args_os().collect());
+    let _ = EARLY_LANG.set(early_language(&args));
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitStatus::Usage
-            } else {
-                ExitStatus::Clean
-            };
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitStatus::Clean;
+            }
+            match usage_error(&e, early()) {
+                Some(said) => eprint!("{said}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
+            return ExitStatus::Usage;
         }
     };
     let result = match &cli.command {
@@ -310,10 +329,91 @@ pub fn run() -> ExitStatus {
     match result {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("mailcheck: {:#}", failure.error);
+            let lang = match &cli.command {
+                Some(Command::Explain(args)) => language(args.lang.as_deref()),
+                _ => language(cli.display.lang.as_deref()),
+            };
+            say(&failure.error, lang);
             failure.code
         }
     }
+}
+
+/// The language before the arguments are parsed (for clap's errors and the value checks):
+/// `--lang` wherever it stands, else the locale.
+static EARLY_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+fn early() -> Lang {
+    EARLY_LANG.get().copied().unwrap_or_default()
+}
+
+fn early_language(args: &[std::ffi::OsString]) -> Lang {
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let flag = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        });
+    language(flag)
+}
+
+/// A usage error in Chinese, from clap's facts (English keeps clap's own words); `None` where
+/// clap's kind of error is not one of ours.
+fn usage_error(e: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if lang == Lang::En {
+        return None;
+    }
+    let one = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let all = |kind| match e.get(kind) {
+        Some(ContextValue::Strings(v)) => v.clone(),
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let arg = one(ContextKind::InvalidArg).unwrap_or_default();
+    let value = one(ContextKind::InvalidValue).unwrap_or_default();
+    let trouble = match e.kind() {
+        ErrorKind::UnknownArgument => Trouble::new(Said::UnknownArgument {
+            arg,
+            suggestion: one(ContextKind::SuggestedArg),
+        }),
+        ErrorKind::InvalidValue => Trouble::new(Said::InvalidValue {
+            arg,
+            value,
+            valid: all(ContextKind::ValidValue),
+        }),
+        ErrorKind::ValueValidation => {
+            let refused = Trouble::new(Said::RefusedValue { arg, value });
+            match std::error::Error::source(e) {
+                Some(why) => {
+                    refused.because(mailcheck::text::trouble::Cause::Other(why.to_string()))
+                }
+                None => refused,
+            }
+        }
+        ErrorKind::MissingRequiredArgument => {
+            Trouble::new(Said::MissingArgument(all(ContextKind::InvalidArg)))
+        }
+        ErrorKind::ArgumentConflict => Trouble::new(Said::Conflict {
+            arg,
+            other: one(ContextKind::PriorArg).unwrap_or_default(),
+        }),
+        _ => return None,
+    };
+    let t = mailcheck::text::catalogue(lang);
+    Some(format!(
+        "mailcheck{}{}\n\n{}\n",
+        t.cause_separator(),
+        trouble.word(lang),
+        t.said(&Said::TryHelp)
+    ))
 }
 
 /// `mailcheck --lang zh explain …`: `--lang` is an option of the main job and of `explain`, and
@@ -355,13 +455,19 @@ fn lang_after_explain(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> 
     out
 }
 
+/// Says `trouble` on stderr, in `lang`.
+fn say(trouble: &Trouble, lang: Lang) {
+    let t = mailcheck::text::catalogue(lang);
+    eprintln!("mailcheck{}{}", t.cause_separator(), trouble.word(lang));
+}
+
 /// A run that could not produce a report.
 struct Failure {
     code: ExitStatus,
-    error: anyhow::Error,
+    error: Trouble,
 }
 
-fn bad_input(error: anyhow::Error) -> Failure {
+fn bad_input(error: Trouble) -> Failure {
     Failure {
         code: ExitStatus::BadInput,
         error,
@@ -374,8 +480,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("cannot start the async runtime")
-        .map_err(bad_input)
+        .map_err(|e| bad_input(Trouble::new(Said::CannotStartRuntime).because_of(&e)))
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {
@@ -386,12 +491,10 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
     {
         // A closed pipe (`mailcheck … | head`) is not an error of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other
-            .context("cannot write the report")
-            .map_err(|error| Failure {
-                code: ExitStatus::Errors,
-                error,
-            }),
+        other => other.map_err(|e| Failure {
+            code: ExitStatus::Errors,
+            error: Trouble::new(Said::CannotWriteReport).because_of(&e),
+        }),
     }
 }
 
@@ -433,6 +536,7 @@ impl CheckArgs {
             offline: self.offline,
             timeout: std::time::Duration::from_secs_f64(self.timeout),
             dns_server: self.dns_server,
+            resolve: self.resolve.clone(),
             ca_file: self.ca_file.clone(),
             ispdb_url: self.ispdb_url.clone(),
             no_probe: self.no_probe,

@@ -4,127 +4,162 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use mailcheck::Password;
+use mailcheck::text::trouble::{Origin, Said, Trouble};
 
 use super::CheckArgs;
 
-/// What kind of secret is read: its name in messages, how long it may be, and the flags
-/// that give it.
-pub struct Kind {
-    name: &'static str,
-    longest: u64,
-    env: &'static str,
-    stdin_flag: &'static str,
-    ask_flag: &'static str,
+/// What kind of secret is read: a password, or an OAuth access token (longer, and named as
+/// one in what goes wrong). Both come from the same kinds of sources, never from argv.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Password,
+    Token,
 }
 
-/// No password is this long; a longer first line is a wrong file (or `/dev/zero`), and
-/// reading on would only eat memory.
-pub const PASSWORD: Kind = Kind {
-    name: "password",
-    longest: 4096,
-    env: "MAILCHECK_PASSWORD",
-    stdin_flag: "--password-stdin",
-    ask_flag: "--ask-password",
-};
+impl Kind {
+    /// No password is this long (a longer first line is a wrong file, or `/dev/zero`, and
+    /// reading on would only eat memory); access tokens are longer (a Microsoft JWT is 2–3 KB),
+    /// none this long.
+    fn longest(self) -> u64 {
+        match self {
+            Kind::Password => 4096,
+            Kind::Token => 16384,
+        }
+    }
 
-/// Access tokens are longer (a Microsoft JWT is 2–3 KB); none is this long.
-pub const TOKEN: Kind = Kind {
-    name: "OAuth token",
-    longest: 16384,
-    env: "MAILCHECK_OAUTH_TOKEN",
-    stdin_flag: "--oauth-token-stdin",
-    ask_flag: "--ask-oauth-token",
-};
+    fn env(self) -> &'static str {
+        match self {
+            Kind::Password => "MAILCHECK_PASSWORD",
+            Kind::Token => "MAILCHECK_OAUTH_TOKEN",
+        }
+    }
+
+    fn file(self, path: &Path) -> Origin {
+        let path = path.display().to_string();
+        match self {
+            Kind::Password => Origin::PasswordFile(path),
+            Kind::Token => Origin::TokenFile(path),
+        }
+    }
+
+    fn empty(self, origin: Origin) -> Said {
+        match self {
+            Kind::Password => Said::EmptyPassword(origin),
+            Kind::Token => Said::EmptyToken(origin),
+        }
+    }
+
+    fn cannot_read(self, origin: Origin) -> Said {
+        match self {
+            Kind::Password => Said::CannotReadPassword(origin),
+            Kind::Token => Said::CannotReadToken(origin),
+        }
+    }
+
+    fn not_text(self, origin: Origin) -> Said {
+        match self {
+            Kind::Password => Said::PasswordNotText(origin),
+            Kind::Token => Said::TokenNotText(origin),
+        }
+    }
+
+    fn too_long(self, origin: Origin) -> Said {
+        let max = self.longest();
+        match self {
+            Kind::Password => Said::FirstLineTooLong { origin, max },
+            Kind::Token => Said::TokenLineTooLong { origin, max },
+        }
+    }
+}
 
 /// The password of a single-address run: `--password-stdin`, `--password-env`,
 /// `--ask-password`, else `MAILCHECK_PASSWORD`; `None` tests everything up to the login.
-pub fn from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Password>> {
-    let env = args.password_env.as_deref();
-    read(
-        &PASSWORD,
-        args.password_stdin,
-        env,
-        args.ask_password,
-        address,
-    )
-}
-
-/// The OAuth token of a single-address run, from the same kinds of sources as the password:
-/// `--oauth-token-stdin`, `--oauth-token-env`, `--ask-oauth-token`, else
-/// `MAILCHECK_OAUTH_TOKEN`; never argv.
-pub fn oauth_token_from_args(args: &CheckArgs, address: &str) -> anyhow::Result<Option<Password>> {
-    let env = args.oauth_token_env.as_deref();
-    read(
-        &TOKEN,
-        args.oauth_token_stdin,
-        env,
-        args.ask_oauth_token,
-        address,
-    )
-}
-
-/// A `kind` of secret from the source the flags name, else its environment variable.
-fn read(
-    kind: &Kind,
-    stdin: bool,
-    env: Option<&str>,
-    ask: bool,
+pub fn from_args(
+    args: &CheckArgs,
     address: &str,
-) -> anyhow::Result<Option<Password>> {
+    lang: mailcheck::Lang,
+) -> Result<Option<Password>, Trouble> {
+    let env = args.password_env.as_deref();
+    let sources = (args.password_stdin, env, args.ask_password);
+    read(Kind::Password, sources, address, lang)
+}
+
+/// The OAuth token of a single-address run: `--oauth-token-stdin`, `--oauth-token-env`,
+/// `--ask-oauth-token`, else `MAILCHECK_OAUTH_TOKEN`.
+pub fn oauth_token_from_args(
+    args: &CheckArgs,
+    address: &str,
+    lang: mailcheck::Lang,
+) -> Result<Option<Password>, Trouble> {
+    let env = args.oauth_token_env.as_deref();
+    let sources = (args.oauth_token_stdin, env, args.ask_oauth_token);
+    read(Kind::Token, sources, address, lang)
+}
+
+/// A `kind` of secret from standard input, an environment variable or the prompt, as the
+/// flags say (`sources`), else from its own environment variable.
+fn read(
+    kind: Kind,
+    (stdin, env, ask): (bool, Option<&str>, bool),
+    address: &str,
+    lang: mailcheck::Lang,
+) -> Result<Option<Password>, Trouble> {
     let (value, source) = if stdin {
-        let line = first_line(std::io::stdin(), "standard input", kind)?;
-        (line, "standard input".to_owned())
+        let line = first_line(std::io::stdin(), &Origin::Stdin, kind)?;
+        (line, Origin::Stdin)
     } else if let Some(var) = env {
         return from_env(var, kind).map(Some);
     } else if ask {
-        (prompt(address, kind)?, "the prompt".to_owned())
-    } else if let Some(value) = std::env::var_os(kind.env) {
-        (value.to_string_lossy().into_owned(), kind.env.to_owned())
+        (prompt(address, lang, kind)?, Origin::Prompt)
+    } else if let Some(value) = std::env::var_os(kind.env()) {
+        (
+            value.to_string_lossy().into_owned(),
+            Origin::Env(kind.env().to_owned()),
+        )
     } else {
         return Ok(None);
     };
-    non_empty(value, &source, kind).map(Some)
+    non_empty(value, source, kind).map(Some)
 }
 
 /// The value of environment variable `var`, which must be set and not empty.
-pub fn from_env(var: &str, kind: &Kind) -> anyhow::Result<Password> {
-    let value =
-        std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))?;
-    non_empty(value, &format!("the environment variable {var}"), kind)
+pub fn from_env(var: &str, kind: Kind) -> Result<Password, Trouble> {
+    let value = std::env::var(var).map_err(|_| Trouble::new(Said::EnvNotSet(var.to_owned())))?;
+    non_empty(value, Origin::Env(var.to_owned()), kind)
 }
 
 /// The first line of the file at `path`.
-pub fn from_file(path: &Path, kind: &Kind) -> anyhow::Result<Password> {
-    let what = format!("the {} file {}", kind.name, path.display());
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {what}"))?;
-    non_empty(first_line(file, &what, kind)?, &what, kind)
+pub fn from_file(path: &Path, kind: Kind) -> Result<Password, Trouble> {
+    let what = kind.file(path);
+    let file = std::fs::File::open(path)
+        .map_err(|e| Trouble::new(Said::CannotRead(what.clone())).because_of(&e))?;
+    non_empty(first_line(file, &what, kind)?, what, kind)
 }
 
 /// Refuses an empty password: it would only ever be a mistake, and a confusing one (the
 /// server says "wrong password").
-fn non_empty(value: String, source: &str, kind: &Kind) -> anyhow::Result<Password> {
+fn non_empty(value: String, source: Origin, kind: Kind) -> Result<Password, Trouble> {
     let password = Password::new(value);
     if password.is_empty() {
-        anyhow::bail!("the {} from {source} is empty", kind.name);
+        return Err(Trouble::new(kind.empty(source)));
     }
     Ok(password)
 }
 
 /// The first line of `source`, without its line ending, read no further than its newline.
-fn first_line(source: impl std::io::Read, what: &str, kind: &Kind) -> anyhow::Result<String> {
+fn first_line(source: impl std::io::Read, what: &Origin, kind: Kind) -> Result<String, Trouble> {
     use std::io::BufRead as _;
-    let (name, longest) = (kind.name, kind.longest);
+    let longest = kind.longest();
     let mut line = zeroize::Zeroizing::new(Vec::new());
     std::io::BufReader::new(source.take(longest + 1))
         .read_until(b'\n', &mut line)
-        .with_context(|| format!("cannot read the {name} from {what}"))?;
+        .map_err(|e| Trouble::new(kind.cannot_read(what.clone())).because_of(&e))?;
     if line.len() as u64 > longest {
-        anyhow::bail!("the first line of {what} is longer than {longest} bytes: not a {name}");
+        return Err(Trouble::new(kind.too_long(what.clone())));
     }
     let mut line = String::from_utf8(std::mem::take(&mut *line))
-        .map_err(|_| anyhow::anyhow!("the {name} from {what} is not UTF-8 text"))?;
+        .map_err(|_| Trouble::new(kind.not_text(what.clone())))?;
     // Cut in place: a trimmed copy would leave the password behind in the original.
     let end = line.trim_end_matches(['\r', '\n']).len();
     line.truncate(end);
@@ -133,17 +168,12 @@ fn first_line(source: impl std::io::Read, what: &str, kind: &Kind) -> anyhow::Re
 
 /// Asks on the controlling terminal (`/dev/tty`) with echo off, so that stdout stays the
 /// report's even when it is piped. Without a terminal there is nobody to ask, and reading a
-/// pipe is what `--password-stdin` is for.
-fn prompt(address: &str, kind: &Kind) -> anyhow::Result<String> {
-    let what = if kind.name == PASSWORD.name {
-        "Password"
-    } else {
-        "OAuth token"
+/// pipe is what `--password-stdin` (`--oauth-token-stdin`) is for.
+fn prompt(address: &str, lang: mailcheck::Lang, kind: Kind) -> Result<String, Trouble> {
+    let words = mailcheck::text::catalogue(lang);
+    let (question, no_terminal) = match kind {
+        Kind::Password => (words.password_prompt(address), Said::NoTerminal),
+        Kind::Token => (words.token_prompt(address), Said::NoTerminalForToken),
     };
-    rpassword::prompt_password(format!("{what} for {address}: ")).with_context(|| {
-        format!(
-            "{} needs a terminal to ask on (use {} to read a pipe)",
-            kind.ask_flag, kind.stdin_flag
-        )
-    })
+    rpassword::prompt_password(question).map_err(|e| Trouble::new(no_terminal).because_of(&e))
 }

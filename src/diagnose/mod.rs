@@ -2,6 +2,7 @@
 //! recommended settings.
 
 pub mod classify;
+pub mod conclusion;
 pub mod explain;
 pub mod policy;
 pub mod servers;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use crate::discover::{Candidate, Discovery, SourceKind};
 use crate::finding::{Facts, FieldChange, Finding, FindingCode, Severity};
 use crate::probe::logins::Withheld;
-use crate::probe::second_round::Neighbour;
+use crate::probe::second_round::{FoundBy, Neighbour};
 use crate::probe::{Issue, Login, NotTested, ProbeOutcome, Target};
 use crate::settings::{Endpoint, Protocol, ServerSettings};
 
@@ -65,10 +66,13 @@ pub enum LoginSkipped {
     NotReached,
     /// Not probed at all (`--offline`, `--no-probe`).
     NotProbed,
+    /// Only a certificate that failed its name check named this host: whoever presented it
+    /// chose the name, so no password goes there.
+    NamedByCertificate,
 }
 
 impl LoginSkipped {
-    pub const ALL: [LoginSkipped; 10] = [
+    pub const ALL: [LoginSkipped; 11] = [
         LoginSkipped::NoPassword,
         LoginSkipped::NotVerifiedTls,
         LoginSkipped::NoLoginOffered,
@@ -79,6 +83,7 @@ impl LoginSkipped {
         LoginSkipped::AttemptLimit,
         LoginSkipped::NotReached,
         LoginSkipped::NotProbed,
+        LoginSkipped::NamedByCertificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +98,7 @@ impl LoginSkipped {
             LoginSkipped::AttemptLimit => "attempt_limit",
             LoginSkipped::NotReached => "not_reached",
             LoginSkipped::NotProbed => "not_probed",
+            LoginSkipped::NamedByCertificate => "named_by_certificate",
         }
     }
 
@@ -192,6 +198,13 @@ impl Diagnosis {
             .map(|(_, s)| s)
     }
 
+    /// The one conclusion a report leads with.
+    pub fn conclusion(&self) -> conclusion::Conclusion {
+        conclusion::conclude(&self.findings, &self.servers, &|p| {
+            self.recommended(p).cloned()
+        })
+    }
+
     pub fn verdict(&self) -> Verdict {
         // Without DNS no source could find anything: `dns_unavailable` says why instead of
         // `no_settings_found`, and the status is still "no settings".
@@ -264,11 +277,22 @@ pub fn with_probes(
     findings.extend(no_settings_found(&discovery));
     let mut probed: Vec<(Candidate, ProbeOutcome)> =
         discovery.candidates.iter().cloned().zip(outcomes).collect();
+    let named_by_certificate: Vec<Endpoint> = neighbours
+        .iter()
+        .filter(|n| n.found_by == FoundBy::Certificate)
+        .map(|n| n.target.endpoint.clone())
+        .collect();
     probed.extend(
         neighbours
             .into_iter()
-            .map(|n| (found_by_probing(n.target, n.label), n.outcome)),
+            .map(|n| (found_by_probing(n.target, n.label, n.found_by), n.outcome)),
     );
+    // A host only a failed certificate named is said to answer, never recommended.
+    let recommendable: Vec<(Candidate, ProbeOutcome)> = probed
+        .iter()
+        .filter(|(c, _)| !named_by_certificate.contains(&c.endpoint()))
+        .cloned()
+        .collect();
     let works = |protocol: Protocol| {
         probed
             .iter()
@@ -291,7 +315,7 @@ pub fn with_probes(
             found.clear();
         }
         if candidate.sources.contains(&SourceKind::User) {
-            explain_user_fields(&mut found, candidate, &probed);
+            explain_user_fields(&mut found, candidate, &recommendable);
         }
         let status = if found.iter().any(|f| f.severity() == Severity::Error) || !outcome.works() {
             ServerStatus::Error
@@ -311,7 +335,11 @@ pub fn with_probes(
                 Login::Failed => LoginState::Failed,
                 Login::NotTested(_) => LoginState::NotTested,
             },
-            login_skipped: LoginSkipped::of(outcome),
+            login_skipped: if named_by_certificate.contains(&outcome.endpoint) {
+                Some(LoginSkipped::NamedByCertificate)
+            } else {
+                LoginSkipped::of(outcome)
+            },
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
             addresses: outcome.attempts.clone(),
@@ -319,13 +347,14 @@ pub fn with_probes(
         });
         findings.extend(found);
     }
+    conclusion::rule_out_by_accepted_logins(&mut findings, &servers);
     finish(discovery, servers, findings, |_, p| {
-        best_working(&probed, p)
+        best_working(&recommendable, p)
     })
 }
 
-/// A server of the second round, as a candidate of the source `probe`.
-fn found_by_probing(target: Target, label: Option<String>) -> Candidate {
+/// A server of the second round, as a candidate of the source `probe` (or `guess`).
+fn found_by_probing(target: Target, label: Option<String>, found_by: FoundBy) -> Candidate {
     let endpoint = target.endpoint;
     Candidate {
         settings: ServerSettings {
@@ -336,7 +365,10 @@ fn found_by_probing(target: Target, label: Option<String>) -> Candidate {
             username: target.username,
         },
         label,
-        sources: vec![SourceKind::Probe],
+        sources: vec![match found_by {
+            FoundBy::Guess => SourceKind::Guess,
+            FoundBy::Neighbour | FoundBy::Certificate => SourceKind::Probe,
+        }],
         insecure_sources: Vec::new(),
         oauth_only: Vec::new(),
     }
@@ -372,10 +404,41 @@ fn explain_user_fields(
     if found.is_empty() {
         return;
     }
-    let Some(right) = best_working(probed, candidate.settings.protocol) else {
+    let protocol = candidate.settings.protocol;
+    let Some(right) = best_working(probed, protocol) else {
         return;
     };
     let typed = &candidate.settings;
+    let best = field_changes(typed, &right);
+    if best.is_empty() {
+        return;
+    }
+    let mut alternatives = vec![best];
+    // Another change, no larger, that was proved to work too (the same port with the other
+    // encryption, say): either is right, and the user may prefer to change less.
+    let smaller = probed
+        .iter()
+        .filter(|(c, o)| c.settings.protocol == protocol && c.label.is_none() && o.settings_work())
+        .map(|(c, _)| field_changes(typed, &c.settings))
+        .filter(|changes| {
+            !changes.is_empty()
+                && changes.len() <= alternatives[0].len()
+                && *changes != alternatives[0]
+        })
+        .min_by_key(|changes| {
+            let other_host = changes
+                .iter()
+                .any(|c| matches!(c, FieldChange::Server { .. }));
+            (changes.len(), other_host)
+        });
+    alternatives.extend(smaller);
+    for finding in found.iter_mut() {
+        finding.user_fix = alternatives.clone();
+    }
+}
+
+/// The fields that differ between what the user typed and `right`.
+fn field_changes(typed: &ServerSettings, right: &ServerSettings) -> Vec<FieldChange> {
     let mut wrong = Vec::new();
     if typed.host != right.host {
         wrong.push(FieldChange::Server {
@@ -395,9 +458,7 @@ fn explain_user_fields(
             right: right.security,
         });
     }
-    for finding in found.iter_mut() {
-        finding.user_fix = wrong.clone();
-    }
+    wrong
 }
 
 /// `no_settings_found` when no source named any server, unless DNS did not work at all

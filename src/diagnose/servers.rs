@@ -58,16 +58,12 @@ fn finding_for(
     let (code, facts, evidence): (FindingCode, Facts, Option<String>) = match issue {
         Issue::Unresolvable(e) => (
             FindingCode::WrongHost,
-            Facts::Unresolvable {
-                error: e.to_string(),
-            },
+            Facts::Unresolvable { error: e.clone() },
             Some(e.to_string()),
         ),
         Issue::LookupFailed(e) => (
             FindingCode::DnsUnavailable,
-            Facts::LookupFailed {
-                error: e.to_string(),
-            },
+            Facts::LookupFailed { error: e.clone() },
             Some(e.to_string()),
         ),
         Issue::Refused { detail, works } => (
@@ -174,14 +170,19 @@ fn finding_for(
                         error: error.clone(),
                     },
                 ),
-                CertProblem::NameMismatch => (
-                    FindingCode::CertNameMismatch,
-                    Facts::CertNameMismatch {
-                        names: facts.names.clone(),
-                        subject: facts.subject.clone(),
-                        alias_of: alias_of.clone(),
-                    },
-                ),
+                CertProblem::NameMismatch => {
+                    let tried = crate::probe::certificate_suggestions(server, &facts.names);
+                    (
+                        FindingCode::CertNameMismatch,
+                        Facts::CertNameMismatch {
+                            names: facts.names.clone(),
+                            subject: facts.subject.clone(),
+                            alias_of: alias_of.clone(),
+                            answered: tried.iter().find(|e| verified(e)).map(|e| e.host.clone()),
+                            tried: tried.into_iter().map(|e| e.host).collect(),
+                        },
+                    )
+                }
                 CertProblem::Untrusted(error) => (
                     FindingCode::CertUntrusted,
                     Facts::CertUntrusted {

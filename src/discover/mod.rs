@@ -137,6 +137,9 @@ pub struct Discovery {
     /// Protocols the domain states it does not offer (SRV's `.`), no other source naming them.
     pub not_offered: Vec<Protocol>,
     pub findings: Vec<Finding>,
+    /// Guesses for the protocols other sources answered: probed only when every server those
+    /// sources named for the protocol fails (`probe::second_round`).
+    pub fallback: Vec<Candidate>,
 }
 
 impl Discovery {
@@ -213,6 +216,7 @@ pub fn discover_offline(address: &EmailAddress) -> Discovery {
         candidates,
         not_offered: Vec::new(),
         findings: result.findings,
+        fallback: Vec::new(),
     }
 }
 
@@ -383,6 +387,18 @@ pub async fn discover(
                 .any(|r| r.servers.iter().any(|s| s.settings.protocol == *p))
         })
         .collect();
+    // The last resort also when the other sources' servers all fail: the names are resolved
+    // already; which of them are probed is decided after the first round.
+    let answered: Vec<Protocol> = Protocol::ALL
+        .into_iter()
+        .filter(|p| !not_offered.contains(p) && !unanswered.contains(p))
+        .collect();
+    let fallback = match &early_guess {
+        Some((Ok(resolved), _)) if !answered.is_empty() => {
+            merge(&[guess::result(resolved, address, &answered)])
+        }
+        _ => Vec::new(),
+    };
     let guessed = match early_guess {
         Some((resolved, elapsed)) => {
             let mut result = match resolved {
@@ -412,6 +428,10 @@ pub async fn discover(
     let mut findings: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
     findings.extend(conflicts(&results));
     let mut candidates = merge(&results);
+    let fallback = fallback
+        .into_iter()
+        .filter(|f| !candidates.iter().any(|c| c.endpoint() == f.endpoint()))
+        .collect();
     let left_out = caps::cap_candidates(&mut candidates);
     findings.extend(caps::findings(&results, &candidates, &left_out));
     findings.extend(dns_unavailable(&net.dns));
@@ -422,6 +442,7 @@ pub async fn discover(
         candidates,
         not_offered,
         findings,
+        fallback,
     };
     add_user_servers(&mut discovery, &options.user_servers);
     discovery

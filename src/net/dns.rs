@@ -138,6 +138,8 @@ pub struct Dns {
     timeout: Duration,
     server: Option<SocketAddr>,
     tally: Arc<Mutex<Tally>>,
+    /// Host names whose addresses are given (`--resolve`), answered without a query.
+    pinned: Arc<Vec<(String, Vec<IpAddr>)>>,
 }
 
 impl std::fmt::Debug for Dns {
@@ -191,7 +193,39 @@ impl Dns {
             timeout,
             server,
             tally: Arc::default(),
+            pinned: Arc::default(),
         })
+    }
+
+    /// Answers these host names with these addresses (`--resolve HOST:ADDRESS`, repeatable
+    /// for one host): connections go there, while TLS still checks the host's name.
+    pub fn with_pinned(mut self, pinned: &[(String, IpAddr)]) -> Self {
+        let mut hosts: Vec<(String, Vec<IpAddr>)> = Vec::new();
+        for (host, ip) in pinned {
+            let host = relative(host).to_ascii_lowercase();
+            match hosts.iter_mut().find(|(h, _)| *h == host) {
+                Some((_, ips)) => ips.push(*ip),
+                None => hosts.push((host, vec![*ip])),
+            }
+        }
+        self.pinned = Arc::new(hosts);
+        self
+    }
+
+    /// `HOST:ADDRESS` as `--resolve` takes it (an IPv6 address bare or in brackets).
+    pub fn parse_pin(spec: &str) -> Result<(String, IpAddr), String> {
+        let (host, address) = spec
+            .split_once(':')
+            .ok_or_else(|| "expected HOST:ADDRESS, e.g. imap.example.com:192.0.2.10".to_owned())?;
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        if host.is_empty() {
+            return Err("the host name is missing (HOST:ADDRESS)".to_owned());
+        }
+        let address = address.trim().trim_start_matches('[').trim_end_matches(']');
+        let ip = address
+            .parse::<IpAddr>()
+            .map_err(|_| format!("{address:?} is not an IP address (HOST:ADDRESS)"))?;
+        Ok((host, ip))
     }
 
     /// The server every query goes to (`--dns-server`), or `None` for the system's resolver.
@@ -271,6 +305,10 @@ impl Dns {
             .parse::<IpAddr>()
         {
             return Ok(vec![ip]);
+        }
+        let wanted = relative(host).to_ascii_lowercase();
+        if let Some((_, ips)) = self.pinned.iter().find(|(h, _)| *h == wanted) {
+            return Ok(ips.clone());
         }
         let query = || format!("A/AAAA {host}");
         let found = self

@@ -1,15 +1,36 @@
 //! `--emit autoconfig`: the settings mailcheck verified, as a Thunderbird config-v1.1 document
 //! ready to publish at `https://autoconfig.<domain>/mail/config-v1.1.xml`.
 //!
-//! Only what was proved goes in: a server whose probe failed, that was never probed, or that
-//! speaks no TLS at all is left out, and so are labelled alternates (they serve a particular
-//! audience, which the format cannot say). The recommended server of each protocol comes
-//! first, since mail clients take the first server they can use.
+//! Only what was proved goes in: a server whose connection, TLS or dialogue failed, that was
+//! never probed, or that speaks no TLS at all is left out, and so are labelled alternates
+//! (they serve a particular audience, which the format cannot say). What the account's own
+//! login met (a wrong password, IMAP switched off for this account, an app password needed)
+//! says nothing about the settings, which every other user of the domain needs: such a
+//! server stays in. The recommended server of each protocol comes first, since mail clients
+//! take the first server they can use.
 
 use std::fmt::Write as _;
 
+use crate::finding::{FindingCode, Severity};
 use crate::report::{Report, ServerEntry};
 use crate::settings::{Protocol, Security};
+
+/// The error findings that are about the account, not the server's settings: a server whose
+/// only errors are these was connected to, spoke TLS and its protocol as its settings say.
+const ABOUT_THE_ACCOUNT: [FindingCode; 12] = [
+    FindingCode::BadCredentials,
+    FindingCode::ImapDisabled,
+    FindingCode::Pop3Disabled,
+    FindingCode::SmtpDisabled,
+    FindingCode::AppPasswordRequired,
+    FindingCode::WebLoginRequired,
+    FindingCode::AccountLocked,
+    FindingCode::RateLimited,
+    FindingCode::OauthRequired,
+    FindingCode::BlockedByAdmin,
+    FindingCode::AuthMechanismUnsupported,
+    FindingCode::TemporarilyUnavailable,
+];
 
 /// The protocols that had candidate servers but none that was verified: they are missing
 /// from the document, and the user should hear why.
@@ -80,8 +101,7 @@ fn verified(report: &Report, protocol: Protocol) -> Vec<&ServerEntry> {
         .iter()
         .filter(|s| {
             s.protocol == protocol
-                && matches!(s.status.as_str(), "ok" | "warning")
-                && s.login != "failed"
+                && settings_proved(report, s)
                 && s.security != Security::Plain
                 && s.label.is_none()
         })
@@ -89,6 +109,35 @@ fn verified(report: &Report, protocol: Protocol) -> Vec<&ServerEntry> {
     // Stable: the report's own order (by preference) stays among the rest.
     servers.sort_by_key(|s| !is_recommended(s));
     servers
+}
+
+/// Whether the probe proved the server's settings: it works, or it got as far as the login
+/// (TLS and the protocol's dialogue as the settings say) and every error about it is one of
+/// the account's ([`ABOUT_THE_ACCOUNT`]).
+fn settings_proved(report: &Report, server: &ServerEntry) -> bool {
+    match server.status.as_str() {
+        "ok" | "warning" => true,
+        "error" => {
+            // Not when the probe stopped before the login, or the TLS was not verified.
+            let reached_login = !matches!(
+                server.login_skipped.as_deref(),
+                Some("not_reached" | "not_probed" | "not_verified_tls")
+            );
+            reached_login
+                && server.tls.is_some()
+                && report
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.severity == Severity::Error
+                            && f.protocol == Some(server.protocol)
+                            && f.host.as_deref() == Some(server.host.as_str())
+                            && f.port == Some(server.port)
+                    })
+                    .all(|f| ABOUT_THE_ACCOUNT.contains(&f.code))
+        }
+        _ => false,
+    }
 }
 
 fn server_element(out: &mut String, element: &str, server: &ServerEntry, report: &Report) {

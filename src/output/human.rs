@@ -9,6 +9,7 @@ use owo_colors::{OwoColorize, Style as Paint};
 use unicode_width::UnicodeWidthStr;
 
 use super::Style;
+use crate::clientconfig::PasswordKind;
 use crate::diagnose::LoginSkipped;
 use crate::finding::Severity;
 use crate::report::{FindingEntry, Report, ServerEntry, Settings};
@@ -46,8 +47,10 @@ pub(super) enum ProtocolVerdict<'a> {
     Refused(&'a Settings, Option<&'a FindingEntry>),
     /// No candidate works; the worst finding says why.
     Broken(Option<&'a FindingEntry>, usize),
-    /// No source names a server, or SRV says the protocol is not offered.
+    /// The domain says the protocol is not offered (an SRV record whose target is `.`).
     NotOffered,
+    /// No source named a server of the protocol: nothing is known about it.
+    NotNamed,
 }
 
 impl Renderer<'_> {
@@ -83,21 +86,41 @@ impl Renderer<'_> {
         self.line(text);
     }
 
-    /// The address, the provider, and the sources that named servers.
+    /// The address and the provider; the conclusion and its fix; the sources that named
+    /// servers. A helpdesk reads what is wrong and what to do in the first three lines.
     fn header(&mut self) {
         let provider = match &self.report.provider {
             Some(provider) => format!(
-                "{} ({})",
+                "{}{}",
                 provider.name,
-                self.t.phrase(match provider.matched_by.as_str() {
-                    "mx" => Phrase::MatchedByMx,
-                    _ => Phrase::MatchedByDomain,
-                })
+                self.t
+                    .paren(self.t.phrase(match provider.matched_by.as_str() {
+                        "mx" => Phrase::MatchedByMx,
+                        _ => Phrase::MatchedByDomain,
+                    }))
             ),
             None => self.t.phrase(Phrase::ProviderNotRecognised).to_owned(),
         };
         let title = format!("{}  {}", self.p.bold(&self.report.address), provider);
         self.line(title);
+        if let Some(conclusion) = &self.report.conclusion {
+            let untested = self.report.servers.iter().all(|s| s.status == "untested");
+            let mark = if conclusion.code != "ok" {
+                self.p.red("✗")
+            } else if untested {
+                self.p.dim("?")
+            } else if self.report.findings.is_empty() {
+                self.p.green("✓")
+            } else {
+                self.p.yellow("!")
+            };
+            let line = format!("{mark} {}", self.p.bold(&conclusion.message));
+            self.line(line);
+            if !conclusion.hint.is_empty() {
+                let line = format!("  {} {}", self.p.bold("→"), conclusion.hint);
+                self.line(line);
+            }
+        }
         let found: Vec<&str> = self
             .report
             .sources
@@ -131,7 +154,12 @@ impl Renderer<'_> {
             ProtocolVerdict::Works(s) => (
                 p.green("✓"),
                 p.green(t.phrase(Phrase::Works)),
-                format!("{}, {}", at(s), t.phrase(Phrase::LoginSucceeded)),
+                format!(
+                    "{}{}{}",
+                    at(s),
+                    t.field_separator(),
+                    t.phrase(Phrase::LoginSucceeded)
+                ),
             ),
             ProtocolVerdict::Reachable(s) => {
                 let skipped = self.report.server_for(protocol, s).and_then(skipped_words);
@@ -142,7 +170,7 @@ impl Renderer<'_> {
                 (
                     p.green("✓"),
                     p.green(t.phrase(Phrase::Reachable)),
-                    format!("{}, {login}", at(s)),
+                    format!("{}{}{login}", at(s), t.field_separator()),
                 )
             }
             ProtocolVerdict::Untested(s) => {
@@ -154,7 +182,9 @@ impl Renderer<'_> {
                 format!(
                     "{}{}",
                     at(s),
-                    finding.map(|f| format!(": {}", f.code)).unwrap_or_default()
+                    finding
+                        .map(|f| format!("{}{}", t.phrase(Phrase::ClauseColon), f.code))
+                        .unwrap_or_default()
                 ),
             ),
             ProtocolVerdict::Broken(finding, tried) => {
@@ -170,6 +200,9 @@ impl Renderer<'_> {
                 p.dim(t.phrase(Phrase::NotOffered)),
                 String::new(),
             ),
+            ProtocolVerdict::NotNamed => {
+                (p.dim("–"), p.dim(t.phrase(Phrase::NotNamed)), String::new())
+            }
         };
         let name = format!("{:<5}", protocol.display_name());
         if detail.is_empty() {
@@ -186,6 +219,10 @@ impl Renderer<'_> {
             let Some((_, why)) = skipped_words(s) else {
                 continue;
             };
+            // The conclusion says why the password was not tried again after a refusal.
+            if why == Phrase::WhyAfterRefusal {
+                continue;
+            }
             let server = format!("{} {}:{}", s.protocol.display_name(), s.host, s.port);
             match reasons.iter_mut().find(|(w, _)| *w == why) {
                 Some((_, servers)) => servers.push(server),
@@ -203,39 +240,61 @@ impl Renderer<'_> {
         }
     }
 
+    /// The findings, worst first. The same finding on several servers (same code, hint and
+    /// evidence) is shown once with every server it is about; the hint the conclusion already
+    /// gave is not repeated.
     fn findings(&mut self) {
         if self.report.findings.is_empty() {
             return;
         }
+        let said = self.report.conclusion.as_ref().map(|c| c.hint.as_str());
+        let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+        for (i, f) in self.report.findings.iter().enumerate() {
+            let same = groups.iter_mut().find(|(first, _)| {
+                let g = &self.report.findings[*first];
+                g.code == f.code && g.hint == f.hint && g.evidence == f.evidence
+            });
+            let place = f.place().unwrap_or_default();
+            match same {
+                Some((_, places)) => places.push(place),
+                None => groups.push((i, vec![place])),
+            }
+        }
         self.heading(Phrase::FindingsHeading);
-        for f in &self.report.findings {
-            let block = self.finding_block(f);
+        for (first, places) in groups {
+            let f = &self.report.findings[first];
+            let hint_shown = said == Some(f.hint.as_str());
+            let block = self.finding_block(f, &places, hint_shown);
             self.out.push_str(&block);
         }
     }
 
-    fn finding_block(&self, f: &FindingEntry) -> String {
+    fn finding_block(&self, f: &FindingEntry, places: &[String], hint_shown: bool) -> String {
         let (t, p) = (self.t, &self.p);
         let tag = match f.severity {
             Severity::Error => p.red(&format!("✗ {}", t.phrase(Phrase::Error))),
             Severity::Warning => p.yellow(&format!("! {}", t.phrase(Phrase::Warning))),
         };
-        let place = match (f.protocol, &f.host, f.port) {
-            (Some(protocol), Some(host), Some(port)) => {
-                format!(" {} {host}:{port}", protocol.display_name())
-            }
-            (Some(protocol), _, _) => format!(" {}", protocol.display_name()),
-            _ => String::new(),
+        let places: Vec<&str> = places
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let place = if places.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", places.join(t.phrase(Phrase::SourceSeparator)))
         };
         let mut out = format!("  {tag} {}{place}\n", p.dim(&format!("[{}]", f.code)));
         let _ = writeln!(out, "    {}", f.message);
-        if !f.hint.is_empty() {
+        if !f.hint.is_empty() && !hint_shown {
             let _ = writeln!(out, "    {} {}", p.bold("→"), f.hint);
         }
         if f.possible_causes.len() > 1 {
             let causes: Vec<&str> = f.possible_causes.iter().map(|c| c.as_str()).collect();
             let label = t.phrase(Phrase::PossibleCauses);
-            let _ = writeln!(out, "    {}", t.labelled(label, &causes.join(", ")));
+            let causes = causes.join(t.phrase(Phrase::SourceSeparator));
+            let _ = writeln!(out, "    {}", t.labelled(label, &causes));
         }
         if let Some(evidence) = &f.evidence {
             let text = t.labelled(t.phrase(Phrase::Evidence), evidence);
@@ -244,19 +303,23 @@ impl Renderer<'_> {
         out
     }
 
-    /// The fields a user types into Outlook, Thunderbird or an iPhone.
+    /// The fields a user types into Outlook, Thunderbird or an iPhone, one row per protocol;
+    /// a protocol whose servers all failed says so, a protocol nobody named is left out.
     fn client_settings(&mut self) {
         let report = self.report;
-        let settings: Vec<(Protocol, &Settings)> = Protocol::ALL
+        let rows: Vec<(Protocol, Option<&Settings>)> = Protocol::ALL
             .into_iter()
-            .filter_map(|p| report.recommended_for(p).map(|s| (p, s)))
+            .filter_map(|p| match verdict(report, p) {
+                ProtocolVerdict::NotOffered | ProtocolVerdict::NotNamed => None,
+                ProtocolVerdict::Broken(..) => Some((p, None)),
+                _ => Some((p, report.recommended_for(p))),
+            })
             .collect();
-        if settings.is_empty() {
+        if rows.iter().all(|(_, s)| s.is_none()) {
             return;
         }
-        let tested = settings.iter().any(|(p, s)| {
-            report
-                .server_for(*p, s)
+        let tested = rows.iter().any(|(p, s)| {
+            s.and_then(|s| report.server_for(*p, s))
                 .is_some_and(|e| e.status != "untested")
         });
         self.heading(if tested {
@@ -264,47 +327,100 @@ impl Renderer<'_> {
         } else {
             Phrase::ClientSettingsUntestedHeading
         });
-        for (protocol, s) in settings {
-            let mark = report
-                .server_for(protocol, s)
-                .map_or_else(|| self.p.dim("?"), |e| status_mark(e, &self.p));
-            let title = format!("  {mark} {}", self.p.bold(self.t.server_kind(protocol)));
-            self.line(title);
-            let mut fields = vec![
-                (self.t.phrase(Phrase::Server), self.p.bold(&s.host)),
-                (self.t.phrase(Phrase::Port), s.port.to_string()),
-                (
-                    self.t.phrase(Phrase::Encryption),
-                    self.t.security_label(s.security).to_owned(),
-                ),
-                (self.t.phrase(Phrase::UserName), s.username.clone()),
-            ];
-            if needs_app_password(report, protocol, s) {
-                fields.push((
-                    self.t.phrase(Phrase::Password),
-                    self.t
-                        .phrase(Phrase::AppPasswordNotAccountPassword)
-                        .to_owned(),
-                ));
-            }
-            if protocol == Protocol::Smtp {
-                fields.push((
-                    self.t.phrase(Phrase::Authentication),
-                    self.t.phrase(Phrase::SameUserAndPassword).to_owned(),
-                ));
-            }
-            let width = fields.iter().map(|(l, _)| l.width()).max().unwrap_or(0) + 2;
-            for (label, value) in fields {
-                let pad = " ".repeat(width.saturating_sub(label.width()));
-                self.line(format!("      {label}{pad}{value}"));
-            }
+        let t = self.t;
+        let mut table: Vec<Vec<String>> = vec![vec![
+            String::new(),
+            t.phrase(Phrase::Server).to_owned(),
+            t.phrase(Phrase::Port).to_owned(),
+            t.phrase(Phrase::Encryption).to_owned(),
+            t.phrase(Phrase::UserName).to_owned(),
+        ]];
+        for (protocol, settings) in &rows {
+            let name = protocol.display_name().to_owned();
+            table.push(match settings {
+                Some(s) => vec![
+                    name,
+                    s.host.clone(),
+                    s.port.to_string(),
+                    t.security_label(s.security).to_owned(),
+                    s.username.clone(),
+                ],
+                None => vec![name, t.phrase(Phrase::NothingWorks).to_owned()],
+            });
         }
-        // A ✗ beside the right settings would read as "these settings are wrong".
-        let refused = Protocol::ALL
+        let columns = table.iter().map(Vec::len).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| {
+                table
+                    .iter()
+                    .filter(|row| row.len() == columns)
+                    .filter_map(|row| row.get(c))
+                    .map(|cell| cell.width())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (i, row) in table.iter().enumerate() {
+            let mut line = String::from("  ");
+            for (c, cell) in row.iter().enumerate() {
+                let cell_text = if i == 0 {
+                    self.p.dim(cell)
+                } else if c == 1 && row.len() == columns {
+                    self.p.bold(cell)
+                } else {
+                    cell.clone()
+                };
+                line.push_str(&cell_text);
+                if c + 1 < row.len() {
+                    line.push_str(&" ".repeat(widths[c].saturating_sub(cell.width()) + 2));
+                }
+            }
+            self.line(line);
+        }
+        // What the password field takes: the provider's rule, or what a refusal showed.
+        let refused_for_app_password = rows
+            .iter()
+            .any(|(p, s)| s.is_some_and(|s| needs_app_password(report, *p, s)));
+        let kind = report
+            .provider
+            .as_ref()
+            .and_then(|p| p.password.as_deref())
+            .and_then(|k| PasswordKind::ALL.into_iter().find(|x| x.as_str() == k));
+        let kind = match kind {
+            Some(kind) if kind != PasswordKind::Account => kind,
+            _ if refused_for_app_password => PasswordKind::AppPassword,
+            _ => PasswordKind::Account,
+        };
+        let line = t.labelled(t.phrase(Phrase::PasswordLabel), t.password_field(kind));
+        self.line(format!("  {line}"));
+        if rows
+            .iter()
+            .any(|(p, s)| *p == Protocol::Smtp && s.is_some())
+        {
+            let line = t.labelled(t.phrase(Phrase::SmtpAuthLabel), t.smtp_authentication(kind));
+            self.line(format!("  {line}"));
+        }
+        // A ✗ verdict beside the right settings would read as "these settings are wrong".
+        let refused: Vec<&Settings> = Protocol::ALL
             .into_iter()
-            .any(|p| matches!(verdict(report, p), ProtocolVerdict::Refused(..)));
-        if refused {
-            let note = self.p.dim(self.t.phrase(Phrase::RefusedNote));
+            .filter_map(|p| match verdict(report, p) {
+                ProtocolVerdict::Refused(s, _) => Some(s),
+                _ => None,
+            })
+            .collect();
+        if !refused.is_empty() {
+            let typed_only = refused.iter().any(|s| {
+                report
+                    .servers
+                    .iter()
+                    .find(|e| e.host == s.host && e.port == s.port && e.security == s.security)
+                    .is_some_and(|e| e.sources == ["user"])
+            });
+            let note = self.p.dim(self.t.phrase(if typed_only {
+                Phrase::RefusedNoteTypedOnly
+            } else {
+                Phrase::RefusedNote
+            }));
             self.line(note);
         }
     }
@@ -391,13 +507,13 @@ impl Renderer<'_> {
                 _ => self.t.phrase(Phrase::LoginNotTested).to_owned(),
             };
             let mut facts = vec![
-                format!("{}: {}", self.t.phrase(Phrase::User), s.username),
+                self.t.labelled(self.t.phrase(Phrase::User), &s.username),
                 login,
             ];
             if !s.auth_mechanisms.is_empty() {
                 facts.push(format!("AUTH {}", s.auth_mechanisms.join(" ")));
             }
-            self.line(format!("      {}", facts.join("; ")));
+            self.line(format!("      {}", facts.join(self.t.clause_separator())));
             if !s.addresses.is_empty() {
                 let row = self.addresses(s);
                 self.line(format!("      {row}"));
@@ -405,16 +521,18 @@ impl Renderer<'_> {
             if let Some(tls) = &s.tls {
                 let rows = [
                     format!(
-                        "{} {}, {} {}",
+                        "{} {}{}{} {}",
                         tls.version,
                         self.t.phrase(Phrase::Certificate),
+                        self.t.field_separator(),
                         tls.cert_subject,
                         self.p.dim(&format!("({})", tls.cert_issuer))
                     ),
                     format!(
-                        "{} {}; {} {}",
-                        self.t.phrase(Phrase::CertNames),
-                        tls.cert_names.join(", "),
+                        "{}{}{} {}",
+                        self.t
+                            .labelled(self.t.phrase(Phrase::CertNames), &tls.cert_names.join(", ")),
+                        self.t.clause_separator(),
                         self.t.phrase(Phrase::ValidUntil),
                         tls.cert_not_after
                     ),
@@ -442,16 +560,18 @@ impl Renderer<'_> {
                 });
                 match a.ms {
                     Some(ms) => format!(
-                        "{} {result} {}",
+                        "{} {result}{}",
                         a.address,
-                        self.p.dim(&format!("({ms} ms)"))
+                        self.p.dim(&self.t.paren(&format!("{ms} ms")))
                     ),
                     None => format!("{} {result}", a.address),
                 }
             })
             .collect();
-        self.t
-            .labelled(self.t.phrase(Phrase::Addresses), &attempts.join(", "))
+        self.t.labelled(
+            self.t.phrase(Phrase::Addresses),
+            &attempts.join(self.t.phrase(Phrase::SourceSeparator)),
+        )
     }
 
     /// `-v`: every source's answer.
@@ -486,8 +606,10 @@ pub(super) fn verdict(report: &Report, protocol: Protocol) -> ProtocolVerdict<'_
         .iter()
         .find(|f| f.protocol == Some(protocol) && f.severity == Severity::Error);
     let Some(settings) = report.recommended_for(protocol) else {
-        return if servers.is_empty() {
+        return if servers.is_empty() && report.not_offered.contains(&protocol) {
             ProtocolVerdict::NotOffered
+        } else if servers.is_empty() {
+            ProtocolVerdict::NotNamed
         } else {
             ProtocolVerdict::Broken(worst, servers.len())
         };
@@ -533,6 +655,10 @@ fn skipped_words(s: &ServerEntry) -> Option<(Phrase, Phrase)> {
             Phrase::WhyAfterServiceRefusal,
         ),
         LoginSkipped::AttemptLimit => (Phrase::SkippedAttemptLimit, Phrase::WhyAttemptLimit),
+        LoginSkipped::NamedByCertificate => (
+            Phrase::SkippedNamedByCertificate,
+            Phrase::WhyNamedByCertificate,
+        ),
         LoginSkipped::NoPassword | LoginSkipped::NotReached | LoginSkipped::NotProbed => {
             return None;
         }
@@ -560,7 +686,7 @@ fn source_title<'a>(name: &'a str, t: &'static dyn Catalogue) -> &'a str {
 fn timing(s: &ServerEntry, t: &dyn Catalogue) -> String {
     let (connect, handshake) = (t.phrase(Phrase::Connect), t.phrase(Phrase::Handshake));
     match (s.connect_ms, s.handshake_ms) {
-        (Some(c), Some(h)) => format!("{connect} {c} ms, {handshake} {h} ms"),
+        (Some(c), Some(h)) => format!("{connect} {c} ms{}{handshake} {h} ms", t.field_separator()),
         (Some(c), None) => format!("{connect} {c} ms"),
         _ => String::new(),
     }

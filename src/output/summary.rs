@@ -97,7 +97,9 @@ fn cell(verdict: &ProtocolVerdict, t: &dyn Catalogue, p: &Painter) -> (String, S
             ),
             Painter::red,
         ),
-        ProtocolVerdict::NotOffered => ("–", String::new(), Painter::dim),
+        ProtocolVerdict::NotOffered | ProtocolVerdict::NotNamed => {
+            ("–", String::new(), Painter::dim)
+        }
     };
     let text = if word.is_empty() {
         mark.to_owned()

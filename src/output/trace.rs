@@ -11,11 +11,8 @@ pub fn render(report: &Report, t: &dyn Catalogue) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({} {}, mailcheck {})",
-        t.phrase(Phrase::ProtocolDialogue),
-        t.phrase(Phrase::Address),
-        report.address,
-        report.mailcheck_version
+        "{}",
+        t.dialogue_heading(&report.address, &report.mailcheck_version)
     );
     for server in &report.servers {
         let _ = writeln!(
@@ -35,6 +32,8 @@ pub fn render(report: &Report, t: &dyn Catalogue) -> String {
             let who = match line.from.as_str() {
                 "client" => "C:",
                 "server" => "S:",
+                // Why the dialogue stopped is framed by dashes of its own.
+                _ if line.text.starts_with('—') => "  ",
                 _ => "--",
             };
             let _ = writeln!(out, "{:>6} ms {who} {}", line.ms, line.text);

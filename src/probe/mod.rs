@@ -35,7 +35,10 @@ use crate::timing::Timing;
 use protocol::MailProtocol;
 use steps::{Prober, Stop};
 use tls::{CertProblem, Established, TlsFacts};
-use transport::{AddressAttempt, Conn, IoFailure, Stream, TranscriptLine};
+use transport::{
+    AddressAttempt, CertRejected, Conn, Direction, Ending, IoFailure, Remark, Stream,
+    TranscriptLine,
+};
 
 /// Probes running at once; enough for every candidate of a domain, gentle on the servers.
 pub const MAX_CONCURRENT_PROBES: usize = 24;
@@ -344,11 +347,21 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
             Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, &mut out, &mut conn).await,
         }
     };
-    match tokio::time::timeout(deadline, steps).await {
-        Ok(Ok(())) => {}
-        Ok(Err(Stop(issues))) => out.issues.extend(issues),
+    let stopped = match tokio::time::timeout(deadline, steps).await {
+        // A dialogue that went on after a failure the protocol can live with (the mailbox
+        // check) still ended there.
+        Ok(Ok(())) => out
+            .issues
+            .iter()
+            .filter(|i| i.ends_dialogue())
+            .find_map(ending),
+        Ok(Err(Stop(issues))) => {
+            let stopped = issues.first().and_then(ending);
+            out.issues.extend(issues);
+            stopped
+        }
         // Everything that mattered was known before the goodbye.
-        Err(_) if out.reached == Step::Logout => {}
+        Err(_) if out.reached == Step::Logout => None,
         Err(_) => {
             if out.reached == Step::Login {
                 out.login = Login::Failed;
@@ -357,11 +370,20 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
                 step: out.reached,
                 limit: deadline,
             });
+            Some(Ending::ProbeTooSlow(deadline))
         }
-    }
+    };
     if let Some(mut conn) = conn {
         conn.close().await;
         out.transcript = conn.take_transcript();
+    }
+    // Why it stopped, last, even where no connection was made.
+    if let Some(ending) = stopped {
+        out.transcript.push(TranscriptLine {
+            at: started.elapsed(),
+            direction: Direction::Note(Remark::Stopped(ending)),
+            text: String::new(),
+        });
     }
     out.elapsed = started.elapsed();
     out
@@ -391,25 +413,23 @@ async fn run<P: MailProtocol>(
         addresses: out.addresses.clone(),
     };
     out.reached = Step::Connect;
-    let (tcp, connect_time) = prober.connect(&mut out.attempts).await?;
+    let (tcp, address, connect_time) = prober.connect(&mut out.attempts).await?;
     out.connect_time = Some(connect_time);
+    // From here on the dialogue is kept, however the probe ends.
+    let conn = conn.insert(prober.conn(Stream::Plain(tcp)));
+    conn.note(Remark::Connected(address));
 
     // The first bytes: implicit TLS, or a plaintext greeting on its way.
-    let conn = conn.insert(if endpoint.security == Security::Tls {
+    if endpoint.security == Security::Tls {
         out.reached = Step::TlsHandshake;
-        let tls = prober.implicit_tls(tcp).await?;
+        let tls = prober.implicit_tls(conn).await?;
         record_tls(&prober, out, &tls).await;
-        let mut conn = Conn::new(
-            Stream::Tls(Box::new(tls.stream)),
-            timing.step_limit(),
-            started,
-        );
-        conn.note(format!("TLS established ({})", tls.facts.version));
-        conn
+        conn.note(tls_established(&tls));
+        conn.upgraded(tls.stream);
     } else {
         out.reached = Step::Greeting;
-        prober.plaintext(tcp).await?
-    });
+        prober.plaintext(conn).await?;
+    }
 
     // The greeting names the protocol, and welcomes the client or not.
     out.reached = Step::Greeting;
@@ -427,7 +447,7 @@ async fn run<P: MailProtocol>(
             out.reached = Step::Starttls;
             let tls = prober.starttls(conn).await?;
             record_tls(&prober, out, &tls).await;
-            conn.note(format!("TLS established ({})", tls.facts.version));
+            conn.note(tls_established(&tls));
             conn.upgraded(tls.stream);
             // RFC 3207 §4.2: forget what was learned before TLS and ask again.
             out.reached = Step::Capabilities;
@@ -463,6 +483,50 @@ async fn run<P: MailProtocol>(
         protocol.logout(conn).await;
     }
     Ok(())
+}
+
+/// The dialogue's remark on a finished handshake, with what is wrong with the certificate.
+fn tls_established(tls: &Established) -> Remark {
+    Remark::TlsEstablished {
+        version: tls.facts.version.clone(),
+        rejected: tls.problem.as_ref().map(|problem| match problem {
+            CertProblem::Expired(_) => CertRejected::Expired,
+            CertProblem::NameMismatch => CertRejected::NameMismatch,
+            CertProblem::Untrusted(_) => CertRejected::Untrusted,
+        }),
+    }
+}
+
+/// Why the dialogue stopped, said by the issue that stopped the probe.
+fn ending(issue: &Issue) -> Option<Ending> {
+    Some(match issue {
+        Issue::Unresolvable(_) | Issue::LookupFailed(_) => Ending::NotResolved,
+        Issue::Refused { detail, .. } if detail.ends_with("connection refused") => {
+            Ending::ConnectRefused
+        }
+        Issue::Refused { detail, .. } => Ending::ConnectFailed(detail.clone()),
+        Issue::Filtered { limit, .. } => Ending::ConnectNoAnswer(*limit),
+        Issue::NoAnswer {
+            step: Step::DnsLookup,
+            ..
+        } => Ending::NotResolved,
+        Issue::NoAnswer { limit, .. } => Ending::NoReply(*limit),
+        Issue::SlowReply { limit, .. } => Ending::ReplyIncomplete(*limit),
+        Issue::ProbeTooSlow { limit, .. } => Ending::ProbeTooSlow(*limit),
+        Issue::Broken { failure, .. } => Ending::of(failure),
+        Issue::OtherProtocol { .. } | Issue::NotMail { .. } => Ending::NotTheProtocol,
+        Issue::PlaintextOnTlsPort { .. } => Ending::PlaintextNotTls,
+        Issue::TlsOnPlaintextPort { .. } => Ending::TlsNotPlaintext,
+        Issue::StarttlsNotOffered { .. } => Ending::StarttlsNotOffered,
+        Issue::StarttlsRefused { .. } => Ending::StarttlsRefused,
+        Issue::Injection { .. } => Ending::Injection,
+        Issue::TlsFailed { reason } => Ending::TlsFailed(reason.clone()),
+        Issue::Refusal {
+            stage: Stage::Greeting,
+            ..
+        } => Ending::Refused,
+        _ => return None,
+    })
 }
 
 /// Records a finished TLS handshake: when, the certificate, and what is wrong with it.
@@ -509,6 +573,22 @@ impl Issue {
 impl ProbeOutcome {
     /// The settings on the same host that this probe found answering where the ones it was
     /// given did not: another registered port, or the other TLS mode on the same port.
+    /// The hosts a certificate that did not name this server names instead, on the same port
+    /// and mode: what a person would try next. At most two.
+    pub fn certificate_suggestions(&self) -> Vec<Endpoint> {
+        self.issues
+            .iter()
+            .find_map(|issue| match issue {
+                Issue::Certificate {
+                    problem: CertProblem::NameMismatch,
+                    facts,
+                    ..
+                } => Some(certificate_suggestions(&self.endpoint, &facts.names)),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     pub fn proved_neighbours(&self) -> Vec<Endpoint> {
         let at = |port: u16, security: Security| Endpoint {
             port,
@@ -543,9 +623,60 @@ impl ProbeOutcome {
     }
 }
 
+/// The names of `names` (a certificate's) to try instead of `server`'s host: plain names as
+/// they are, a wildcard with the host's first label (`*.example.net` for `imap.example.com`
+/// is `imap.example.net`); never the host itself, at most two.
+pub fn certificate_suggestions(server: &Endpoint, names: &[String]) -> Vec<Endpoint> {
+    let first_label = server.host.split('.').next().unwrap_or_default();
+    let mut hosts: Vec<String> = Vec::new();
+    for name in names {
+        let host = match name.strip_prefix("*.") {
+            Some(parent) => format!("{first_label}.{parent}"),
+            None => name.clone(),
+        }
+        .to_ascii_lowercase();
+        let valid = crate::address::normalise_domain(&host).is_ok_and(|(ascii, _)| ascii == host);
+        if valid && host != server.host && !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    hosts
+        .into_iter()
+        .take(2)
+        .map(|host| Endpoint {
+            host,
+            ..server.clone()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certificates_names_become_hosts_to_try() {
+        let server = Endpoint {
+            protocol: crate::settings::Protocol::Imap,
+            host: "imap.company.test".into(),
+            port: 993,
+            security: Security::Tls,
+        };
+        let names: Vec<String> = [
+            "*.hoster.test",
+            "IMAP.company.test",
+            "mx.hoster.test",
+            "x y",
+            "z.test",
+        ]
+        .map(String::from)
+        .to_vec();
+        let hosts: Vec<String> = certificate_suggestions(&server, &names)
+            .into_iter()
+            .map(|e| e.host)
+            .collect();
+        assert_eq!(hosts, ["imap.hoster.test", "mx.hoster.test"]);
+    }
 
     #[test]
     fn greetings_name_their_protocol() {

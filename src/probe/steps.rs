@@ -3,7 +3,7 @@
 //! that the protocol answers on another port or in the other TLS mode of the same host, are
 //! here too: the steps ask them when the settings given do not work.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
@@ -76,13 +76,31 @@ impl<P: MailProtocol> Prober<'_, P> {
         &self.target.endpoint
     }
 
+    /// The probe's connection over `stream`, its transcript hiding the password (and its
+    /// base64 forms) and the OAuth token (and the SASL messages that carry it) from the first
+    /// word on.
+    pub fn conn(&self, stream: Stream) -> Conn {
+        let mut conn = Conn::new(stream, self.timing.step_limit(), self.started);
+        if let Some(password) = &self.ctx.password {
+            conn.add_password(&self.target.username, password);
+        }
+        // The token likewise, and the first messages that carry it.
+        if let Some(oauth) = &self.ctx.oauth {
+            conn.add_secret(oauth.token.expose());
+            for mechanism in crate::oauth::Mechanism::ALL {
+                conn.add_secret(&mechanism.initial_response(&self.target.username, &oauth.token));
+            }
+        }
+        conn
+    }
+
     /// Connects to the host's addresses, and says how long it took; `attempts` gets what each
     /// address did. When the port refuses, another registered port of the protocol that
     /// answers on the same host is named.
     pub async fn connect(
         &self,
         attempts: &mut Vec<AddressAttempt>,
-    ) -> Result<(TcpStream, Duration), Stop> {
+    ) -> Result<(TcpStream, SocketAddr, Duration), Stop> {
         let started = Instant::now();
         let endpoint = self.endpoint();
         let connecting = transport::connect(
@@ -95,7 +113,7 @@ impl<P: MailProtocol> Prober<'_, P> {
         .await;
         *attempts = connecting.attempts;
         match connecting.result {
-            Ok((tcp, _)) => Ok((tcp, started.elapsed())),
+            Ok((tcp, address)) => Ok((tcp, address, started.elapsed())),
             Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
                 let works = self.other_registered_port().await;
                 Err(Issue::Refused { detail, works }.into())
@@ -131,10 +149,15 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// The first bytes on an implicit TLS port: the handshake. A server that answers in
     /// plaintext is asked whether STARTTLS works on the same port.
-    pub async fn implicit_tls(&self, tcp: TcpStream) -> Result<Established, Stop> {
+    pub async fn implicit_tls(&self, conn: &mut Conn) -> Result<Established, Stop> {
+        let (tcp, _) = conn
+            .take_for_upgrade()
+            .map_err(stopped(Step::TlsHandshake))?;
         let issue = match self.handshake(tcp).await {
             Ok(established) => return Ok(established),
             Err(HandshakeFailure::NotTls(said)) => {
+                // What the server said instead belongs in the dialogue.
+                conn.heard(said.trim_end());
                 let works = self
                     .neighbour(self.endpoint().port, Security::Starttls)
                     .await;
@@ -154,16 +177,15 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// The first bytes on a plaintext port: a greeting on its way, or a server that wants TLS
     /// from the first byte (a TLS record, or silence that TLS on the same port explains).
-    pub async fn plaintext(&self, tcp: TcpStream) -> Result<Conn, Stop> {
+    pub async fn plaintext(&self, conn: &mut Conn) -> Result<(), Stop> {
         let timing = self.timing;
         let port = self.endpoint().port;
-        let mut conn = Conn::new(Stream::Plain(tcp), timing.step_limit(), self.started);
         let issue = match conn.peek_bytes(timing.first_bytes_wait()).await {
             // A TLS record's content type: an alert, or a server speaking first in TLS.
             Ok(bytes) if matches!(bytes.first(), Some(20..=24)) => Issue::TlsOnPlaintextPort {
                 works: self.neighbour(port, Security::Tls).await,
             },
-            Ok(_) => return Ok(conn),
+            Ok(_) => return Ok(()),
             Err(IoFailure::Timeout(_)) => {
                 let limit = timing.tls_check_after_silence();
                 match self.neighbour_within(port, Security::Tls, limit).await {
@@ -392,14 +414,14 @@ impl<P: MailProtocol> Prober<'_, P> {
             Ok(turn) => turn,
             Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), issues),
         };
-        conn.add_secret(password.expose());
+        // The password is hidden in the transcript since the connection began (`Self::conn`).
         let attempt = match self.protocol.login(conn, caps, user, password).await {
             Ok(reply) if reply.ok => (Login::Ok, Vec::new()),
             Ok(reply) => (
                 Login::Failed,
                 vec![Issue::Refusal {
                     stage: Stage::Login,
-                    reply: reply.text,
+                    reply: conn.redact(&reply.text),
                 }],
             ),
             Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),
@@ -420,9 +442,8 @@ impl<P: MailProtocol> Prober<'_, P> {
             Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), Vec::new()),
         };
         let user = self.target.username.as_str();
+        // Hidden in the transcript since the connection began (`Self::conn`).
         let initial = mechanism.initial_response(user, &oauth.token);
-        conn.add_secret(oauth.token.expose());
-        conn.add_secret(&initial);
         let attempt = match self
             .protocol
             .oauth_login(conn, caps, mechanism, &initial)
@@ -455,7 +476,7 @@ impl<P: MailProtocol> Prober<'_, P> {
                 Login::Failed,
                 vec![Issue::Refusal {
                     stage: Stage::AfterLogin,
-                    reply: reply.text,
+                    reply: conn.redact(&reply.text),
                 }],
             ),
             Ok(_) => (Login::Ok, Vec::new()),

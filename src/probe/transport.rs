@@ -76,12 +76,95 @@ impl IoFailure {
 }
 
 /// Who said a line of the transcript.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Direction {
     Client,
     Server,
-    /// mailcheck's own remark (connected, TLS established, …).
-    Note,
+    /// mailcheck's own remark (connected, TLS established, why the dialogue stopped): data,
+    /// worded by `text` in the report's language; the line's `text` is empty.
+    Note(Remark),
+}
+
+/// What mailcheck remarks in a dialogue, beside what was said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remark {
+    /// The TCP connection is up, to this address.
+    Connected(SocketAddr),
+    /// TLS is up, in this version. `rejected`: what is wrong with the certificate; the probe
+    /// goes on to learn what the server offers, and no password is sent.
+    TlsEstablished {
+        version: String,
+        rejected: Option<CertRejected>,
+    },
+    /// This many more lines were not kept ([`MAX_TRANSCRIPT_LINES`]).
+    NotKept(usize),
+    /// Why the dialogue stopped before its goodbye.
+    Stopped(Ending),
+}
+
+/// Why a certificate is not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertRejected {
+    /// Expired, or not valid yet.
+    Expired,
+    NameMismatch,
+    Untrusted,
+}
+
+/// Why a probe's dialogue stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The host name did not resolve, or its lookup failed.
+    NotResolved,
+    /// The connection was refused.
+    ConnectRefused,
+    /// The connection attempts got no answer within the limit.
+    ConnectNoAnswer(Duration),
+    /// The connection failed otherwise (the error).
+    ConnectFailed(String),
+    /// No reply within the limit.
+    NoReply(Duration),
+    /// A reply began but was not complete within the limit.
+    ReplyIncomplete(Duration),
+    ClosedByServer,
+    ResetByServer,
+    /// A line, a reply or the whole dialogue longer than mailcheck reads.
+    TooMuch,
+    /// A reply that is not this protocol's (another protocol, not mail at all, garbage).
+    NotTheProtocol,
+    /// The TLS handshake failed (the reason, as the TLS library says it).
+    TlsFailed(String),
+    /// TLS was expected; the server answered in plaintext.
+    PlaintextNotTls,
+    /// Plaintext was expected; the server answered in TLS.
+    TlsNotPlaintext,
+    StarttlsNotOffered,
+    StarttlsRefused,
+    /// Bytes after the STARTTLS reply, before TLS: possibly injected.
+    Injection,
+    /// The server turned the client away (its greeting, or its reply to EHLO).
+    Refused,
+    /// The whole probe ran out of time.
+    ProbeTooSlow(Duration),
+    /// Another failure of the connection (the error).
+    Failed(String),
+}
+
+impl Ending {
+    /// How a failed read or write ends a dialogue.
+    pub fn of(failure: &IoFailure) -> Self {
+        match failure {
+            IoFailure::Timeout(limit) => Ending::NoReply(*limit),
+            IoFailure::SlowReply(limit) => Ending::ReplyIncomplete(*limit),
+            IoFailure::Closed => Ending::ClosedByServer,
+            IoFailure::Reset => Ending::ResetByServer,
+            IoFailure::LineTooLong | IoFailure::TooManyLines | IoFailure::TooMuchData => {
+                Ending::TooMuch
+            }
+            IoFailure::Malformed(_) => Ending::NotTheProtocol,
+            IoFailure::Io(error) => Ending::Failed(error.clone()),
+        }
+    }
 }
 
 /// One line of a probe's dialogue, safe to show: credentials are already replaced by `***`.
@@ -89,6 +172,7 @@ pub enum Direction {
 pub struct TranscriptLine {
     pub at: Duration,
     pub direction: Direction,
+    /// What was said; empty for a [`Direction::Note`].
     pub text: String,
 }
 
@@ -186,11 +270,39 @@ impl Conn {
         matches!(self.stream, Some(Stream::Tls(_)))
     }
 
-    /// Registers a secret: it, and its base64 forms used in SASL, never reach the transcript.
+    /// Registers a secret: wherever it stands as a whole token, it never reaches the
+    /// transcript ([`crate::secret::redact`]).
     pub fn add_secret(&mut self, secret: &str) {
-        if !secret.is_empty() {
+        if !secret.is_empty() && !self.secrets.iter().any(|s| s.as_str() == secret) {
             self.secrets.push(Zeroizing::new(secret.to_owned()));
+            // The longest first, so that no shorter secret splits a longer one.
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
+    }
+
+    /// Registers the password and its base64 forms (SASL LOGIN's answer, SASL PLAIN's
+    /// `\0user\0password`) before a word of the dialogue is recorded: a server may say them
+    /// back at any time.
+    pub fn add_password(&mut self, user: &str, password: &Password) {
+        use base64::Engine as _;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let plain = Zeroizing::new(format!("\0{user}\0{}", password.expose()));
+        for secret in [
+            Zeroizing::new(password.expose().to_owned()),
+            Zeroizing::new(engine.encode(password.expose())),
+            Zeroizing::new(engine.encode(&*plain)),
+        ] {
+            self.add_secret(&secret);
+        }
+    }
+
+    /// `text` (a server's reply, for evidence) with every registered secret hidden.
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for secret in &self.secrets {
+            text = crate::secret::redact(&text, secret);
+        }
+        text
     }
 
     /// The SASL PLAIN initial response (RFC 4616), registered as a secret.
@@ -202,19 +314,24 @@ impl Conn {
         token
     }
 
-    pub fn note(&mut self, text: impl Into<String>) {
-        self.record(Direction::Note, text.into());
+    pub fn note(&mut self, remark: Remark) {
+        self.record(Direction::Note(remark), String::new());
+    }
+
+    /// Records what the server said outside a line read (a plaintext answer to a TLS
+    /// ClientHello).
+    pub fn heard(&mut self, text: &str) {
+        self.record(Direction::Server, text.to_owned());
     }
 
     fn record(&mut self, direction: Direction, text: String) {
-        if self.transcript.len() >= MAX_TRANSCRIPT_LINES {
+        // mailcheck's own few remarks are always kept.
+        let note = matches!(direction, Direction::Note(_));
+        if self.transcript.len() >= MAX_TRANSCRIPT_LINES && !note {
             self.dropped_lines += 1;
             return;
         }
-        let mut text = text;
-        for secret in &self.secrets {
-            text = text.replace(secret.as_str(), "***");
-        }
+        let text = self.redact(&text);
         self.transcript.push(TranscriptLine {
             at: self.started.elapsed(),
             direction,
@@ -336,6 +453,10 @@ impl Conn {
     pub fn upgraded(&mut self, tls: TlsStream<Recorded>) {
         self.stream = Some(Stream::Tls(Box::new(tls)));
         self.buffer.clear();
+        // What comes first over TLS (the greeting, on an implicit TLS port) has a limit of its
+        // own, not what the handshake left of the connection's.
+        self.reply_due = Instant::now() + self.timeout;
+        self.reply_bytes = 0;
     }
 
     /// Closes without waiting for the server.
@@ -352,8 +473,8 @@ impl Conn {
         if dropped > 0 {
             transcript.push(TranscriptLine {
                 at: self.started.elapsed(),
-                direction: Direction::Note,
-                text: format!("… {dropped} more lines not kept"),
+                direction: Direction::Note(Remark::NotKept(dropped)),
+                text: String::new(),
             });
         }
         transcript

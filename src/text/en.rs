@@ -1,7 +1,10 @@
 //! English: the default language of every report.
 
-use super::{Catalogue, Phrase};
-use crate::finding::{Breakage, FindingCode};
+use super::trouble::{Origin, Said};
+use super::{Catalogue, Phrase, seconds};
+use crate::address::AddressError;
+use crate::finding::{Breakage, FindingCode, Step};
+use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -32,6 +35,15 @@ impl Catalogue for English {
             LoginRefused => "login refused",
             NoServerWorks => "no server works",
             NotOffered => "not offered",
+            PasswordLabel => "Password:",
+            SmtpAuthLabel => "SMTP authentication:",
+            ClauseColon => ": ",
+            ListAnd => " and ",
+            NotNamed => "not checked: no source named a server",
+            NothingWorks => "nothing works (see the findings)",
+            RefusedNoteTypedOnly => {
+                "  ✗ above: the server refused this account's login; only your own settings name this server, the findings say why."
+            }
             FindingsHeading => "Findings, worst first",
             Error => "error",
             Warning => "warning",
@@ -41,12 +53,6 @@ impl Catalogue for English {
             Port => "Port",
             Encryption => "Encryption",
             UserName => "User name",
-            Password => "Password",
-            AppPasswordNotAccountPassword => {
-                "an app password / authorization code, not the account password"
-            }
-            Authentication => "Authentication",
-            SameUserAndPassword => "required, same user name and password",
             RefusedNote => {
                 "  ✗ above: the server refused this account's login; the settings are right, the findings say why."
             }
@@ -55,7 +61,7 @@ impl Catalogue for English {
             Help => "Help: ",
             ServersHeading => "Servers considered",
             LoginNotTested => "login not tested",
-            User => "user",
+            User => "user:",
             Certificate => "certificate",
             CertNames => "names:",
             ValidUntil => "valid until",
@@ -71,9 +77,7 @@ impl Catalogue for English {
             NoLogin => "no login",
             Untested => "untested",
             Fails => "fails",
-            ProtocolDialogue => "Protocol dialogue",
-            Address => "address",
-            NoDialogue => "(no dialogue: the connection did not get that far; see the findings)",
+            NoDialogue => "(no dialogue: this server was not probed)",
             CheckingAccounts => "checking accounts",
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",
@@ -86,6 +90,10 @@ impl Catalogue for English {
             SkippedAfterRefusal => "another server refused the password",
             SkippedAfterServiceRefusal => "another server refused the service",
             SkippedAttemptLimit => "limit of failed logins reached",
+            SkippedNamedByCertificate => "only a failed certificate named it",
+            WhyNamedByCertificate => {
+                "only the certificate of another server, which failed its name check, named it: whoever presented that certificate chose the name, so no password is sent there."
+            }
             WhyNotVerifiedTls => {
                 "no verified TLS (none, or a certificate that failed), and the password is never sent without it."
             }
@@ -432,6 +440,16 @@ impl Catalogue for English {
     fn cert_covers(&self, names: &str) -> String {
         format!("The certificate covers: {names}. Use one of those names as the server name.")
     }
+    fn cert_name_answers(&self, names: &str, host: &str) -> String {
+        format!(
+            "The certificate covers: {names}. {host} answers on the same port with a valid certificate (probed; no password was sent, since only this certificate named it): if your provider confirms it, type {host} as the server."
+        )
+    }
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String {
+        format!(
+            "The certificate covers: {names}. {tried} did not answer with valid settings either: ask the provider for the right server name."
+        )
+    }
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
         format!("The certificate of {at} is not signed by a trusted authority (issuer: {issuer}).")
     }
@@ -630,7 +648,10 @@ impl Catalogue for English {
         format!("encryption {typed} → {right}")
     }
     fn change_fields(&self, changes: &str) -> String {
-        format!("In your settings change: {changes}.")
+        format!("In your settings change: {changes} (proved to work).")
+    }
+    fn change_either(&self, first: &str, second: &str) -> String {
+        format!("In your settings change either {first}, or {second}: both were proved to work.")
     }
     fn field_separator(&self) -> &'static str {
         ", "
@@ -647,5 +668,289 @@ impl Catalogue for English {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n{total} account(s) checked: {fine} fine, {failing} with errors\n")
+    }
+
+    fn remark(&self, remark: &Remark) -> String {
+        match remark {
+            Remark::Connected(address) => format!("connected to {address}"),
+            Remark::TlsEstablished {
+                version,
+                rejected: None,
+            } => format!("TLS established ({version})"),
+            Remark::TlsEstablished {
+                version,
+                rejected: Some(why),
+            } => {
+                let why = match why {
+                    CertRejected::Expired => "it has expired or is not valid yet",
+                    CertRejected::NameMismatch => "it does not name this host",
+                    CertRejected::Untrusted => "no trusted authority issued it",
+                };
+                format!(
+                    "TLS established ({version}), but its certificate is rejected: {why}; no password is sent"
+                )
+            }
+            Remark::NotKept(lines) => format!("… {lines} more lines not kept"),
+            Remark::Stopped(ending) => {
+                let why = match ending {
+                    Ending::NotResolved => "the host name does not resolve: no connection".into(),
+                    Ending::ConnectRefused => "connection refused".into(),
+                    Ending::ConnectNoAnswer(limit) => {
+                        format!("no answer to the connection within {} s", seconds(*limit))
+                    }
+                    Ending::ConnectFailed(error) | Ending::Failed(error) => {
+                        format!("connection failed: {error}")
+                    }
+                    Ending::NoReply(limit) => format!("no reply within {} s", seconds(*limit)),
+                    Ending::ReplyIncomplete(limit) => {
+                        format!("the reply was not complete within {} s", seconds(*limit))
+                    }
+                    Ending::ClosedByServer => "connection closed by the server".into(),
+                    Ending::ResetByServer => "connection reset by the server".into(),
+                    Ending::TooMuch => "the server sent more than mailcheck reads".into(),
+                    Ending::NotTheProtocol => "a reply that is not the protocol's".into(),
+                    Ending::TlsFailed(reason) => format!("TLS handshake failed: {reason}"),
+                    Ending::PlaintextNotTls => "the server answered in plaintext, not TLS".into(),
+                    Ending::TlsNotPlaintext => "the server answered in TLS, not plaintext".into(),
+                    Ending::StarttlsNotOffered => "STARTTLS is not offered".into(),
+                    Ending::StarttlsRefused => "the server refused STARTTLS".into(),
+                    Ending::Injection => {
+                        "data after the STARTTLS reply, before TLS: stopped".into()
+                    }
+                    Ending::Refused => "the server turned the client away".into(),
+                    Ending::ProbeTooSlow(limit) => {
+                        format!(
+                            "the probe took more than {} s in all: stopped",
+                            seconds(*limit)
+                        )
+                    }
+                };
+                format!("— {why} —")
+            }
+        }
+    }
+
+    fn dialogue_heading(&self, address: &str, version: &str) -> String {
+        format!("Protocol dialogue (address {address}, mailcheck {version})")
+    }
+
+    fn step(&self, step: Step) -> &'static str {
+        // The dialogue's own names.
+        step.as_str()
+    }
+
+    fn paren(&self, text: &str) -> String {
+        format!(" ({text})")
+    }
+
+    fn clause_separator(&self) -> &'static str {
+        "; "
+    }
+
+    fn said(&self, said: &Said) -> String {
+        let from = |origin: &Origin| match origin {
+            Origin::Stdin => "standard input".to_owned(),
+            Origin::Prompt => "the prompt".to_owned(),
+            Origin::Env(var) => format!("the environment variable {var}"),
+            Origin::PasswordFile(path) => format!("the password file {path}"),
+            Origin::TokenFile(path) => format!("the token file {path}"),
+            Origin::File(path) => path.clone(),
+        };
+        match said {
+            Said::InvalidAddress(typed) => format!("invalid address {typed:?}"),
+            Said::UserServer { protocol, typed } => format!("--{protocol} {typed}"),
+            Said::EnvNotSet(var) => format!("the environment variable {var} is not set"),
+            Said::EmptyPassword(origin) => format!("the password from {} is empty", from(origin)),
+            Said::CannotRead(origin) => format!("cannot read {}", from(origin)),
+            Said::CannotReadPassword(origin) => {
+                format!("cannot read the password from {}", from(origin))
+            }
+            Said::NotText(origin) => format!("{} is not UTF-8 text", from(origin)),
+            Said::PasswordNotText(origin) => {
+                format!("the password from {} is not UTF-8 text", from(origin))
+            }
+            Said::FirstLineTooLong { origin, max } => format!(
+                "the first line of {} is longer than {max} bytes: not a password",
+                from(origin)
+            ),
+            Said::NoTerminal => "--ask-password needs a terminal to ask on (use --password-stdin to read a pipe)".to_owned(),
+            Said::EmptyToken(origin) => format!("the OAuth token from {} is empty", from(origin)),
+            Said::CannotReadToken(origin) => {
+                format!("cannot read the OAuth token from {}", from(origin))
+            }
+            Said::TokenNotText(origin) => {
+                format!("the OAuth token from {} is not UTF-8 text", from(origin))
+            }
+            Said::TokenLineTooLong { origin, max } => format!(
+                "the first line of {} is longer than {max} bytes: not an OAuth token",
+                from(origin)
+            ),
+            Said::NoTerminalForToken => "--ask-oauth-token needs a terminal to ask on (use --oauth-token-stdin to read a pipe)".to_owned(),
+            Said::TwoTokenSources(typed) => format!("{typed}: more than one OAuth token source"),
+            Said::BatchFile(file) => format!("--batch {file}"),
+            Said::BatchLine(line) => format!("line {line}"),
+            Said::BatchLines(count) => format!("{count} lines are wrong:"),
+            Said::AndMore(more) => format!("… and {more} more"),
+            Said::NoAddresses => "no addresses (one address a line)".to_owned(),
+            Said::PasswordWrittenInBatch => "a password is never written in the batch file: name it with password-env=VAR or password-file=PATH".to_owned(),
+            Said::NotPasswordSource(key) => {
+                format!(
+                    "{key:?} is not password-env=VAR, password-file=PATH, oauth-token-env=VAR or oauth-token-file=PATH"
+                )
+            }
+            Said::TwoPasswordSources(typed) => format!("{typed}: more than one password source"),
+            Said::CannotCheck(address) => format!("cannot check {address}"),
+            Said::CannotExplain => "cannot explain the reply".to_owned(),
+            Said::NothingVerified(address) => format!("no server was verified to work for {address}, so there is no autoconfig document to emit; run without --emit to see why"),
+            Said::ProtocolLeftOut(protocol) => format!("{protocol}: no server was verified to work, so the document has none; run without --emit to see why"),
+            Said::UnknownArgument { arg, suggestion } => match suggestion {
+                Some(meant) => format!("unexpected argument '{arg}' (did you mean '{meant}'?)"),
+                None => format!("unexpected argument '{arg}'"),
+            },
+            Said::InvalidValue { arg, value, valid } => format!(
+                "invalid value '{value}' for '{arg}' (possible values: {})",
+                valid.join(", ")
+            ),
+            Said::RefusedValue { arg, value } => format!("invalid value '{value}' for '{arg}'"),
+            Said::MissingArgument(args) => {
+                format!("the following required arguments were not provided: {}", args.join(" "))
+            }
+            Said::Conflict { arg, other } => {
+                format!("the argument '{arg}' cannot be used with '{other}'")
+            }
+            Said::TryHelp => "For more information, try 'mailcheck --help'.".to_owned(),
+            Said::TimeoutNotPositive => "must be more than 0 seconds (at most 600)".to_owned(),
+            Said::TimeoutTooLong => "must be at most 600 seconds".to_owned(),
+            Said::TimeoutNotNumber(typed) => {
+                format!("{typed:?} is not a number of seconds (more than 0, at most 600)")
+            }
+            Said::NotHttpUrl { typed, example } => {
+                format!("{typed:?} is not an http(s) URL such as {example}")
+            }
+            Said::NotDnsServer(typed) => format!("{typed:?} is not IP or IP:PORT"),
+            Said::CaFileUnreadable(path) => format!("cannot use the CA file: cannot read {path}"),
+            Said::CaFileEmpty(path) => {
+                format!("cannot use the CA file: {path} holds no PEM certificate")
+            }
+            Said::CaFileInvalid(path) => format!("cannot use the CA file: {path}"),
+            Said::CannotSetUpDns => "cannot set up DNS".to_owned(),
+            Said::CannotSetUpHttp => "cannot set up HTTP".to_owned(),
+            Said::CannotStartRuntime => "cannot start the async runtime".to_owned(),
+            Said::CannotWriteReport => "cannot write the report".to_owned(),
+            Said::CannotRenderManual => "cannot render the manual page".to_owned(),
+        }
+    }
+    fn cause_separator(&self) -> &'static str {
+        ": "
+    }
+    fn address_error(&self, error: &AddressError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
+
+    fn token_prompt(&self, address: &str) -> String {
+        format!("OAuth token for {address}: ")
+    }
+    fn password_prompt(&self, address: &str) -> String {
+        format!("Password for {address}: ")
+    }
+
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
+
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String {
+        // The error's own words are English.
+        error.to_string()
+    }
+
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String {
+        let meaning = meaning.trim_end_matches('.');
+        match place {
+            Some(place) => format!("{meaning} ({place})."),
+            None => format!("{meaning}."),
+        }
+    }
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String {
+        format!("{protocols}, {servers} servers")
+    }
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String {
+        format!(
+            "{protocols} all refused the same password: the password or the user name is wrong."
+        )
+    }
+    fn conclusion_not_retried(&self, protocols: &str) -> String {
+        format!(
+            "{protocols} were not tried with the same password, so that the account is not locked."
+        )
+    }
+    fn conclusion_more_problems(&self, count: usize) -> String {
+        if count == 1 {
+            "One more problem below.".to_owned()
+        } else {
+            format!("{count} more problems below.")
+        }
+    }
+    fn conclusion_logged_in(&self, protocols: &str) -> String {
+        format!("Everything works: {protocols} accepted the login.")
+    }
+    fn conclusion_reachable(&self, protocols: &str) -> String {
+        format!(
+            "No problem found with {protocols} up to the login; the login itself was not tested."
+        )
+    }
+    fn conclusion_untested(&self, protocols: &str) -> String {
+        format!("{protocols} not tested: these are the most likely settings, not probed.")
+    }
+    fn conclusion_warnings(&self, count: usize) -> String {
+        if count == 1 {
+            "One warning below.".to_owned()
+        } else {
+            format!("{count} warnings below.")
+        }
+    }
+    fn conclusion_use_settings(&self) -> &'static str {
+        "Use the settings below in the mail client."
+    }
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String {
+        format!("{proto} ({at}) accepted the same user name and password, so they are right.")
+    }
+    fn use_instead(&self, at: &str) -> String {
+        format!("Use {at} instead.")
+    }
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String {
+        format!("{proto} works on {at} with {security} (proved): use the settings below.")
+    }
+    fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "the account's password",
+            AppPassword => {
+                "an app password (app-specific password) from the account's security settings, not the account password"
+            }
+            AuthorizationCode => {
+                "the authorization code (授权码) generated in webmail, not the webmail password"
+            }
+            AuthorizationCodeIfOn => {
+                "the webmail password, or the client authorization code (授权码) if it is switched on"
+            }
+            ClientPasswordIfSecureLogin => {
+                "the mailbox password, or a client-specific password (客户端专用密码) once secure login is on"
+            }
+        }
+    }
+    fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "required, same user name and password",
+            AppPassword => "required, same user name and the same app password",
+            AuthorizationCode | AuthorizationCodeIfOn => {
+                "required, same user name and the same authorization code"
+            }
+            ClientPasswordIfSecureLogin => {
+                "required, same user name and the same password as incoming mail"
+            }
+        }
     }
 }

@@ -21,9 +21,33 @@ pub struct Worded {
 pub fn word(finding: &Finding, provider: Option<&ProviderConfig>, lang: Lang) -> Worded {
     let t = catalogue(lang);
     let (message, mut hint) = message_and_hint(t, finding, provider, lang);
+    if let Some(accepted) = &finding.accepted_by {
+        let at = format!("{}:{}", accepted.host, accepted.port);
+        let right = t.password_accepted_by(accepted.protocol.display_name(), &at);
+        hint = if finding
+            .server
+            .as_ref()
+            .is_some_and(|s| s.protocol == accepted.protocol)
+        {
+            // The same protocol works there: that server is the fix.
+            format!("{right}{}{}", t.sentence_gap(), t.use_instead(&at))
+        } else {
+            format!("{right}{}{hint}", t.sentence_gap())
+        };
+    }
     if !finding.user_fix.is_empty() {
         let fix = user_fix(t, &finding.user_fix);
-        hint = format!("{fix}{}{hint}", t.sentence_gap());
+        // For a refusal the fields are one fix and the account another; for a connection
+        // failure the fields are the whole fix, and the finding's own advice (which may name
+        // another port or mode) would contradict them.
+        hint = if matches!(
+            finding.facts,
+            Facts::Refusal { .. } | Facts::OauthRequired { .. }
+        ) {
+            format!("{fix}{}{hint}", t.sentence_gap())
+        } else {
+            fix
+        };
     }
     Worded {
         message,
@@ -54,11 +78,11 @@ fn message_and_hint(
     let port_for = |security: Security| server.protocol.default_port(security);
     match &finding.facts {
         Facts::Unresolvable { error } => (
-            t.unresolvable(&server.host, error),
+            t.unresolvable(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::WrongHost),
         ),
         Facts::LookupFailed { error } => (
-            t.lookup_failed(&server.host, error),
+            t.lookup_failed(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::DnsUnavailable),
         ),
         Facts::NothingListens { works } => (
@@ -76,7 +100,7 @@ fn message_and_hint(
             },
         ),
         Facts::NoAnswer { step, limit } => (
-            t.no_answer(&at, step.as_str(), limit.as_secs_f64()),
+            t.no_answer(&at, t.step(*step), limit.as_secs_f64()),
             generic_fix(FindingCode::Timeout),
         ),
         Facts::OtherProtocol { protocol } => (
@@ -122,12 +146,21 @@ fn message_and_hint(
             generic_fix(FindingCode::CertExpired),
         ),
         Facts::CertNameMismatch {
-            names, alias_of, ..
+            names,
+            alias_of,
+            tried,
+            answered,
+            ..
         } => {
             let names = name_list(t, names);
-            let hint = match alias_of {
-                Some(target) => t.cert_alias(&server.host, target, &names),
-                None => t.cert_covers(&names),
+            let hint = match (alias_of, answered) {
+                (Some(target), _) => t.cert_alias(&server.host, target, &names),
+                (None, Some(host)) => t.cert_name_answers(&names, host),
+                (None, None) if !tried.is_empty() => t.cert_names_do_not_answer(
+                    &names,
+                    &tried.join(t.phrase(Phrase::SourceSeparator)),
+                ),
+                (None, None) => t.cert_covers(&names),
             };
             (t.cert_name_mismatch(&at, &server.host), hint)
         }
@@ -163,8 +196,8 @@ fn message_and_hint(
         }
         Facts::Broken { step, how } => {
             let message = match how {
-                Breakage::Other => t.broken(&at, step.as_str()),
-                how => t.broke_off(&at, step.as_str(), &t.breakage(*how, proto)),
+                Breakage::Other => t.broken(&at, t.step(*step)),
+                how => t.broke_off(&at, t.step(*step), &t.breakage(*how, proto)),
             };
             // Before a greeting was understood nothing says it is a mail server at all.
             let hint = match step {
@@ -176,11 +209,11 @@ fn message_and_hint(
             (message, hint)
         }
         Facts::SlowReply { step, limit } => (
-            t.slow_reply(&at, step.as_str(), limit.as_secs_f64()),
+            t.slow_reply(&at, t.step(*step), limit.as_secs_f64()),
             t.phrase(Phrase::SlowServerFix).to_owned(),
         ),
         Facts::ProbeTooSlow { step, limit } => (
-            t.probe_too_slow(&at, step.as_str(), limit.as_secs_f64()),
+            t.probe_too_slow(&at, t.step(*step), limit.as_secs_f64()),
             t.phrase(Phrase::SlowServerFix).to_owned(),
         ),
         Facts::OauthRequired { mechanisms } => (
@@ -338,19 +371,26 @@ fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
     }
 }
 
-/// "In your settings change: port 143 → 993, …".
-fn user_fix(t: &dyn Catalogue, changes: &[FieldChange]) -> String {
-    let fields: Vec<String> = changes
-        .iter()
-        .map(|change| match change {
-            FieldChange::Server { typed, right } => t.change_server(typed, right),
-            FieldChange::Port { typed, right } => t.change_port(*typed, *right),
-            FieldChange::Encryption { typed, right } => {
-                t.change_encryption(typed.client_label(), right.client_label())
-            }
-        })
-        .collect();
-    t.change_fields(&fields.join(t.field_separator()))
+/// "In your settings change: port 143 → 993, …", or two such changes either of which works.
+fn user_fix(t: &dyn Catalogue, alternatives: &[Vec<FieldChange>]) -> String {
+    let fields = |changes: &[FieldChange]| {
+        let fields: Vec<String> = changes
+            .iter()
+            .map(|change| match change {
+                FieldChange::Server { typed, right } => t.change_server(typed, right),
+                FieldChange::Port { typed, right } => t.change_port(*typed, *right),
+                FieldChange::Encryption { typed, right } => {
+                    t.change_encryption(typed.client_label(), right.client_label())
+                }
+            })
+            .collect();
+        fields.join(t.field_separator())
+    };
+    match alternatives {
+        [one] => t.change_fields(&fields(one)),
+        [first, second, ..] => t.change_either(&fields(first), &fields(second)),
+        [] => String::new(),
+    }
 }
 
 /// The names a certificate covers, for a person: a CDN's certificate can carry a hundred, of
@@ -628,17 +668,25 @@ mod tests {
             Facts::TlsOnPlaintextPort { proved: false },
         )
         .about(&server);
-        finding.user_fix = vec![FieldChange::Port {
+        finding.user_fix = vec![vec![FieldChange::Port {
             typed: 143,
             right: 993,
-        }];
+        }]];
         let worded = word(&finding, None, Lang::En);
-        assert!(
-            worded
-                .hint
-                .starts_with("In your settings change: port 143 → 993. Port 143"),
-            "{}",
-            worded.hint
+        // The fields are the whole fix: the finding's own advice (keep port 143, choose
+        // STARTTLS) would contradict them.
+        assert_eq!(
+            worded.hint,
+            "In your settings change: port 143 → 993 (proved to work)."
+        );
+        finding.user_fix.push(vec![FieldChange::Encryption {
+            typed: Security::Tls,
+            right: Security::Starttls,
+        }]);
+        let either = word(&finding, None, Lang::En).hint;
+        assert_eq!(
+            either,
+            "In your settings change either port 143 → 993, or encryption SSL/TLS → STARTTLS: both were proved to work."
         );
         assert_eq!(
             worded.message,

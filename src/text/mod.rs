@@ -6,13 +6,16 @@
 //! one more file and one more [`Lang`] variant. The sentences are chosen here ([`finding`],
 //! [`explain`]); the languages only say them.
 
+pub mod conclusion;
 mod en;
 pub mod explain;
 pub mod finding;
+pub mod trouble;
 mod zh;
 
-use crate::finding::{Breakage, FindingCode};
+use crate::finding::{Breakage, FindingCode, Step};
 use crate::lang::Lang;
+use crate::probe::transport::Remark;
 use crate::settings::{Protocol, Security};
 use crate::source::SourceKind;
 
@@ -46,6 +49,15 @@ pub enum Phrase {
     LoginRefused,
     NoServerWorks,
     NotOffered,
+    NotNamed,
+    /// Between a clause and what follows it (": " / "：").
+    ClauseColon,
+    /// Before the last item of a list (" and " / " 和 ").
+    ListAnd,
+    PasswordLabel,
+    SmtpAuthLabel,
+    NothingWorks,
+    RefusedNoteTypedOnly,
     FindingsHeading,
     Error,
     Warning,
@@ -55,10 +67,6 @@ pub enum Phrase {
     Port,
     Encryption,
     UserName,
-    Password,
-    AppPasswordNotAccountPassword,
-    Authentication,
-    SameUserAndPassword,
     RefusedNote,
     AlternatesHeading,
     NotesHeading,
@@ -82,8 +90,6 @@ pub enum Phrase {
     NoLogin,
     Untested,
     Fails,
-    ProtocolDialogue,
-    Address,
     NoDialogue,
     CheckingAccounts,
     ProviderDbAndMx,
@@ -99,6 +105,7 @@ pub enum Phrase {
     SkippedAfterRefusal,
     SkippedAfterServiceRefusal,
     SkippedAttemptLimit,
+    SkippedNamedByCertificate,
     // … and in full, beside the servers it concerns.
     WhyNotVerifiedTls,
     WhyNoLoginOffered,
@@ -107,6 +114,7 @@ pub enum Phrase {
     WhyAfterRefusal,
     WhyAfterServiceRefusal,
     WhyAttemptLimit,
+    WhyNamedByCertificate,
     /// What a server that drips its replies needs.
     SlowServerFix,
     /// `-v`: what each address of a host did when the probe connected.
@@ -177,6 +185,11 @@ pub trait Catalogue: Sync {
     fn cert_name_mismatch(&self, at: &str, host: &str) -> String;
     fn cert_alias(&self, host: &str, target: &str, names: &str) -> String;
     fn cert_covers(&self, names: &str) -> String;
+    /// `host`, one of the certificate's `names`, answered on the same port with a valid certificate
+    /// (no password was sent: only the failed certificate named it).
+    fn cert_name_answers(&self, names: &str, host: &str) -> String;
+    /// The certificate's hosts `tried` (already joined) did not answer with valid settings.
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String;
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String;
     fn cert_expiring(&self, at: &str, days: i64, not_after: &str) -> String;
     fn and_more(&self, more: usize) -> String;
@@ -253,7 +266,10 @@ pub trait Catalogue: Sync {
     fn change_port(&self, typed: u16, right: u16) -> String;
     fn change_encryption(&self, typed: &str, right: &str) -> String;
     /// `changes` already joined.
+    /// Proved to work, said as a fix.
     fn change_fields(&self, changes: &str) -> String;
+    /// Two fixes, either of which was proved to work.
+    fn change_either(&self, first: &str, second: &str) -> String;
     /// Between the fields to change.
     fn field_separator(&self) -> &'static str;
 
@@ -264,6 +280,78 @@ pub trait Catalogue: Sync {
     /// `servers` (already joined), then why they were not logged in to (a `Why…` phrase).
     fn not_logged_in(&self, servers: &str, why: &str) -> String;
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String;
+
+    /// mailcheck's own remark in a probe's dialogue (`--trace`); why it stopped is framed by
+    /// dashes, so that it stands out among what was said.
+    fn remark(&self, remark: &Remark) -> String;
+    /// A remark in brackets after what it is about: ` (text)` in English, `（text）` in
+    /// Chinese (no space before full-width brackets).
+    fn paren(&self, text: &str) -> String;
+    /// What the command line could not do ([`trouble`]).
+    fn said(&self, said: &trouble::Said) -> String;
+    /// `--ask-password`'s prompt.
+    fn password_prompt(&self, address: &str) -> String;
+    /// The prompt of `--ask-oauth-token`.
+    fn token_prompt(&self, address: &str) -> String;
+    /// Between a trouble and its cause.
+    fn cause_separator(&self) -> &'static str;
+    /// Why a DNS lookup gave no answer.
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String;
+    /// Why typed server settings are not usable.
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String;
+    /// Why a string is not a usable address.
+    fn address_error(&self, error: &crate::address::AddressError) -> String;
+    /// Between the clauses of a line of facts ("; " / "；").
+    fn clause_separator(&self) -> &'static str;
+    /// A step of a probe's dialogue, where something stopped ("TLS handshake").
+    fn step(&self, step: Step) -> &'static str;
+    /// Above the dialogues: whose they are, and which mailcheck had them.
+    fn dialogue_heading(&self, address: &str, version: &str) -> String;
+
+    // The conclusion a report leads with.
+    /// Items joined as a sentence lists them ("IMAP, POP3 and SMTP").
+    fn list(&self, items: &[&str]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!(
+                "{}{}{last}",
+                rest.join(self.phrase(Phrase::SourceSeparator)),
+                self.phrase(Phrase::ListAnd)
+            ),
+        }
+    }
+    /// `meaning` is a code's generic meaning (a sentence); `place` where it is.
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String;
+    /// `protocols` already listed.
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String;
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String;
+    fn conclusion_not_retried(&self, protocols: &str) -> String;
+    fn conclusion_more_problems(&self, count: usize) -> String;
+    fn conclusion_logged_in(&self, protocols: &str) -> String;
+    fn conclusion_reachable(&self, protocols: &str) -> String;
+    fn conclusion_untested(&self, protocols: &str) -> String;
+    fn conclusion_warnings(&self, count: usize) -> String;
+    fn conclusion_use_settings(&self) -> &'static str;
+    /// The start of a refusal's hint when another server accepted the same password.
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String;
+    fn use_instead(&self, at: &str) -> String;
+    /// The conclusion's fix when a server fails and another of its protocol was proved.
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String;
+    /// What goes into a mail client's password field.
+    fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
+    /// Whether and how the outgoing server logs in, with that password.
+    fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
+}
+
+/// Seconds as a person says them: `5`, `2.5`.
+pub(crate) fn seconds(limit: std::time::Duration) -> String {
+    let s = limit.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! 简体中文 (Simplified Chinese), chosen with `--lang zh` or a `zh_*` locale.
 
-use super::{Catalogue, Phrase};
-use crate::finding::{Breakage, FindingCode};
+use super::trouble::{Origin, Said};
+use super::{Catalogue, Phrase, seconds};
+use crate::address::AddressError;
+use crate::finding::{Breakage, FindingCode, Step};
+use crate::probe::transport::{CertRejected, Ending, Remark};
 use crate::settings::Protocol;
 use crate::source::SourceKind;
 
@@ -30,6 +33,15 @@ impl Catalogue for Chinese {
             LoginRefused => "登录被拒绝",
             NoServerWorks => "没有可用的服务器",
             NotOffered => "未提供",
+            PasswordLabel => "密码：",
+            SmtpAuthLabel => "SMTP 身份验证：",
+            ClauseColon => "：",
+            ListAnd => " 和 ",
+            NotNamed => "未检测：没有来源提到该协议的服务器",
+            NothingWorks => "没有可用的服务器（原因见上方的问题）",
+            RefusedNoteTypedOnly => {
+                "  上面的 ✗：服务器拒绝了该账户登录；只有您自己的设置提到这台服务器，原因见上方的问题。"
+            }
             FindingsHeading => "发现的问题（按严重程度排序）",
             Error => "错误",
             Warning => "警告",
@@ -39,17 +51,13 @@ impl Catalogue for Chinese {
             Port => "端口",
             Encryption => "加密方式",
             UserName => "用户名",
-            Password => "密码",
-            AppPasswordNotAccountPassword => "应用专用密码 / 授权码，而不是账户密码",
-            Authentication => "身份验证",
-            SameUserAndPassword => "需要，与收件服务器相同的用户名和密码",
             RefusedNote => "  上面的 ✗：服务器拒绝了该账户登录；设置本身正确，原因见上方的问题。",
             AlternatesHeading => "备用服务器",
             NotesHeading => "提示",
             Help => "帮助：",
             ServersHeading => "检测过的服务器",
             LoginNotTested => "未测试登录",
-            User => "用户名",
+            User => "用户名：",
             Certificate => "证书",
             CertNames => "域名：",
             ValidUntil => "有效期至",
@@ -62,12 +70,10 @@ impl Catalogue for Chinese {
             Provider => "服务商",
             Findings => "问题",
             Ok => "可用",
-            NoLogin => "未登录",
+            NoLogin => "可连接，未测登录",
             Untested => "未检测",
             Fails => "失败",
-            ProtocolDialogue => "协议对话记录",
-            Address => "地址",
-            NoDialogue => "（无对话：未能建立连接，请查看发现的问题）",
+            NoDialogue => "（无对话：没有探测此服务器）",
             CheckingAccounts => "正在检测账户",
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",
@@ -80,6 +86,10 @@ impl Catalogue for Chinese {
             SkippedAfterRefusal => "另一台服务器拒绝了密码",
             SkippedAfterServiceRefusal => "另一台服务器拒绝了该服务",
             SkippedAttemptLimit => "登录失败次数已达上限",
+            SkippedNamedByCertificate => "只有一张验证失败的证书提到它",
+            WhyNamedByCertificate => {
+                "只有另一台服务器名称不符的证书提到它：这个名称由出示证书的一方决定，因此不会把密码发往那里。"
+            }
             WhyNotVerifiedTls => {
                 "没有经过验证的 TLS（没有 TLS，或证书验证失败），密码绝不会发往这样的服务器。"
             }
@@ -400,6 +410,16 @@ impl Catalogue for Chinese {
     fn cert_covers(&self, names: &str) -> String {
         format!("证书包含的名称：{names}。请使用其中之一作为服务器地址。")
     }
+    fn cert_name_answers(&self, names: &str, host: &str) -> String {
+        format!(
+            "证书包含的名称：{names}。{host} 在同一端口以有效证书应答（已探测；因为只有这张证书提到它，未发送密码）：如服务商确认，请将服务器地址填写为 {host}。"
+        )
+    }
+    fn cert_names_do_not_answer(&self, names: &str, tried: &str) -> String {
+        format!(
+            "证书包含的名称：{names}。{tried} 也未能以有效设置应答：请向服务商询问正确的服务器地址。"
+        )
+    }
     fn cert_untrusted(&self, at: &str, issuer: &str) -> String {
         format!("{at} 的证书不受信任（签发者：{issuer}）。")
     }
@@ -583,14 +603,17 @@ impl Catalogue for Chinese {
         format!("加密方式 {typed} → {right}")
     }
     fn change_fields(&self, changes: &str) -> String {
-        format!("请修改设置：{changes}。")
+        format!("请修改设置：{changes}（已验证可用）。")
+    }
+    fn change_either(&self, first: &str, second: &str) -> String {
+        format!("请修改设置：{first}；或者改为 {second}。两种都已验证可用。")
     }
     fn field_separator(&self) -> &'static str {
         "，"
     }
 
     fn servers_tried(&self, count: usize) -> String {
-        format!("(已尝试 {count} 个服务器)")
+        format!("（已尝试 {count} 个服务器）")
     }
     fn login_not_tried(&self, why: &str) -> String {
         format!("未尝试登录（{why}）")
@@ -600,6 +623,316 @@ impl Catalogue for Chinese {
     }
     fn accounts_checked(&self, total: usize, fine: usize, failing: usize) -> String {
         format!("\n共检测 {total} 个账户：{fine} 个正常，{failing} 个有错误\n")
+    }
+
+    fn remark(&self, remark: &Remark) -> String {
+        match remark {
+            Remark::Connected(address) => format!("已连接到 {address}"),
+            Remark::TlsEstablished {
+                version,
+                rejected: None,
+            } => format!("TLS 已建立（{version}）"),
+            Remark::TlsEstablished {
+                version,
+                rejected: Some(why),
+            } => {
+                let why = match why {
+                    CertRejected::Expired => "证书已过期或尚未生效",
+                    CertRejected::NameMismatch => "证书不包含此主机名",
+                    CertRejected::Untrusted => "证书不是由受信任的机构签发的",
+                };
+                format!("TLS 已建立（{version}），但证书被拒绝：{why}；不会发送密码")
+            }
+            Remark::NotKept(lines) => format!("……另有 {lines} 行未保留"),
+            Remark::Stopped(ending) => {
+                let why = match ending {
+                    Ending::NotResolved => "主机名无法解析，未能连接".into(),
+                    Ending::ConnectRefused => "连接被拒绝".into(),
+                    Ending::ConnectNoAnswer(limit) => {
+                        format!("连接请求在 {} 秒内没有回应", seconds(*limit))
+                    }
+                    Ending::ConnectFailed(error) | Ending::Failed(error) => {
+                        format!("连接失败：{error}")
+                    }
+                    Ending::NoReply(limit) => format!("{} 秒内没有应答", seconds(*limit)),
+                    Ending::ReplyIncomplete(limit) => {
+                        format!("应答在 {} 秒内没有发完", seconds(*limit))
+                    }
+                    Ending::ClosedByServer => "服务器关闭了连接".into(),
+                    Ending::ResetByServer => "服务器重置了连接".into(),
+                    Ending::TooMuch => "服务器发送的数据超出了 mailcheck 读取的上限".into(),
+                    Ending::NotTheProtocol => "应答不符合该协议".into(),
+                    Ending::TlsFailed(reason) => format!("TLS 握手失败：{reason}"),
+                    Ending::PlaintextNotTls => "服务器以明文应答，而不是 TLS".into(),
+                    Ending::TlsNotPlaintext => "服务器以 TLS 应答，而不是明文".into(),
+                    Ending::StarttlsNotOffered => "服务器不支持 STARTTLS".into(),
+                    Ending::StarttlsRefused => "服务器拒绝了 STARTTLS".into(),
+                    Ending::Injection => {
+                        "STARTTLS 应答之后、TLS 开始之前收到了多余数据，已中止".into()
+                    }
+                    Ending::Refused => "服务器拒绝了客户端".into(),
+                    Ending::ProbeTooSlow(limit) => {
+                        format!("整个检测超过 {} 秒，已中止", seconds(*limit))
+                    }
+                };
+                format!("—— {why} ——")
+            }
+        }
+    }
+
+    fn dialogue_heading(&self, address: &str, version: &str) -> String {
+        format!("协议对话记录（地址 {address}，mailcheck {version}）")
+    }
+
+    fn step(&self, step: Step) -> &'static str {
+        match step {
+            Step::DnsLookup => "DNS 查询",
+            Step::Connect => "连接",
+            Step::TlsHandshake => "TLS 握手",
+            Step::Greeting => "问候",
+            Step::Capabilities => "查询服务器功能",
+            Step::Starttls => "STARTTLS",
+            Step::TlsAfterStarttls => "STARTTLS 之后的 TLS 握手",
+            Step::Login => "登录",
+            Step::ExamineInbox => "打开收件箱（EXAMINE INBOX）",
+            Step::Logout => "退出登录",
+        }
+    }
+
+    fn paren(&self, text: &str) -> String {
+        format!("（{text}）")
+    }
+
+    fn clause_separator(&self) -> &'static str {
+        "；"
+    }
+
+    fn said(&self, said: &Said) -> String {
+        let from = |origin: &Origin| match origin {
+            Origin::Stdin => "标准输入".to_owned(),
+            Origin::Prompt => "提示输入".to_owned(),
+            Origin::Env(var) => format!("环境变量 {var} "),
+            Origin::PasswordFile(path) => format!("密码文件 {path} "),
+            Origin::TokenFile(path) => format!("令牌文件 {path} "),
+            Origin::File(path) => format!(" {path} "),
+        };
+        let text = match said {
+            Said::InvalidAddress(typed) => format!("地址“{typed}”无效"),
+            Said::UserServer { protocol, typed } => format!("--{protocol} {typed}"),
+            Said::EnvNotSet(var) => format!("环境变量 {var} 未设置"),
+            Said::EmptyPassword(origin) => format!("来自{}的密码为空", from(origin)),
+            Said::CannotRead(origin) => format!("无法读取{}", from(origin)),
+            Said::CannotReadPassword(origin) => format!("无法从{}读取密码", from(origin)),
+            Said::NotText(origin) => format!("{}不是 UTF-8 文本", from(origin)),
+            Said::PasswordNotText(origin) => format!("来自{}的密码不是 UTF-8 文本", from(origin)),
+            Said::FirstLineTooLong { origin, max } => {
+                format!("{}的第一行超过 {max} 字节，不是密码", from(origin))
+            }
+            Said::NoTerminal => {
+                "--ask-password 需要在终端上询问密码（从管道读取请用 --password-stdin）".to_owned()
+            }
+            Said::BatchFile(file) => format!("--batch {file}"),
+            Said::BatchLine(line) => format!("第 {line} 行"),
+            Said::BatchLines(count) => format!("有 {count} 行有误："),
+            Said::AndMore(more) => format!("……另有 {more} 行"),
+            Said::NoAddresses => "没有地址（每行一个地址）".to_owned(),
+            Said::PasswordWrittenInBatch => {
+                "批处理文件中绝不写入密码：请用 password-env=VAR 或 password-file=PATH 指明"
+                    .to_owned()
+            }
+            Said::NotPasswordSource(key) => format!(
+                "“{key}”不是 password-env=VAR、password-file=PATH、oauth-token-env=VAR 或 oauth-token-file=PATH"
+            ),
+            Said::TwoPasswordSources(typed) => format!("{typed}：密码来源不止一个"),
+            Said::EmptyToken(origin) => format!("来自{}的 OAuth 令牌为空", from(origin)),
+            Said::CannotReadToken(origin) => format!("无法从{}读取 OAuth 令牌", from(origin)),
+            Said::TokenNotText(origin) => {
+                format!("来自{}的 OAuth 令牌不是 UTF-8 文本", from(origin))
+            }
+            Said::TokenLineTooLong { origin, max } => {
+                format!("{}的第一行超过 {max} 字节，不是 OAuth 令牌", from(origin))
+            }
+            Said::NoTerminalForToken => {
+                "--ask-oauth-token 需要在终端上询问令牌（从管道读取请用 --oauth-token-stdin）"
+                    .to_owned()
+            }
+            Said::TwoTokenSources(typed) => format!("{typed}：OAuth 令牌来源不止一个"),
+            Said::CannotCheck(address) => format!("无法检测 {address}"),
+            Said::CannotExplain => "无法解释这条回复".to_owned(),
+            Said::NothingVerified(address) => format!(
+                "{address} 没有任何服务器经验证可用，因此没有可输出的 autoconfig 文件；去掉 --emit 运行可查看原因"
+            ),
+            Said::ProtocolLeftOut(protocol) => format!(
+                "{protocol}：没有服务器经验证可用，因此文件中没有它；去掉 --emit 运行可查看原因"
+            ),
+            Said::UnknownArgument { arg, suggestion } => match suggestion {
+                Some(meant) => format!("未知的参数“{arg}”（是否想用“{meant}”？）"),
+                None => format!("未知的参数“{arg}”"),
+            },
+            Said::InvalidValue { arg, value, valid } => {
+                format!("“{value}”不是“{arg}”的有效值（可选：{}）", valid.join("、"))
+            }
+            Said::RefusedValue { arg, value } => format!("“{arg}”的值“{value}”无效"),
+            Said::MissingArgument(args) => format!("缺少必需的参数：{}", args.join(" ")),
+            Said::Conflict { arg, other } => format!("参数“{arg}”不能与“{other}”同时使用"),
+            Said::TryHelp => "更多信息请运行 mailcheck --help。".to_owned(),
+            Said::TimeoutNotPositive => "必须大于 0 秒（最多 600 秒）".to_owned(),
+            Said::TimeoutTooLong => "最多 600 秒".to_owned(),
+            Said::TimeoutNotNumber(typed) => {
+                format!("“{typed}”不是秒数（须大于 0，最多 600）")
+            }
+            Said::NotHttpUrl { typed, example } => {
+                format!("“{typed}”不是 http(s) 网址（例如 {example}）")
+            }
+            Said::NotDnsServer(typed) => format!("“{typed}”不是 IP 或 IP:端口"),
+            Said::CaFileUnreadable(path) => format!("无法使用 CA 文件：无法读取 {path}"),
+            Said::CaFileEmpty(path) => format!("无法使用 CA 文件：{path} 中没有 PEM 证书"),
+            Said::CaFileInvalid(path) => format!("无法使用 CA 文件 {path}"),
+            Said::CannotSetUpDns => "无法设置 DNS".to_owned(),
+            Said::CannotSetUpHttp => "无法设置 HTTP".to_owned(),
+            Said::CannotStartRuntime => "无法启动异步运行时".to_owned(),
+            Said::CannotWriteReport => "无法写出报告".to_owned(),
+            Said::CannotRenderManual => "无法生成手册页".to_owned(),
+        };
+        // An origin's padding must not stand at either end, nor twice.
+        text.trim().replace("  ", " ")
+    }
+    fn cause_separator(&self) -> &'static str {
+        "："
+    }
+    fn address_error(&self, error: &AddressError) -> String {
+        use crate::address::{MAX_DOMAIN_LEN, MAX_LABEL_LEN, MAX_LOCAL_LEN};
+        match error {
+            AddressError::MissingAt => "缺少“@”".to_owned(),
+            AddressError::SeveralAt => "含有多个“@”".to_owned(),
+            AddressError::EmptyLocalPart => "“@”前面的部分为空".to_owned(),
+            AddressError::EmptyDomain => "“@”后面的域名为空".to_owned(),
+            AddressError::Whitespace => "含有空白字符".to_owned(),
+            AddressError::AddressLiteral(literal) => format!(
+                "“{literal}”是地址字面量；mailcheck 需要邮件域名（example.com）才能查找设置"
+            ),
+            AddressError::ControlCharacter(code) => format!("含有控制字符（U+{code:04X}）"),
+            AddressError::LocalPartTooLong(len) => {
+                format!("“@”前面的部分长 {len} 字节，最多允许 {MAX_LOCAL_LEN} 字节")
+            }
+            AddressError::LocalPartDots => {
+                "“@”前面的部分有空的点分段（开头、结尾或连续的点）".to_owned()
+            }
+            AddressError::LocalPartCharacter(c) => {
+                format!("“@”前面的部分含有地址中不允许的字符“{c}”")
+            }
+            AddressError::LabelTooLong { label, len } => {
+                format!("域名标签“{label}”长 {len} 个字符，最多允许 {MAX_LABEL_LEN} 个")
+            }
+            AddressError::EmptyLabel => "域名中有空标签（开头、结尾或连续的点）".to_owned(),
+            AddressError::DomainTooLong(len) => {
+                format!("域名长 {len} 个字符，最多允许 {MAX_DOMAIN_LEN} 个")
+            }
+            AddressError::SingleLabel(domain) => {
+                format!("域名“{domain}”只有一段；邮件域名至少有两段（example.com）")
+            }
+            AddressError::LabelCharacters(label) => {
+                format!("域名标签“{label}”只能包含字母、数字和中间的连字符")
+            }
+            AddressError::Idna(domain) => format!("域名“{domain}”不是有效的国际化域名"),
+        }
+    }
+
+    fn token_prompt(&self, address: &str) -> String {
+        format!("{address} 的 OAuth 令牌：")
+    }
+    fn password_prompt(&self, address: &str) -> String {
+        format!("{address} 的密码：")
+    }
+
+    fn server_spec_error(&self, error: &crate::settings::ServerSpecError) -> String {
+        use crate::settings::ServerSpecError as E;
+        match error {
+            E::Shape(typed) => format!("“{typed}”不是 HOST:PORT 或 HOST:PORT:MODE 的形式"),
+            E::NoHost(typed) => format!("“{typed}”没有主机名"),
+            E::Port(port) => format!("“{port}”不是端口号（1–65535）"),
+            E::Mode(mode) => format!("未知的加密方式“{mode}”（应为 tls、ssl、starttls 或 plain）"),
+            E::Host { host, error } => {
+                format!("“{host}”不是有效的主机名：{}", self.address_error(error))
+            }
+        }
+    }
+
+    fn dns_error(&self, error: &crate::net::dns::DnsError) -> String {
+        use crate::net::dns::DnsError as E;
+        match error {
+            E::NxDomain => "该名称不存在（NXDOMAIN）".to_owned(),
+            E::NoRecords => "没有该类型的记录".to_owned(),
+            E::CnameLoop(chain) => format!("该名称是循环的别名（CNAME）：{}", chain.join(" → ")),
+            E::ServFail => "DNS 服务器未能应答（SERVFAIL）".to_owned(),
+            E::Refused => "DNS 服务器拒绝了查询（REFUSED）".to_owned(),
+            E::Timeout(limit) => format!("DNS 服务器在 {} 秒内没有应答", super::seconds(*limit)),
+            // The resolver's own words.
+            E::Failed(reason) => format!("DNS 查询失败：{reason}"),
+        }
+    }
+
+    fn conclusion_problem(&self, meaning: &str, place: Option<&str>) -> String {
+        let meaning = meaning.trim_end_matches('。');
+        match place {
+            Some(place) => format!("{meaning}（{place}）。"),
+            None => format!("{meaning}。"),
+        }
+    }
+    fn conclusion_servers(&self, protocols: &str, servers: usize) -> String {
+        format!("{protocols}，共 {servers} 台服务器")
+    }
+    fn conclusion_refused_everywhere(&self, protocols: &str) -> String {
+        format!("{protocols} 都拒绝了同一个密码：密码或用户名有误。")
+    }
+    fn conclusion_not_retried(&self, protocols: &str) -> String {
+        format!("为免账户被锁定，未用同一密码再试 {protocols}。")
+    }
+    fn conclusion_more_problems(&self, count: usize) -> String {
+        format!("下文还有 {count} 个问题。")
+    }
+    fn conclusion_logged_in(&self, protocols: &str) -> String {
+        format!("一切正常：{protocols} 均登录成功。")
+    }
+    fn conclusion_reachable(&self, protocols: &str) -> String {
+        format!("{protocols} 在登录之前未发现问题；登录本身未测试。")
+    }
+    fn conclusion_untested(&self, protocols: &str) -> String {
+        format!("{protocols} 未测试：以下是最可能的设置，未经探测。")
+    }
+    fn conclusion_warnings(&self, count: usize) -> String {
+        format!("下文有 {count} 条警告。")
+    }
+    fn conclusion_use_settings(&self) -> &'static str {
+        "请在邮件客户端中使用下面的设置。"
+    }
+    fn password_accepted_by(&self, proto: &str, at: &str) -> String {
+        format!("{proto}（{at}）接受了同一用户名和密码，说明它们是正确的。")
+    }
+    fn use_instead(&self, at: &str) -> String {
+        format!("请改用 {at}。")
+    }
+    fn works_instead(&self, proto: &str, at: &str, security: &str) -> String {
+        format!("{proto} 在 {at}（{security}）可用（已验证）：请使用下面的设置。")
+    }
+    fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "账户密码",
+            AppPassword => "在账户安全设置中生成的应用专用密码，而不是账户密码",
+            AuthorizationCode => "在网页邮箱中生成的授权码，而不是网页邮箱的登录密码",
+            AuthorizationCodeIfOn => "网页邮箱密码；如已开启客户端授权码，则填写授权码",
+            ClientPasswordIfSecureLogin => "邮箱密码；开启安全登录后须使用客户端专用密码",
+        }
+    }
+    fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str {
+        use crate::clientconfig::PasswordKind::*;
+        match kind {
+            Account => "需要，与收件服务器相同的用户名和密码",
+            AppPassword => "需要，使用相同的用户名和同一个应用专用密码",
+            AuthorizationCode | AuthorizationCodeIfOn => "需要，使用相同的用户名和同一个授权码",
+            ClientPasswordIfSecureLogin => "需要，与收件服务器相同的用户名和密码",
+        }
     }
 }
 

@@ -103,6 +103,33 @@ fn man_page_is_roff_with_every_option_and_the_exit_status() {
             "{needle:?} not in the man page"
         );
     }
+    // The synopsis names every option's value, as --help does.
+    let synopsis = page
+        .stdout
+        .split(".SH SYNOPSIS")
+        .nth(1)
+        .expect("a synopsis");
+    let synopsis = synopsis.split(".SH").next().unwrap();
+    for needle in [
+        r"[\fB\-\-imap\fR \fIHOST:PORT[:MODE]\fR]",
+        r"[\fB\-\-smtp\fR \fIHOST:PORT[:MODE]\fR]",
+        r"[\fB\-\-timeout\fR \fISECS\fR]",
+        r"[\fB\-\-dns\-server\fR \fIIP[:PORT]\fR]",
+        r"[\fB\-\-password\-env\fR \fIVAR\fR]",
+        r"[\fB\-\-trace\fR]",
+        r"[\fIADDRESS\fR]",
+        r"\fBmailcheck explain\fR",
+    ] {
+        assert!(synopsis.contains(needle), "{needle:?} not in {synopsis}");
+    }
+    let help = help().stdout;
+    for needle in [
+        "--imap <HOST:PORT[:MODE]>",
+        "--timeout <SECS>",
+        "--batch <FILE>",
+    ] {
+        assert!(help.contains(needle), "{needle:?} not in --help");
+    }
 }
 
 /// Runs `command` (a shell command line) on a pseudo-terminal; returns what the terminal got.
@@ -394,6 +421,14 @@ fn batch_with_a_bad_line_checks_nothing() {
             "never written",
         ),
         ("# only a comment\n", "no addresses"),
+        (
+            "alice@healthy.test\nbad-one\n@bad-two\nalice@healthy.test colour=blue\n",
+            "3 lines are wrong:\n  line 2: invalid address \"bad-one\"",
+        ),
+        (
+            "bad-one\n\nbad-two\n",
+            "line 3: invalid address \"bad-two\"",
+        ),
     ] {
         let result = Batch::new(lines).run(&s, &["--json"], &[]);
         assert_eq!(result.code, 3, "{lines:?}: {}", result.stderr);
@@ -476,6 +511,15 @@ fn emit_leaves_out_what_failed_and_says_so() {
         .map(|t| t.hostname.as_str())
         .collect();
     assert!(!hosts.contains(&"imap.nohost.test"), "{hosts:?}");
+    // The guess that works, probed because the named IMAP server failed, takes its place.
+    assert!(hosts.contains(&"mail.nohost.test"), "{hosts:?}");
+    // No IMAP server of silent.test answers (the named one is silent, the guesses closed).
+    let s = Scenario::new("silent");
+    let result = run(s
+        .human_command(Some(&s.get("PASSWORD")), "2")
+        .args(["--emit", "autoconfig"])
+        .arg(s.user()));
+    assert_eq!(result.code, 1, "the report has an error finding");
     assert!(
         result.stderr.contains("IMAP: no server was verified"),
         "{}",
@@ -483,6 +527,44 @@ fn emit_leaves_out_what_failed_and_says_so() {
     );
     let offline = run(mailcheck().args(["--offline", "--emit", "autoconfig", "alice@qq.com"]));
     assert_eq!(offline.code, 2, "nothing offline can be verified");
+}
+
+/// IMAP and POP3 switched off for this one account: their servers still work for every other
+/// user of the domain, so the document keeps them (issue 14); a wrong password likewise.
+#[test]
+fn emit_keeps_the_settings_an_accounts_own_refusal_says_nothing_about() {
+    for (label, password) in [("disabled", None), ("wrongpass", Some("MC_WRONG_PASSWORD"))] {
+        let s = Scenario::new(label);
+        let password = password.map_or_else(|| s.get("PASSWORD"), |key| s.env[key].clone());
+        let result = run(s
+            .human_command(Some(&password), "3")
+            .args(["--emit", "autoconfig"])
+            .arg(s.user()));
+        assert_eq!(result.code, 1, "{label}: the report has an error finding");
+        let config = mailcheck::clientconfig::parse(&result.stdout).expect("a document");
+        let provider = &config.providers[0];
+        let servers: Vec<(Option<Protocol>, &str, Option<u16>)> = provider
+            .incoming
+            .iter()
+            .chain(&provider.outgoing)
+            .map(|t| (t.protocol(), t.hostname.as_str(), t.port))
+            .collect();
+        for (protocol, host, port) in [
+            (Protocol::Imap, format!("imap.{label}.test"), 993),
+            (Protocol::Pop3, format!("pop.{label}.test"), 995),
+            (Protocol::Smtp, format!("smtp.{label}.test"), 465),
+        ] {
+            assert!(
+                servers.contains(&(Some(protocol), host.as_str(), Some(port))),
+                "{label}: {host}:{port} missing from {servers:?}"
+            );
+        }
+        assert!(
+            !result.stderr.contains("no server was verified"),
+            "{label}: {}",
+            result.stderr
+        );
+    }
 }
 
 /// Endless input is refused with a clear line, not read until memory runs out.
@@ -584,4 +666,59 @@ fn explain_takes_any_domain_hyphen_replies_and_lang_before_the_subcommand() {
         "530 5.7.0 Authentication required",
     ]);
     assert!(out.contains("smtp_auth_missing"), "{out}");
+}
+
+/// Before the DNS moves: `--resolve` sends a host's connections to the given address while the
+/// certificate is checked for the host's name. imap.nohost.test has no address in DNS; its
+/// server is 127.0.9.1, whose certificate names it.
+#[test]
+fn resolve_pins_a_host_to_an_address_and_keeps_its_name_for_tls() {
+    let s = Scenario::new("nohost");
+    let pinned = run(s
+        .command(Some(&s.get("PASSWORD")), "3")
+        .args(["--imap", "imap.nohost.test:993:tls"])
+        .args(["--resolve", "imap.nohost.test:127.0.9.1"])
+        .arg(s.user()));
+    let report: Report = serde_json::from_str(&pinned.stdout).expect(&pinned.stderr);
+    let imap = report
+        .servers
+        .iter()
+        .find(|e| e.host == "imap.nohost.test" && e.port == 993)
+        .expect("the typed server");
+    assert_eq!(
+        (imap.status.as_str(), imap.login.as_str()),
+        ("ok", "ok"),
+        "{}",
+        pinned.stdout
+    );
+    assert_eq!(imap.addresses[0].address, "127.0.9.1");
+    assert!(
+        imap.tls
+            .as_ref()
+            .unwrap()
+            .cert_names
+            .iter()
+            .any(|n| n == "imap.nohost.test")
+    );
+
+    // Pinned to another server, the certificate check still holds the name to account.
+    let elsewhere = run(s
+        .command(None, "3")
+        .args(["--imap", "imap.nohost.test:993:tls"])
+        .args(["--resolve", "imap.nohost.test:127.0.7.3"])
+        .arg(s.user()));
+    let report: Report = serde_json::from_str(&elsewhere.stdout).expect(&elsewhere.stderr);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.host.as_deref() == Some("imap.nohost.test")
+                && f.code == mailcheck::FindingCode::CertUntrusted),
+        "{}",
+        elsewhere.stdout
+    );
+
+    let bad = run(mailcheck().args(["--resolve", "imap.nohost.test", "--offline", "a@b.test"]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("HOST:ADDRESS"), "{}", bad.stderr);
 }

@@ -8,6 +8,7 @@
 //! - `scenarios`: one generic runner for the folders of `tests/scenarios/` (zones, documents,
 //!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
+//! - `chinese`: every Chinese report snapshot read for ASCII punctuation and English step names.
 //! - `oauth_dovecot`: OAuth tokens minted by the test against Dovecot's oauth2 passdb (scenario
 //!   15 of `tests/servers/`).
 //! - `fuzz_regressions`: what the fuzz targets (`fuzz/`) found, replayed with their checks.
@@ -16,6 +17,7 @@
 //! root (or with CAP_NET_BIND_SERVICE).
 
 mod byte_level;
+mod chinese;
 mod cli;
 mod discovery;
 mod experience;

@@ -301,6 +301,53 @@ fn exmail_has_overseas_alternates_and_the_client_password_note() {
     );
 }
 
+/// The providers that take no account password in mail clients say so, and the report for a
+/// person says it in both languages instead of "the account's password".
+#[test]
+fn client_settings_name_the_authorization_code_or_app_password() {
+    use mailcheck::clientconfig::PasswordKind;
+    let kind = |id: &str| {
+        ProviderDb::bundled()
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} is bundled"))
+            .password
+    };
+    for id in ["qq", "163", "126", "yeah-net"] {
+        assert_eq!(kind(id), Some(PasswordKind::AuthorizationCode), "{id}");
+    }
+    for id in ["gmail", "yahoo", "aol", "icloud", "mail-ru", "yandex"] {
+        assert_eq!(kind(id), Some(PasswordKind::AppPassword), "{id}");
+    }
+    assert_eq!(
+        kind("exmail"),
+        Some(PasswordKind::ClientPasswordIfSecureLogin)
+    );
+    for (address, lang, said) in [
+        ("alice@qq.com", "en", "authorization code (授权码)"),
+        ("alice@qq.com", "zh", "授权码"),
+        ("alice@gmail.com", "en", "app password"),
+        ("alice@gmail.com", "zh", "应用专用密码"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailcheck"))
+            .args(["--offline", "--color", "never", "--lang", lang, address])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let password_line = text
+            .lines()
+            .find(|l| {
+                l.trim_start().starts_with("Password:") || l.trim_start().starts_with("密码：")
+            })
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            password_line.contains(said),
+            "{address} {lang}: {password_line}"
+        );
+        assert!(!text.contains("same user name and password"), "{text}");
+        assert!(!text.contains("相同的用户名和密码"), "{text}");
+    }
+}
+
 /// The dated OAuth policies are in the files as `docs/report.md` lists them.
 #[test]
 fn the_dated_oauth_policies_are_as_documented() {

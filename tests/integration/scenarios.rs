@@ -33,7 +33,10 @@ use mailcheck::{EmailAddress, Lang, Options, Protocol, Report, ServerSettings};
 use crate::support::ca::{self, Ca, ServerCert, Validity};
 use crate::support::mailserver::{self, MailServer, Step};
 use crate::support::web::{self, Reply, Web};
-use crate::support::{ISPDB_PORT, contract, dns, fixtures, servers, volatile_filters};
+use crate::support::{
+    ISPDB_PORT, contract, dns, fixtures, mask_secret, report, servers, shows_secret,
+    volatile_filters,
+};
 
 /// What `{{web}}` in a zone stands for: the address the standard ports are mapped on. Nothing
 /// is ever connected to there: the connector sends each connection to an ephemeral port.
@@ -63,6 +66,9 @@ struct Spec {
     exit: u8,
     /// The run must end within this many seconds (a hostile server must not hold it).
     max_seconds: Option<f64>,
+    /// The report for a person, in either language, has at most this many lines (a helpdesk
+    /// reads it at once).
+    max_lines: Option<usize>,
     /// At most this many MiB of heap may be live at once during the run (a hostile server or
     /// document must not make it eat memory). Such scenarios run one at a time, alone.
     max_memory_mb: Option<u64>,
@@ -94,6 +100,9 @@ struct Spec {
     /// How the DNS server misbehaves for some names.
     #[serde(default)]
     dns: Vec<DnsSpec>,
+    /// Also snapshot the dialogue as `--trace` prints it (`trace.txt.snap`).
+    #[serde(default)]
+    trace: bool,
 }
 
 /// `[[dns]]`: the queries for a name (and every name below it) that the DNS server answers
@@ -253,9 +262,13 @@ struct Outcome {
     exit: u8,
     json: String,
     text: String,
+    /// The report for a person in the scenario's other language.
+    other_text: (Lang, String),
     /// The JSON report with every probe's transcript (`--trace`): where a leaked password
     /// would show first.
     traced: String,
+    /// The dialogues as `--trace` prints them for a person.
+    trace_text: String,
     elapsed: Duration,
     /// The most heap bytes live at once during a run that ran alone (`max_memory_mb`).
     peak_bytes: Option<usize>,
@@ -375,12 +388,27 @@ async fn run(scenario: &Scenario) -> Outcome {
     };
     let json = output::render(&report, Format::Json, style);
     let text = output::render(&report, Format::Human, style);
-    report.add_transcripts(&diagnosis);
+    // The same report in the other language, which must say the same things.
+    let other_lang = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
+    let other = Report::from_diagnosis(&diagnosis, other_lang);
+    let other_style = Style {
+        lang: other_lang,
+        ..style
+    };
+    let other_text = output::render(&other, Format::Human, other_style);
+    report::check_words(&report, &text, lang);
+    report::check_words(&other, &other_text, other_lang);
+    report.add_transcripts(&diagnosis, lang);
     Outcome {
         exit: exit_status(diagnosis.verdict()),
         json,
         text,
+        other_text: (other_lang, other_text),
         traced: output::render(&report, Format::Json, style),
+        trace_text: output::trace::render(&report, mailcheck::text::catalogue(lang)),
         elapsed,
         peak_bytes: None,
         mail_servers,
@@ -625,6 +653,16 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
             outcome.elapsed
         );
     }
+    if let Some(max) = spec.max_lines {
+        for text in [&outcome.text, &outcome.other_text.1] {
+            let lines = text.lines().count();
+            assert!(
+                lines <= max,
+                "{}: {lines} lines, more than {max}:\n{text}",
+                scenario.name
+            );
+        }
+    }
     if let (Some(max), Some(peak)) = (spec.max_memory_mb, outcome.peak_bytes) {
         assert!(
             peak <= (max as usize) << 20,
@@ -645,26 +683,57 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     };
     run.report();
     contract::assert_contract_shape(&serde_json::from_str(&outcome.json).expect("JSON"));
-    let secrets = [&spec.password, &spec.oauth_token];
-    for secret in secrets.into_iter().flatten() {
-        let password = scenario.value(secret);
-        for (what, text) in [
-            ("JSON", &outcome.json),
-            ("text", &outcome.text),
-            ("trace", &outcome.traced),
-        ] {
-            assert!(
-                !text.contains(&password),
-                "{}: the password is in the {what} report",
-                scenario.name
-            );
+    assert_every_probe_has_its_dialogue(&scenario.name, &outcome.traced);
+    let user = scenario.value(&spec.address);
+    let secrets = [
+        (spec.password.as_ref(), "password"),
+        (spec.oauth_token.as_ref(), "OAuth token"),
+    ];
+    for (secret, kind) in secrets {
+        let Some(secret) = secret.map(|s| scenario.value(s)) else {
+            continue;
+        };
+        // A short password may be a word of mailcheck's own sentences ("mail client"): it is
+        // looked for where the servers' words and the dialogue are shown.
+        let outputs = if secret.chars().count() < crate::support::SHORT_SECRET {
+            vec![
+                ("evidence or dialogue", server_words(&outcome.traced)),
+                ("text report's evidence", evidence_lines(&outcome.text)),
+                (
+                    "other language's evidence",
+                    evidence_lines(&outcome.other_text.1),
+                ),
+                ("human trace", outcome.trace_text.clone()),
+            ]
+        } else {
+            vec![
+                ("JSON", outcome.json.clone()),
+                ("text", outcome.text.clone()),
+                ("text in the other language", outcome.other_text.1.clone()),
+                ("trace", outcome.traced.clone()),
+                ("human trace", outcome.trace_text.clone()),
+            ]
+        };
+        let forms = if kind == "password" {
+            leak_forms(&user, &secret)
+        } else {
+            token_leak_forms(&user, &secret)
+        };
+        for (what, text) in &outputs {
+            for form in &forms {
+                assert!(
+                    !shows_secret(text, form),
+                    "{}: the {kind} ({form:?}) is in the {what} report",
+                    scenario.name
+                );
+            }
         }
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
-            server.assert_password_only_over_tls(&password);
+            server.assert_password_only_over_tls(&secret);
         }
     }
-    if secrets.iter().all(|s| s.is_none()) {
+    if spec.password.is_none() && spec.oauth_token.is_none() {
         // Without a password nothing may look like a failed login to a server.
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
@@ -690,6 +759,12 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         ),
         // The client's IMAP ID names mailcheck's version.
         (r#""version" "[^"]*""#, r#""version" "[VERSION]""#),
+        // The trace's times, and its header's version.
+        (r"(?m)^ +\[N\] ms ", "  [N] ms "),
+        (
+            r"mailcheck \d+\.\d+\.\d+[^)）\s]*([)）])",
+            "mailcheck [VERSION]$1",
+        ),
     ]);
     for (pattern, replacement) in filters {
         settings.add_filter(pattern, replacement);
@@ -700,11 +775,17 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     settings.bind(|| {
         insta::assert_snapshot!("report.json", outcome.json);
         insta::assert_snapshot!("report.txt", outcome.text);
+        let (other_lang, other_text) = &outcome.other_text;
+        let name = format!("report.{}.txt", other_lang.tag());
+        insta::assert_snapshot!(name, other_text);
         if !outcome.mail_servers.is_empty() {
             let password = spec.password.as_deref().unwrap_or_default();
             let token = spec.oauth_token.as_deref().unwrap_or_default();
             let heard = dialogue(&outcome.mail_servers, password, token);
             insta::assert_snapshot!("dialogue", heard);
+        }
+        if spec.trace {
+            insta::assert_snapshot!("trace.txt", outcome.trace_text);
         }
     });
 }
@@ -720,7 +801,7 @@ fn dialogue(servers: &[(String, MailServer)], password: &str, token: &str) -> St
         for connection in connections {
             let mut previous = String::new();
             for line in connection {
-                let line = shown(&shown(&line, password, "[PASSWORD]"), token, "[TOKEN]");
+                let line = shown_token(&shown(&line, password), token);
                 // A binary message (a TLS ClientHello to a plaintext server) may hold newlines.
                 if line != BINARY || previous != BINARY {
                     out.push_str(&format!("{line}\n"));
@@ -736,12 +817,30 @@ fn dialogue(servers: &[(String, MailServer)], password: &str, token: &str) -> St
 const BINARY: &str = "[binary data]";
 
 /// A line a server heard, with the password masked, also inside base64 words (SASL).
-fn shown(line: &str, password: &str, mask: &str) -> String {
-    use base64::Engine as _;
+fn shown(line: &str, password: &str) -> String {
     if line.contains(|c: char| c == char::REPLACEMENT_CHARACTER || (c.is_control() && c != '\t')) {
         return BINARY.to_owned();
     }
-    if password.is_empty() {
+    // SASL PLAIN's `\0user\0password`, or LOGIN's password alone.
+    let sasl = |text: &str| {
+        (text == password || text.ends_with(&format!("\0{password}")))
+            .then(|| format!("{}[PASSWORD]", &text[..text.len() - password.len()]))
+    };
+    masked(line, password, "[PASSWORD]", sasl)
+}
+
+/// A line with the OAuth token masked, also inside the base64 SASL messages that carry it
+/// (XOAUTH2's and OAUTHBEARER's first message).
+fn shown_token(line: &str, token: &str) -> String {
+    let sasl = |text: &str| text.contains(token).then(|| text.replace(token, "[TOKEN]"));
+    masked(line, token, "[TOKEN]", sasl)
+}
+
+/// `line` with `secret` replaced by `mask`, and each base64 word whose text `sasl` masks shown
+/// as that text.
+fn masked(line: &str, secret: &str, mask: &str, sasl: impl Fn(&str) -> Option<String>) -> String {
+    use base64::Engine as _;
+    if secret.is_empty() {
         return line.to_owned();
     }
     let words: Vec<String> = line
@@ -749,16 +848,90 @@ fn shown(line: &str, password: &str, mask: &str) -> String {
         .map(|word| {
             let decoded = base64::engine::general_purpose::STANDARD
                 .decode(word)
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+                .ok()
+                .and_then(|bytes| sasl(&String::from_utf8_lossy(&bytes)));
             match decoded {
-                Ok(text) if text.contains(password) => {
-                    format!("[base64 of {:?}]", text.replace(password, mask))
-                }
-                _ => word.replace(password, mask),
+                Some(text) => format!("[base64 of {text:?}]"),
+                None => mask_secret(word, secret, mask),
             }
         })
         .collect();
     words.join(" ")
+}
+
+/// Every form an OAuth token could leak in: as given, and in the first message of each
+/// mechanism that carries it.
+fn token_leak_forms(user: &str, token: &str) -> Vec<String> {
+    let secret = mailcheck::Password::new(token.to_owned());
+    let mut forms = vec![token.to_owned()];
+    for mechanism in mailcheck::oauth::Mechanism::ALL {
+        forms.push(mechanism.initial_response(user, &secret).to_string());
+    }
+    forms
+}
+
+/// A probe that connected shows what was exchanged; one that did not says why it stopped
+/// (issue 14: "no dialogue" though TCP connected and a greeting arrived).
+fn assert_every_probe_has_its_dialogue(name: &str, traced: &str) {
+    let report: serde_json::Value = serde_json::from_str(traced).expect("JSON");
+    for server in report["servers"].as_array().into_iter().flatten() {
+        if server["status"] == "untested" {
+            continue;
+        }
+        let at = format!("{name}: {}:{}", server["host"], server["port"]);
+        let transcript = server["transcript"].as_array().cloned().unwrap_or_default();
+        let connected = server["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["result"] == "connected");
+        if connected {
+            assert!(
+                transcript.first().is_some_and(|l| l["from"] == "mailcheck"),
+                "{at}: connected, but the dialogue does not say so: {transcript:?}"
+            );
+        } else {
+            assert!(
+                transcript.len() == 1 && transcript[0]["from"] == "mailcheck",
+                "{at}: no connection, and the dialogue does not say why: {transcript:?}"
+            );
+        }
+    }
+}
+
+/// What a JSON report (with transcripts) shows of the servers' words and the dialogue: every
+/// finding's evidence and every transcript line, one a line.
+fn server_words(json: &str) -> String {
+    let report: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let mut lines = Vec::new();
+    for finding in report["findings"].as_array().into_iter().flatten() {
+        lines.extend(finding["evidence"].as_str().map(str::to_owned));
+    }
+    for server in report["servers"].as_array().into_iter().flatten() {
+        for line in server["transcript"].as_array().into_iter().flatten() {
+            lines.extend(line["text"].as_str().map(str::to_owned));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The evidence lines of a human report.
+fn evidence_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| l.contains("Evidence:") || l.contains("证据："))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every form a password could leak in: as typed, and base64 as SASL PLAIN and LOGIN send it.
+fn leak_forms(user: &str, password: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let b64 = |text: String| base64::engine::general_purpose::STANDARD.encode(text);
+    vec![
+        password.to_owned(),
+        b64(password.to_owned()),
+        b64(format!("\0{user}\0{password}")),
+    ]
 }
 
 /// The contract's exit status for a verdict, as the command line maps it.

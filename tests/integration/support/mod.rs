@@ -341,3 +341,86 @@ pub fn autoconfig_http_url(domain: &str) -> String {
 pub fn wellknown_url(domain: &str) -> String {
     format!("https://{domain}/.well-known/autoconfig/mail/config-v1.1.xml")
 }
+
+/// Passwords shorter than this are looked for as whole tokens only: `a` is in every sentence,
+/// but a report that shows `a` as a word of its own may be showing the password. Longer ones
+/// may appear nowhere at all, not even inside another word.
+pub const SHORT_SECRET: usize = 6;
+
+/// Whether `text` shows `secret`: anywhere at all, or for a short ASCII secret
+/// ([`SHORT_SECRET`]), as a token of its own (a run of ASCII letters, digits and `_-+/=`, with
+/// `.` and `@` only between two of them, as in a host name).
+pub fn shows_secret(text: &str, secret: &str) -> bool {
+    if secret.is_empty() {
+        return false;
+    }
+    if secret.chars().count() >= SHORT_SECRET || !secret.is_ascii() {
+        return text.contains(secret);
+    }
+    tokens(text).any(|token| token == secret)
+}
+
+/// `text` with every token that equals the short `secret` (every occurrence of a longer one)
+/// replaced by `mask`.
+pub fn mask_secret(text: &str, secret: &str, mask: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    if secret.chars().count() >= SHORT_SECRET || !secret.is_ascii() {
+        return text.replace(secret, mask);
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for token in tokens(text) {
+        // `token` is a slice of `text`: its offset says where it starts.
+        let start = token.as_ptr() as usize - text.as_ptr() as usize;
+        if token == secret {
+            out.push_str(&text[at..start]);
+            out.push_str(mask);
+            at = start + token.len();
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The tokens of `text` ([`shows_secret`]).
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    let word = |c: char| c.is_ascii_alphanumeric() || "_-+/=".contains(c);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut found = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let inner = (c == '.' || c == '@')
+            && start.is_some()
+            && chars.get(i + 1).is_some_and(|&(_, next)| word(next));
+        if word(c) || inner {
+            start.get_or_insert(at);
+        } else if let Some(from) = start.take() {
+            found.push(&text[from..at]);
+        }
+    }
+    if let Some(from) = start {
+        found.push(&text[from..]);
+    }
+    found.into_iter()
+}
+
+#[cfg(test)]
+mod secret_checks {
+    use super::*;
+
+    #[test]
+    fn short_secrets_are_found_as_tokens_long_ones_anywhere() {
+        assert!(!shows_secret("a3 NO Authentication failed.", "a"));
+        assert!(shows_secret("a3 LOGIN alice \"a\"", "a"));
+        assert!(shows_secret("the password is a.", "a"));
+        assert!(!shows_secret("220 mail.example.com ready", "mail"));
+        assert!(shows_secret("220 mail ready", "mail"));
+        assert!(shows_secret("xxS3cret-pa55wordxx", "S3cret-pa55word"));
+        assert_eq!(
+            mask_secret("a3 LOGIN \"a\" a", "a", "[P]"),
+            "a3 LOGIN \"[P]\" [P]"
+        );
+    }
+}

@@ -22,7 +22,7 @@ pub const SOURCES: [&str; 9] = [
 pub const SOURCE_STATUSES: [&str; 4] = ["found", "not_found", "error", "skipped"];
 /// Why a server was not logged in to (`servers[].login_skipped`, documented in
 /// `docs/report.md`).
-pub const LOGIN_SKIPPED: [&str; 10] = [
+pub const LOGIN_SKIPPED: [&str; 11] = [
     "no_password",
     "not_verified_tls",
     "no_login_offered",
@@ -33,6 +33,7 @@ pub const LOGIN_SKIPPED: [&str; 10] = [
     "attempt_limit",
     "not_reached",
     "not_probed",
+    "named_by_certificate",
 ];
 
 /// What a run of `mailcheck` left behind.
@@ -269,5 +270,143 @@ impl ReportExt for Report {
     fn recommended(&self, protocol: Protocol) -> Option<String> {
         self.recommended_for(protocol)
             .map(|s| format!("{}:{}:{}", s.host, s.port, s.security))
+    }
+}
+
+/// What no report may say, read from the JSON report and the same report for a person
+/// (`text`, in `lang`): a fix that was not proved, "not offered" where the domain said no such
+/// thing, a password hint beside a login that accepted the password, "the settings are right"
+/// of a server only the user named, and a conclusion that disagrees with the findings.
+pub fn check_words(report: &Report, text: &str, lang: mailcheck::Lang) {
+    use mailcheck::text::{Phrase, catalogue};
+    let t = catalogue(lang);
+    let dump = || format!("{text}\n{}", serde_json::to_string_pretty(report).unwrap());
+
+    // The conclusion leads, and says what the findings say.
+    let conclusion = report
+        .conclusion
+        .as_ref()
+        .expect("every report has a conclusion");
+    let errors: Vec<&FindingEntry> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == mailcheck::finding::Severity::Error)
+        .collect();
+    match conclusion.finding {
+        Some(i) => {
+            let lead = &report.findings[i];
+            assert_eq!(conclusion.code, lead.code.as_str(), "{}", dump());
+            // The fix is the lead finding's, or, for a server that fails where another of its
+            // protocol works, those recommended settings.
+            let works_instead = lead
+                .protocol
+                .and_then(|p| report.recommended_for(p))
+                .is_some_and(|r| conclusion.hint.contains(&format!("{}:{}", r.host, r.port)));
+            assert!(conclusion.hint == lead.hint || works_instead, "{}", dump());
+            assert!(!errors.is_empty(), "{}", dump());
+        }
+        None => assert!(conclusion.code == "ok" && errors.is_empty(), "{}", dump()),
+    }
+    let second_line = text.lines().nth(1).unwrap_or_default();
+    assert!(
+        second_line.contains(&conclusion.message),
+        "the conclusion is not the report's second line:\n{}",
+        dump()
+    );
+
+    // "Not offered" only where the domain says so (an SRV record with target `.`).
+    for protocol in Protocol::ALL {
+        let claimed = text.lines().any(|line| {
+            line.starts_with(protocol.display_name())
+                && line.ends_with(&format!("– {}", t.phrase(Phrase::NotOffered)))
+        });
+        assert!(
+            !claimed || report.not_offered.contains(&protocol),
+            "{protocol} is said not to be offered, and no source said so:\n{}",
+            dump()
+        );
+    }
+
+    // A password that a server accepted is not called wrong anywhere.
+    let accepted: Vec<&ServerEntry> = report.servers.iter().filter(|s| s.login == "ok").collect();
+    if !accepted.is_empty() {
+        let password_causes = [
+            FindingCode::BadCredentials,
+            FindingCode::AppPasswordRequired,
+        ];
+        for f in &report.findings {
+            let blamed = f
+                .possible_causes
+                .iter()
+                .any(|c| password_causes.contains(c))
+                || password_causes.contains(&f.code);
+            // The one exception: the same protocol accepted it on another server, which the
+            // hint names as the server to use.
+            let same_protocol_elsewhere = accepted.iter().any(|s| {
+                Some(s.protocol) == f.protocol && f.hint.contains(&format!("{}:{}", s.host, s.port))
+            });
+            assert!(
+                !blamed || same_protocol_elsewhere,
+                "a login accepted the password, and {} blames it:\n{}",
+                f.code,
+                dump()
+            );
+            let check = t
+                .tell_apart(FindingCode::BadCredentials)
+                .unwrap_or_default();
+            assert!(
+                check.is_empty() || !f.hint.contains(check),
+                "a login accepted the password, and a hint says to check it:\n{}",
+                dump()
+            );
+        }
+    }
+
+    // Every port and server a hint tells the user to change to was probed and answered.
+    let port_change = regex::Regex::new(r"(?:port|端口) \d+ → (\d+)").unwrap();
+    let server_change = regex::Regex::new(r"(?:server|服务器) \S+ → ([A-Za-z0-9.-]+)").unwrap();
+    for f in report.findings.iter().filter(|f| f.protocol.is_some()) {
+        let answered = |s: &&ServerEntry| {
+            Some(s.protocol) == f.protocol && (s.status != "error" || s.login == "failed")
+        };
+        for port in port_change.captures_iter(&f.hint) {
+            let port: u16 = port[1].parse().unwrap();
+            assert!(
+                report
+                    .servers
+                    .iter()
+                    .filter(answered)
+                    .any(|s| s.port == port),
+                "a hint says port {port}, which was not proved to work:\n{}",
+                dump()
+            );
+        }
+        for host in server_change.captures_iter(&f.hint) {
+            let host = host[1].trim_end_matches('.');
+            assert!(
+                report
+                    .servers
+                    .iter()
+                    .filter(answered)
+                    .any(|s| s.host == host),
+                "a hint says server {host}, which was not proved to work:\n{}",
+                dump()
+            );
+        }
+    }
+
+    // "The settings are right" only of a server some source besides the user named.
+    if text.contains(t.phrase(Phrase::RefusedNote).trim()) {
+        for protocol in Protocol::ALL {
+            let Some(settings) = report.recommended_for(protocol) else {
+                continue;
+            };
+            let server = report.server_for(protocol, settings).unwrap();
+            assert!(
+                server.login != "failed" || server.sources != ["user"],
+                "a server only the user named is said to have the right settings:\n{}",
+                dump()
+            );
+        }
     }
 }
