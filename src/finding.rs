@@ -73,10 +73,12 @@ pub enum FindingCode {
     /// Added in 2026-12: the provider's dated policy turns password logins off within
     /// [`crate::diagnose::policy::UPCOMING_DAYS`] days.
     OauthPolicyUpcoming,
+    /// Added in 2026-12: the server fails over IPv6 while IPv4 works.
+    Ipv6Broken,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 37] = [
+    pub const ALL: [FindingCode; 38] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -114,6 +116,7 @@ impl FindingCode {
         FindingCode::OauthTokenWrongUser,
         FindingCode::OauthTokenRejected,
         FindingCode::OauthPolicyUpcoming,
+        FindingCode::Ipv6Broken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -155,6 +158,7 @@ impl FindingCode {
             FindingCode::OauthTokenWrongUser => "oauth_token_wrong_user",
             FindingCode::OauthTokenRejected => "oauth_token_rejected",
             FindingCode::OauthPolicyUpcoming => "oauth_policy_upcoming",
+            FindingCode::Ipv6Broken => "ipv6_broken",
         }
     }
 
@@ -168,7 +172,8 @@ impl FindingCode {
             | FindingCode::CertExpiring
             | FindingCode::NotAConnectionProblem
             | FindingCode::TooManyCandidates
-            | FindingCode::OauthPolicyUpcoming => Severity::Warning,
+            | FindingCode::OauthPolicyUpcoming
+            | FindingCode::Ipv6Broken => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -340,15 +345,32 @@ pub enum Facts {
     LookupFailed {
         error: crate::net::dns::DnsError,
     },
+    /// A host of the curated provider database does not exist here (NXDOMAIN): it certainly
+    /// exists, so this DNS server's answers are wrong (a filtering resolver, a captive portal).
+    ProviderHostMissing {
+        error: crate::net::dns::DnsError,
+    },
     /// Nothing listens; `works` is another registered port of the protocol, proved on the host.
     NothingListens {
         works: Option<(u16, Security)>,
     },
     /// No address answered the connection attempts within `limit`; `works` is another
-    /// registered port of the protocol that answers on the host.
+    /// registered port of the protocol that answers on the host; `answered` a port of the host
+    /// that answered at all (connected or refused): none means the host or the route is down.
     PortFiltered {
         limit: Duration,
         works: Option<(u16, Security)>,
+        answered: Option<u16>,
+    },
+    /// The connection could not even be sent (no route, a local firewall's reject): `error`.
+    Unreachable {
+        error: String,
+    },
+    /// The IPv6 `failed` attempts (address, result, how long) failed while IPv4 `ipv4`
+    /// connected.
+    Ipv6Broken {
+        failed: Vec<(String, String, Option<Duration>)>,
+        ipv4: String,
     },
     /// No answer within `limit` at `step`.
     NoAnswer {
@@ -380,10 +402,13 @@ pub enum Facts {
     /// Bytes between the STARTTLS reply and the TLS handshake.
     StarttlsInjection,
     TlsFailed,
+    /// `https_valid_until`: the HTTPS certificate of the same host (port 443) is valid until
+    /// then: it was renewed, the mail server still serves the old one.
     CertExpired {
         not_after: String,
         subject: String,
         error: String,
+        https_valid_until: Option<String>,
     },
     /// `alias_of`: the CNAME target of the host that the certificate does cover.
     CertNameMismatch {
@@ -395,10 +420,14 @@ pub enum Facts {
         tried: Vec<String>,
         answered: Option<String>,
     },
+    /// `chain`: what the certificates the server sent show; `https_valid_until`: the HTTPS
+    /// certificate of the same host (port 443) is valid until then.
     CertUntrusted {
         issuer: String,
         subject: String,
         error: String,
+        chain: Chain,
+        https_valid_until: Option<String>,
     },
     CertExpiring {
         days: i64,
@@ -519,6 +548,20 @@ pub enum TokenProblem {
     Unexplained,
 }
 
+/// Why the certificates a server sent lead to no trusted root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Chain {
+    /// The certificate is signed by itself.
+    SelfSigned,
+    /// The chain sent ends in a root (`root`) that is not trusted here.
+    RootNotTrusted { root: String },
+    /// The chain sent ends in a certificate whose issuer (`issuer`) was not sent and is no
+    /// trusted root: the intermediate certificate is missing (or the CA is unknown).
+    IssuerMissing { issuer: String },
+    /// Another failure (a bad signature, a certificate not allowed to sign).
+    Other,
+}
+
 /// How a server broke the dialogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Breakage {
@@ -580,7 +623,8 @@ mod tests {
                 "cert_expiring",
                 "not_a_connection_problem",
                 "too_many_candidates",
-                "oauth_policy_upcoming"
+                "oauth_policy_upcoming",
+                "ipv6_broken"
             ]
         );
     }

@@ -10,6 +10,8 @@ pub enum SourceKind {
     Wellknown,
     Ispdb,
     IspdbMx,
+    /// Exchange Autodiscover (POX).
+    Autodiscover,
     Guess,
     User,
     /// Not a discovery source: another port or TLS mode that a probe found answering on the
@@ -26,6 +28,7 @@ impl SourceKind {
             SourceKind::Wellknown => "wellknown",
             SourceKind::Ispdb => "ispdb",
             SourceKind::IspdbMx => "ispdb_mx",
+            SourceKind::Autodiscover => "autodiscover",
             SourceKind::Guess => "guess",
             SourceKind::User => "user",
             SourceKind::Probe => "probe",
@@ -33,13 +36,14 @@ impl SourceKind {
     }
 
     /// Every source, in the order a report lists them.
-    pub const ALL: [SourceKind; 9] = [
+    pub const ALL: [SourceKind; 10] = [
         SourceKind::ProviderDb,
         SourceKind::Srv,
         SourceKind::Autoconfig,
         SourceKind::Wellknown,
         SourceKind::Ispdb,
         SourceKind::IspdbMx,
+        SourceKind::Autodiscover,
         SourceKind::Guess,
         SourceKind::User,
         SourceKind::Probe,

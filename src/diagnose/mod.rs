@@ -314,6 +314,9 @@ pub fn with_probes(
         {
             found.clear();
         }
+        if candidate.sources.contains(&SourceKind::ProviderDb) {
+            provider_hosts_exist(&mut found);
+        }
         if candidate.sources.contains(&SourceKind::User) {
             explain_user_fields(&mut found, candidate, &recommendable);
         }
@@ -351,6 +354,21 @@ pub fn with_probes(
     finish(discovery, servers, findings, |_, p| {
         best_working(&recommendable, p)
     })
+}
+
+/// A host of the curated provider database that does not resolve is no typo: the DNS here
+/// answers wrongly (`dns_unavailable`), never `wrong_host`.
+fn provider_hosts_exist(found: &mut [Finding]) {
+    for finding in found.iter_mut() {
+        if let (FindingCode::WrongHost, Facts::Unresolvable { error }) =
+            (finding.code, &finding.facts)
+        {
+            finding.facts = Facts::ProviderHostMissing {
+                error: error.clone(),
+            };
+            finding.code = FindingCode::DnsUnavailable;
+        }
+    }
 }
 
 /// A server of the second round, as a candidate of the source `probe` (or `guess`).

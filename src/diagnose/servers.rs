@@ -3,7 +3,7 @@
 use crate::clientconfig::ProviderConfig;
 use crate::finding::{Breakage, Facts, Finding, FindingCode, Stage};
 use crate::probe::tls::CertProblem;
-use crate::probe::transport::{IoFailure, MAX_LINE, MAX_LINES, MAX_RECEIVED};
+use crate::probe::transport::{AttemptResult, IoFailure, MAX_LINE, MAX_LINES, MAX_RECEIVED};
 use crate::probe::{Issue, ProbeOutcome};
 use crate::settings::{Endpoint, Protocol, Security};
 
@@ -71,14 +71,58 @@ fn finding_for(
             Facts::NothingListens { works: *works },
             Some(detail.clone()),
         ),
-        Issue::Filtered { limit, works } => (
+        Issue::Filtered {
+            limit,
+            works,
+            answered,
+        } => (
             FindingCode::PortFiltered,
             Facts::PortFiltered {
                 limit: *limit,
                 works: *works,
+                answered: *answered,
             },
             None,
         ),
+        Issue::Unreachable { error } => (
+            FindingCode::PortFiltered,
+            Facts::Unreachable {
+                error: error.clone(),
+            },
+            Some(error.clone()),
+        ),
+        Issue::Ipv6Broken { failed, ipv4 } => {
+            let evidence = failed
+                .iter()
+                .map(|a| {
+                    format!(
+                        "[{}]:{}: {}",
+                        a.address,
+                        server.port,
+                        attempt_said(&a.result)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let failed = failed
+                .iter()
+                .map(|a| {
+                    (
+                        a.address.to_string(),
+                        a.result.as_str().to_owned(),
+                        a.elapsed,
+                    )
+                })
+                .collect();
+            (
+                FindingCode::Ipv6Broken,
+                Facts::Ipv6Broken {
+                    failed,
+                    ipv4: ipv4.to_string(),
+                },
+                Some(evidence),
+            )
+        }
         Issue::NoAnswer { step, limit } => (
             FindingCode::Timeout,
             Facts::NoAnswer {
@@ -160,6 +204,7 @@ fn finding_for(
             problem,
             facts,
             alias_of,
+            https_valid_until,
         } => {
             let (code, cert) = match problem {
                 CertProblem::Expired(error) => (
@@ -168,6 +213,7 @@ fn finding_for(
                         not_after: facts.not_after.clone(),
                         subject: facts.subject.clone(),
                         error: error.clone(),
+                        https_valid_until: https_valid_until.clone(),
                     },
                 ),
                 CertProblem::NameMismatch => {
@@ -183,12 +229,14 @@ fn finding_for(
                         },
                     )
                 }
-                CertProblem::Untrusted(error) => (
+                CertProblem::Untrusted(error, chain) => (
                     FindingCode::CertUntrusted,
                     Facts::CertUntrusted {
                         issuer: facts.issuer.clone(),
                         subject: facts.subject.clone(),
                         error: error.clone(),
+                        chain: chain.clone(),
+                        https_valid_until: https_valid_until.clone(),
                     },
                 ),
             };
@@ -261,6 +309,15 @@ fn finding_for(
     let mut finding = Finding::new(code, facts).about(server);
     finding.evidence = evidence;
     finding
+}
+
+/// What an attempt to one address came to, for the evidence (the OS's words for an error).
+fn attempt_said(result: &AttemptResult) -> String {
+    match result {
+        AttemptResult::Failed(error) | AttemptResult::NoRoute(error) => error.clone(),
+        AttemptResult::Refused => "connection refused".into(),
+        other => other.as_str().into(),
+    }
 }
 
 /// How a failure broke the dialogue.

@@ -5,6 +5,7 @@
 //! the order of trust documented in `docs/report.md`.
 
 pub mod autoconfig;
+pub mod autodiscover;
 pub mod caps;
 pub mod document;
 pub mod guess;
@@ -113,12 +114,13 @@ pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
         (SourceKind::Autoconfig | SourceKind::Wellknown, false) => 1,
         (SourceKind::Srv, _) => 2,
         (SourceKind::Ispdb, false) => 3,
-        (SourceKind::IspdbMx, false) => 4,
+        (SourceKind::IspdbMx | SourceKind::Autodiscover, false) => 4,
         (
             SourceKind::Autoconfig
             | SourceKind::Wellknown
             | SourceKind::Ispdb
-            | SourceKind::IspdbMx,
+            | SourceKind::IspdbMx
+            | SourceKind::Autodiscover,
             true,
         ) => 5,
         (SourceKind::Guess, _) => 6,
@@ -336,7 +338,7 @@ pub async fn discover(
                 .await;
         Some((resolved, started.elapsed()))
     };
-    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb, early_guess) = tokio::join!(
+    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb, autodiscover, early_guess) = tokio::join!(
         by_mx,
         bounded(
             SourceKind::Srv,
@@ -362,9 +364,23 @@ pub async fn discover(
             &options.progress,
             ispdb::lookup(&net.fetcher, &options.ispdb_url, address)
         ),
+        bounded(
+            SourceKind::Autodiscover,
+            deadline,
+            &options.progress,
+            autodiscover::lookup(&net.fetcher, &net.dns, address)
+        ),
         early_guess,
     );
-    let mut results = vec![db, srv, autoconfig, wellknown, ispdb, ispdb_mx];
+    let mut results = vec![
+        db,
+        srv,
+        autoconfig,
+        wellknown,
+        ispdb,
+        ispdb_mx,
+        autodiscover,
+    ];
     results.iter_mut().for_each(caps::cap_source);
 
     // SRV's "." says a protocol is not offered; a source that names servers for it anyway

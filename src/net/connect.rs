@@ -21,8 +21,11 @@ use tokio::net::TcpStream;
 pub struct Connector {
     /// `None`: to the address asked for.
     map: Option<Arc<HashMap<SocketAddr, SocketAddr>>>,
-    /// Addresses whose connection attempts never end (the caller's time limit ends them).
+    /// Addresses whose connection attempts never end (the caller's time limit ends them);
+    /// port 0 stands for every port of the address (a host that is down).
     black_holes: Arc<HashSet<SocketAddr>>,
+    /// Addresses this computer has no route to: an attempt fails at once (ENETUNREACH).
+    unreachable: Arc<HashSet<SocketAddr>>,
 }
 
 impl Connector {
@@ -35,7 +38,7 @@ impl Connector {
     pub fn mapped(map: HashMap<SocketAddr, SocketAddr>) -> Self {
         Self {
             map: Some(Arc::new(map)),
-            black_holes: Arc::default(),
+            ..Self::default()
         }
     }
 
@@ -43,6 +46,24 @@ impl Connector {
     pub fn with_black_holes(mut self, holes: HashSet<SocketAddr>) -> Self {
         self.black_holes = Arc::new(holes);
         self
+    }
+
+    /// The same connector, except that `addresses` cannot be reached from here at all.
+    pub fn with_unreachable(mut self, addresses: HashSet<SocketAddr>) -> Self {
+        self.unreachable = Arc::new(addresses);
+        self
+    }
+
+    /// Whether mail programs here try IPv6 at all: this computer has an IPv6 address of global
+    /// scope (what `getaddrinfo`'s `AI_ADDRCONFIG` asks; read on Linux, else no). A mapped
+    /// connector (the tests) answers no, so that a run does not depend on the machine.
+    pub fn ipv6_configured(&self) -> bool {
+        self.is_direct()
+            && std::fs::read_to_string("/proc/net/if_inet6").is_ok_and(|table| {
+                table
+                    .lines()
+                    .any(|line| line.split_whitespace().nth(3) == Some("00"))
+            })
     }
 
     pub fn is_direct(&self) -> bool {
@@ -71,8 +92,12 @@ impl Connector {
 
     /// A TCP connection for `addr`.
     pub async fn connect(&self, addr: SocketAddr) -> io::Result<TcpStream> {
-        if self.black_holes.contains(&addr) {
+        let any_port = SocketAddr::new(addr.ip(), 0);
+        if self.black_holes.contains(&addr) || self.black_holes.contains(&any_port) {
             return std::future::pending().await;
+        }
+        if self.unreachable.contains(&addr) {
+            return Err(io::Error::from(io::ErrorKind::NetworkUnreachable));
         }
         match self.destination(addr) {
             Some(destination) => TcpStream::connect(destination).await,

@@ -117,10 +117,14 @@ impl Fetcher {
         Ok(Self { clients, timeout })
     }
 
-    /// A GET of `url`, through the client that connects where the connector says.
-    fn get(&self, url: &Url) -> Result<reqwest::RequestBuilder, FetchError> {
+    /// A request of `url`, through the client that connects where the connector says.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+    ) -> Result<reqwest::RequestBuilder, FetchError> {
         let (by_port, connector) = match &self.clients {
-            Clients::Direct(client) => return Ok(client.get(url.clone())),
+            Clients::Direct(client) => return Ok(client.request(method, url.clone())),
             Clients::Mapped { by_port, connector } => (by_port, connector),
         };
         let refused = || FetchError::Unreachable(connect::refused().to_string());
@@ -148,12 +152,41 @@ impl Fetcher {
                 let _ = sent.set_port(Some(destination.port()));
             }
         }
-        Ok(client.get(sent).header(HOST, host))
+        Ok(client.request(method, sent).header(HOST, host))
     }
 
     /// Fetches an XML document, following at most [`MAX_REDIRECTS`] redirects, all of it
     /// within one deadline: every redirect and every byte of the body count against it.
     pub async fn fetch_xml(&self, url: Url) -> Result<Fetched, FetchError> {
+        self.request_xml(url, None).await
+    }
+
+    /// Where a GET of `url` redirects to, without following it: `None` when it answers
+    /// anything but a redirect (Autodiscover's plain-HTTP step, used only for that).
+    pub async fn redirect_of(&self, url: Url) -> Result<Option<Url>, FetchError> {
+        let request = self.request(reqwest::Method::GET, &url)?.send();
+        let response = tokio::time::timeout(self.timeout, request)
+            .await
+            .map_err(|_| FetchError::Timeout(self.timeout))?
+            .map_err(|e| self.network_error(&e))?;
+        if !response.status().is_redirection() {
+            return Ok(None);
+        }
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default();
+        Ok(url.join(location).ok())
+    }
+
+    /// POSTs `body` (XML) to `url` and reads the XML answer, as [`Self::fetch_xml`] reads one;
+    /// a redirect is POSTed to again, and only over HTTPS (Exchange Autodiscover).
+    pub async fn post_xml(&self, url: Url, body: &str) -> Result<Fetched, FetchError> {
+        self.request_xml(url, Some(body)).await
+    }
+
+    async fn request_xml(&self, url: Url, post: Option<&str>) -> Result<Fetched, FetchError> {
         let deadline = tokio::time::Instant::now() + self.timeout;
         let first = url.clone();
         let mut url = url;
@@ -161,10 +194,20 @@ impl Fetcher {
         let mut redirects: Vec<Url> = Vec::new();
         loop {
             insecure |= url.scheme() == "http";
-            let request = self
-                .get(&url)?
-                .header("Accept", "application/xml, text/xml")
-                .send();
+            let method = match post {
+                Some(_) => reqwest::Method::POST,
+                None => reqwest::Method::GET,
+            };
+            let mut request = self
+                .request(method, &url)?
+                .header("Accept", "application/xml, text/xml");
+            if let Some(body) = post {
+                // outlook.com answers only this exact Content-Type.
+                request = request
+                    .header(CONTENT_TYPE, "text/xml; charset=utf-8")
+                    .body(body.to_owned());
+            }
+            let request = request.send();
             let response = tokio::time::timeout_at(deadline, request)
                 .await
                 .map_err(|_| FetchError::Timeout(self.timeout))?
@@ -185,6 +228,8 @@ impl Fetcher {
                     .filter(|l| !l.trim().is_empty())
                     .and_then(|l| url.join(l).ok())
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    // What is posted (an address) goes nowhere in the clear.
+                    .filter(|u| post.is_none() || u.scheme() == "https")
                     .ok_or(FetchError::BadRedirect(location))?;
                 if next == first || redirects.contains(&next) {
                     return Err(FetchError::RedirectLoop(without_query(&next)));

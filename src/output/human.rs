@@ -550,14 +550,7 @@ impl Renderer<'_> {
             .addresses
             .iter()
             .map(|a| {
-                let result = self.t.phrase(match a.result.as_str() {
-                    "connected" => Phrase::AttemptConnected,
-                    "refused" => Phrase::AttemptRefused,
-                    "timeout" => Phrase::AttemptTimeout,
-                    "abandoned" => Phrase::AttemptAbandoned,
-                    "not_tried" => Phrase::AttemptNotTried,
-                    _ => Phrase::AttemptError,
-                });
+                let result = self.t.phrase(crate::text::attempt_phrase(&a.result));
                 match a.ms {
                     Some(ms) => format!(
                         "{} {result}{}",

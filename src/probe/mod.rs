@@ -36,8 +36,8 @@ use protocol::MailProtocol;
 use steps::{Prober, Stop};
 use tls::{CertProblem, Established, TlsFacts};
 use transport::{
-    AddressAttempt, CertRejected, Conn, Direction, Ending, IoFailure, Remark, Stream,
-    TranscriptLine,
+    AddressAttempt, AttemptResult, CertRejected, Conn, Direction, Ending, IoFailure, Remark,
+    Stream, TranscriptLine,
 };
 
 /// Probes running at once; enough for every candidate of a domain, gentle on the servers.
@@ -128,6 +128,15 @@ pub enum Issue {
     Filtered {
         limit: Duration,
         works: Option<(u16, Security)>,
+        /// The control: a port of the host that answered at all (none: the host is down).
+        answered: Option<u16>,
+    },
+    /// The connection could not be sent (no route, a local firewall's reject).
+    Unreachable { error: String },
+    /// Every IPv6 address tried failed (`failed`) while IPv4 `ipv4` connected.
+    Ipv6Broken {
+        failed: Vec<AddressAttempt>,
+        ipv4: IpAddr,
     },
     /// Nothing answered within the limit, at the named step.
     NoAnswer { step: Step, limit: Duration },
@@ -168,6 +177,8 @@ pub enum Issue {
         problem: CertProblem,
         facts: TlsFacts,
         alias_of: Option<String>,
+        /// For an expired one: the HTTPS certificate of the host is valid until then.
+        https_valid_until: Option<String>,
     },
     /// The certificate expires soon.
     CertificateExpiring { days: i64, facts: TlsFacts },
@@ -277,6 +288,7 @@ impl ProbeOutcome {
                     i,
                     Issue::CertificateExpiring { .. }
                         | Issue::NoTlsAtAll { .. }
+                        | Issue::Ipv6Broken { .. }
                         | Issue::OauthRequired { .. }
                         | Issue::NoUsableMechanism { .. }
                         | Issue::OauthRefused { .. }
@@ -295,7 +307,9 @@ impl ProbeOutcome {
             && !self.issues.iter().any(|i| {
                 !matches!(
                     i,
-                    Issue::CertificateExpiring { .. } | Issue::NoTlsAtAll { .. }
+                    Issue::CertificateExpiring { .. }
+                        | Issue::NoTlsAtAll { .. }
+                        | Issue::Ipv6Broken { .. }
                 )
             })
     }
@@ -339,12 +353,14 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     let deadline = Timing::new(ctx.timeout).probe_deadline();
     let mut out = ProbeOutcome::new(target.endpoint.clone());
     let mut conn = None;
+    let mut late = None;
     // The protocol is chosen here, once; every step after speaks it.
     let steps = async {
+        let (out, conn, late) = (&mut out, &mut conn, &mut late);
         match target.endpoint.protocol {
-            Protocol::Imap => run(&imap::Imap, target, ctx, started, &mut out, &mut conn).await,
-            Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, &mut out, &mut conn).await,
-            Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, &mut out, &mut conn).await,
+            Protocol::Imap => run(&imap::Imap, target, ctx, started, out, conn, late).await,
+            Protocol::Pop3 => run(&pop3::Pop3, target, ctx, started, out, conn, late).await,
+            Protocol::Smtp => run(&smtp::Smtp, target, ctx, started, out, conn, late).await,
         }
     };
     let stopped = match tokio::time::timeout(deadline, steps).await {
@@ -377,6 +393,12 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
         conn.close().await;
         out.transcript = conn.take_transcript();
     }
+    // IPv6 attempts that IPv4 overtook end within the connect's limit: failed, or only slower.
+    if let Some(late) = late {
+        late.finish(&mut out.attempts).await;
+    }
+    out.issues
+        .extend(ipv6_broken(&out.attempts, ctx.connector.ipv6_configured()));
     // Why it stopped, last, even where no connection was made.
     if let Some(ending) = stopped {
         out.transcript.push(TranscriptLine {
@@ -389,6 +411,31 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
     out
 }
 
+/// `ipv6_broken`: IPv4 connected, and every IPv6 address tried failed (refused, no answer,
+/// another error); one that was only slower than IPv4 is not broken. No route to it counts only
+/// when this computer has IPv6 (`ipv6_configured`): mail programs then try it; without IPv6 at
+/// all they do not, and it costs them nothing.
+fn ipv6_broken(attempts: &[AddressAttempt], ipv6_configured: bool) -> Option<Issue> {
+    let ipv4 = attempts
+        .iter()
+        .find(|a| a.address.is_ipv4() && a.result == AttemptResult::Connected)?
+        .address;
+    let tried: Vec<&AddressAttempt> = attempts
+        .iter()
+        .filter(|a| a.address.is_ipv6() && a.result != AttemptResult::NotTried)
+        .collect();
+    let failed = !tried.is_empty()
+        && tried.iter().all(|a| match a.result {
+            AttemptResult::Refused | AttemptResult::Timeout | AttemptResult::Failed(_) => true,
+            AttemptResult::NoRoute(_) => ipv6_configured,
+            _ => false,
+        });
+    failed.then(|| Issue::Ipv6Broken {
+        failed: tried.into_iter().cloned().collect(),
+        ipv4,
+    })
+}
+
 /// The steps of a probe, in order. Each records what it found in `out`; the first that cannot
 /// go on ends the probe with its [`Stop`]. The connection, once there is one, is left in `conn`
 /// so that its transcript is kept however the probe ends.
@@ -399,6 +446,7 @@ async fn run<P: MailProtocol>(
     started: Instant,
     out: &mut ProbeOutcome,
     conn: &mut Option<Conn>,
+    late: &mut Option<transport::Late>,
 ) -> Result<(), Stop> {
     let endpoint = &target.endpoint;
     out.reached = Step::DnsLookup;
@@ -413,7 +461,7 @@ async fn run<P: MailProtocol>(
         addresses: out.addresses.clone(),
     };
     out.reached = Step::Connect;
-    let (tcp, address, connect_time) = prober.connect(&mut out.attempts).await?;
+    let (tcp, address, connect_time) = prober.connect(&mut out.attempts, late).await?;
     out.connect_time = Some(connect_time);
     // From here on the dialogue is kept, however the probe ends.
     let conn = conn.insert(prober.conn(Stream::Plain(tcp)));
@@ -492,7 +540,7 @@ fn tls_established(tls: &Established) -> Remark {
         rejected: tls.problem.as_ref().map(|problem| match problem {
             CertProblem::Expired(_) => CertRejected::Expired,
             CertProblem::NameMismatch => CertRejected::NameMismatch,
-            CertProblem::Untrusted(_) => CertRejected::Untrusted,
+            CertProblem::Untrusted(..) => CertRejected::Untrusted,
         }),
     }
 }
@@ -505,6 +553,7 @@ fn ending(issue: &Issue) -> Option<Ending> {
             Ending::ConnectRefused
         }
         Issue::Refused { detail, .. } => Ending::ConnectFailed(detail.clone()),
+        Issue::Unreachable { error } => Ending::ConnectFailed(error.clone()),
         Issue::Filtered { limit, .. } => Ending::ConnectNoAnswer(*limit),
         Issue::NoAnswer {
             step: Step::DnsLookup,
@@ -693,5 +742,37 @@ mod tests {
         assert_eq!(identify("220-mail.example.com ESMTP"), Some(Protocol::Smtp));
         assert_eq!(identify("SSH-2.0-OpenSSH_9.2"), None);
         assert_eq!(identify("HTTP/1.1 400 Bad Request"), None);
+    }
+
+    #[test]
+    fn ipv6_is_broken_only_when_it_fails_beside_an_ipv4_that_connects() {
+        use AttemptResult::*;
+        let attempt = |address: &str, result: AttemptResult| AddressAttempt {
+            address: address.parse().unwrap(),
+            result,
+            elapsed: None,
+        };
+        let broken = |v6: AttemptResult, v4: AttemptResult| {
+            ipv6_broken(
+                &[attempt("2001:db8::1", v6), attempt("192.0.2.1", v4)],
+                false,
+            )
+            .is_some()
+        };
+        assert!(broken(Timeout, Connected));
+        assert!(broken(Refused, Connected));
+        assert!(broken(Failed("host unreachable".into()), Connected));
+        // Only slower than IPv4, or no IPv6 here at all, or IPv4 failing too: not broken.
+        assert!(!broken(Abandoned, Connected));
+        assert!(!broken(NoRoute("network unreachable".into()), Connected));
+        // Unless this computer has IPv6: then mail programs try it and fail.
+        let no_route = [
+            attempt("2001:db8::1", NoRoute("network unreachable".into())),
+            attempt("192.0.2.1", Connected),
+        ];
+        assert!(ipv6_broken(&no_route, true).is_some());
+        assert!(!broken(Timeout, Timeout));
+        assert!(!broken(Connected, NotTried));
+        assert!(ipv6_broken(&[attempt("192.0.2.1", Connected)], true).is_none());
     }
 }

@@ -13,7 +13,7 @@ use super::tls::{self, CertProblem, Established, HandshakeFailure, TlsFacts};
 use super::transport::{self, AddressAttempt, Conn, ConnectFailure, IoFailure, Stream};
 use super::{Capabilities, Issue, Login, NotTested, ProbeContext, Target, identify};
 use crate::finding::{Stage, Step};
-use crate::net::dns::{Dns, DnsError};
+use crate::net::dns::Dns;
 use crate::settings::{Endpoint, Security};
 use crate::timing::Timing;
 
@@ -47,12 +47,10 @@ const CLOSED_IN_HANDSHAKE: &str = "the server closed the connection during the T
 
 /// The addresses of the host.
 pub async fn resolve(dns: &Dns, host: &str) -> Result<Vec<IpAddr>, Stop> {
+    // A DNS server that does not answer is broken DNS, like SERVFAIL: not the name, and not a
+    // silent mail server.
     dns.ips(host).await.map_err(|e| {
         match e {
-            DnsError::Timeout(limit) => Issue::NoAnswer {
-                step: Step::DnsLookup,
-                limit,
-            },
             e if e.is_absent() => Issue::Unresolvable(e),
             e => Issue::LookupFailed(e),
         }
@@ -100,6 +98,7 @@ impl<P: MailProtocol> Prober<'_, P> {
     pub async fn connect(
         &self,
         attempts: &mut Vec<AddressAttempt>,
+        late: &mut Option<transport::Late>,
     ) -> Result<(TcpStream, SocketAddr, Duration), Stop> {
         let started = Instant::now();
         let endpoint = self.endpoint();
@@ -112,17 +111,58 @@ impl<P: MailProtocol> Prober<'_, P> {
         )
         .await;
         *attempts = connecting.attempts;
+        *late = connecting.late;
         match connecting.result {
             Ok((tcp, address)) => Ok((tcp, address, started.elapsed())),
-            Err(ConnectFailure::Refused(detail) | ConnectFailure::Other(detail)) => {
+            Err(ConnectFailure::Refused(detail)) => {
                 let works = self.other_registered_port().await;
                 Err(Issue::Refused { detail, works }.into())
             }
+            // Not the port's answer: this computer could not send the connection at all.
+            Err(ConnectFailure::Other(error)) => Err(Issue::Unreachable { error }.into()),
             Err(ConnectFailure::Timeout(limit)) => {
-                let works = self.other_registered_port().await;
-                Err(Issue::Filtered { limit, works }.into())
+                let (works, answered) =
+                    futures::join!(self.other_registered_port(), self.port_that_answers());
+                Err(Issue::Filtered {
+                    limit,
+                    works,
+                    answered,
+                }
+                .into())
             }
         }
+    }
+
+    /// The control for a port that gets no answer: a port of the host, of another protocol
+    /// or the web, that answers at all (connects or refuses), the first to do so. None within
+    /// one limit: the host or the route to it is down.
+    async fn port_that_answers(&self) -> Option<u16> {
+        use futures::StreamExt as _;
+        const CONTROL_PORTS: [u16; 9] = [993, 143, 995, 110, 465, 587, 25, 443, 80];
+        let protocol = self.endpoint().protocol;
+        let own = [Security::Tls, Security::Starttls].map(|s| protocol.default_port(s));
+        let limit = self.timing.step_limit();
+        let delay = self.timing.connection_attempt_delay();
+        let mut tries: futures::stream::FuturesUnordered<_> = CONTROL_PORTS
+            .into_iter()
+            .filter(|port| !own.contains(port) && *port != self.endpoint().port)
+            .map(|port| async move {
+                let connecting =
+                    transport::connect(&self.ctx.connector, &self.addresses, port, limit, delay)
+                        .await;
+                connecting
+                    .attempts
+                    .iter()
+                    .any(|a| a.result.answered())
+                    .then_some(port)
+            })
+            .collect();
+        while let Some(answer) = tries.next().await {
+            if answer.is_some() {
+                return answer;
+            }
+        }
+        None
     }
 
     /// Another registered port of the protocol (implicit TLS, then STARTTLS) where the
@@ -352,11 +392,36 @@ impl<P: MailProtocol> Prober<'_, P> {
         } else {
             None
         };
+        // An expired certificate while HTTPS on the same host has a valid one: renewed, and the
+        // mail server not reloaded since; an untrusted one: the mail server should use that one.
+        let https_valid_until = if matches!(
+            problem,
+            CertProblem::Expired(_) | CertProblem::Untrusted(..)
+        ) {
+            self.valid_https_certificate().await
+        } else {
+            None
+        };
         Some(Issue::Certificate {
             problem,
             facts: facts.clone(),
             alias_of,
+            https_valid_until,
         })
+    }
+
+    /// When the HTTPS certificate of the same host (port 443) is valid for the host: until when.
+    async fn valid_https_certificate(&self) -> Option<String> {
+        let limit = self.timing.step_limit();
+        let delay = self.timing.connection_attempt_delay();
+        let connecting =
+            transport::connect(&self.ctx.connector, &self.addresses, 443, limit, delay).await;
+        let (tcp, _) = connecting.result.ok()?;
+        let host = &self.endpoint().host;
+        let est = tls::handshake(tcp, host, None, &self.ctx.anchors, limit)
+            .await
+            .ok()?;
+        est.problem.is_none().then_some(est.facts.not_after)
     }
 
     /// Logs in when it is safe, a password is given and the login gate gives it a turn

@@ -13,6 +13,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
+use crate::finding::Chain;
 use crate::net::trust::TrustAnchors;
 
 /// The certificate and session facts of a TLS connection.
@@ -33,8 +34,9 @@ pub enum CertProblem {
     Expired(String),
     /// Valid, but for other names.
     NameMismatch,
-    /// The chain leads to no trusted root (self-signed, unknown CA, bad signature).
-    Untrusted(String),
+    /// The chain leads to no trusted root (self-signed, unknown CA, bad signature); the chain
+    /// the server sent says which.
+    Untrusted(String, Chain),
 }
 
 /// Why a TLS handshake did not complete.
@@ -105,8 +107,11 @@ struct RecordingVerifier {
     inner: Arc<WebPkiServerVerifier>,
     /// For servers found through SRV, a certificate for the mail domain also counts (RFC 7817).
     also_valid_for: Option<ServerName<'static>>,
-    seen: Mutex<Option<(CertificateDer<'static>, Result<(), rustls::Error>)>>,
+    seen: Mutex<Option<Seen>>,
 }
+
+/// What the verifier saw: the leaf, the verdict, and the shape of the chain sent.
+type Seen = (CertificateDer<'static>, Result<(), rustls::Error>, Chain);
 
 impl ServerCertVerifier for RecordingVerifier {
     fn verify_server_cert(
@@ -130,8 +135,14 @@ impl ServerCertVerifier for RecordingVerifier {
         {
             verdict = Ok(());
         }
+        let chain = match &verdict {
+            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+                chain_shape(end_entity, intermediates)
+            }
+            _ => Chain::Other,
+        };
         *self.seen.lock().expect("verifier lock") =
-            Some((end_entity.clone().into_owned(), verdict));
+            Some((end_entity.clone().into_owned(), verdict, chain));
         Ok(ServerCertVerified::assertion())
     }
 
@@ -155,6 +166,29 @@ impl ServerCertVerifier for RecordingVerifier {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
+    }
+}
+
+/// Why a chain that leads to no known issuer does so: a self-signed certificate, a root that is
+/// not trusted here, or a last certificate whose issuer the server did not send.
+fn chain_shape(end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) -> Chain {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let names = |der: &CertificateDer<'_>| {
+        X509Certificate::from_der(der.as_ref())
+            .ok()
+            .map(|(_, c)| (c.subject().to_string(), c.issuer().to_string()))
+    };
+    let Some(leaf) = names(end_entity) else {
+        return Chain::Other;
+    };
+    if leaf.0 == leaf.1 {
+        return Chain::SelfSigned;
+    }
+    let (subject, issuer) = intermediates.last().and_then(names).unwrap_or(leaf);
+    if subject == issuer {
+        Chain::RootNotTrusted { root: subject }
+    } else {
+        Chain::IssuerMissing { issuer }
     }
 }
 
@@ -208,7 +242,7 @@ pub async fn handshake(
         Ok(Ok(stream)) => stream,
         Ok(Err((e, io))) => return Err(classify_handshake_error(&e, &io.first)),
     };
-    let (leaf, verdict) = verifier
+    let (leaf, verdict, chain) = verifier
         .seen
         .lock()
         .expect("verifier lock")
@@ -230,7 +264,7 @@ pub async fn handshake(
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
         ) => CertProblem::Expired("certificate not valid yet".to_owned()),
         rustls::Error::InvalidCertificate(ref c) if is_name_error(c) => CertProblem::NameMismatch,
-        other => CertProblem::Untrusted(other.to_string()),
+        other => CertProblem::Untrusted(other.to_string(), chain),
     });
     Ok(Established {
         stream,

@@ -512,8 +512,11 @@ pub enum AttemptResult {
     Refused,
     /// No answer before the connect's limit ran out.
     Timeout,
-    /// Another failure (unreachable network, …).
+    /// Another failure (a host unreachable, a local firewall's reject, …).
     Failed(String),
+    /// This computer has no route to the address's network at all (ENETUNREACH): for IPv6,
+    /// a network without IPv6, which costs a client nothing.
+    NoRoute(String),
     /// Still trying when another address connected.
     Abandoned,
     /// Never started: another address had connected.
@@ -521,13 +524,18 @@ pub enum AttemptResult {
 }
 
 impl AttemptResult {
+    /// Whether the host answered the attempt at all (a connection, or a refusal).
+    pub fn answered(&self) -> bool {
+        matches!(self, AttemptResult::Connected | AttemptResult::Refused)
+    }
+
     /// The report's name of the result.
     pub fn as_str(&self) -> &'static str {
         match self {
             AttemptResult::Connected => "connected",
             AttemptResult::Refused => "refused",
             AttemptResult::Timeout => "timeout",
-            AttemptResult::Failed(_) => "error",
+            AttemptResult::Failed(_) | AttemptResult::NoRoute(_) => "error",
             AttemptResult::Abandoned => "abandoned",
             AttemptResult::NotTried => "not_tried",
         }
@@ -538,6 +546,46 @@ impl AttemptResult {
 pub struct Connecting {
     pub result: Result<(TcpStream, SocketAddr), ConnectFailure>,
     pub attempts: Vec<AddressAttempt>,
+    /// IPv6 attempts still running when an IPv4 address connected: they go on beside the
+    /// probe until the connect's limit, to tell an IPv6 that fails from one only slower.
+    pub late: Option<Late>,
+}
+
+/// Attempts that go on after another address connected; stopped when dropped.
+pub struct Late(tokio::task::JoinHandle<Vec<(usize, AttemptResult, Duration)>>);
+
+impl Late {
+    /// Waits for them (they end at the connect's limit) and writes how each ended into
+    /// `attempts`; one that connected late stays `abandoned`.
+    pub async fn finish(mut self, attempts: &mut [AddressAttempt]) {
+        let Ok(ended) = (&mut self.0).await else {
+            return;
+        };
+        for (index, result, elapsed) in ended {
+            if let Some(attempt) = attempts.get_mut(index) {
+                attempt.result = result;
+                attempt.elapsed = Some(elapsed);
+            }
+        }
+    }
+}
+
+impl Drop for Late {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// What one connection attempt came to.
+fn attempt_result(result: &std::io::Result<TcpStream>) -> AttemptResult {
+    match result {
+        Ok(_) => AttemptResult::Connected,
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => AttemptResult::Refused,
+        Err(e) if e.kind() == std::io::ErrorKind::NetworkUnreachable => {
+            AttemptResult::NoRoute(e.to_string())
+        }
+        Err(e) => AttemptResult::Failed(e.to_string()),
+    }
 }
 
 /// Connects to a host's `addresses` the Happy Eyeballs way (RFC 8305): IPv6 and IPv4 taken in
@@ -573,6 +621,7 @@ pub async fn connect(
         if next < order.len() && (running.is_empty() || now >= next_due) && now < deadline {
             let (index, addr) = (next, SocketAddr::new(order[next], port));
             begun[index] = Some(Instant::now());
+            let connector = connector.clone();
             running.push(async move { (index, connector.connect(addr).await) });
             next += 1;
             next_due = now + attempt_delay;
@@ -590,16 +639,10 @@ pub async fn connect(
             Some((index, result)) = running.next() => {
                 let attempt = &mut attempts[index];
                 attempt.elapsed = begun[index].map(|b| b.elapsed());
-                match result {
-                    Ok(stream) => {
-                        attempt.result = AttemptResult::Connected;
-                        connected = Some((stream, SocketAddr::new(order[index], port)));
-                        break;
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                        attempt.result = AttemptResult::Refused;
-                    }
-                    Err(e) => attempt.result = AttemptResult::Failed(e.to_string()),
+                attempt.result = attempt_result(&result);
+                if let Ok(stream) = result {
+                    connected = Some((stream, SocketAddr::new(order[index], port)));
+                    break;
                 }
                 // A failed attempt lets the next one start at once (RFC 8305 §5).
                 next_due = tokio::time::Instant::now();
@@ -623,6 +666,16 @@ pub async fn connect(
             attempt.elapsed = Some(begun.elapsed());
         }
     }
+    let pending: Vec<usize> = (0..attempts.len())
+        .filter(|&i| attempts[i].result == AttemptResult::Abandoned)
+        .collect();
+    let ipv6_pending = pending.iter().any(|&i| attempts[i].address.is_ipv6());
+    let late = match &connected {
+        Some((_, addr)) if addr.is_ipv4() && ipv6_pending => {
+            Some(Late(tokio::spawn(go_on(running, pending, begun, deadline))))
+        }
+        _ => None,
+    };
     let result = match connected {
         Some((stream, addr)) => {
             let _ = stream.set_nodelay(true);
@@ -630,7 +683,40 @@ pub async fn connect(
         }
         None => Err(connect_failure(&attempts, port, timeout)),
     };
-    Connecting { result, attempts }
+    Connecting {
+        result,
+        attempts,
+        late,
+    }
+}
+
+/// The attempts still `running` after a winner (`pending`), until `deadline`: how each ended,
+/// `timeout` when it did not. One that connects is closed at once and left out.
+async fn go_on<F>(
+    mut running: futures::stream::FuturesUnordered<F>,
+    mut pending: Vec<usize>,
+    begun: Vec<Option<Instant>>,
+    deadline: tokio::time::Instant,
+) -> Vec<(usize, AttemptResult, Duration)>
+where
+    F: std::future::Future<Output = (usize, std::io::Result<TcpStream>)>,
+{
+    use futures::StreamExt as _;
+    let took = |index: usize| begun[index].map(|b| b.elapsed()).unwrap_or_default();
+    let mut ended = Vec::new();
+    while let Ok(Some((index, result))) = tokio::time::timeout_at(deadline, running.next()).await {
+        pending.retain(|i| *i != index);
+        match attempt_result(&result) {
+            AttemptResult::Connected => {}
+            failed => ended.push((index, failed, took(index))),
+        }
+    }
+    ended.extend(
+        pending
+            .into_iter()
+            .map(|i| (i, AttemptResult::Timeout, took(i))),
+    );
+    ended
 }
 
 /// RFC 8305 §4: the addresses alternate between the families, IPv6 first, each family in the
@@ -660,7 +746,9 @@ fn connect_failure(attempts: &[AddressAttempt], port: u16, timeout: Duration) ->
     attempts
         .iter()
         .find_map(|a| match &a.result {
-            AttemptResult::Failed(e) => Some(ConnectFailure::Other(format!("{}: {e}", at(a)))),
+            AttemptResult::Failed(e) | AttemptResult::NoRoute(e) => {
+                Some(ConnectFailure::Other(format!("{}: {e}", at(a))))
+            }
             _ => None,
         })
         .unwrap_or_else(|| ConnectFailure::Other("no address to connect to".into()))
@@ -718,6 +806,39 @@ mod tests {
         let results: Vec<_> = done.attempts.iter().map(|a| a.result.as_str()).collect();
         assert_eq!(results, ["timeout"; 3]);
         assert_eq!(done.attempts[0].address, ip("2001:db8::1"));
+    }
+
+    #[tokio::test]
+    async fn an_ipv6_attempt_that_ipv4_overtook_goes_on_to_its_end() {
+        use std::collections::{HashMap, HashSet};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = listener.local_addr().unwrap();
+        let hole: SocketAddr = "[2001:db8::1]:993".parse().unwrap();
+        let connector =
+            Connector::mapped(HashMap::from([("192.0.2.1:993".parse().unwrap(), server)]))
+                .with_black_holes(HashSet::from([hole]));
+        let limit = Duration::from_millis(400);
+        let started = Instant::now();
+        let done = connect(
+            &connector,
+            &[ip("192.0.2.1"), ip("2001:db8::1")],
+            993,
+            limit,
+            Duration::from_millis(50),
+        )
+        .await;
+        assert!(done.result.is_ok());
+        assert!(started.elapsed() < limit, "the winner does not wait");
+        let mut attempts = done.attempts;
+        assert_eq!(attempts[0].result, AttemptResult::Abandoned);
+        done.late
+            .expect("the IPv6 attempt goes on")
+            .finish(&mut attempts)
+            .await;
+        assert_eq!(attempts[0].result, AttemptResult::Timeout);
+        assert!(attempts[0].elapsed.unwrap() >= limit - Duration::from_millis(20));
+        assert!(started.elapsed() < limit * 2);
+        assert_eq!(attempts[1].result, AttemptResult::Connected);
     }
 
     #[tokio::test]

@@ -231,7 +231,7 @@ impl Catalogue for English {
                 "Ask the mail administrator to allow third-party clients (IMAP/POP3/SMTP) for your account.",
             ),
             PortFiltered => (
-                "Connection attempts get no answer at all: a firewall drops the port.",
+                "Connection attempts get no answer at all, or cannot even be sent: a firewall or the network stands between this computer and the server.",
                 "Try the other port (465 or 587, 993, 995), another network, or ask the network's administrator to open it.",
             ),
             DnsUnavailable => (
@@ -281,6 +281,10 @@ impl Catalogue for English {
             TooManyCandidates => (
                 "A source named more servers than mailcheck probes; the rest were left out.",
                 "A domain publishes one or two servers per protocol: this many means a broken or hostile DNS zone or document. Ask the provider which server to use.",
+            ),
+            Ipv6Broken => (
+                "The server fails over IPv6 while IPv4 works.",
+                "The settings are right and work over IPv4; IPv6 on this network or at the server needs fixing.",
             ),
         }
     }
@@ -342,6 +346,7 @@ impl Catalogue for English {
             SourceKind::Srv => "DNS SRV records",
             SourceKind::Autoconfig => "the domain's autoconfig",
             SourceKind::Wellknown => "the domain's .well-known autoconfig",
+            SourceKind::Autodiscover => "Exchange Autodiscover",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "ISPDB by MX",
             SourceKind::Guess => "guessed host names",
@@ -376,11 +381,6 @@ impl Catalogue for English {
     fn port_filtered(&self, at: &str, seconds: f64) -> String {
         format!(
             "Connection attempts to {at} got no answer at all within {seconds:.1} s: a firewall drops them, here or at the server."
-        )
-    }
-    fn no_port_answers(&self, proto: &str) -> String {
-        format!(
-            "No other {proto} port of the host answers either: the server may be down, or a firewall on this network blocks mail ports; try from another network."
         )
     }
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
@@ -635,6 +635,57 @@ impl Catalogue for English {
     fn not_in_database(&self, domain: &str) -> String {
         format!(
             "{domain} is not in the bundled provider database; run without --offline to ask DNS and autoconfig, or check the domain for typos."
+        )
+    }
+
+    fn this_port_filtered(&self, port: u16) -> String {
+        format!(
+            "The host answers on port {port}, so it is this port that is dropped: a firewall blocks it, here or at the server. Try another network, or ask the network's administrator to open the port."
+        )
+    }
+    fn host_unreachable(&self) -> String {
+        "Nothing of the host answers, on any port: the host is down, or the route to it is broken (or a firewall drops everything sent to it). Try again later or from another network; the settings may well be right.".into()
+    }
+    fn unreachable(&self, at: &str) -> String {
+        format!(
+            "This computer cannot send a connection to {at} at all: there is no route to it from this network, or a firewall here rejects it."
+        )
+    }
+    fn unreachable_fix(&self) -> String {
+        "This is the network, not the settings: check this computer's connection, VPN and firewall, or try another network.".into()
+    }
+    fn ipv6_broken(&self, at: &str, failed: &str, ipv4: &str) -> String {
+        format!("{at} fails over IPv6 ({failed}) while IPv4 ({ipv4}) works.")
+    }
+    fn ipv6_broken_fix(&self) -> String {
+        "The settings are right and work over IPv4. Mail programs that try IPv6 first may stall or fail: fix IPv6 on this network, or ask the server's administrator to fix its IPv6 address or AAAA record.".into()
+    }
+    fn cert_renewed_not_loaded(&self, https_until: &str) -> String {
+        format!(
+            "The HTTPS certificate of the same host (port 443) is valid until {https_until}: the certificate was renewed, but the mail server still serves the old one. Its administrator must reload or restart the mail server (e.g. Dovecot and Postfix) so that it loads the renewed certificate."
+        )
+    }
+    fn cert_self_signed(&self) -> String {
+        "The certificate is self-signed: no mail program trusts it. The server needs a certificate from a public CA; do not accept this one blindly.".into()
+    }
+    fn cert_root_not_trusted(&self, root: &str) -> String {
+        format!(
+            "The chain the server sent ends in its root CA ({root}), which this computer does not trust (an unknown or private CA): the server needs a certificate from a public CA, or, if that is your organisation's own CA, add it with --ca-file."
+        )
+    }
+    fn cert_issuer_missing(&self, issuer: &str) -> String {
+        format!(
+            "The server sent its certificate without the certificate of its issuer ({issuer}): the server must send the intermediate certificate too (configure the full chain, e.g. fullchain.pem). If that issuer is a private CA, add it with --ca-file instead."
+        )
+    }
+    fn cert_https_valid(&self, https_until: &str) -> String {
+        format!(
+            "The HTTPS certificate of the same host (port 443) is valid (until {https_until}): the mail server can use that certificate, with its full chain, too."
+        )
+    }
+    fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String {
+        format!(
+            "{host} does not resolve here ({error}), yet it is a server of {provider} that certainly exists: the DNS here answers wrongly (a resolver that filters, a captive portal, a broken network), not a typo."
         )
     }
 

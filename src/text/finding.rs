@@ -4,7 +4,7 @@
 use super::{Catalogue, Phrase, catalogue};
 use crate::clientconfig::ProviderConfig;
 use crate::finding::{
-    Breakage, Facts, FieldChange, Finding, FindingCode, Stage, Step, TokenProblem,
+    Breakage, Chain, Facts, FieldChange, Finding, FindingCode, Stage, Step, TokenProblem,
 };
 use crate::lang::Lang;
 use crate::settings::Security;
@@ -81,6 +81,14 @@ fn message_and_hint(
             t.unresolvable(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::WrongHost),
         ),
+        Facts::ProviderHostMissing { error } => (
+            t.provider_host_missing(
+                &server.host,
+                &t.dns_error(error),
+                provider.map_or(&server.host, |p| p.name(lang)),
+            ),
+            generic_fix(FindingCode::DnsUnavailable),
+        ),
         Facts::LookupFailed { error } => (
             t.lookup_failed(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::DnsUnavailable),
@@ -92,13 +100,31 @@ fn message_and_hint(
                 None => generic_fix(FindingCode::WrongPort),
             },
         ),
-        Facts::PortFiltered { limit, works } => (
+        Facts::PortFiltered {
+            limit,
+            works,
+            answered,
+        } => (
             t.port_filtered(&at, limit.as_secs_f64()),
-            match works {
-                Some((port, security)) => t.answers_on(proto, *port, security.client_label()),
-                None => t.no_port_answers(proto),
+            match (works, answered) {
+                (Some((port, security)), _) => t.answers_on(proto, *port, security.client_label()),
+                (None, Some(port)) => t.this_port_filtered(*port),
+                (None, None) => t.host_unreachable(),
             },
         ),
+        Facts::Unreachable { .. } => (t.unreachable(&at), t.unreachable_fix()),
+        Facts::Ipv6Broken { failed, ipv4 } => {
+            let failed: Vec<String> = failed
+                .iter()
+                .map(|(address, result, _)| {
+                    format!("{address} {}", t.phrase(super::attempt_phrase(result)))
+                })
+                .collect();
+            (
+                t.ipv6_broken(&at, &failed.join(", "), ipv4),
+                t.ipv6_broken_fix(),
+            )
+        }
         Facts::NoAnswer { step, limit } => (
             t.no_answer(&at, t.step(*step), limit.as_secs_f64()),
             generic_fix(FindingCode::Timeout),
@@ -141,9 +167,16 @@ fn message_and_hint(
             generic_fix(FindingCode::StarttlsInjection),
         ),
         Facts::TlsFailed => (t.tls_failed(&at), generic_fix(FindingCode::TlsMismatch)),
-        Facts::CertExpired { not_after, .. } => (
+        Facts::CertExpired {
+            not_after,
+            https_valid_until,
+            ..
+        } => (
             t.cert_expired(&at, not_after),
-            generic_fix(FindingCode::CertExpired),
+            match https_valid_until {
+                Some(until) => t.cert_renewed_not_loaded(until),
+                None => generic_fix(FindingCode::CertExpired),
+            },
         ),
         Facts::CertNameMismatch {
             names,
@@ -164,10 +197,24 @@ fn message_and_hint(
             };
             (t.cert_name_mismatch(&at, &server.host), hint)
         }
-        Facts::CertUntrusted { issuer, .. } => (
-            t.cert_untrusted(&at, issuer),
-            generic_fix(FindingCode::CertUntrusted),
-        ),
+        Facts::CertUntrusted {
+            issuer,
+            chain,
+            https_valid_until,
+            ..
+        } => {
+            let hint = match chain {
+                Chain::SelfSigned => t.cert_self_signed(),
+                Chain::RootNotTrusted { root } => t.cert_root_not_trusted(root),
+                Chain::IssuerMissing { issuer } => t.cert_issuer_missing(issuer),
+                Chain::Other => generic_fix(FindingCode::CertUntrusted),
+            };
+            let hint = match https_valid_until {
+                Some(until) => [hint, t.cert_https_valid(until)].join(t.sentence_gap()),
+                None => hint,
+            };
+            (t.cert_untrusted(&at, issuer), hint)
+        }
         Facts::CertExpiring { days, not_after } => (
             t.cert_expiring(&at, *days, not_after),
             generic_fix(FindingCode::CertExpiring),
@@ -361,9 +408,36 @@ fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
         Facts::TlsOnPlaintextPort { .. } => {
             Some(t.phrase(Phrase::TlsOnPlaintextEvidence).to_owned())
         }
-        Facts::CertExpired { subject, error, .. } | Facts::CertUntrusted { subject, error, .. } => {
-            Some(format!("{error}; subject {subject}"))
-        }
+        Facts::CertExpired {
+            subject,
+            error,
+            https_valid_until,
+            ..
+        } => Some(match https_valid_until {
+            Some(until) => format!("{error}; subject {subject}; port 443: valid until {until}"),
+            None => format!("{error}; subject {subject}"),
+        }),
+        Facts::CertUntrusted {
+            subject,
+            error,
+            chain,
+            https_valid_until,
+            ..
+        } => Some(
+            match chain {
+                Chain::SelfSigned => format!("{error}; subject {subject}; self-signed"),
+                Chain::RootNotTrusted { root } => {
+                    format!("{error}; subject {subject}; the chain sent ends in {root}")
+                }
+                Chain::IssuerMissing { issuer } => {
+                    format!("{error}; subject {subject}; issuer not sent: {issuer}")
+                }
+                Chain::Other => format!("{error}; subject {subject}"),
+            } + &https_valid_until
+                .as_ref()
+                .map(|until| format!("; port 443: valid until {until}"))
+                .unwrap_or_default(),
+        ),
         Facts::CertNameMismatch { names, subject, .. } => {
             Some(format!("subject {subject}; names {}", name_list(t, names)))
         }
@@ -565,7 +639,11 @@ mod tests {
             ),
             (
                 FindingCode::PortFiltered,
-                Facts::PortFiltered { limit, works: None },
+                Facts::PortFiltered {
+                    limit,
+                    works: None,
+                    answered: None,
+                },
             ),
             (
                 FindingCode::Timeout,
@@ -615,6 +693,123 @@ mod tests {
                 "{facts:?}: {zh:?}"
             );
         }
+    }
+
+    /// Issue 13: each story of the network path and of a failed certificate has its own hint,
+    /// in both languages.
+    #[test]
+    fn network_paths_and_certificate_chains_are_told_apart() {
+        use std::time::Duration;
+        let server = crate::settings::Endpoint {
+            protocol: crate::settings::Protocol::Imap,
+            host: "imap.example.com".into(),
+            port: 993,
+            security: Security::Tls,
+        };
+        let filtered = |answered| Facts::PortFiltered {
+            limit: Duration::from_secs(2),
+            works: None,
+            answered,
+        };
+        let untrusted = |chain| Facts::CertUntrusted {
+            issuer: "CN=R11".into(),
+            subject: "CN=imap.example.com".into(),
+            error: "invalid peer certificate: UnknownIssuer".into(),
+            chain,
+            https_valid_until: None,
+        };
+        let expired = |https_valid_until| Facts::CertExpired {
+            not_after: "2020-01-01T00:00:00Z".into(),
+            subject: "CN=imap.example.com".into(),
+            error: "certificate expired".into(),
+            https_valid_until,
+        };
+        let cases = [
+            (
+                FindingCode::PortFiltered,
+                filtered(Some(465)),
+                "port 465",
+                "465 端口",
+            ),
+            (
+                FindingCode::PortFiltered,
+                filtered(None),
+                "on any port",
+                "任何端口",
+            ),
+            (
+                FindingCode::PortFiltered,
+                Facts::Unreachable {
+                    error: "Network is unreachable (os error 101)".into(),
+                },
+                "not the settings",
+                "不是设置问题",
+            ),
+            (
+                FindingCode::Ipv6Broken,
+                Facts::Ipv6Broken {
+                    failed: vec![("2001:db8::1".into(), "timeout".into(), None)],
+                    ipv4: "192.0.2.1".into(),
+                },
+                "work over IPv4",
+                "通过 IPv4 可以使用",
+            ),
+            (
+                FindingCode::CertUntrusted,
+                untrusted(Chain::IssuerMissing {
+                    issuer: "CN=R11".into(),
+                }),
+                "intermediate certificate",
+                "中间证书",
+            ),
+            (
+                FindingCode::CertUntrusted,
+                untrusted(Chain::RootNotTrusted {
+                    root: "CN=Corp Root".into(),
+                }),
+                "does not trust",
+                "不信任该 CA",
+            ),
+            (
+                FindingCode::CertUntrusted,
+                untrusted(Chain::SelfSigned),
+                "self-signed",
+                "自签名",
+            ),
+            (
+                FindingCode::CertExpired,
+                expired(Some("2027-03-01T00:00:00Z".into())),
+                "reload or restart the mail server",
+                "重新加载或重启邮件服务",
+            ),
+        ];
+        for (code, facts, en_hint, zh_hint) in cases {
+            let finding = Finding::new(code, facts).about(&server);
+            let en = word(&finding, None, Lang::En);
+            assert!(en.hint.contains(en_hint), "{en:?}");
+            let zh = word(&finding, None, Lang::Zh);
+            assert!(zh.hint.contains(zh_hint), "{zh:?}");
+        }
+        let mut renewed_web = untrusted(Chain::SelfSigned);
+        if let Facts::CertUntrusted {
+            https_valid_until, ..
+        } = &mut renewed_web
+        {
+            *https_valid_until = Some("2027-03-01T00:00:00Z".into());
+        }
+        let web = Finding::new(FindingCode::CertUntrusted, renewed_web).about(&server);
+        let en = word(&web, None, Lang::En);
+        assert!(
+            en.hint.contains("self-signed") && en.hint.contains("(port 443) is valid"),
+            "{en:?}"
+        );
+        assert!(word(&web, None, Lang::Zh).hint.contains("443 端口"));
+        let plain = word(
+            &Finding::new(FindingCode::CertExpired, expired(None)).about(&server),
+            None,
+            Lang::En,
+        );
+        assert!(!plain.hint.contains("reload"), "{plain:?}");
     }
 
     #[test]

@@ -166,8 +166,6 @@ pub trait Catalogue: Sync {
     fn answers_on(&self, proto: &str, port: u16, security: &str) -> String;
     fn no_answer(&self, at: &str, step: &str, seconds: f64) -> String;
     fn port_filtered(&self, at: &str, seconds: f64) -> String;
-    /// For a filtered port when no other registered port of `proto` answers on the host.
-    fn no_port_answers(&self, proto: &str) -> String;
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String;
     fn use_protocol_ports(&self, proto: &str, tls_port: u16, starttls_port: u16) -> String;
     fn not_mail(&self, at: &str) -> String;
@@ -261,6 +259,25 @@ pub trait Catalogue: Sync {
     fn too_many_candidates(&self, sources: &str, named: usize, proto: &str, kept: usize) -> String;
     fn not_in_database(&self, domain: &str) -> String;
 
+    // The network path and certificates as they go wrong (issue 13).
+    /// For a filtered port when another port (`port`) of the host answers.
+    fn this_port_filtered(&self, port: u16) -> String;
+    /// For a filtered port when nothing of the host answers.
+    fn host_unreachable(&self) -> String;
+    fn unreachable(&self, at: &str) -> String;
+    fn unreachable_fix(&self) -> String;
+    /// `failed`: the IPv6 addresses and how each failed, joined.
+    fn ipv6_broken(&self, at: &str, failed: &str, ipv4: &str) -> String;
+    fn ipv6_broken_fix(&self) -> String;
+    fn cert_renewed_not_loaded(&self, https_until: &str) -> String;
+    fn cert_self_signed(&self) -> String;
+    fn cert_root_not_trusted(&self, root: &str) -> String;
+    fn cert_issuer_missing(&self, issuer: &str) -> String;
+    /// After an untrusted certificate's hint: HTTPS on the same host has a valid one.
+    fn cert_https_valid(&self, https_until: &str) -> String;
+    /// `provider`: the provider's name, whose database names `host`.
+    fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String;
+
     // The fields a user typed wrong.
     fn change_server(&self, typed: &str, right: &str) -> String;
     fn change_port(&self, typed: u16, right: u16) -> String;
@@ -342,6 +359,18 @@ pub trait Catalogue: Sync {
     fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
     /// Whether and how the outgoing server logs in, with that password.
     fn smtp_authentication(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
+}
+
+/// The phrase for an address attempt's `result` as the report names it (`timeout`, …).
+pub fn attempt_phrase(result: &str) -> Phrase {
+    match result {
+        "connected" => Phrase::AttemptConnected,
+        "refused" => Phrase::AttemptRefused,
+        "timeout" => Phrase::AttemptTimeout,
+        "abandoned" => Phrase::AttemptAbandoned,
+        "not_tried" => Phrase::AttemptNotTried,
+        _ => Phrase::AttemptError,
+    }
 }
 
 /// Seconds as a person says them: `5`, `2.5`.

@@ -217,7 +217,7 @@ impl Catalogue for Chinese {
                 "请联系邮箱管理员，为您的账号开启第三方客户端（IMAP/POP3/SMTP）权限。",
             ),
             PortFiltered => (
-                "连接请求没有任何回应：防火墙丢弃了该端口的连接。",
+                "连接请求没有任何回应，或根本无法发出：本机与服务器之间的防火墙或网络阻断了连接。",
                 "请换用另一个端口（465 或 587、993、995）或换一个网络，或请网络管理员开放该端口。",
             ),
             DnsUnavailable => (
@@ -268,6 +268,10 @@ impl Catalogue for Chinese {
                 "某个来源列出的服务器多于 mailcheck 探测的数量；其余的没有探测。",
                 "一个域名每种协议通常只发布一两个服务器：这么多说明 DNS 区域或配置文件有误或被恶意设置。请向服务商确认应使用哪个服务器。",
             ),
+            Ipv6Broken => (
+                "服务器通过 IPv6 连接失败，而 IPv4 可以正常连接。",
+                "设置是正确的，通过 IPv4 可以使用；需要修复本网络或服务器端的 IPv6。",
+            ),
         }
     }
 
@@ -314,6 +318,7 @@ impl Catalogue for Chinese {
             SourceKind::Srv => "DNS SRV 记录",
             SourceKind::Autoconfig => "域名的 autoconfig",
             SourceKind::Wellknown => "域名的 .well-known 配置",
+            SourceKind::Autodiscover => "Exchange 自动发现（Autodiscover）",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "按 MX 查询 ISPDB",
             SourceKind::Guess => "猜测的主机名",
@@ -348,11 +353,6 @@ impl Catalogue for Chinese {
     fn port_filtered(&self, at: &str, seconds: f64) -> String {
         format!(
             "连接 {at} 的尝试在 {seconds:.1} 秒内完全没有回应：连接被防火墙丢弃（本地或服务器端）。"
-        )
-    }
-    fn no_port_answers(&self, proto: &str) -> String {
-        format!(
-            "该主机的其他 {proto} 端口也没有回应：服务器可能已停机，或当前网络的防火墙屏蔽了邮件端口；请换一个网络重试。"
         )
     }
     fn other_protocol(&self, at: &str, other: &str, proto: &str) -> String {
@@ -590,6 +590,55 @@ impl Catalogue for Chinese {
     fn not_in_database(&self, domain: &str) -> String {
         format!(
             "内置服务商数据库中没有 {domain}；请去掉 --offline 以查询 DNS 和自动配置，或检查域名是否拼写错误。"
+        )
+    }
+
+    fn this_port_filtered(&self, port: u16) -> String {
+        format!(
+            "该主机的 {port} 端口有回应，所以被丢弃的正是这个端口：本地或服务器端的防火墙屏蔽了它。请换一个网络重试，或请网络管理员开放该端口。"
+        )
+    }
+    fn host_unreachable(&self) -> String {
+        "该主机的任何端口都没有回应：主机已停机，或到它的路由中断（或防火墙丢弃了发往它的所有连接）。请稍后或换一个网络重试；设置本身很可能没有错。".into()
+    }
+    fn unreachable(&self, at: &str) -> String {
+        format!("本机根本无法向 {at} 发起连接：当前网络没有到它的路由，或本机的防火墙拒绝了连接。")
+    }
+    fn unreachable_fix(&self) -> String {
+        "这是网络问题，不是设置问题：请检查本机的网络连接、VPN 和防火墙，或换一个网络重试。".into()
+    }
+    fn ipv6_broken(&self, at: &str, failed: &str, ipv4: &str) -> String {
+        format!("{at} 通过 IPv6 连接失败（{failed}），而 IPv4（{ipv4}）可以正常连接。")
+    }
+    fn ipv6_broken_fix(&self) -> String {
+        "设置是正确的，通过 IPv4 可以使用。优先尝试 IPv6 的邮件客户端可能会卡住或失败：请修复本网络的 IPv6，或请服务器管理员修复其 IPv6 地址或 AAAA 记录。".into()
+    }
+    fn cert_renewed_not_loaded(&self, https_until: &str) -> String {
+        format!(
+            "同一主机的 HTTPS 证书（443 端口）有效期至 {https_until}：证书已经续期，但邮件服务器仍在使用旧证书。管理员需要重新加载或重启邮件服务（例如 Dovecot 和 Postfix），使其载入续期后的证书。"
+        )
+    }
+    fn cert_self_signed(&self) -> String {
+        "该证书是自签名证书：邮件客户端不会信任它。服务器需要使用公共 CA 签发的证书；请不要盲目接受这个证书。".into()
+    }
+    fn cert_root_not_trusted(&self, root: &str) -> String {
+        format!(
+            "服务器发送的证书链止于其根 CA（{root}），本机不信任该 CA（未知或私有 CA）：服务器需要使用公共 CA 签发的证书；如果这是贵单位自己的 CA，请用 --ca-file 添加它。"
+        )
+    }
+    fn cert_issuer_missing(&self, issuer: &str) -> String {
+        format!(
+            "服务器只发送了自己的证书，没有发送其签发者（{issuer}）的证书：服务器必须同时发送中间证书（配置完整证书链，例如 fullchain.pem）。如果该签发者是私有 CA，请改用 --ca-file 添加它。"
+        )
+    }
+    fn cert_https_valid(&self, https_until: &str) -> String {
+        format!(
+            "同一主机的 HTTPS 证书（443 端口）是有效的（有效期至 {https_until}）：邮件服务器也可以使用这张证书（连同完整证书链）。"
+        )
+    }
+    fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String {
+        format!(
+            "{host} 在这里无法解析（{error}），但它是{provider}确实存在的服务器：是这里的 DNS 应答有误（过滤型解析器、需要登录的公共网络、网络故障），而不是拼写错误。"
         )
     }
 

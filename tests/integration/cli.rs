@@ -335,6 +335,35 @@ fn bad_input_is_named_briefly() {
     );
 }
 
+/// Issue 13: no DNS server at all (nothing listens where `--dns-server` points): every path
+/// says `dns_unavailable`, never `wrong_host` or `timeout`, and no word of a typo, whether the
+/// user typed a server or not, in both languages.
+#[test]
+fn no_dns_server_at_all_is_dns_unavailable_never_a_typo() {
+    for (lang, typo) in [("en", "typo"), ("zh", "拼写")] {
+        for (typed, code) in [(Some("imap.usercfg.test:993:tls"), 1), (None, 4)] {
+            let mut args = vec!["--timeout", "1", "--dns-server", NOWHERE, "--lang", lang];
+            if let Some(typed) = typed {
+                args.extend(["--imap", typed]);
+            }
+            let json = support::run(&[&args[..], &["--json", "alice@usercfg.test"]].concat());
+            json.assert_code(code);
+            let report = json.report();
+            let codes: Vec<FindingCode> = report.findings.iter().map(|f| f.code).collect();
+            assert!(codes.contains(&FindingCode::DnsUnavailable), "{codes:?}");
+            assert!(
+                !codes.contains(&FindingCode::WrongHost) && !codes.contains(&FindingCode::Timeout),
+                "{codes:?}"
+            );
+            let human =
+                support::run(&[&args[..], &["--color", "never", "alice@usercfg.test"]].concat());
+            human.assert_code(code);
+            assert!(!human.stdout.contains(typo), "{}", human.stdout);
+            assert!(!json.stdout.contains(typo), "{}", json.stdout);
+        }
+    }
+}
+
 /// An OAuth token comes the ways a password does, never from argv; an unset or empty source is
 /// bad input, two sources on stdin a usage error.
 #[test]

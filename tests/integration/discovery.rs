@@ -61,6 +61,7 @@ fn srv_alone_orders_records_by_priority_then_weight() {
             ("wellknown", "not_found"),
             ("ispdb", "not_found"),
             ("ispdb_mx", "skipped"),
+            ("autodiscover", "not_found"),
             ("guess", "skipped"),
         ])
     );
@@ -621,6 +622,7 @@ fn all_sources_together_with_a_conflict() {
             ("wellknown", "found"),
             ("ispdb", "found"),
             ("ispdb_mx", "skipped"),
+            ("autodiscover", "not_found"),
             ("guess", "found"),
         ])
     );
@@ -1544,4 +1546,150 @@ fn nothing_published_is_no_settings_found_and_fast() {
             run.elapsed
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exchange Autodiscover (POX)
+// ---------------------------------------------------------------------------------------------
+
+fn autodiscover_url(domain: &str) -> String {
+    format!("https://autodiscover.{domain}/autodiscover/autodiscover.xml")
+}
+
+fn autodiscover_reply(file: &str) -> Reply {
+    let path = crate::support::fixtures().join("autodiscover").join(file);
+    Reply::xml(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}")))
+}
+
+/// The POX answer of `autodiscover.<domain>`, asked by POST, gives IMAP, POP3 and SMTP: `SSL on`
+/// read by the port (STARTTLS on 110), `Encryption TLS` as STARTTLS, the `EXCH` entry named
+/// but not probed.
+#[test]
+fn autodiscover_alone_names_the_mail_servers() {
+    let world = World::start();
+    world.serve(
+        &autodiscover_url("exchange.test"),
+        autodiscover_reply("exchange.test.xml"),
+    );
+    let run = world.check("alice@exchange.test");
+    run.assert_code(0);
+    let report = run.report();
+    let source = report.source("autodiscover");
+    assert_eq!(source.status, "found", "{}", report.dump());
+    assert_eq!(
+        source.detail,
+        "https://autodiscover.exchange.test/autodiscover/autodiscover.xml → 3 server(s), also EXCH"
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.exchange.test:993:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        ["mail.exchange.test:110:starttls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["mail.exchange.test:587:starttls"]
+    );
+    assert!(
+        world.requests().contains(
+            &"POST https://autodiscover.exchange.test/autodiscover/autodiscover.xml".to_owned()
+        ),
+        "{:?}",
+        world.requests()
+    );
+}
+
+/// `redirectAddr` is followed (over HTTPS, to the new address's domain); the plain-HTTP step
+/// is a GET used only for its redirect, and a redirect to plain HTTP is not followed.
+#[test]
+fn autodiscover_follows_redirects_only_over_https() {
+    let world = World::start();
+    world
+        .serve(
+            &autodiscover_url("exred.test"),
+            autodiscover_reply("redirect-addr.xml"),
+        )
+        .serve(
+            &autodiscover_url("exchange.test"),
+            autodiscover_reply("exchange.test.xml"),
+        );
+    let report = world.check("alice@exred.test").report();
+    let source = report.source("autodiscover");
+    assert_eq!(source.status, "found", "{}", report.dump());
+    assert!(
+        source
+            .detail
+            .ends_with("via alice@exchange.test, also EXCH"),
+        "{}",
+        source.detail
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.exchange.test:993:tls"]
+    );
+
+    // Only plain HTTP answers, with a redirect to HTTPS, which is then asked by POST.
+    world.serve(
+        "http://autodiscover.exhttp.test/autodiscover/autodiscover.xml",
+        Reply::Redirect(autodiscover_url("exchange.test")),
+    );
+    let report = world.check("alice@exhttp.test").report();
+    assert_eq!(
+        report.source("autodiscover").status,
+        "found",
+        "{}",
+        report.dump()
+    );
+    assert!(
+        world
+            .requests()
+            .contains(&"http://autodiscover.exhttp.test/autodiscover/autodiscover.xml".to_owned())
+    );
+
+    // A redirect to plain HTTP is named and not followed.
+    world.serve(
+        "http://autodiscover.exhttp.test/autodiscover/autodiscover.xml",
+        Reply::Redirect("http://mail.exchange.test/autodiscover/autodiscover.xml".into()),
+    );
+    let report = world.check("alice@exhttp.test").report();
+    let source = report.source("autodiscover");
+    assert_eq!(source.status, "error", "{}", report.dump());
+    assert!(
+        source.detail.contains("redirects to plain HTTP"),
+        "{}",
+        source.detail
+    );
+}
+
+/// An endpoint that wants credentials gets none (mailcheck sends no password to Autodiscover)
+/// and the detail says so; a broken answer is named as such.
+#[test]
+fn autodiscover_that_wants_credentials_or_answers_garbage_is_an_error_that_says_so() {
+    let world = World::start();
+    world.serve(&autodiscover_url("exauth.test"), Reply::Status(401));
+    let report = world.check("alice@exauth.test").report();
+    let source = report.source("autodiscover");
+    assert_eq!(source.status, "error");
+    assert!(
+        source
+            .detail
+            .contains("HTTP 401: the endpoint wants the account's credentials"),
+        "{}",
+        source.detail
+    );
+
+    world.serve(
+        &autodiscover_url("exauth.test"),
+        Reply::xml("<Autodiscover><Response><Account><Protocol><Type>IMAP</Type>"),
+    );
+    let report = world.check("alice@exauth.test").report();
+    let source = report.source("autodiscover");
+    assert_eq!(source.status, "error");
+    assert!(
+        source.detail.contains("not well-formed"),
+        "{}",
+        source.detail
+    );
 }

@@ -1,4 +1,4 @@
-//! Scenario 15 of `tests/servers/`: Dovecot whose only login is an OAuth token (OAUTHBEARER,
+//! Scenario 16 of `tests/servers/`: Dovecot whose only login is an OAuth token (OAUTHBEARER,
 //! XOAUTH2), checked by its `oauth2` passdb against an HS256 key (`introspection_mode = local`).
 //! The tokens are minted here with that key: one that works, and one for each way a token is
 //! refused. The names of `oauth.test` come from this test's own DNS server (in process, serving
@@ -17,7 +17,7 @@ use crate::support::process::{Run, mailcheck, run};
 use crate::support::servers::state;
 
 const USER: &str = "alice@oauth.test";
-/// Scenario 15's address (`tests/servers/README.md`, and `oauth.test.zone`).
+/// Scenario 16's address (`tests/servers/README.md`, and `oauth.test.zone`).
 const ADDR: &str = "127.0.14.1";
 const KEY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/servers/oauth/hs256.key");
 
@@ -125,7 +125,7 @@ fn imap_login(report: &Report) -> String {
 }
 
 #[test]
-fn s15_a_good_token_logs_in_to_imap_and_pop3() {
+fn s16_a_good_token_logs_in_to_imap_and_pop3() {
     let (_, report) = check(&mint(serde_json::json!({})), &[]);
     assert_eq!(imap_login(&report), "ok", "{:?}", report.findings);
     let pop = report
@@ -148,7 +148,7 @@ fn s15_a_good_token_logs_in_to_imap_and_pop3() {
 }
 
 #[test]
-fn s15_an_expired_token_is_told_as_expired() {
+fn s16_an_expired_token_is_told_as_expired() {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let token = mint(serde_json::json!({"iat": now - 7200, "exp": now - 3600}));
     let (run, report) = check(&token, &[]);
@@ -171,7 +171,7 @@ fn s15_an_expired_token_is_told_as_expired() {
 }
 
 #[test]
-fn s15_a_graph_token_is_for_another_audience_and_lacks_the_servers_scope() {
+fn s16_a_graph_token_is_for_another_audience_and_lacks_the_servers_scope() {
     let token = mint(serde_json::json!({
         "aud": "https://graph.microsoft.com",
         "scope": "Mail.Read User.Read",
@@ -198,13 +198,13 @@ fn s15_a_graph_token_is_for_another_audience_and_lacks_the_servers_scope() {
 }
 
 #[test]
-fn s15_a_token_without_the_scope_is_told_so() {
+fn s16_a_token_without_the_scope_is_told_so() {
     let (_, report) = check(&mint(serde_json::json!({"scope": "openid profile"})), &[]);
     assert_eq!(imap_codes(&report), [FindingCode::OauthTokenMissingScope]);
 }
 
 #[test]
-fn s15_a_token_of_another_user_is_told_so() {
+fn s16_a_token_of_another_user_is_told_so() {
     let (_, report) = check(&mint(serde_json::json!({"email": "bob@oauth.test"})), &[]);
     assert_eq!(imap_codes(&report), [FindingCode::OauthTokenWrongUser]);
     let finding = imap_finding(&report);
@@ -216,7 +216,7 @@ fn s15_a_token_of_another_user_is_told_so() {
 }
 
 #[test]
-fn s15_an_opaque_token_is_refused_and_its_claims_cannot_be_read() {
+fn s16_an_opaque_token_is_refused_and_its_claims_cannot_be_read() {
     let (_, report) = check("ya29.opaque-test-token-0123456789", &[]);
     assert_eq!(imap_codes(&report), [FindingCode::OauthTokenRejected]);
     let message = &imap_finding(&report).message;
@@ -266,7 +266,7 @@ fn oauthbearer_dialogue(token: &str) -> Vec<String> {
 }
 
 #[test]
-fn s15_oauthbearer_as_mailcheck_writes_it_logs_in_and_is_refused_with_a_challenge() {
+fn s16_oauthbearer_as_mailcheck_writes_it_logs_in_and_is_refused_with_a_challenge() {
     let good = oauthbearer_dialogue(&mint(serde_json::json!({})));
     assert!(good.last().unwrap().starts_with("a OK"), "{good:?}");
     let now = time::OffsetDateTime::now_utc().unix_timestamp();

@@ -91,6 +91,9 @@ struct Spec {
     /// `host:port` for every address of the host. They win over a server on the same address.
     #[serde(default)]
     black_holes: Vec<String>,
+    /// Connections this computer cannot send at all (no route: ENETUNREACH), named the same way.
+    #[serde(default)]
+    unreachable: Vec<String>,
     /// The scripted mail servers.
     #[serde(default)]
     server: Vec<ServerSpec>,
@@ -163,6 +166,8 @@ enum CertKind {
     Untrusted,
     /// Valid, but under a chain of [`LONG_CHAIN`] certificates in all.
     LongChain,
+    /// Signed by an intermediate of the CA that the server does not send.
+    NoIntermediate,
 }
 
 /// How many certificates a `long-chain` server presents, its leaf and the CA included.
@@ -176,6 +181,7 @@ impl CertKind {
             CertKind::Expiring => "expiring",
             CertKind::Untrusted => "untrusted",
             CertKind::LongChain => "long-chain",
+            CertKind::NoIntermediate => "no-intermediate",
         }
     }
 }
@@ -492,25 +498,8 @@ async fn start_world(scenario: &Scenario) -> World {
         mail_servers.push((label, running));
     }
 
-    let mut black_holes = HashSet::new();
-    for hole in &spec.black_holes {
-        match hole.parse::<SocketAddr>() {
-            Ok(addr) => {
-                black_holes.insert(addr);
-            }
-            Err(_) => {
-                let (host, port) = hole
-                    .rsplit_once(':')
-                    .unwrap_or_else(|| panic!("{}: black hole {hole:?}", scenario.name));
-                let port: u16 = port.parse().expect("a port");
-                let ips = resolver
-                    .ips(host)
-                    .await
-                    .unwrap_or_else(|e| panic!("{}: {host}: {e}", scenario.name));
-                black_holes.extend(ips.into_iter().map(|ip| SocketAddr::new(ip, port)));
-            }
-        }
-    }
+    let black_holes = addresses_named(&spec.black_holes, &resolver, &scenario.name).await;
+    let unreachable = addresses_named(&spec.unreachable, &resolver, &scenario.name).await;
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let ca_file = pki.write_ca_file(dir.path());
@@ -522,7 +511,9 @@ async fn start_world(scenario: &Scenario) -> World {
         dns_server: Some(dns_server),
         ca_file: Some(ca_file),
         ispdb_url: ispdb.parse().expect("the ISPDB URL"),
-        connector: Connector::mapped(map).with_black_holes(black_holes),
+        connector: Connector::mapped(map)
+            .with_black_holes(black_holes)
+            .with_unreachable(unreachable),
         ..Options::default()
     };
     World {
@@ -530,6 +521,32 @@ async fn start_world(scenario: &Scenario) -> World {
         mail_servers,
         dir,
     }
+}
+
+/// The addresses a scenario names: `ip:port`, or `host:port` for every address of the host;
+/// port `*` stands for every port (port 0 to the connector).
+async fn addresses_named(named: &[String], resolver: &Dns, scenario: &str) -> HashSet<SocketAddr> {
+    let mut addresses = HashSet::new();
+    for name in named {
+        let (host, port) = name
+            .rsplit_once(':')
+            .unwrap_or_else(|| panic!("{scenario}: address {name:?}"));
+        let port: u16 = if port == "*" {
+            0
+        } else {
+            port.parse().expect("a port")
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let ips = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => resolver
+                .ips(host)
+                .await
+                .unwrap_or_else(|e| panic!("{scenario}: {host}: {e}")),
+        };
+        addresses.extend(ips.into_iter().map(|ip| SocketAddr::new(ip, port)));
+    }
+    addresses
 }
 
 async fn ephemeral() -> TcpListener {
@@ -571,6 +588,7 @@ fn certificate(ca: &Ca, server: &ServerSpec) -> ServerCert {
         CertKind::Expiring => ca.leaf(&names, Validity::EndsInDays(5)),
         CertKind::Untrusted => Ca::new("someone else's CA").leaf(&names, Validity::Current),
         CertKind::LongChain => ca.long_chain(&names, LONG_CHAIN),
+        CertKind::NoIntermediate => ca.leaf_without_intermediate(&names),
     }
 }
 

@@ -119,6 +119,16 @@ impl Ca {
         cert
     }
 
+    /// A leaf for `hosts` signed by an intermediate of this CA, sent without it: the chain a
+    /// server that lacks its intermediate sends.
+    pub fn leaf_without_intermediate(&self, hosts: &[&str]) -> ServerCert {
+        let mut cert = self
+            .intermediate("intermediate not sent")
+            .leaf(hosts, Validity::Current);
+        cert.chain.truncate(1);
+        cert
+    }
+
     pub fn pem(&self) -> String {
         self.cert.pem()
     }

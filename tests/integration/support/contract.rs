@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 37] = [
+pub const FINDING_CODES: [(&str, &str); 38] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -44,6 +44,7 @@ pub const FINDING_CODES: [(&str, &str); 37] = [
     ("oauth_token_wrong_user", "error"),
     ("oauth_token_rejected", "error"),
     ("oauth_policy_upcoming", "warning"),
+    ("ipv6_broken", "warning"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {

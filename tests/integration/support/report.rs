@@ -8,13 +8,14 @@ use mailcheck::report::{FindingEntry, Report, ServerEntry, SourceEntry};
 use mailcheck::{FindingCode, Protocol};
 
 /// The source names and statuses of the contract.
-pub const SOURCES: [&str; 9] = [
+pub const SOURCES: [&str; 10] = [
     "provider_db",
     "srv",
     "autoconfig",
     "wellknown",
     "ispdb",
     "ispdb_mx",
+    "autodiscover",
     "guess",
     "user",
     "probe",

@@ -189,7 +189,15 @@ impl Web {
             .query()
             .map(|q| format!("?{q}"))
             .unwrap_or_default();
-        self.log.lock().unwrap().push(format!("{key}{query}"));
+        // A request other than a GET (an Autodiscover POST) says its method.
+        let method = match request.method().as_str() {
+            "GET" => String::new(),
+            other => format!("{other} "),
+        };
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{method}{key}{query}"));
         let mut reply = self
             .routes
             .lock()
