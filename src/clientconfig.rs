@@ -74,6 +74,8 @@ pub struct ProviderConfig {
     pub replies: Vec<ReplyPattern>,
     /// `mc:password`: what a mail client types as the password at this provider.
     pub password: Option<PasswordKind>,
+    /// `mc:oauthPolicy`: since when password logins are refused, and what still works.
+    pub oauth_policies: Vec<OauthPolicy>,
     /// Values the reader skipped (an unknown socketType, a bad port, an unknown code): the
     /// first `MAX_WARNINGS`.
     pub warnings: Vec<String>,
@@ -167,7 +169,55 @@ pub struct ReplyPattern {
     pub text: String,
 }
 
+/// `mc:oauthPolicy`: a provider refuses password logins to `protocols` from `since` on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OauthPolicy {
+    pub protocols: Vec<Protocol>,
+    /// `None` only for `app-password`: in force, since a date not recorded.
+    pub since: Option<time::Date>,
+    /// What still works besides OAuth.
+    pub allows: PasswordsAllowed,
+    /// Until when that still works, where the provider has said so.
+    pub until: Option<time::Date>,
+}
+
+/// What a provider's OAuth policy still allows besides OAuth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordsAllowed {
+    /// Nothing: OAuth only (`none`).
+    Nothing,
+    /// An app password instead of the account password (`app-password`).
+    AppPassword,
+    /// Off by default; an administrator can switch password logins back on (`admin`).
+    AdminSwitch,
+}
+
+impl OauthPolicy {
+    /// Whether it applies on `today` to `protocol`.
+    pub fn applies(&self, protocol: Protocol, today: time::Date) -> bool {
+        self.protocols.contains(&protocol) && self.since.is_none_or(|since| today >= since)
+    }
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<time::Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
 impl ServerTemplate {
+    /// Whether OAuth2 is the only way to log in that the entry lists.
+    pub fn oauth_only(&self) -> bool {
+        !self.authentication.is_empty()
+            && self
+                .authentication
+                .iter()
+                .all(|a| a.eq_ignore_ascii_case("OAuth2") || a.eq_ignore_ascii_case("OAuth"))
+    }
+
     pub fn protocol(&self) -> Option<Protocol> {
         match self.kind {
             ServerKind::Mail(p) => Some(p),
@@ -261,6 +311,8 @@ struct Parser {
     code: Option<String>,
     reply_protocol: Option<String>,
     reply_also: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
     documentation: Option<Documentation>,
     enable: Option<Enable>,
     root_enable: Option<Enable>,
@@ -385,6 +437,11 @@ impl Parser {
             (Some(("emailProvider", false)), "hint", true) => {
                 self.code = attrs.get("code", false);
             }
+            (Some(("emailProvider", false)), "oauthPolicy", true) => {
+                self.reply_protocol = attrs.get("protocol", false);
+                self.since = attrs.get("since", false);
+                self.until = attrs.get("until", false);
+            }
             (Some(("emailProvider", false)), "reply", true) => {
                 self.code = attrs.get("code", false);
                 self.reply_protocol = attrs.get("protocol", false);
@@ -491,6 +548,16 @@ impl Parser {
     }
 
     fn extension(&mut self, field: &str, lang: String, text: String) {
+        if field == "oauthPolicy" {
+            let policy = self.oauth_policy(&text);
+            if let Some(provider) = &mut self.provider {
+                match policy {
+                    Ok(policy) => provider.oauth_policies.push(policy),
+                    Err(e) => warn(&mut provider.warnings, e),
+                }
+            }
+            return;
+        }
         let Some(provider) = &mut self.provider else {
             return;
         };
@@ -563,6 +630,47 @@ impl Parser {
     }
 }
 
+impl Parser {
+    /// The `mc:oauthPolicy` just read, whose text is what still works.
+    fn oauth_policy(&mut self, text: &str) -> Result<OauthPolicy, String> {
+        let date = |d: Option<String>| -> Result<Option<time::Date>, String> {
+            d.map(|d| parse_date(&d).ok_or(format!("oauthPolicy: {d:?} is not a YYYY-MM-DD date")))
+                .transpose()
+        };
+        let since = date(self.since.take())?;
+        let until = date(self.until.take())?;
+        let protocols = self
+            .reply_protocol
+            .take()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|p| match p {
+                "any" => Ok(Protocol::ALL.to_vec()),
+                p => p.parse().map(|p| vec![p]),
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
+        let allows = match text {
+            "none" => PasswordsAllowed::Nothing,
+            "app-password" => PasswordsAllowed::AppPassword,
+            "admin" => PasswordsAllowed::AdminSwitch,
+            other => return Err(format!("oauthPolicy: unknown {other:?}")),
+        };
+        if since.is_none() && allows != PasswordsAllowed::AppPassword {
+            return Err(format!("oauthPolicy {text:?} without since"));
+        }
+        if protocols.is_empty() {
+            return Err("oauthPolicy without protocol".to_owned());
+        }
+        Ok(OauthPolicy {
+            protocols,
+            since,
+            allows,
+            until,
+        })
+    }
+}
+
 fn parse_code(code: Option<String>, warnings: &mut Vec<String>) -> Option<FindingCode> {
     let code = code?;
     match code.parse() {
@@ -617,6 +725,48 @@ impl Attributes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oauth_policies_are_read_and_bad_ones_warned_about() {
+        let xml = |policies: &str| {
+            format!(
+                r#"<clientConfig xmlns:mc="urn:mailcheck:provider:1"><emailProvider id="x">
+                <incomingServer type="imap"><hostname>imap.x.test</hostname>
+                <authentication>OAuth2</authentication></incomingServer>{policies}
+                </emailProvider></clientConfig>"#
+            )
+        };
+        let config = parse(&xml(
+            r#"<mc:oauthPolicy protocol="imap smtp" since="2024-09-16" until="2027-06-30">admin</mc:oauthPolicy>
+               <mc:oauthPolicy protocol="any">app-password</mc:oauthPolicy>"#,
+        ))
+        .unwrap();
+        let p = &config.providers[0];
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(p.oauth_policies.len(), 2);
+        let admin = &p.oauth_policies[0];
+        assert_eq!(admin.protocols, [Protocol::Imap, Protocol::Smtp]);
+        assert_eq!(admin.allows, PasswordsAllowed::AdminSwitch);
+        assert_eq!(admin.until, parse_date("2027-06-30"));
+        let day = |d: &str| parse_date(d).unwrap();
+        assert!(!admin.applies(Protocol::Imap, day("2024-09-15")));
+        assert!(admin.applies(Protocol::Imap, day("2024-09-16")));
+        assert!(!admin.applies(Protocol::Pop3, day("2025-01-01")));
+        assert_eq!(p.oauth_policies[1].protocols, Protocol::ALL);
+        assert!(p.incoming[0].oauth_only());
+        for bad in [
+            r#"<mc:oauthPolicy protocol="imap" since="2024-13-01">none</mc:oauthPolicy>"#,
+            r#"<mc:oauthPolicy protocol="imap">none</mc:oauthPolicy>"#,
+            r#"<mc:oauthPolicy protocol="imap" since="2024-01-01">sometimes</mc:oauthPolicy>"#,
+            r#"<mc:oauthPolicy protocol="nntp" since="2024-01-01">none</mc:oauthPolicy>"#,
+        ] {
+            let p = &parse(&xml(bad)).unwrap().providers[0];
+            assert!(
+                p.oauth_policies.is_empty() && p.warnings.len() == 1,
+                "{bad}: {p:?}"
+            );
+        }
+    }
 
     const EXAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1" xmlns:x="urn:mailcheck:provider:1">

@@ -59,6 +59,20 @@ pub enum FindingCode {
     AuthMechanismUnsupported,
     /// Added in 2026-12: a source named more servers than mailcheck probes.
     TooManyCandidates,
+    /// Added in 2026-12: the OAuth token was refused, and its `exp` is past.
+    OauthTokenExpired,
+    /// Added in 2026-12: the OAuth token was refused; it is for another service (`aud`).
+    OauthTokenWrongAudience,
+    /// Added in 2026-12: the OAuth token was refused; it lacks the scope the server needs.
+    OauthTokenMissingScope,
+    /// Added in 2026-12: the OAuth token was refused; it names another user.
+    OauthTokenWrongUser,
+    /// Added in 2026-12: the OAuth token was refused for a reason its claims do not show (or
+    /// an opaque token, whose claims cannot be read).
+    OauthTokenRejected,
+    /// Added in 2026-12: the provider's dated policy turns password logins off within
+    /// [`crate::diagnose::policy::UPCOMING_DAYS`] days.
+    OauthPolicyUpcoming,
     /// Added in 2026-12: the server fails over IPv6 while IPv4 works.
     Ipv6Broken,
     /// Added in 2026-12: what a source the domain publishes names does not work.
@@ -66,7 +80,7 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 33] = [
+    pub const ALL: [FindingCode; 39] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -98,6 +112,12 @@ impl FindingCode {
         FindingCode::NotAConnectionProblem,
         FindingCode::AuthMechanismUnsupported,
         FindingCode::TooManyCandidates,
+        FindingCode::OauthTokenExpired,
+        FindingCode::OauthTokenWrongAudience,
+        FindingCode::OauthTokenMissingScope,
+        FindingCode::OauthTokenWrongUser,
+        FindingCode::OauthTokenRejected,
+        FindingCode::OauthPolicyUpcoming,
         FindingCode::Ipv6Broken,
         FindingCode::PublishedSettingsWrong,
     ];
@@ -135,6 +155,12 @@ impl FindingCode {
             FindingCode::NotAConnectionProblem => "not_a_connection_problem",
             FindingCode::AuthMechanismUnsupported => "auth_mechanism_unsupported",
             FindingCode::TooManyCandidates => "too_many_candidates",
+            FindingCode::OauthTokenExpired => "oauth_token_expired",
+            FindingCode::OauthTokenWrongAudience => "oauth_token_wrong_audience",
+            FindingCode::OauthTokenMissingScope => "oauth_token_missing_scope",
+            FindingCode::OauthTokenWrongUser => "oauth_token_wrong_user",
+            FindingCode::OauthTokenRejected => "oauth_token_rejected",
+            FindingCode::OauthPolicyUpcoming => "oauth_policy_upcoming",
             FindingCode::Ipv6Broken => "ipv6_broken",
             FindingCode::PublishedSettingsWrong => "published_settings_wrong",
         }
@@ -150,6 +176,7 @@ impl FindingCode {
             | FindingCode::CertExpiring
             | FindingCode::NotAConnectionProblem
             | FindingCode::TooManyCandidates
+            | FindingCode::OauthPolicyUpcoming
             | FindingCode::Ipv6Broken => Severity::Warning,
             _ => Severity::Error,
         }
@@ -448,6 +475,34 @@ pub enum Facts {
     OauthRequired {
         mechanisms: Vec<String>,
     },
+    /// The provider's dated policy (`providers/`): password logins to the server's protocol
+    /// are refused since `since`; `allows` says what still works, `until` until when.
+    OauthPolicy {
+        provider: String,
+        since: String,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<String>,
+    },
+    /// The same, not yet in force: from `since`, in `days` days.
+    OauthPolicyUpcoming {
+        provider: String,
+        since: String,
+        days: i64,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<String>,
+    },
+    /// `source` lists only OAuth2 as the way to log in to the server.
+    OauthOnlySource {
+        source: SourceKind,
+    },
+    /// The server refused the OAuth token sent with `mechanism`; `problem` is what the token's
+    /// claims show against the server and the account; `server_status` is the status of the
+    /// server's error challenge.
+    OauthToken {
+        mechanism: String,
+        problem: TokenProblem,
+        server_status: Option<String>,
+    },
     /// The server offers no login mechanism mailcheck speaks; `mechanisms` are those it offers
     /// (none at all when empty).
     AuthMechanismUnsupported {
@@ -478,6 +533,30 @@ pub enum Facts {
         named: usize,
         kept: usize,
     },
+}
+
+/// What a refused OAuth token's own claims show (read without verifying its signature).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// `exp` is past: when, in RFC 3339.
+    Expired { at: String },
+    /// `aud` names another service than `wanted`.
+    Audience {
+        audiences: Vec<String>,
+        wanted: String,
+    },
+    /// None of the token's scopes is `wanted`.
+    Scope { scopes: Vec<String>, wanted: String },
+    /// The claim `claim` names `value`, not the user `login` logged in as.
+    User {
+        claim: String,
+        value: String,
+        login: String,
+    },
+    /// Not a JWT: its claims cannot be read.
+    Opaque,
+    /// The claims show nothing wrong.
+    Unexplained,
 }
 
 /// Why the certificates a server sent lead to no trusted root.
@@ -555,6 +634,7 @@ mod tests {
                 "cert_expiring",
                 "not_a_connection_problem",
                 "too_many_candidates",
+                "oauth_policy_upcoming",
                 "ipv6_broken"
             ]
         );

@@ -12,6 +12,7 @@ pub mod discover;
 pub mod finding;
 pub mod lang;
 pub mod net;
+pub mod oauth;
 pub mod output;
 pub mod probe;
 pub mod progress;
@@ -67,6 +68,12 @@ pub struct Options {
     /// Send the password also to servers that only plain-HTTP sources named
     /// (`--trust-insecure-sources`).
     pub trust_insecure_sources: bool,
+    /// An OAuth token to log in with (OAUTHBEARER or XOAUTH2, where a server offers one);
+    /// a secret like the password.
+    pub oauth_token: Option<secret::Password>,
+    /// The run's date and time: which dated provider policy applies, whether a token has
+    /// expired. `None`: the system clock. Tests pin it.
+    pub now: Option<time::OffsetDateTime>,
 }
 
 impl Default for Options {
@@ -86,6 +93,8 @@ impl Default for Options {
             connector: net::connect::Connector::direct(),
             max_failed_logins: probe::logins::DEFAULT_MAX_FAILED_LOGINS,
             trust_insecure_sources: false,
+            oauth_token: None,
+            now: None,
         }
     }
 }
@@ -102,9 +111,24 @@ pub enum Error {
     Http(String),
 }
 
-/// Answers from the bundled provider database alone, with no network at all.
+impl Options {
+    /// The run's time: [`Options::now`], else the system clock.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.now.unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+}
+
+/// Answers from the bundled provider database alone, with no network at all, on the
+/// system clock's date.
 pub fn check_offline(address: &EmailAddress) -> Diagnosis {
-    diagnose::without_probing(discover::discover_offline(address))
+    check_offline_on(address, time::OffsetDateTime::now_utc().date())
+}
+
+/// [`check_offline`] as of `today` (which dated provider policies apply).
+pub fn check_offline_on(address: &EmailAddress, today: time::Date) -> Diagnosis {
+    let mut diagnosis = diagnose::without_probing(discover::discover_offline(address));
+    diagnose::policy::apply(&mut diagnosis, today);
+    diagnosis
 }
 
 /// Discovers the settings of `address` from every source.
@@ -112,7 +136,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     // Loaded first so that an unreadable --ca-file is bad input even offline.
     let anchors = net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
     if options.offline {
-        return Ok(check_offline(address));
+        return Ok(check_offline_on(address, options.now().date()));
     }
     let dns = net::dns::Dns::new(options.dns_server, options.timeout)
         .map_err(Error::Dns)?
@@ -131,7 +155,9 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
     };
     let discovery = discover::discover(address, &network, &discover_options).await;
     if options.no_probe {
-        return Ok(diagnose::without_probing(discovery));
+        let mut diagnosis = diagnose::without_probing(discovery);
+        diagnose::policy::apply(&mut diagnosis, options.now().date());
+        return Ok(diagnosis);
     }
     let srv_hosts = discovery
         .candidates
@@ -149,6 +175,13 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         progress: options.progress.clone(),
         connector: options.connector.clone(),
         logins: login_gate(&discovery, options),
+        oauth: options.oauth_token.clone().map(|token| {
+            std::sync::Arc::new(probe::OauthToken {
+                claims: oauth::read_claims(&token),
+                now: options.now().unix_timestamp(),
+                token,
+            })
+        }),
     });
     let first: Vec<(probe::Target, Option<String>)> = discovery
         .candidates
@@ -173,7 +206,9 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         .collect();
     let neighbours =
         probe::second_round::probe_neighbours(&first, &outcomes, &fallback, context).await;
-    Ok(diagnose::with_probes(discovery, outcomes, neighbours))
+    let mut diagnosis = diagnose::with_probes(discovery, outcomes, neighbours);
+    diagnose::policy::apply(&mut diagnosis, options.now().date());
+    Ok(diagnosis)
 }
 
 /// The run's login gate, every candidate in it with its standing; the refusals are judged as

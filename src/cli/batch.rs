@@ -2,7 +2,8 @@
 //!
 //! The file holds one address a line; `#` starts a comment. After the address, a password may
 //! be named, never written: `password-env=VAR` (an environment variable) or
-//! `password-file=PATH` (its first line; a relative path is relative to the batch file).
+//! `password-file=PATH` (its first line; a relative path is relative to the batch file), and
+//! an OAuth token likewise: `oauth-token-env=VAR` or `oauth-token-file=PATH`.
 //! `MAILCHECK_PASSWORD` is not used for a batch: one password sent to many accounts' servers
 //! would be a leak waiting to happen.
 //!
@@ -17,6 +18,7 @@ use mailcheck::output::{self, json, summary};
 use mailcheck::text::trouble::{Origin, Said, Trouble};
 use mailcheck::{EmailAddress, Lang, Report};
 
+use super::password::Kind;
 use super::{Cli, ExitStatus, Failure, bad_input, language, password, progress, write_stdout};
 
 /// One line of the batch file.
@@ -24,6 +26,7 @@ use super::{Cli, ExitStatus, Failure, bad_input, language, password, progress, w
 struct Account {
     address: EmailAddress,
     password: Option<mailcheck::Password>,
+    oauth_token: Option<mailcheck::Password>,
 }
 
 pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
@@ -75,6 +78,7 @@ async fn check_one(
 ) -> Result<Report, Failure> {
     let options = mailcheck::Options {
         password: account.password.clone(),
+        oauth_token: account.oauth_token.clone(),
         ..shared.clone()
     };
     let diagnosis = mailcheck::check(&account.address, &options)
@@ -167,11 +171,25 @@ fn account<'a>(
     let address =
         EmailAddress::parse(typed).map_err(|e| super::check::invalid_address(typed, e))?;
     let mut password = None;
+    let mut oauth_token = None;
     for setting in settings {
+        let token = match setting.split_once('=') {
+            Some(("oauth-token-env", var)) => Some(password::from_env(var, Kind::Token)?),
+            Some(("oauth-token-file", path)) => {
+                Some(password::from_file(&base.join(path), Kind::Token)?)
+            }
+            _ => None,
+        };
+        if let Some(token) = token {
+            if oauth_token.replace(token).is_some() {
+                return Err(Trouble::new(Said::TwoTokenSources(typed.to_owned())));
+            }
+            continue;
+        }
         let value = match setting.split_once('=') {
-            Some(("password-env", var)) => password::from_env(var)?,
+            Some(("password-env", var)) => password::from_env(var, Kind::Password)?,
             // `join` keeps an absolute path as it is.
-            Some(("password-file", path)) => password::from_file(&base.join(path))?,
+            Some(("password-file", path)) => password::from_file(&base.join(path), Kind::Password)?,
             Some(("password", _)) => return Err(Trouble::new(Said::PasswordWrittenInBatch)),
             // Only the key: a mistyped `pasword=…` must not echo the password.
             _ => {
@@ -183,7 +201,11 @@ fn account<'a>(
             return Err(Trouble::new(Said::TwoPasswordSources(typed.to_owned())));
         }
     }
-    Ok(Account { address, password })
+    Ok(Account {
+        address,
+        password,
+        oauth_token,
+    })
 }
 
 #[cfg(test)]
@@ -215,6 +237,31 @@ mod tests {
                 ("carol@example.com".to_owned(), Some("Carol-Pass")),
             ]
         );
+    }
+
+    #[test]
+    fn oauth_tokens_are_named_like_passwords() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("eyJ{}.e30.c2ln", "A".repeat(6000));
+        std::fs::write(dir.path().join("dave.token"), format!("{long}\n")).unwrap();
+        let text = "dave@example.com oauth-token-file=dave.token\n";
+        let accounts = parse(text, dir.path()).unwrap();
+        assert_eq!(
+            accounts[0].oauth_token.as_ref().map(|t| t.expose()),
+            Some(long.as_str())
+        );
+        assert!(accounts[0].password.is_none());
+        let twice = "dave@example.com oauth-token-file=dave.token oauth-token-file=dave.token\n";
+        let error = parse(twice, dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("more than one OAuth token source"),
+            "{error}"
+        );
+        let unset = parse(
+            "d@example.com oauth-token-env=MC_BATCH_TEST_UNSET\n",
+            dir.path(),
+        );
+        assert!(unset.unwrap_err().to_string().contains("not set"));
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let mut options = cli.check.options();
     options.user_servers = user_servers(cli, &address).map_err(bad_input)?;
     options.password = password::from_args(&cli.check, typed, lang).map_err(bad_input)?;
+    options.oauth_token =
+        password::oauth_token_from_args(&cli.check, typed, lang).map_err(bad_input)?;
     let spinners = progress::Spinners::start(super::show_progress(&cli.display), lang);
     options.progress = spinners.progress();
     let runtime = super::runtime()?;

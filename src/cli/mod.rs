@@ -122,6 +122,20 @@ struct CheckArgs {
     #[arg(long)]
     ask_password: bool,
 
+    /// Read an OAuth access token from the first line of standard input, to log in with
+    /// OAUTHBEARER or XOAUTH2 where a server offers them
+    #[arg(long, conflicts_with_all = ["password_stdin", "oauth_token_env", "ask_oauth_token"])]
+    oauth_token_stdin: bool,
+
+    /// Read the OAuth access token from this environment variable (MAILCHECK_OAUTH_TOKEN is
+    /// read when set and no other source is given)
+    #[arg(long, value_name = "VAR", conflicts_with = "ask_oauth_token")]
+    oauth_token_env: Option<String>,
+
+    /// Ask for the OAuth access token at a prompt on the terminal, without echoing it
+    #[arg(long)]
+    ask_oauth_token: bool,
+
     /// The IMAP settings typed into the mail client, to check against what works
     #[arg(long, value_name = "HOST:PORT[:MODE]")]
     imap: Option<String>,
@@ -163,13 +177,14 @@ struct CheckArgs {
 #[derive(Debug, Args)]
 struct BatchArgs {
     /// Check every address in FILE, one per line (`#` starts a comment); a password only
-    /// through `password-env=VAR` or `password-file=PATH` after the address
+    /// through `password-env=VAR` or `password-file=PATH` after the address (an OAuth token:
+    /// `oauth-token-env=VAR`, `oauth-token-file=PATH`)
     #[arg(
         long,
         value_name = "FILE",
         conflicts_with_all = [
             "address", "imap", "pop3", "smtp", "password_stdin", "password_env",
-            "ask_password", "emit",
+            "ask_password", "emit", "oauth_token_stdin", "oauth_token_env", "ask_oauth_token",
         ]
     )]
     batch: Option<PathBuf>,

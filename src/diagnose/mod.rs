@@ -4,7 +4,9 @@
 pub mod classify;
 pub mod conclusion;
 pub mod explain;
+pub mod policy;
 pub mod servers;
+pub mod token;
 
 use std::time::Duration;
 
@@ -436,6 +438,7 @@ fn found_by_probing(target: Target, label: Option<String>, found_by: FoundBy) ->
             FoundBy::Neighbour | FoundBy::Certificate => SourceKind::Probe,
         }],
         insecure_sources: Vec::new(),
+        oauth_only: Vec::new(),
     }
 }
 

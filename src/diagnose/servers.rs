@@ -19,7 +19,25 @@ pub fn findings_for(
     outcome
         .issues
         .iter()
-        .map(|issue| finding_for(&outcome.endpoint, issue, provider, verified))
+        .flat_map(|issue| match issue {
+            Issue::OauthRefused {
+                mechanism,
+                reply,
+                server_error,
+                user,
+                claims,
+                now,
+            } => super::token::findings(
+                &outcome.endpoint,
+                *mechanism,
+                reply,
+                server_error.as_ref(),
+                claims.as_ref(),
+                user,
+                *now,
+            ),
+            issue => vec![finding_for(&outcome.endpoint, issue, provider, verified)],
+        })
         .collect()
 }
 
@@ -268,6 +286,10 @@ fn finding_for(
             Some(capabilities.clone()),
         ),
         Issue::Refusal { stage, reply } => return refusal(server, *stage, reply, provider),
+        // Worded by `findings_for` (one finding per problem of the token); here as a refusal.
+        Issue::OauthRefused { reply, .. } => {
+            return refusal(server, Stage::Login, reply, provider);
+        }
         // A server that breaks the dialogue is not a working server of the protocol there,
         // whatever it is; it did not say "try later".
         Issue::Broken { step, failure } => (

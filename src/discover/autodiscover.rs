@@ -193,6 +193,8 @@ async fn ask(
                             },
                             label: None,
                             insecure: fetched.insecure,
+                            // Autodiscover names no OAuth-only login for IMAP/POP3/SMTP.
+                            oauth_only: false,
                         })
                     })
                     .collect();

@@ -158,6 +158,7 @@ mod tests {
             },
             label: None,
             insecure: false,
+            oauth_only: false,
         }
     }
 

@@ -103,6 +103,7 @@ pub async fn fetch_config(
                 settings: server.settings_for(address)?,
                 label: server.label.clone(),
                 insecure: fetched.insecure,
+                oauth_only: server.oauth_only(),
             })
         })
         .collect();

@@ -95,6 +95,7 @@ pub fn result(resolved: &Resolved, address: &EmailAddress, protocols: &[Protocol
             settings: s.clone(),
             label: None,
             insecure: false,
+            oauth_only: false,
         })
         .collect();
     let names: Vec<&str> = protocols.iter().map(|p| p.display_name()).collect();

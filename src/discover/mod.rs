@@ -44,6 +44,8 @@ pub struct NamedServer {
     pub label: Option<String>,
     /// Came over plain HTTP (or another unauthenticated path): trusted least.
     pub insecure: bool,
+    /// The source lists OAuth2 as the only way to log in (`<authentication>OAuth2`).
+    pub oauth_only: bool,
 }
 
 /// Everything one source came back with.
@@ -84,6 +86,8 @@ pub struct Candidate {
     /// The sources that named it over plain HTTP: they rank as plain-HTTP sources even when a
     /// secure source named the server too.
     pub insecure_sources: Vec<SourceKind>,
+    /// The sources that list OAuth2 as the only way to log in to it.
+    pub oauth_only: Vec<SourceKind>,
 }
 
 impl Candidate {
@@ -169,6 +173,9 @@ pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
                     {
                         existing.insecure_sources.push(result.report.source);
                     }
+                    if named.oauth_only && !existing.oauth_only.contains(&result.report.source) {
+                        existing.oauth_only.push(result.report.source);
+                    }
                     // An unlabelled mention makes it a main server.
                     if named.label.is_none() {
                         existing.label = None;
@@ -179,6 +186,11 @@ pub fn merge(results: &[SourceResult]) -> Vec<Candidate> {
                     label: named.label.clone(),
                     sources: vec![result.report.source],
                     insecure_sources: if named.insecure {
+                        vec![result.report.source]
+                    } else {
+                        Vec::new()
+                    },
+                    oauth_only: if named.oauth_only {
                         vec![result.report.source]
                     } else {
                         Vec::new()
@@ -509,6 +521,7 @@ fn add_user_servers(discovery: &mut Discovery, servers: &[ServerSettings]) {
                 label: None,
                 sources: vec![SourceKind::User],
                 insecure_sources: Vec::new(),
+                oauth_only: Vec::new(),
             }),
         }
     }
@@ -634,6 +647,7 @@ mod tests {
             },
             label: label.map(str::to_owned),
             insecure: false,
+            oauth_only: false,
         }
     }
 

@@ -147,6 +147,7 @@ pub fn source_result(address: &EmailAddress, found: Option<&ProviderMatch>) -> S
                 settings: server.settings_for(address)?,
                 label: server.label.clone(),
                 insecure: false,
+                oauth_only: server.oauth_only(),
             })
         })
         .collect();

@@ -109,6 +109,7 @@ pub fn interpret(
                             },
                             label: None,
                             insecure: false,
+                            oauth_only: false,
                         });
                     }
                 }

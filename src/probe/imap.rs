@@ -83,6 +83,8 @@ async fn read_response(
             };
         }
         if to_continuation && line.starts_with('+') {
+            // The continuation itself comes last: it may carry a server's challenge.
+            untagged.push(line);
             return Ok((untagged, None));
         }
         if !line.starts_with('*') && !line.starts_with('+') {
@@ -234,6 +236,40 @@ impl MailProtocol for Imap {
         }
     }
 
+    /// `AUTHENTICATE <mechanism>`, the first message with it (SASL-IR) or after the server's
+    /// continuation; a second continuation is the server's error, acknowledged as the
+    /// mechanism wants before the tagged refusal.
+    async fn oauth_login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        mechanism: crate::oauth::Mechanism,
+        initial: &str,
+    ) -> Result<(Reply, Option<String>), IoFailure> {
+        const TAG: &str = "a3";
+        let name = mechanism.as_str();
+        if caps.sasl_ir {
+            let line = Zeroizing::new(format!("AUTHENTICATE {name} {initial}"));
+            let shown = format!("AUTHENTICATE {name} ***");
+            send_tagged(conn, TAG, &line, Some(&shown)).await?;
+        } else {
+            send_tagged(conn, TAG, &format!("AUTHENTICATE {name}"), None).await?;
+            if let (_, Some(reply)) = read_response(conn, TAG, true).await? {
+                return Ok((reply, None));
+            }
+            conn.send(initial, Some("***")).await?;
+        }
+        let challenge = match read_response(conn, TAG, true).await? {
+            (_, Some(reply)) => return Ok((reply, None)),
+            (mut lines, None) => lines.pop().unwrap_or_default(),
+        };
+        conn.send(mechanism.error_acknowledgement(), None).await?;
+        match read_response(conn, TAG, false).await? {
+            (_, Some(reply)) => Ok((reply, Some(continuation_text(&challenge)))),
+            (_, None) => Err(IoFailure::malformed("+")),
+        }
+    }
+
     /// `ID` (NetEase refuses mailbox access without it), then `EXAMINE INBOX`.
     async fn after_login(
         &self,
@@ -263,6 +299,11 @@ impl MailProtocol for Imap {
         caps.login_disabled
             .then(|| format!("CAPABILITY {}", caps.raw.join(" ")))
     }
+}
+
+/// The text of a continuation request (`+ text`, `+text`).
+pub(crate) fn continuation_text(line: &str) -> String {
+    line.strip_prefix('+').unwrap_or(line).trim().to_owned()
 }
 
 /// An IMAP quoted string (RFC 9051 §4.3).

@@ -439,6 +439,7 @@ impl Drop for Turn {
 fn answer(endpoint: &Endpoint, (login, issues): &(Login, Vec<Issue>), judge: &Judge) -> Answer {
     let refused = issues.iter().find_map(|issue| match issue {
         Issue::Refusal { stage, reply } => Some((*stage, reply)),
+        Issue::OauthRefused { reply, .. } => Some((Stage::Login, reply)),
         _ => None,
     });
     match (login, refused) {

@@ -98,6 +98,17 @@ pub struct ProbeContext {
     pub progress: Progress,
     /// Where, in which order and how often the password may be sent.
     pub logins: logins::LoginGate,
+    /// The OAuth token to log in with where a server offers OAUTHBEARER or XOAUTH2.
+    pub oauth: Option<Arc<OauthToken>>,
+}
+
+/// An OAuth token given for the run, and what it says about itself (read once, unverified).
+pub struct OauthToken {
+    pub token: crate::secret::Password,
+    /// `None`: an opaque token, whose claims cannot be read.
+    pub claims: Option<crate::oauth::Claims>,
+    /// The run's time, in seconds since 1970: a token whose `exp` is before it has expired.
+    pub now: i64,
 }
 
 /// One thing a probe saw that is not as it should be.
@@ -190,6 +201,16 @@ pub enum Issue {
     },
     /// The server refused the greeting, the login or mailbox access.
     Refusal { stage: Stage, reply: String },
+    /// The server refused the OAuth token: its reply, its error challenge (if it sent one),
+    /// the user the token was sent for, and what the token says about itself.
+    OauthRefused {
+        mechanism: crate::oauth::Mechanism,
+        reply: String,
+        server_error: Option<crate::oauth::ServerError>,
+        user: String,
+        claims: Option<crate::oauth::Claims>,
+        now: i64,
+    },
     /// The connection broke at the named step.
     Broken { step: Step, failure: IoFailure },
 }
@@ -270,6 +291,7 @@ impl ProbeOutcome {
                         | Issue::Ipv6Broken { .. }
                         | Issue::OauthRequired { .. }
                         | Issue::NoUsableMechanism { .. }
+                        | Issue::OauthRefused { .. }
                         | Issue::Refusal {
                             stage: Stage::Login | Stage::AfterLogin,
                             ..

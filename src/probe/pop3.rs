@@ -2,7 +2,9 @@
 
 use zeroize::Zeroizing;
 
-use super::protocol::{Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method};
+use super::protocol::{
+    Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method, send_auth,
+};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 use crate::secret::Password;
@@ -127,6 +129,25 @@ impl MailProtocol for Pop3 {
                 read_reply(conn).await
             }
         }
+    }
+
+    /// `AUTH <mechanism> <first message>` (RFC 5034 §4); a `+ …` after it is the server's
+    /// error, acknowledged before the `-ERR`.
+    async fn oauth_login(
+        &self,
+        conn: &mut Conn,
+        _caps: &Capabilities,
+        mechanism: crate::oauth::Mechanism,
+        initial: &str,
+    ) -> Result<(Reply, Option<String>), IoFailure> {
+        send_auth(conn, mechanism, initial).await?;
+        let line = conn.read_line().await?;
+        if !line.starts_with('+') || line.starts_with("+OK") {
+            return Ok((reply(line)?, None));
+        }
+        conn.send(mechanism.error_acknowledgement(), None).await?;
+        let challenge = super::imap::continuation_text(&line);
+        Ok((read_reply(conn).await?, Some(challenge)))
     }
 
     async fn logout(&self, conn: &mut Conn) {

@@ -60,6 +60,17 @@ pub(crate) trait MailProtocol: Sync {
         }
     }
 
+    /// Logs in with an OAuth token through `mechanism`, which the server offers; `initial` is
+    /// the client's first message (base64, a registered secret). Gives the reply, and the
+    /// server's error challenge (base64 JSON) when it sent one before refusing.
+    async fn oauth_login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        mechanism: crate::oauth::Mechanism,
+        initial: &str,
+    ) -> Result<(Reply, Option<String>), IoFailure>;
+
     /// What proves a logged-in session usable, if the protocol has such a check; `None` when it
     /// has none.
     async fn after_login(
@@ -133,6 +144,18 @@ pub(crate) fn sasl_login_answers(
     let secret = zeroize::Zeroizing::new(engine.encode(password.expose()));
     conn.add_secret(&secret);
     [zeroize::Zeroizing::new(engine.encode(user)), secret]
+}
+
+/// `AUTH <mechanism> <first message>` (POP3, RFC 5034; SMTP, RFC 4954), shown with the
+/// message as `***`.
+pub(crate) async fn send_auth(
+    conn: &mut Conn,
+    mechanism: crate::oauth::Mechanism,
+    initial: &str,
+) -> Result<(), IoFailure> {
+    let name = mechanism.as_str();
+    let line = zeroize::Zeroizing::new(format!("AUTH {name} {initial}"));
+    conn.send(&line, Some(&format!("AUTH {name} ***"))).await
 }
 
 /// A server's capabilities, and its refusal of the command that asked for them, where the

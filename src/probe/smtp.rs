@@ -5,7 +5,9 @@ use zeroize::Zeroizing;
 
 use crate::secret::Password;
 
-use super::protocol::{Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method};
+use super::protocol::{
+    Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method, send_auth,
+};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 use crate::settings::Protocol;
@@ -146,6 +148,31 @@ impl MailProtocol for Smtp {
         }
         let (code, lines) = read_reply(conn).await?;
         Ok(to_reply(code, &lines, |c| c == 235))
+    }
+
+    /// `AUTH <mechanism> <first message>`; a `334 …` after it is the server's error (Gmail's
+    /// and Outlook's XOAUTH2), acknowledged before the `5xx`.
+    async fn oauth_login(
+        &self,
+        conn: &mut Conn,
+        _caps: &Capabilities,
+        mechanism: crate::oauth::Mechanism,
+        initial: &str,
+    ) -> Result<(Reply, Option<String>), IoFailure> {
+        send_auth(conn, mechanism, initial).await?;
+        let (code, lines) = read_reply(conn).await?;
+        if code != 334 {
+            return Ok((to_reply(code, &lines, |c| c == 235), None));
+        }
+        let challenge = lines
+            .last()
+            .and_then(|l| l.get(4..))
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        conn.send(mechanism.error_acknowledgement(), None).await?;
+        let (code, lines) = read_reply(conn).await?;
+        Ok((to_reply(code, &lines, |c| c == 235), Some(challenge)))
     }
 
     async fn logout(&self, conn: &mut Conn) {

@@ -75,11 +75,19 @@ impl<P: MailProtocol> Prober<'_, P> {
     }
 
     /// The probe's connection over `stream`, its transcript hiding the password (and its
-    /// base64 forms) from the first word on.
+    /// base64 forms) and the OAuth token (and the SASL messages that carry it) from the first
+    /// word on.
     pub fn conn(&self, stream: Stream) -> Conn {
         let mut conn = Conn::new(stream, self.timing.step_limit(), self.started);
         if let Some(password) = &self.ctx.password {
             conn.add_password(&self.target.username, password);
+        }
+        // The token likewise, and the first messages that carry it.
+        if let Some(oauth) = &self.ctx.oauth {
+            conn.add_secret(oauth.token.expose());
+            for mechanism in crate::oauth::Mechanism::ALL {
+                conn.add_secret(&mechanism.initial_response(&self.target.username, &oauth.token));
+            }
         }
         conn
     }
@@ -426,13 +434,18 @@ impl<P: MailProtocol> Prober<'_, P> {
         certificate_failed: bool,
     ) -> (Login, Vec<Issue>) {
         let password = self.ctx.password.as_deref();
+        let oauth = self.ctx.oauth.as_deref();
+        // A token goes where the server offers a mechanism that carries one; a password
+        // elsewhere.
+        let oauth_mechanism = oauth.and(crate::oauth::offered(&caps.auth));
         let mut issues = Vec::new();
         if !conn.is_tls() {
             let evidence = self.protocol.refuses_plaintext_login(caps);
             issues.extend(evidence.map(|evidence| Issue::TlsRequired { evidence }));
-            let why = match password {
-                Some(_) => NotTested::NotSafe,
-                None => NotTested::NoPassword,
+            let why = if password.is_some() || oauth.is_some() {
+                NotTested::NotSafe
+            } else {
+                NotTested::NoPassword
             };
             return (Login::NotTested(why), issues);
         }
@@ -444,24 +457,29 @@ impl<P: MailProtocol> Prober<'_, P> {
         }
         // Never a mechanism the server did not offer.
         let method = self.protocol.login_method(caps);
-        if method.is_none() && !no_login {
+        if method.is_none() && !no_login && oauth_mechanism.is_none() {
             issues.push(no_usable_mechanism(caps));
         }
-        let Some(password) = password else {
+        if password.is_none() && oauth.is_none() {
             return (Login::NotTested(NotTested::NoPassword), issues);
-        };
+        }
         if certificate_failed || no_login {
             return (Login::NotTested(NotTested::NotSafe), issues);
         }
-        if method.is_none() {
-            return (Login::NotTested(NotTested::NoMechanism), issues);
+        let user = self.target.username.as_str();
+        if let (Some(oauth), Some(mechanism)) = (oauth, oauth_mechanism) {
+            let (login, found) = self.oauth_login(conn, caps, oauth, mechanism).await;
+            issues.extend(found);
+            return (login, issues);
         }
+        let (Some(password), Some(_)) = (password, method) else {
+            return (Login::NotTested(NotTested::NoMechanism), issues);
+        };
         let turn = match self.ctx.logins.turn(self.endpoint()).await {
             Ok(turn) => turn,
             Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), issues),
         };
         // The password is hidden in the transcript since the connection began (`Self::conn`).
-        let user = self.target.username.as_str();
         let attempt = match self.protocol.login(conn, caps, user, password).await {
             Ok(reply) if reply.ok => (Login::Ok, Vec::new()),
             Ok(reply) => (
@@ -469,6 +487,45 @@ impl<P: MailProtocol> Prober<'_, P> {
                 vec![Issue::Refusal {
                     stage: Stage::Login,
                     reply: conn.redact(&reply.text),
+                }],
+            ),
+            Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),
+        };
+        turn.judged(attempt)
+    }
+
+    /// Logs in with the OAuth token, through the same login gate as a password.
+    async fn oauth_login(
+        &self,
+        conn: &mut Conn,
+        caps: &Capabilities,
+        oauth: &super::OauthToken,
+        mechanism: crate::oauth::Mechanism,
+    ) -> (Login, Vec<Issue>) {
+        let turn = match self.ctx.logins.turn(self.endpoint()).await {
+            Ok(turn) => turn,
+            Err(withheld) => return (Login::NotTested(NotTested::Withheld(withheld)), Vec::new()),
+        };
+        let user = self.target.username.as_str();
+        // Hidden in the transcript since the connection began (`Self::conn`).
+        let initial = mechanism.initial_response(user, &oauth.token);
+        let attempt = match self
+            .protocol
+            .oauth_login(conn, caps, mechanism, &initial)
+            .await
+        {
+            Ok((reply, _)) if reply.ok => (Login::Ok, Vec::new()),
+            Ok((reply, challenge)) => (
+                Login::Failed,
+                vec![Issue::OauthRefused {
+                    mechanism,
+                    reply: reply.text,
+                    server_error: challenge
+                        .as_deref()
+                        .and_then(crate::oauth::ServerError::read),
+                    user: user.to_owned(),
+                    claims: oauth.claims.clone(),
+                    now: oauth.now,
                 }],
             ),
             Err(failure) => (Login::Failed, vec![failed_at(Step::Login, failure)]),

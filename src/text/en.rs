@@ -254,6 +254,30 @@ impl Catalogue for English {
                 "The server offers no login mechanism that mailcheck can use.",
                 "In the mail client choose an authentication method the server offers (the evidence lists them): CRAM-MD5 is often called \"encrypted password\", GSSAPI is Kerberos.",
             ),
+            OauthTokenExpired => (
+                "The OAuth token has expired.",
+                "Get a new access token (or refresh it with the refresh token) and try again; access tokens last about an hour.",
+            ),
+            OauthTokenWrongAudience => (
+                "The OAuth token is for another service than this mail server.",
+                "Request the token for the mail service: for Microsoft 365 the scopes https://outlook.office.com/IMAP.AccessAsUser.All, POP.AccessAsUser.All or SMTP.Send, not Microsoft Graph.",
+            ),
+            OauthTokenMissingScope => (
+                "The OAuth token lacks the scope this mail server needs.",
+                "Request the token with the mail scope (Microsoft: IMAP.AccessAsUser.All, POP.AccessAsUser.All, SMTP.Send; Google: https://mail.google.com/), with the administrator's consent where the tenant needs it.",
+            ),
+            OauthTokenWrongUser => (
+                "The OAuth token belongs to another user than the one logging in.",
+                "Sign in as the mailbox's own user to get the token, or log in with the user the token names (and give that user access to the mailbox).",
+            ),
+            OauthPolicyUpcoming => (
+                "The provider turns password logins off soon: from then on only OAuth sign-in works.",
+                "Move the mail program to OAuth sign-in before the date.",
+            ),
+            OauthTokenRejected => (
+                "The server refused the OAuth token.",
+                "Check that IMAP/POP/SMTP is enabled for the mailbox, that the application has the administrator's consent and the mailbox permission, and that the token is an access token for mail.",
+            ),
             TooManyCandidates => (
                 "A source named more servers than mailcheck probes; the rest were left out.",
                 "A domain publishes one or two servers per protocol: this many means a broken or hostile DNS zone or document. Ask the provider which server to use.",
@@ -495,6 +519,94 @@ impl Catalogue for English {
     fn oauth_required(&self, at: &str, mechanisms: &str) -> String {
         format!("{at} accepts no password: it offers only OAuth sign-in ({mechanisms}).")
     }
+    fn oauth_policy(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        admin: bool,
+    ) -> String {
+        if admin {
+            format!(
+                "{provider} switched password logins to {proto} off by default on {since}: {at} takes OAuth sign-in only, unless an administrator switched password logins back on."
+            )
+        } else {
+            format!(
+                "{provider} refuses password logins to {proto} since {since}: {at} takes OAuth sign-in only."
+            )
+        }
+    }
+    fn oauth_policy_fix(
+        &self,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<&str>,
+    ) -> String {
+        use crate::clientconfig::PasswordsAllowed;
+        let oauth =
+            "Use a mail program that signs in with OAuth (\"Sign in with Microsoft/Google\").";
+        match (allows, until) {
+            (PasswordsAllowed::Nothing, _) => format!("{oauth} App passwords do not work either."),
+            (PasswordsAllowed::AppPassword, _) => format!(
+                "{oauth} Or create an app password (it needs 2-step verification) and use it instead of the account password."
+            ),
+            (PasswordsAllowed::AdminSwitch, Some(until)) => format!(
+                "{oauth} Or ask the administrator to switch password logins back on for the mailbox; that is possible until {until}."
+            ),
+            (PasswordsAllowed::AdminSwitch, None) => format!(
+                "{oauth} Or ask the administrator to switch password logins back on for the mailbox; the provider has not yet said until when that stays possible."
+            ),
+        }
+    }
+    fn oauth_policy_upcoming(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        days: i64,
+        admin: bool,
+    ) -> String {
+        let how = if admin { "off by default" } else { "off" };
+        format!(
+            "{provider} turns password logins to {proto} {how} on {since}, in {days} day(s): from then {at} takes OAuth sign-in only."
+        )
+    }
+    fn oauth_only_source(&self, at: &str, source: &str) -> String {
+        format!(
+            "{source} lists OAuth2 as the only way to log in to {at}: a password will not work there."
+        )
+    }
+    fn token_expired(&self, at: &str, mech: &str, when: &str) -> String {
+        format!("{at} refused the OAuth token ({mech}): it expired at {when}.")
+    }
+    fn token_audience(&self, at: &str, mech: &str, audiences: &str, wanted: &str) -> String {
+        format!("{at} refused the OAuth token ({mech}): it is for {audiences}, not for {wanted}.")
+    }
+    fn token_scope(&self, at: &str, mech: &str, scopes: &str, wanted: &str) -> String {
+        let has = if scopes.is_empty() { "none" } else { scopes };
+        format!(
+            "{at} refused the OAuth token ({mech}): it lacks the scope {wanted} (it has: {has})."
+        )
+    }
+    fn token_user(&self, at: &str, mech: &str, claim: &str, value: &str, login: &str) -> String {
+        format!(
+            "{at} refused the OAuth token ({mech}): its {claim} is {value}, not the user {login}."
+        )
+    }
+    fn token_opaque(&self, at: &str, mech: &str) -> String {
+        format!(
+            "{at} refused the OAuth token ({mech}); the token is not a JWT, so its claims (audience, scope, expiry, user) could not be read."
+        )
+    }
+    fn token_unexplained(&self, at: &str, mech: &str) -> String {
+        format!(
+            "{at} refused the OAuth token ({mech}), although its claims (audience, scope, expiry, user) look right."
+        )
+    }
+    fn token_server_status(&self, status: &str) -> String {
+        format!(" The server's error status: {status}.")
+    }
     fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String {
         format!(
             "{at} offers only {mechanisms} to log in, which mailcheck does not speak; the login was not tested and the password not sent."
@@ -696,6 +808,7 @@ impl Catalogue for English {
             Origin::Prompt => "the prompt".to_owned(),
             Origin::Env(var) => format!("the environment variable {var}"),
             Origin::PasswordFile(path) => format!("the password file {path}"),
+            Origin::TokenFile(path) => format!("the token file {path}"),
             Origin::File(path) => path.clone(),
         };
         match said {
@@ -716,6 +829,19 @@ impl Catalogue for English {
                 from(origin)
             ),
             Said::NoTerminal => "--ask-password needs a terminal to ask on (use --password-stdin to read a pipe)".to_owned(),
+            Said::EmptyToken(origin) => format!("the OAuth token from {} is empty", from(origin)),
+            Said::CannotReadToken(origin) => {
+                format!("cannot read the OAuth token from {}", from(origin))
+            }
+            Said::TokenNotText(origin) => {
+                format!("the OAuth token from {} is not UTF-8 text", from(origin))
+            }
+            Said::TokenLineTooLong { origin, max } => format!(
+                "the first line of {} is longer than {max} bytes: not an OAuth token",
+                from(origin)
+            ),
+            Said::NoTerminalForToken => "--ask-oauth-token needs a terminal to ask on (use --oauth-token-stdin to read a pipe)".to_owned(),
+            Said::TwoTokenSources(typed) => format!("{typed}: more than one OAuth token source"),
             Said::BatchFile(file) => format!("--batch {file}"),
             Said::BatchLine(line) => format!("line {line}"),
             Said::BatchLines(count) => format!("{count} lines are wrong:"),
@@ -723,7 +849,9 @@ impl Catalogue for English {
             Said::NoAddresses => "no addresses (one address a line)".to_owned(),
             Said::PasswordWrittenInBatch => "a password is never written in the batch file: name it with password-env=VAR or password-file=PATH".to_owned(),
             Said::NotPasswordSource(key) => {
-                format!("{key:?} is not password-env=VAR or password-file=PATH")
+                format!(
+                    "{key:?} is not password-env=VAR, password-file=PATH, oauth-token-env=VAR or oauth-token-file=PATH"
+                )
             }
             Said::TwoPasswordSources(typed) => format!("{typed}: more than one password source"),
             Said::CannotCheck(address) => format!("cannot check {address}"),
@@ -775,6 +903,9 @@ impl Catalogue for English {
         error.to_string()
     }
 
+    fn token_prompt(&self, address: &str) -> String {
+        format!("OAuth token for {address}: ")
+    }
     fn password_prompt(&self, address: &str) -> String {
         format!("Password for {address}: ")
     }

@@ -3,7 +3,9 @@
 
 use super::{Catalogue, Phrase, catalogue};
 use crate::clientconfig::ProviderConfig;
-use crate::finding::{Breakage, Chain, Facts, FieldChange, Finding, FindingCode, Stage, Step};
+use crate::finding::{
+    Breakage, Chain, Facts, FieldChange, Finding, FindingCode, Stage, Step, TokenProblem,
+};
 use crate::lang::Lang;
 use crate::settings::Security;
 
@@ -263,8 +265,70 @@ fn message_and_hint(
         ),
         Facts::OauthRequired { mechanisms } => (
             t.oauth_required(&at, &mechanisms.join(" ")),
-            provider_hint(provider, FindingCode::OauthRequired, lang),
+            oauth_hint(provider, finding.server.as_ref(), lang),
         ),
+        Facts::OauthPolicy {
+            provider: name,
+            since,
+            allows,
+            until,
+        } => (
+            t.oauth_policy(
+                &at,
+                provider.map_or(name.as_str(), |p| p.name(lang)),
+                proto,
+                since,
+                *allows == crate::clientconfig::PasswordsAllowed::AdminSwitch,
+            ),
+            t.oauth_policy_fix(*allows, until.as_deref()),
+        ),
+        Facts::OauthPolicyUpcoming {
+            provider: name,
+            since,
+            days,
+            allows,
+            until,
+        } => (
+            t.oauth_policy_upcoming(
+                &at,
+                provider.map_or(name.as_str(), |p| p.name(lang)),
+                proto,
+                since,
+                *days,
+                *allows == crate::clientconfig::PasswordsAllowed::AdminSwitch,
+            ),
+            t.oauth_policy_fix(*allows, until.as_deref()),
+        ),
+        Facts::OauthOnlySource { source } => (
+            t.oauth_only_source(&at, t.source_title(*source)),
+            oauth_hint(provider, finding.server.as_ref(), lang),
+        ),
+        Facts::OauthToken {
+            mechanism,
+            problem,
+            server_status,
+        } => {
+            let mut message = match problem {
+                TokenProblem::Expired { at: when } => t.token_expired(&at, mechanism, when),
+                TokenProblem::Audience { audiences, wanted } => {
+                    t.token_audience(&at, mechanism, &audiences.join(", "), wanted)
+                }
+                TokenProblem::Scope { scopes, wanted } => {
+                    t.token_scope(&at, mechanism, &scopes.join(" "), wanted)
+                }
+                TokenProblem::User {
+                    claim,
+                    value,
+                    login,
+                } => t.token_user(&at, mechanism, claim, value, login),
+                TokenProblem::Opaque => t.token_opaque(&at, mechanism),
+                TokenProblem::Unexplained => t.token_unexplained(&at, mechanism),
+            };
+            if let Some(status) = server_status {
+                message.push_str(&t.token_server_status(status));
+            }
+            (message, generic_fix(finding.code))
+        }
         Facts::AuthMechanismUnsupported { mechanisms } => (
             if mechanisms.is_empty() {
                 t.no_login_mechanism(&at)
@@ -484,6 +548,34 @@ pub fn how_to_tell_apart(causes: &[FindingCode], lang: Lang) -> Vec<&'static str
         }
     }
     checks
+}
+
+/// What works instead of a password: the provider's own hint, else what its OAuth policy for
+/// the server's protocol still allows (an app password, the administrator's switch), else the
+/// generic advice.
+fn oauth_hint(
+    provider: Option<&ProviderConfig>,
+    server: Option<&crate::settings::Endpoint>,
+    lang: Lang,
+) -> String {
+    if let Some(hint) = provider.and_then(|p| p.hint_for(FindingCode::OauthRequired)) {
+        return hint.get(lang).to_owned();
+    }
+    let policy = provider.zip(server).and_then(|(p, server)| {
+        p.oauth_policies
+            .iter()
+            .find(|policy| policy.protocols.contains(&server.protocol))
+    });
+    match policy {
+        Some(policy) => catalogue(lang).oauth_policy_fix(
+            policy.allows,
+            policy.until.map(|d| d.to_string()).as_deref(),
+        ),
+        None => catalogue(lang)
+            .generic(FindingCode::OauthRequired)
+            .1
+            .to_owned(),
+    }
 }
 
 /// The provider's advice for a code, else the generic one.

@@ -209,6 +209,44 @@ pub trait Catalogue: Sync {
     fn probe_too_slow(&self, at: &str, step: &str, seconds: f64) -> String;
     /// `mechanisms` already joined.
     fn oauth_required(&self, at: &str, mechanisms: &str) -> String;
+    /// A provider's dated policy: `admin` when an administrator can switch password logins
+    /// back on (they are off by default since `since`).
+    fn oauth_policy(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        admin: bool,
+    ) -> String;
+    /// What works instead of the password: `allows` of the policy, `until` when it ends.
+    fn oauth_policy_fix(
+        &self,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<&str>,
+    ) -> String;
+    /// A dated policy that comes into force in `days` days.
+    fn oauth_policy_upcoming(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        days: i64,
+        admin: bool,
+    ) -> String;
+    fn oauth_only_source(&self, at: &str, source: &str) -> String;
+    /// A refused OAuth token and what its claims show (`mech` is the SASL mechanism).
+    fn token_expired(&self, at: &str, mech: &str, when: &str) -> String;
+    /// `audiences` already joined.
+    fn token_audience(&self, at: &str, mech: &str, audiences: &str, wanted: &str) -> String;
+    /// `scopes` already joined (empty: none).
+    fn token_scope(&self, at: &str, mech: &str, scopes: &str, wanted: &str) -> String;
+    fn token_user(&self, at: &str, mech: &str, claim: &str, value: &str, login: &str) -> String;
+    fn token_opaque(&self, at: &str, mech: &str) -> String;
+    fn token_unexplained(&self, at: &str, mech: &str) -> String;
+    /// The status of the server's error challenge, to follow a token's message.
+    fn token_server_status(&self, status: &str) -> String;
     /// `mechanisms` already joined; never empty (see [`Self::no_login_mechanism`]).
     fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String;
     fn no_login_mechanism(&self, at: &str) -> String;
@@ -274,6 +312,8 @@ pub trait Catalogue: Sync {
     fn said(&self, said: &trouble::Said) -> String;
     /// `--ask-password`'s prompt.
     fn password_prompt(&self, address: &str) -> String;
+    /// The prompt of `--ask-oauth-token`.
+    fn token_prompt(&self, address: &str) -> String;
     /// Between a trouble and its cause.
     fn cause_separator(&self) -> &'static str;
     /// Why a DNS lookup gave no answer.

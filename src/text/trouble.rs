@@ -19,6 +19,8 @@ pub enum Origin {
     Env(String),
     /// A password file (its path).
     PasswordFile(String),
+    /// An OAuth token file (its path).
+    TokenFile(String),
     /// A file (its path).
     File(String),
 }
@@ -46,6 +48,19 @@ pub enum Said {
         max: u64,
     },
     NoTerminal,
+    /// The OAuth token from there is empty.
+    EmptyToken(Origin),
+    CannotReadToken(Origin),
+    TokenNotText(Origin),
+    /// The first line is longer than any OAuth token.
+    TokenLineTooLong {
+        origin: Origin,
+        max: u64,
+    },
+    /// `--ask-oauth-token` without a terminal.
+    NoTerminalForToken,
+    /// The address has more than one OAuth token source.
+    TwoTokenSources(String),
     /// `--batch FILE`.
     BatchFile(String),
     /// A line of the batch file (its number).

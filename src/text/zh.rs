@@ -240,6 +240,30 @@ impl Catalogue for Chinese {
                 "服务器没有提供 mailcheck 可用的登录方式。",
                 "请在邮件客户端中选择服务器提供的身份验证方式（见证据）：CRAM-MD5 通常称为“加密的密码”，GSSAPI 即 Kerberos。",
             ),
+            OauthTokenExpired => (
+                "OAuth 令牌已过期。",
+                "请重新获取访问令牌（或用刷新令牌刷新）后重试；访问令牌的有效期通常约为一小时。",
+            ),
+            OauthTokenWrongAudience => (
+                "OAuth 令牌是为其他服务签发的，不是为这台邮件服务器。",
+                "请为邮件服务申请令牌：Microsoft 365 应使用 https://outlook.office.com/IMAP.AccessAsUser.All、POP.AccessAsUser.All 或 SMTP.Send 权限范围，而不是 Microsoft Graph。",
+            ),
+            OauthTokenMissingScope => (
+                "OAuth 令牌缺少这台邮件服务器所需的权限范围（scope）。",
+                "请申请带邮件权限范围的令牌（微软：IMAP.AccessAsUser.All、POP.AccessAsUser.All、SMTP.Send；谷歌：https://mail.google.com/），租户需要时请先取得管理员同意。",
+            ),
+            OauthTokenWrongUser => (
+                "OAuth 令牌属于另一个用户，而不是正在登录的用户。",
+                "请以该邮箱本人的账号登录获取令牌，或使用令牌所属的用户登录（并授予该用户访问此邮箱的权限）。",
+            ),
+            OauthPolicyUpcoming => (
+                "服务商即将关闭密码登录：届时只能使用 OAuth 授权登录。",
+                "请在该日期之前把邮件客户端改为 OAuth 授权登录。",
+            ),
+            OauthTokenRejected => (
+                "服务器拒绝了 OAuth 令牌。",
+                "请确认该邮箱已开启 IMAP/POP/SMTP，应用已获管理员同意并拥有邮箱权限，且令牌是用于邮件的访问令牌。",
+            ),
             TooManyCandidates => (
                 "某个来源列出的服务器多于 mailcheck 探测的数量；其余的没有探测。",
                 "一个域名每种协议通常只发布一两个服务器：这么多说明 DNS 区域或配置文件有误或被恶意设置。请向服务商确认应使用哪个服务器。",
@@ -461,6 +485,89 @@ impl Catalogue for Chinese {
     fn oauth_required(&self, at: &str, mechanisms: &str) -> String {
         format!("{at} 不接受密码：只提供 OAuth 授权登录（{mechanisms}）。")
     }
+    fn oauth_policy(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        admin: bool,
+    ) -> String {
+        let provider = spaced(provider);
+        if admin {
+            format!(
+                "{provider}自 {since} 起默认关闭 {proto} 的密码登录：除非管理员重新开启，{at} 只接受 OAuth 授权登录。"
+            )
+        } else {
+            format!("{provider}自 {since} 起拒绝 {proto} 的密码登录：{at} 只接受 OAuth 授权登录。")
+        }
+    }
+    fn oauth_policy_fix(
+        &self,
+        allows: crate::clientconfig::PasswordsAllowed,
+        until: Option<&str>,
+    ) -> String {
+        use crate::clientconfig::PasswordsAllowed;
+        let oauth = "请使用支持 OAuth 登录的邮件客户端（“使用微软/谷歌账号登录”）。";
+        match (allows, until) {
+            (PasswordsAllowed::Nothing, _) => format!("{oauth}应用密码也不可用。"),
+            (PasswordsAllowed::AppPassword, _) => {
+                format!("{oauth}也可以生成应用专用密码（需开启两步验证），用它代替账号密码。")
+            }
+            (PasswordsAllowed::AdminSwitch, Some(until)) => {
+                format!("{oauth}也可以请管理员为该邮箱重新开启密码登录，此选项保留到 {until}。")
+            }
+            (PasswordsAllowed::AdminSwitch, None) => format!(
+                "{oauth}也可以请管理员为该邮箱重新开启密码登录；服务商尚未公布此选项保留到何时。"
+            ),
+        }
+    }
+    fn oauth_policy_upcoming(
+        &self,
+        at: &str,
+        provider: &str,
+        proto: &str,
+        since: &str,
+        days: i64,
+        admin: bool,
+    ) -> String {
+        let how = if admin { "默认关闭" } else { "关闭" };
+        let provider = spaced(provider);
+        format!(
+            "{provider}将于 {since}（{days} 天后）{how} {proto} 的密码登录：届时 {at} 只接受 OAuth 授权登录。"
+        )
+    }
+    fn oauth_only_source(&self, at: &str, source: &str) -> String {
+        format!("{source} 列出的 {at} 登录方式只有 OAuth2：在那里用密码无法登录。")
+    }
+    fn token_expired(&self, at: &str, mech: &str, when: &str) -> String {
+        format!("{at} 拒绝了 OAuth 令牌（{mech}）：令牌已于 {when} 过期。")
+    }
+    fn token_audience(&self, at: &str, mech: &str, audiences: &str, wanted: &str) -> String {
+        format!("{at} 拒绝了 OAuth 令牌（{mech}）：令牌的受众是 {audiences}，而不是 {wanted}。")
+    }
+    fn token_scope(&self, at: &str, mech: &str, scopes: &str, wanted: &str) -> String {
+        let has = if scopes.is_empty() { "无" } else { scopes };
+        format!("{at} 拒绝了 OAuth 令牌（{mech}）：令牌缺少权限范围 {wanted}（现有：{has}）。")
+    }
+    fn token_user(&self, at: &str, mech: &str, claim: &str, value: &str, login: &str) -> String {
+        format!(
+            "{at} 拒绝了 OAuth 令牌（{mech}）：令牌的 {claim} 是 {value}，不是登录用户 {login}。"
+        )
+    }
+    fn token_opaque(&self, at: &str, mech: &str) -> String {
+        format!(
+            "{at} 拒绝了 OAuth 令牌（{mech}）；该令牌不是 JWT，无法读取其声明（受众、权限范围、有效期、用户）。"
+        )
+    }
+    fn token_unexplained(&self, at: &str, mech: &str) -> String {
+        format!(
+            "{at} 拒绝了 OAuth 令牌（{mech}），但令牌的声明（受众、权限范围、有效期、用户）看起来都正确。"
+        )
+    }
+    fn token_server_status(&self, status: &str) -> String {
+        format!("服务器返回的错误状态：{status}。")
+    }
     fn auth_mechanism_unsupported(&self, at: &str, mechanisms: &str) -> String {
         format!("{at} 只提供 {mechanisms} 登录方式，mailcheck 不支持；未测试登录，也未发送密码。")
     }
@@ -659,6 +766,7 @@ impl Catalogue for Chinese {
             Origin::Prompt => "提示输入".to_owned(),
             Origin::Env(var) => format!("环境变量 {var} "),
             Origin::PasswordFile(path) => format!("密码文件 {path} "),
+            Origin::TokenFile(path) => format!("令牌文件 {path} "),
             Origin::File(path) => format!(" {path} "),
         };
         let text = match said {
@@ -685,10 +793,23 @@ impl Catalogue for Chinese {
                 "批处理文件中绝不写入密码：请用 password-env=VAR 或 password-file=PATH 指明"
                     .to_owned()
             }
-            Said::NotPasswordSource(key) => {
-                format!("“{key}”不是 password-env=VAR 或 password-file=PATH")
-            }
+            Said::NotPasswordSource(key) => format!(
+                "“{key}”不是 password-env=VAR、password-file=PATH、oauth-token-env=VAR 或 oauth-token-file=PATH"
+            ),
             Said::TwoPasswordSources(typed) => format!("{typed}：密码来源不止一个"),
+            Said::EmptyToken(origin) => format!("来自{}的 OAuth 令牌为空", from(origin)),
+            Said::CannotReadToken(origin) => format!("无法从{}读取 OAuth 令牌", from(origin)),
+            Said::TokenNotText(origin) => {
+                format!("来自{}的 OAuth 令牌不是 UTF-8 文本", from(origin))
+            }
+            Said::TokenLineTooLong { origin, max } => {
+                format!("{}的第一行超过 {max} 字节，不是 OAuth 令牌", from(origin))
+            }
+            Said::NoTerminalForToken => {
+                "--ask-oauth-token 需要在终端上询问令牌（从管道读取请用 --oauth-token-stdin）"
+                    .to_owned()
+            }
+            Said::TwoTokenSources(typed) => format!("{typed}：OAuth 令牌来源不止一个"),
             Said::CannotCheck(address) => format!("无法检测 {address}"),
             Said::CannotExplain => "无法解释这条回复".to_owned(),
             Said::NothingVerified(address) => format!(
@@ -770,6 +891,9 @@ impl Catalogue for Chinese {
         }
     }
 
+    fn token_prompt(&self, address: &str) -> String {
+        format!("{address} 的 OAuth 令牌：")
+    }
     fn password_prompt(&self, address: &str) -> String {
         format!("{address} 的密码：")
     }
@@ -871,5 +995,15 @@ impl Catalogue for Chinese {
     }
     fn published_nothing_works(&self, proto: &str) -> String {
         format!("尝试过的 {proto} 服务器都无法使用：请修复服务器，或修改域名为其发布的设置。")
+    }
+}
+
+/// A name before Chinese words: a space after a Latin name, none after full-width punctuation
+/// (`Microsoft 365（Exchange Online）自…`).
+fn spaced(name: &str) -> String {
+    if name.ends_with(|c: char| !c.is_ascii()) {
+        name.to_owned()
+    } else {
+        format!("{name} ")
     }
 }

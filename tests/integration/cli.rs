@@ -363,3 +363,43 @@ fn no_dns_server_at_all_is_dns_unavailable_never_a_typo() {
         }
     }
 }
+
+/// An OAuth token comes the ways a password does, never from argv; an unset or empty source is
+/// bad input, two sources on stdin a usage error.
+#[test]
+fn oauth_token_sources_are_checked_like_the_passwords() {
+    let run_with = |command: &mut assert_cmd::Command| {
+        let started = std::time::Instant::now();
+        let output = command.output().expect("mailcheck runs");
+        Run::new(output, started.elapsed())
+    };
+    let unset = run_with(
+        support::mailcheck()
+            .args(["--offline", "--oauth-token-env", "MC_TEST_UNSET_TOKEN_VAR"])
+            .arg("alice@example.com")
+            .env_remove("MC_TEST_UNSET_TOKEN_VAR"),
+    );
+    assert_eq!(unset.code, 3);
+    assert_one_error_line(&unset, "MC_TEST_UNSET_TOKEN_VAR is not set");
+    let empty = run_with(
+        support::mailcheck()
+            .args(["--offline", "--oauth-token-stdin", "alice@example.com"])
+            .write_stdin(""),
+    );
+    assert_eq!(empty.code, 3);
+    assert_one_error_line(&empty, "the OAuth token from standard input is empty");
+    let both = support::run(&[
+        "--oauth-token-stdin",
+        "--password-stdin",
+        "alice@example.com",
+    ]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    // A token given as a value is no flag at all.
+    let argv = support::run(&[
+        "--oauth-token",
+        "eyJhbGciOiJIUzI1NiJ9.e30.c2ln",
+        "alice@example.com",
+    ]);
+    assert_eq!(argv.code, 2);
+    assert!(!argv.stderr.contains("c2ln"), "{}", argv.stderr);
+}

@@ -9,6 +9,8 @@
 //!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
 //! - `chinese`: every Chinese report snapshot read for ASCII punctuation and English step names.
+//! - `oauth_dovecot`: OAuth tokens minted by the test against Dovecot's oauth2 passdb (scenario
+//!   16 of `tests/servers/`).
 //! - `fuzz_regressions`: what the fuzz targets (`fuzz/`) found, replayed with their checks.
 //!
 //! The other worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
@@ -20,6 +22,7 @@ mod cli;
 mod discovery;
 mod experience;
 mod fuzz_regressions;
+mod oauth_dovecot;
 mod providers;
 mod real_servers;
 mod scenarios;

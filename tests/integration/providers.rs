@@ -347,3 +347,44 @@ fn client_settings_name_the_authorization_code_or_app_password() {
         assert!(!text.contains("相同的用户名和密码"), "{text}");
     }
 }
+
+/// The dated OAuth policies are in the files as `docs/report.md` lists them.
+#[test]
+fn the_dated_oauth_policies_are_as_documented() {
+    use mailcheck::clientconfig::PasswordsAllowed;
+    let db = ProviderDb::bundled();
+    let policy = |id: &str, protocol: Protocol| {
+        let p = db.get(id).unwrap_or_else(|| panic!("{id} is bundled"));
+        p.oauth_policies
+            .iter()
+            .find(|policy| policy.protocols.contains(&protocol))
+            .map(|policy| (policy.since.map(|d| d.to_string()), policy.allows))
+    };
+    let nothing = PasswordsAllowed::Nothing;
+    for protocol in Protocol::ALL {
+        assert_eq!(
+            policy("outlook", protocol),
+            Some((Some("2024-09-16".into()), nothing))
+        );
+        assert_eq!(
+            policy("gmail", protocol),
+            Some((Some("2022-05-30".into()), PasswordsAllowed::AppPassword))
+        );
+        for id in ["yahoo", "aol", "yandex"] {
+            assert_eq!(
+                policy(id, protocol).map(|(_, allows)| allows),
+                Some(PasswordsAllowed::AppPassword),
+                "{id}"
+            );
+        }
+    }
+    assert_eq!(
+        policy("microsoft365", Protocol::Imap),
+        Some((Some("2023-01-01".into()), nothing))
+    );
+    assert_eq!(
+        policy("microsoft365", Protocol::Smtp),
+        Some((Some("2026-12-31".into()), PasswordsAllowed::AdminSwitch))
+    );
+    assert_eq!(policy("qq", Protocol::Imap), None);
+}

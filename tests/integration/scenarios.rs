@@ -56,6 +56,8 @@ struct Spec {
     servers: Servers,
     address: String,
     password: Option<String>,
+    /// An OAuth token to log in with (OAUTHBEARER/XOAUTH2); a secret like the password.
+    oauth_token: Option<String>,
     #[serde(default = "english")]
     lang: String,
     #[serde(default = "three_seconds")]
@@ -371,6 +373,10 @@ async fn run(scenario: &Scenario) -> Outcome {
         timeout: Duration::from_secs_f64(spec.timeout),
         no_probe: spec.no_probe,
         password: spec.password.as_deref().map(|p| value(p).into()),
+        oauth_token: spec.oauth_token.as_deref().map(|t| value(t).into()),
+        // Dated policies and token expiry are judged on a fixed day, so that the snapshots
+        // stay as they are.
+        now: Some(time::macros::datetime!(2026-12-02 04:00 UTC)),
         user_servers,
         max_failed_logins: spec.max_failed_logins.unwrap_or(options.max_failed_logins),
         trust_insecure_sources: spec.trust_insecure_sources,
@@ -555,7 +561,7 @@ fn local(listener: &TcpListener) -> SocketAddr {
 
 /// Serves `zones` on UDP and TCP of one ephemeral port (the resolver asks both), misbehaving
 /// as `rules` say.
-async fn start_dns(zones: dns::Zones, rules: dns::Rules) -> SocketAddr {
+pub(crate) async fn start_dns(zones: dns::Zones, rules: dns::Rules) -> SocketAddr {
     for _ in 0..32 {
         let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
             .await
@@ -696,12 +702,18 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     run.report();
     contract::assert_contract_shape(&serde_json::from_str(&outcome.json).expect("JSON"));
     assert_every_probe_has_its_dialogue(&scenario.name, &outcome.traced);
-    if let Some(password) = &spec.password {
-        let password = scenario.value(password);
-        let user = scenario.value(&spec.address);
+    let user = scenario.value(&spec.address);
+    let secrets = [
+        (spec.password.as_ref(), "password"),
+        (spec.oauth_token.as_ref(), "OAuth token"),
+    ];
+    for (secret, kind) in secrets {
+        let Some(secret) = secret.map(|s| scenario.value(s)) else {
+            continue;
+        };
         // A short password may be a word of mailcheck's own sentences ("mail client"): it is
         // looked for where the servers' words and the dialogue are shown.
-        let outputs = if password.chars().count() < crate::support::SHORT_SECRET {
+        let outputs = if secret.chars().count() < crate::support::SHORT_SECRET {
             vec![
                 ("evidence or dialogue", server_words(&outcome.traced)),
                 ("text report's evidence", evidence_lines(&outcome.text)),
@@ -720,20 +732,26 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
                 ("human trace", outcome.trace_text.clone()),
             ]
         };
+        let forms = if kind == "password" {
+            leak_forms(&user, &secret)
+        } else {
+            token_leak_forms(&user, &secret)
+        };
         for (what, text) in &outputs {
-            for form in leak_forms(&user, &password) {
+            for form in &forms {
                 assert!(
-                    !shows_secret(text, &form),
-                    "{}: the password ({form:?}) is in the {what} report",
+                    !shows_secret(text, form),
+                    "{}: the {kind} ({form:?}) is in the {what} report",
                     scenario.name
                 );
             }
         }
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
-            server.assert_password_only_over_tls(&password);
+            server.assert_password_only_over_tls(&secret);
         }
-    } else {
+    }
+    if spec.password.is_none() && spec.oauth_token.is_none() {
         // Without a password nothing may look like a failed login to a server.
         for (label, server) in &outcome.mail_servers {
             eprintln!("  {label}");
@@ -780,7 +798,9 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
         insta::assert_snapshot!(name, other_text);
         if !outcome.mail_servers.is_empty() {
             let password = spec.password.as_deref().unwrap_or_default();
-            insta::assert_snapshot!("dialogue", dialogue(&outcome.mail_servers, password));
+            let token = spec.oauth_token.as_deref().unwrap_or_default();
+            let heard = dialogue(&outcome.mail_servers, password, token);
+            insta::assert_snapshot!("dialogue", heard);
         }
         if spec.trace {
             insta::assert_snapshot!("trace.txt", outcome.trace_text);
@@ -790,7 +810,7 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
 
 /// What each mail server heard, one connection after another, sorted (probes run at the same
 /// time, so connections may come in any order), with the password masked.
-fn dialogue(servers: &[(String, MailServer)], password: &str) -> String {
+fn dialogue(servers: &[(String, MailServer)], password: &str, token: &str) -> String {
     let mut out = String::new();
     for (label, server) in servers {
         out.push_str(&format!("== {label}\n"));
@@ -799,7 +819,7 @@ fn dialogue(servers: &[(String, MailServer)], password: &str) -> String {
         for connection in connections {
             let mut previous = String::new();
             for line in connection {
-                let line = shown(&line, password);
+                let line = shown_token(&shown(&line, password), token);
                 // A binary message (a TLS ClientHello to a plaintext server) may hold newlines.
                 if line != BINARY || previous != BINARY {
                     out.push_str(&format!("{line}\n"));
@@ -816,11 +836,29 @@ const BINARY: &str = "[binary data]";
 
 /// A line a server heard, with the password masked, also inside base64 words (SASL).
 fn shown(line: &str, password: &str) -> String {
-    use base64::Engine as _;
     if line.contains(|c: char| c == char::REPLACEMENT_CHARACTER || (c.is_control() && c != '\t')) {
         return BINARY.to_owned();
     }
-    if password.is_empty() {
+    // SASL PLAIN's `\0user\0password`, or LOGIN's password alone.
+    let sasl = |text: &str| {
+        (text == password || text.ends_with(&format!("\0{password}")))
+            .then(|| format!("{}[PASSWORD]", &text[..text.len() - password.len()]))
+    };
+    masked(line, password, "[PASSWORD]", sasl)
+}
+
+/// A line with the OAuth token masked, also inside the base64 SASL messages that carry it
+/// (XOAUTH2's and OAUTHBEARER's first message).
+fn shown_token(line: &str, token: &str) -> String {
+    let sasl = |text: &str| text.contains(token).then(|| text.replace(token, "[TOKEN]"));
+    masked(line, token, "[TOKEN]", sasl)
+}
+
+/// `line` with `secret` replaced by `mask`, and each base64 word whose text `sasl` masks shown
+/// as that text.
+fn masked(line: &str, secret: &str, mask: &str, sasl: impl Fn(&str) -> Option<String>) -> String {
+    use base64::Engine as _;
+    if secret.is_empty() {
         return line.to_owned();
     }
     let words: Vec<String> = line
@@ -828,18 +866,26 @@ fn shown(line: &str, password: &str) -> String {
         .map(|word| {
             let decoded = base64::engine::general_purpose::STANDARD
                 .decode(word)
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+                .ok()
+                .and_then(|bytes| sasl(&String::from_utf8_lossy(&bytes)));
             match decoded {
-                // SASL PLAIN's `\0user\0password`, or LOGIN's password alone.
-                Ok(text) if text == password || text.ends_with(&format!("\0{password}")) => {
-                    let user = &text[..text.len() - password.len()];
-                    format!("[base64 of {:?}]", format!("{user}[PASSWORD]"))
-                }
-                _ => mask_secret(word, password, "[PASSWORD]"),
+                Some(text) => format!("[base64 of {text:?}]"),
+                None => mask_secret(word, secret, mask),
             }
         })
         .collect();
     words.join(" ")
+}
+
+/// Every form an OAuth token could leak in: as given, and in the first message of each
+/// mechanism that carries it.
+fn token_leak_forms(user: &str, token: &str) -> Vec<String> {
+    let secret = mailcheck::Password::new(token.to_owned());
+    let mut forms = vec![token.to_owned()];
+    for mechanism in mailcheck::oauth::Mechanism::ALL {
+        forms.push(mechanism.initial_response(user, &secret).to_string());
+    }
+    forms
 }
 
 /// A probe that connected shows what was exchanged; one that did not says why it stopped

@@ -24,11 +24,12 @@ PIDS="$STATE/pids"
 # name of the program that must be running under that pid (checked before any
 # signal is sent, so a recycled pid is never touched).
 # shellcheck disable=SC2034 # used by up, down and check
-SERVICES=(dnsmasq nginx dovecot postfix silent)
+SERVICES=(dnsmasq nginx dovecot postfix silent dovecotoauth)
 declare -A SERVICE_COMM=(
   [dnsmasq]=dnsmasq
   [nginx]=nginx
   [dovecot]=dovecot
+  [dovecotoauth]=dovecot
   [postfix]=master
   [silent]=python3
 )

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 33] = [
+pub const FINDING_CODES: [(&str, &str); 39] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -38,6 +38,12 @@ pub const FINDING_CODES: [(&str, &str); 33] = [
     ("not_a_connection_problem", "warning"),
     ("auth_mechanism_unsupported", "error"),
     ("too_many_candidates", "warning"),
+    ("oauth_token_expired", "error"),
+    ("oauth_token_wrong_audience", "error"),
+    ("oauth_token_missing_scope", "error"),
+    ("oauth_token_wrong_user", "error"),
+    ("oauth_token_rejected", "error"),
+    ("oauth_policy_upcoming", "warning"),
     ("ipv6_broken", "warning"),
     ("published_settings_wrong", "error"),
 ];

@@ -68,6 +68,7 @@ pub fn mailcheck() -> assert_cmd::Command {
     let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_mailcheck"));
     command
         .env_remove("MAILCHECK_PASSWORD")
+        .env_remove("MAILCHECK_OAUTH_TOKEN")
         .env("LANG", "C")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
