@@ -391,13 +391,38 @@ impl Renderer<'_> {
             _ if refused_for_app_password => PasswordKind::AppPassword,
             _ => PasswordKind::Account,
         };
-        let line = t.labelled(t.phrase(Phrase::PasswordLabel), t.password_field(kind));
+        // Where only OAuth is taken, no password goes in the field at all.
+        let oauth: Vec<Protocol> = rows
+            .iter()
+            .filter(|(p, s)| s.is_some() && oauth_only(report, *p))
+            .map(|(p, _)| *p)
+            .collect();
+        let listed = rows.iter().filter(|(_, s)| s.is_some()).count();
+        let password = if !oauth.is_empty() && oauth.len() == listed {
+            t.phrase(Phrase::PasswordOauthOnly).to_owned()
+        } else if !oauth.is_empty() {
+            let names: Vec<&str> = oauth.iter().map(|p| p.display_name()).collect();
+            format!(
+                "{}{}{}",
+                t.password_field(kind),
+                t.field_separator(),
+                t.oauth_only_for(&t.list(&names))
+            )
+        } else {
+            t.password_field(kind).to_owned()
+        };
+        let line = t.labelled(t.phrase(Phrase::PasswordLabel), &password);
         self.line(format!("  {line}"));
         if rows
             .iter()
             .any(|(p, s)| *p == Protocol::Smtp && s.is_some())
         {
-            let line = t.labelled(t.phrase(Phrase::SmtpAuthLabel), t.smtp_authentication(kind));
+            let auth = if oauth.contains(&Protocol::Smtp) {
+                t.phrase(Phrase::SmtpAuthOauth)
+            } else {
+                t.smtp_authentication(kind)
+            };
+            let line = t.labelled(t.phrase(Phrase::SmtpAuthLabel), auth);
             self.line(format!("  {line}"));
         }
         // A ✗ verdict beside the right settings would read as "these settings are wrong".
@@ -668,6 +693,13 @@ fn needs_app_password(report: &Report, protocol: Protocol, settings: &Settings) 
     report.findings.iter().any(|f| {
         f.code == crate::finding::FindingCode::AppPasswordRequired
             && (held_back || f.protocol.is_none_or(|p| p == protocol))
+    })
+}
+
+/// Whether the findings say `protocol` takes no password login, only OAuth.
+fn oauth_only(report: &Report, protocol: Protocol) -> bool {
+    report.findings.iter().any(|f| {
+        f.code == crate::finding::FindingCode::OauthRequired && f.protocol == Some(protocol)
     })
 }
 

@@ -36,6 +36,10 @@ impl Catalogue for English {
             NoServerWorks => "no server works",
             NotOffered => "not offered",
             PasswordLabel => "Password:",
+            PasswordOauthOnly => {
+                "no password; the mail program signs in with OAuth, on the provider's own page"
+            }
+            SmtpAuthOauth => "required, by OAuth sign-in",
             SmtpAuthLabel => "SMTP authentication:",
             ClauseColon => ": ",
             ListAnd => " and ",
@@ -1022,5 +1026,8 @@ impl Catalogue for English {
         format!(
             "No {proto} server that was tried works: fix the server, or what the domain publishes for it."
         )
+    }
+    fn oauth_only_for(&self, protocols: &str) -> String {
+        format!("{protocols}: no password, OAuth sign-in only")
     }
 }

@@ -55,6 +55,8 @@ pub enum Phrase {
     /// Before the last item of a list (" and " / " 和 ").
     ListAnd,
     PasswordLabel,
+    PasswordOauthOnly,
+    SmtpAuthOauth,
     SmtpAuthLabel,
     NothingWorks,
     RefusedNoteTypedOnly,
@@ -359,6 +361,8 @@ pub trait Catalogue: Sync {
     fn use_instead(&self, at: &str) -> String;
     /// The conclusion's fix when a server fails and another of its protocol was proved.
     fn works_instead(&self, proto: &str, at: &str, security: &str) -> String;
+    /// After the password field's words: which protocols take OAuth sign-in only.
+    fn oauth_only_for(&self, protocols: &str) -> String;
     /// What goes into a mail client's password field.
     fn password_field(&self, kind: crate::clientconfig::PasswordKind) -> &'static str;
     /// Whether and how the outgoing server logs in, with that password.

@@ -34,6 +34,8 @@ impl Catalogue for Chinese {
             NoServerWorks => "没有可用的服务器",
             NotOffered => "未提供",
             PasswordLabel => "密码：",
+            PasswordOauthOnly => "无需填写，邮件程序须通过 OAuth 在服务商自己的页面登录",
+            SmtpAuthOauth => "需要，通过 OAuth 登录",
             SmtpAuthLabel => "SMTP 身份验证：",
             ClauseColon => "：",
             ListAnd => " 和 ",
@@ -995,6 +997,9 @@ impl Catalogue for Chinese {
     }
     fn published_nothing_works(&self, proto: &str) -> String {
         format!("尝试过的 {proto} 服务器都无法使用：请修复服务器，或修改域名为其发布的设置。")
+    }
+    fn oauth_only_for(&self, protocols: &str) -> String {
+        format!("{protocols} 不用密码，只能通过 OAuth 登录")
     }
 }
 

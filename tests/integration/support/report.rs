@@ -396,6 +396,25 @@ pub fn check_words(report: &Report, text: &str, lang: mailcheck::Lang) {
         }
     }
 
+    // No password is asked for where only OAuth is taken.
+    let oauth_everywhere = Protocol::ALL
+        .into_iter()
+        .filter(|p| report.recommended_for(*p).is_some())
+        .all(|p| {
+            report
+                .findings
+                .iter()
+                .any(|f| f.code == FindingCode::OauthRequired && f.protocol == Some(p))
+        });
+    if oauth_everywhere && report.servers.iter().any(|s| s.protocol == Protocol::Imap) {
+        let account = t.password_field(mailcheck::clientconfig::PasswordKind::Account);
+        assert!(
+            !text.contains(&t.labelled(t.phrase(Phrase::PasswordLabel), account)),
+            "only OAuth is taken, and the client settings ask for the account's password:\n{}",
+            dump()
+        );
+    }
+
     // "The settings are right" only of a server some source besides the user named.
     if text.contains(t.phrase(Phrase::RefusedNote).trim()) {
         for protocol in Protocol::ALL {
