@@ -55,6 +55,14 @@ fn mint(changes: serde_json::Value) -> String {
 /// `mailcheck --json` for alice@oauth.test with `token` from an environment variable, the
 /// transcripts included, and the token nowhere in what it printed.
 fn check(token: &str, extra: &[&str]) -> (Run, Report) {
+    let mut args = vec!["--oauth-token-env", "MC_TEST_OAUTH_TOKEN"];
+    args.extend(extra);
+    check_with(token, &args)
+}
+
+/// `mailcheck --json` for alice@oauth.test with `secret` in `MC_TEST_OAUTH_TOKEN`, given as
+/// `args` say (a token or a password), and the secret nowhere in what it printed.
+fn check_with(token: &str, args: &[&str]) -> (Run, Report) {
     let env = state();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let zones = crate::support::dns::load_files(
@@ -78,8 +86,7 @@ fn check(token: &str, extra: &[&str]) -> (Run, Report) {
         .args(["--ispdb-url", "https://ispdb.oauth.test/v1.1/"])
         .args(["--imap", "imap.oauth.test:993:tls"])
         .args(["--pop3", "pop.oauth.test:995:tls"])
-        .args(["--oauth-token-env", "MC_TEST_OAUTH_TOKEN"])
-        .args(extra)
+        .args(args)
         .arg(USER)
         .env("MC_TEST_OAUTH_TOKEN", token);
     let run = run(&mut command);
@@ -281,4 +288,51 @@ fn s16_oauthbearer_as_mailcheck_writes_it_logs_in_and_is_refused_with_a_challeng
         expired[1].starts_with("a NO [AUTHENTICATIONFAILED]"),
         "{expired:?}"
     );
+}
+
+/// A password, not a token, for servers that offer only OAuth mechanisms: `oauth_required`, in
+/// English and in Chinese, and the password is never sent (no mechanism takes it).
+#[test]
+fn s16_a_password_where_only_oauth_is_offered_is_oauth_required() {
+    let password = "Not-A-Token-16";
+    for lang in ["en", "zh"] {
+        let (run, report) = check_with(
+            password,
+            &["--password-env", "MC_TEST_OAUTH_TOKEN", "--lang", lang],
+        );
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        assert_eq!(
+            imap_codes(&report),
+            [FindingCode::OauthRequired],
+            "{}",
+            run.stdout
+        );
+        let imap = report
+            .servers
+            .iter()
+            .find(|s| s.host == "imap.oauth.test" && s.port == 993)
+            .unwrap();
+        assert_eq!(imap.login_skipped.as_deref(), Some("no_usable_mechanism"));
+        let finding = imap_finding(&report);
+        assert!(
+            finding.message.contains("XOAUTH2") || finding.message.contains("OAUTHBEARER"),
+            "{}",
+            finding.message
+        );
+        if lang == "zh" {
+            assert!(
+                finding.hint.contains("OAuth") && finding.hint.chars().any(|c| c > '\u{4e00}'),
+                "{}",
+                finding.hint
+            );
+        }
+        // Nothing that carries a password went to the server (AUTHENTICATE/LOGIN).
+        for line in imap.transcript.iter().filter(|l| l.from == "client") {
+            assert!(
+                !line.text.contains("LOGIN") && !line.text.contains("AUTHENTICATE PLAIN"),
+                "{}",
+                line.text
+            );
+        }
+    }
 }
