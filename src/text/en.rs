@@ -91,7 +91,7 @@ impl Catalogue for English {
             SkippedNoLoginOffered => "no login offered",
             SkippedNoUsableMechanism => "no login mechanism mailcheck may use",
             SkippedInsecureSource => "named only over plain HTTP",
-            SkippedAfterRefusal => "another server refused the password",
+            SkippedAfterRefusal => "another server refused this login",
             SkippedAfterServiceRefusal => "another server refused the service",
             SkippedAttemptLimit => "limit of failed logins reached",
             SkippedNamedByCertificate => "only a failed certificate named it",
@@ -109,7 +109,7 @@ impl Catalogue for English {
                 "named only over plain HTTP, which anyone on the way could have changed; the password goes there only with --trust-insecure-sources."
             }
             WhyAfterRefusal => {
-                "another server refused the password, so it was not tried again (many servers lock an account or ban an address after a few failed logins)."
+                "another server refused this login, so the password was not tried again (many servers lock an account or ban an address after a few failed logins)."
             }
             WhyAfterServiceRefusal => {
                 "another server of the same protocol refused the service, so the password was not tried again."

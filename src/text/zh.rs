@@ -85,7 +85,7 @@ impl Catalogue for Chinese {
             SkippedNoLoginOffered => "服务器不提供登录",
             SkippedNoUsableMechanism => "没有 mailcheck 可用的登录方式",
             SkippedInsecureSource => "只由明文 HTTP 给出",
-            SkippedAfterRefusal => "另一台服务器拒绝了密码",
+            SkippedAfterRefusal => "另一台服务器拒绝了这次登录",
             SkippedAfterServiceRefusal => "另一台服务器拒绝了该服务",
             SkippedAttemptLimit => "登录失败次数已达上限",
             SkippedNamedByCertificate => "只有一张验证失败的证书提到它",
@@ -101,7 +101,7 @@ impl Catalogue for Chinese {
                 "只由明文 HTTP 给出，途中任何人都可能篡改；只有加上 --trust-insecure-sources 才会把密码发往那里。"
             }
             WhyAfterRefusal => {
-                "另一台服务器拒绝了密码，所以没有再尝试（很多服务器在几次登录失败后会锁定账户或封禁地址）。"
+                "另一台服务器拒绝了这次登录，所以没有再用这个密码尝试（很多服务器在几次登录失败后会锁定账户或封禁地址）。"
             }
             WhyAfterServiceRefusal => "同一协议的另一台服务器拒绝了该服务，所以没有再尝试密码。",
             WhyAttemptLimit => {
