@@ -533,3 +533,70 @@ fn s16_no_route_to_the_dns_server_is_dns_unavailable() {
     assert!(findings(&report, FindingCode::WrongHost).is_empty());
     assert!(!run.stdout.contains("typo"), "{}", run.stdout);
 }
+
+/// What a mail client hears from real Postfix when it sends without logging in, pasted into
+/// `mailcheck explain`: `smtp_auth_missing` ("tick: my outgoing server requires
+/// authentication"), in English and Chinese. Logged in, the test server still refuses every
+/// recipient: it never relays.
+#[test]
+fn s17_relay_access_denied_from_real_postfix_is_smtp_auth_missing() {
+    let s = Scenario::new("healthy");
+    let dialogue = |login: bool| {
+        let mut command = std::process::Command::new("python3");
+        command
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/servers/dialogue.py"
+            ))
+            .args(["--ca", &s.env["MC_CA_FILE"]])
+            .args(["--send-to", "someone@elsewhere.example"]);
+        if login {
+            command
+                .args(["--user", &s.user()])
+                .env("DIALOGUE_PASSWORD", s.get("PASSWORD"));
+        }
+        command.args(["smtp", "tls", "smtp.healthy.test", "127.0.1.1", "465"]);
+        let out = command.output().expect("python3 runs dialogue.py");
+        let transcript = String::from_utf8(out.stdout).unwrap();
+        transcript
+            .lines()
+            .skip_while(|l| !l.starts_with("C: RCPT TO:"))
+            .nth(1)
+            .and_then(|l| l.strip_prefix("S: "))
+            .unwrap_or_else(|| panic!("no reply to RCPT TO:\n{transcript}"))
+            .to_owned()
+    };
+    let reply = dialogue(false);
+    assert!(
+        reply.starts_with("554 5.7.1") && reply.contains("Relay access denied"),
+        "{reply}"
+    );
+    for lang in ["en", "zh"] {
+        let explained = run(crate::support::process::mailcheck().args([
+            "explain",
+            "--protocol",
+            "smtp",
+            "--json",
+            "--lang",
+            lang,
+            &reply,
+        ]));
+        assert_eq!(explained.code, 0, "{}", explained.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&explained.stdout).unwrap();
+        assert_eq!(doc["code"], "smtp_auth_missing", "{}", explained.stdout);
+        let hint = doc["hint"].as_str().unwrap();
+        if lang == "zh" {
+            assert!(
+                hint.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{hint}"
+            );
+        } else {
+            assert!(hint.contains("requires authentication"), "{hint}");
+        }
+    }
+    let logged_in = dialogue(true);
+    assert!(
+        logged_in.starts_with("554") && !logged_in.contains("Relay"),
+        "{logged_in}"
+    );
+}

@@ -18,6 +18,7 @@ options:
                         AUTH PLAIN; SMTP always uses AUTH PLAIN (default login)
   --auth-before-tls     (starttls/plain mode) try to authenticate before STARTTLS
   --mail-before-tls     (smtp, starttls mode) send MAIL FROM before STARTTLS
+  --send-to ADDR        (smtp) after TLS and the login (if any), MAIL FROM and RCPT TO:<ADDR>
   --timeout SECS        limit for the connect and for each reply (default 5)
 
 The transcript goes to stdout, one line per line on the wire:
@@ -263,6 +264,9 @@ def smtp(c, a):
         cmd("EHLO client.mailcheck.test")
     if a.user and not a.auth_before_tls:
         login()
+    if a.send_to:
+        cmd("MAIL FROM:<alice@mailcheck.test>")
+        cmd(f"RCPT TO:<{a.send_to}>")
     cmd("QUIT")
 
 
@@ -279,6 +283,7 @@ def main():
     p.add_argument("--auth", choices=["login", "plain"], default="login")
     p.add_argument("--auth-before-tls", action="store_true")
     p.add_argument("--mail-before-tls", action="store_true")
+    p.add_argument("--send-to")
     p.add_argument("--timeout", type=float, default=5.0)
     try:
         a = p.parse_args()
