@@ -91,6 +91,12 @@ impl Classification {
 /// belongs to, whose reply patterns are tried first. `stage` is where in the dialogue the reply
 /// came (a NO to LOGIN means something else than a NO to EXAMINE); `None` when that is not known
 /// (a line pasted into `mailcheck explain`).
+/// The reply as the classifier reads it: a Chinese reply garbled by a wrong decoding (GBK read
+/// as Latin-1, say) is decoded again. An alert the classifier quotes is taken from this text.
+pub fn as_read(reply: &str) -> String {
+    repair::repair(reply).into_owned()
+}
+
 pub fn classify(
     protocol: Option<Protocol>,
     stage: Option<Stage>,

@@ -104,3 +104,25 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod alert_tests {
+    /// Found by the `classify` fuzz target: an `[ALERT]` in a reply garbled by a wrong
+    /// decoding is quoted as the classifier read it, the Chinese decoded again, not as the
+    /// garbled bytes (which say nothing to a person).
+    #[test]
+    fn an_alert_in_a_garbled_reply_is_quoted_as_read() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("请使用授权码登录");
+        let latin1: String = gbk.iter().map(|&b| char::from(b)).collect();
+        let reply = format!("a3 NO [ALERT] {latin1}");
+        let class = super::super::classify(
+            Some(crate::settings::Protocol::Imap),
+            Some(crate::finding::Stage::Login),
+            &reply,
+            None,
+        );
+        assert_eq!(class.alert.as_deref(), Some("请使用授权码登录"));
+        assert!(super::super::as_read(&reply).contains("请使用授权码登录"));
+        assert!(!reply.contains("请使用授权码登录"));
+    }
+}
