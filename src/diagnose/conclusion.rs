@@ -34,7 +34,7 @@ pub enum Conclusion {
         /// How many servers findings with this code are about.
         servers: usize,
         password: PasswordStory,
-        /// Error findings with another code.
+        /// Other problems: the codes of error findings besides this one.
         other_errors: usize,
         /// When the problem is a server that fails while another of its protocol works: the
         /// recommended settings, which are the fix.
@@ -185,10 +185,15 @@ pub fn conclude(
     let mut protocols: Vec<Protocol> = same.iter().filter_map(|f| f.protocol).collect();
     protocols.sort();
     protocols.dedup();
-    let other_errors = findings
+    // Problems, not findings: the same code on several servers is one more problem.
+    let mut other_codes: Vec<FindingCode> = findings
         .iter()
         .filter(|f| f.severity() == Severity::Error && f.code != code)
-        .count();
+        .map(|f| f.code)
+        .collect();
+    other_codes.sort();
+    other_codes.dedup();
+    let other_errors = other_codes.len();
     Conclusion::Problem {
         lead,
         code,
