@@ -58,6 +58,27 @@ fn s01_healthy_domain_with_srv_and_autoconfig_is_all_ok() {
     assert_eq!((imap.port, imap.security), (993, Security::Tls));
     assert_eq!(report.recommended.smtp.as_ref().unwrap().port, 465);
     assert_eq!(report.recommended.pop3.as_ref().unwrap().port, 995);
+
+    // nginx also answers Exchange Autodiscover's POST at https://healthy.test/autodiscover/…:
+    // its servers are among the candidates, named by it, and work like the rest.
+    let autodiscover = report
+        .sources
+        .iter()
+        .find(|x| x.source == "autodiscover")
+        .unwrap();
+    assert_eq!(autodiscover.status, "found", "{}", autodiscover.detail);
+    assert_eq!(
+        autodiscover.detail,
+        "https://healthy.test/autodiscover/autodiscover.xml → 2 server(s)"
+    );
+    for (host, port) in [("imap.healthy.test", 993), ("smtp.healthy.test", 587)] {
+        let server = report
+            .servers
+            .iter()
+            .find(|x| x.host == host && x.port == port)
+            .unwrap();
+        assert!(server.sources.iter().any(|x| x == "autodiscover"), "{host}:{port}");
+    }
 }
 
 /// A wrong password is tried once, on the likeliest server (IMAP over implicit TLS), and then
