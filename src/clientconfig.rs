@@ -76,6 +76,11 @@ pub struct ProviderConfig {
     pub password: Option<PasswordKind>,
     /// `mc:oauthPolicy`: since when password logins are refused, and what still works.
     pub oauth_policies: Vec<OauthPolicy>,
+    /// `<oAuth2>` (autoconfig 1.2): where a mail client signs in with OAuth.
+    pub oauth2: Option<OAuth2Config>,
+    /// Kinds of server named without a host name that mailcheck does not probe anyway (JMAP
+    /// by its URL, say): kept by kind only.
+    pub named_by_url: Vec<String>,
     /// Values the reader skipped (an unknown socketType, a bad port, an unknown code): the
     /// first `MAX_WARNINGS`.
     pub warnings: Vec<String>,
@@ -167,6 +172,16 @@ pub struct ReplyPattern {
     pub also: Vec<FindingCode>,
     /// Matched as a case-insensitive substring.
     pub text: String,
+}
+
+/// `<oAuth2>` of the autoconfig draft (file format 1.2): the identity provider a mail client
+/// signs in at. Read and reported; mailcheck signs in nowhere.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OAuth2Config {
+    pub issuer: String,
+    pub scope: String,
+    pub auth_url: String,
+    pub token_url: String,
 }
 
 /// `mc:oauthPolicy`: a provider refuses password logins to `protocols` from `since` on.
@@ -280,6 +295,20 @@ impl ProviderConfig {
             .iter()
             .chain(&self.outgoing)
             .filter(|s| s.protocol().is_some())
+    }
+
+    /// The kinds of server the document names that mailcheck does not probe (`jmap`, `ews`,
+    /// `activesync`, `graph`, `exchange`, …), each once, in document order.
+    pub fn other_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self.named_by_url.clone();
+        for server in self.incoming.iter().chain(&self.outgoing) {
+            if let ServerKind::Other(kind) = &server.kind
+                && !kinds.contains(kind)
+            {
+                kinds.push(kind.clone());
+            }
+        }
+        kinds
     }
 }
 
@@ -467,7 +496,14 @@ impl Parser {
             }
             (Some(("emailProvider", false)), "incomingServer" | "outgoingServer", false) => {
                 if let (Some(server), Some(provider)) = (self.server.take(), &mut self.provider) {
-                    if server.hostname.is_empty() {
+                    if let (true, ServerKind::Other(kind)) =
+                        (server.hostname.is_empty(), &server.kind)
+                    {
+                        if !provider.named_by_url.contains(kind) && provider.named_by_url.len() < 8
+                        {
+                            provider.named_by_url.push(kind.clone());
+                        }
+                    } else if server.hostname.is_empty() {
                         warn(
                             &mut provider.warnings,
                             format!("a <{local}> without <hostname> was skipped"),
@@ -503,6 +539,18 @@ impl Parser {
             }
             (Some(("clientConfig", false)), "enable", false) => {
                 self.root_enable = self.enable.take();
+            }
+            (Some(("oAuth2", false)), field, false) => {
+                if let Some(provider) = &mut self.provider {
+                    let oauth2 = provider.oauth2.get_or_insert_with(OAuth2Config::default);
+                    match field {
+                        "issuer" => oauth2.issuer = text,
+                        "scope" => oauth2.scope = text,
+                        "authURL" => oauth2.auth_url = text,
+                        "tokenURL" => oauth2.token_url = text,
+                        _ => {}
+                    }
+                }
             }
             (Some(("documentation", false)), "descr", false) => {
                 if let Some(doc) = &mut self.documentation {

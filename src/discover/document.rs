@@ -12,12 +12,18 @@ pub struct FetchedConfig {
     pub fetched: Fetched,
     pub servers: Vec<super::NamedServer>,
     pub provider_name: Option<String>,
+    /// Server kinds the document names that are not probed (`jmap`, `ews`, …).
+    pub others: Vec<String>,
+    /// The `<oAuth2>` issuer the document names (autoconfig 1.2), if any.
+    pub oauth2_issuer: Option<String>,
+    /// What the reader skipped (a server without a host name, an unknown socketType).
+    pub skipped: Vec<String>,
 }
 
 impl FetchedConfig {
     /// The source's detail: where the document came from and what it named.
     pub fn summary(&self) -> String {
-        format!(
+        let mut summary = format!(
             "{} → {} server(s){}",
             without_query(&self.fetched.url),
             self.servers.len(),
@@ -25,7 +31,17 @@ impl FetchedConfig {
                 .as_deref()
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default()
-        )
+        );
+        if !self.others.is_empty() {
+            summary.push_str(&format!(", also {} (not probed)", self.others.join(", ")));
+        }
+        if let Some(issuer) = &self.oauth2_issuer {
+            summary.push_str(&format!(", OAuth2 sign-in at {issuer}"));
+        }
+        if !self.skipped.is_empty() {
+            summary.push_str(&format!("; skipped: {}", self.skipped.join("; ")));
+        }
+        summary
     }
 }
 
@@ -108,13 +124,37 @@ pub async fn fetch_config(
         })
         .collect();
     if servers.is_empty() {
+        let others: Vec<String> = config
+            .providers
+            .iter()
+            .flat_map(|p| p.other_kinds())
+            .collect();
+        let only = if others.is_empty() {
+            String::new()
+        } else {
+            format!(" (only {})", others.join(", "))
+        };
         return Err(DocumentError::broken(
             &fetched.url,
-            "the document names no IMAP, POP3 or SMTP server",
+            format!("the document names no IMAP, POP3 or SMTP server{only}"),
         ));
     }
     Ok(FetchedConfig {
         provider_name: provider.map(|p| p.default_name().to_owned()),
+        others: config
+            .providers
+            .iter()
+            .flat_map(|p| p.other_kinds())
+            .collect(),
+        oauth2_issuer: provider
+            .and_then(|p| p.oauth2.as_ref())
+            .map(|o| o.issuer.clone())
+            .filter(|i| !i.is_empty()),
+        skipped: config
+            .providers
+            .iter()
+            .flat_map(|p| p.warnings.iter().take(3).cloned())
+            .collect(),
         fetched,
         servers,
     })

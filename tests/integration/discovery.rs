@@ -376,7 +376,7 @@ fn autoconfig_alone() {
     assert_eq!(source.status, "found");
     assert_eq!(
         source.detail,
-        "https://autoconfig.acme.test/mail/config-v1.1.xml → 5 server(s) (Acme Hosting Mail)"
+        "https://autoconfig.acme.test/mail/config-v1.1.xml → 5 server(s) (Acme Hosting Mail), also exchange (not probed)"
     );
     assert_eq!(
         report.endpoints(Protocol::Imap),
@@ -1691,5 +1691,58 @@ fn autodiscover_that_wants_credentials_or_answers_garbage_is_an_error_that_says_
         source.detail.contains("not well-formed"),
         "{}",
         source.detail
+    );
+}
+
+/// An autoconfig 1.2 document: its `<oAuth2>` issuer, the JMAP server that is not probed and
+/// the server without a host name the reader skipped are all in the source's detail (`-v`),
+/// not dropped silently; `OAuth` and `OAuth2` both read.
+#[test]
+fn autoconfig_1_2_says_what_it_holds_beyond_imap_pop3_and_smtp() {
+    let world = World::start();
+    world.serve(
+        &wellknown_url("webco.test"),
+        Reply::fixture("autoconfig-1.2.xml"),
+    );
+    let report = world.check("bob@webco.test").report();
+    let source = report.source("wellknown");
+    assert_eq!(source.status, "found", "{}", report.dump());
+    assert!(
+        source.detail.contains("→ 2 server(s) (Webco 1.2)"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source.detail.contains("also jmap (not probed)"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source
+            .detail
+            .contains("OAuth2 sign-in at https://login.webco.test"),
+        "{}",
+        source.detail
+    );
+    assert!(
+        source
+            .detail
+            .contains("skipped: a <incomingServer> without <hostname> was skipped"),
+        "{}",
+        source.detail
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.webco.test:993:tls"]
+    );
+    let config = mailcheck::clientconfig::parse(&fixture_text("autoconfig-1.2.xml")).unwrap();
+    let provider = &config.providers[0];
+    assert_eq!(
+        provider.oauth2.as_ref().unwrap().token_url,
+        "https://login.webco.test/token"
+    );
+    assert!(
+        !provider.outgoing[0].oauth_only(),
+        "OAuth beside a password is not OAuth only"
     );
 }

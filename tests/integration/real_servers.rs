@@ -77,7 +77,10 @@ fn s01_healthy_domain_with_srv_and_autoconfig_is_all_ok() {
             .iter()
             .find(|x| x.host == host && x.port == port)
             .unwrap();
-        assert!(server.sources.iter().any(|x| x == "autodiscover"), "{host}:{port}");
+        assert!(
+            server.sources.iter().any(|x| x == "autodiscover"),
+            "{host}:{port}"
+        );
     }
 }
 
