@@ -561,9 +561,9 @@ fn s16_no_route_to_the_dns_server_is_dns_unavailable() {
 /// What a mail client hears from real Postfix when it sends without logging in, pasted into
 /// `mailcheck explain`: `smtp_auth_missing` ("tick: my outgoing server requires
 /// authentication"), in English and Chinese. Logged in, the test server still refuses every
-/// recipient: it never relays.
+/// recipient (it never relays), and that refusal is `not_a_connection_problem`.
 #[test]
-fn s17_relay_access_denied_from_real_postfix_is_smtp_auth_missing() {
+fn s17_real_postfix_refusals_of_a_message_are_smtp_auth_missing_or_not_a_connection_problem() {
     let s = Scenario::new("healthy");
     let dialogue = |login: bool| {
         let mut command = std::process::Command::new("python3");
@@ -623,4 +623,23 @@ fn s17_relay_access_denied_from_real_postfix_is_smtp_auth_missing() {
         logged_in.starts_with("554") && !logged_in.contains("Relay"),
         "{logged_in}"
     );
+    // Logged in, the refusal is about the recipient, not the connection: pasted into explain
+    // it is not_a_connection_problem, saying the settings need no change.
+    for lang in ["en", "zh"] {
+        let explained = run(crate::support::process::mailcheck().args([
+            "explain",
+            "--protocol",
+            "smtp",
+            "--json",
+            "--lang",
+            lang,
+            &logged_in,
+        ]));
+        let doc: serde_json::Value = serde_json::from_str(&explained.stdout).unwrap();
+        assert_eq!(
+            doc["code"], "not_a_connection_problem",
+            "{}",
+            explained.stdout
+        );
+    }
 }
