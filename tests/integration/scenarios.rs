@@ -66,6 +66,9 @@ struct Spec {
     exit: u8,
     /// The run must end within this many seconds (a hostile server must not hold it).
     max_seconds: Option<f64>,
+    /// What the machine must have for the scenario to run: `ipv6` (the test IPv6 addresses).
+    #[serde(default)]
+    requires: Vec<String>,
     /// The report for a person, in either language, has at most this many lines (a helpdesk
     /// reads it at once).
     max_lines: Option<usize>,
@@ -258,9 +261,36 @@ fn scenarios(servers: Servers) -> Vec<Scenario> {
         .filter(|p| p.join("scenario.toml").exists())
         .map(|p| Scenario::load(&p))
         .filter(|s| s.spec.servers == servers && s.name.contains(&only))
+        .filter(requirements_met)
         .collect();
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found
+}
+
+/// Whether this machine has what the scenario `requires` (`ipv6`: `tests/servers/up` could
+/// give `lo` the test IPv6 addresses, `MC_NET_IPV6`); a scenario that cannot run here says
+/// so, and why, instead of failing for the machine's sake.
+fn requirements_met(scenario: &Scenario) -> bool {
+    for need in &scenario.spec.requires {
+        let met = match need.as_str() {
+            "ipv6" => servers::state()
+                .get("MC_NET_IPV6")
+                .is_some_and(|v| !v.is_empty()),
+            other => panic!("{}: unknown requirement {other:?}", scenario.name),
+        };
+        if !met {
+            let why = servers::state()
+                .get("MC_NET_IPV6_MISSING")
+                .cloned()
+                .unwrap_or_default();
+            eprintln!(
+                "SKIPPED {}: needs {need}, which this machine lacks ({why})",
+                scenario.name
+            );
+            return false;
+        }
+    }
+    true
 }
 
 /// What a scenario's run left behind.
