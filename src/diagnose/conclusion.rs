@@ -97,10 +97,11 @@ pub fn rule_out_by_accepted_logins(findings: &mut [Finding], servers: &[ServerSt
         {
             continue;
         }
-        let Some(accepted) = servers.iter().find(|s| {
-            s.login == LoginState::Ok
-                && s.candidate.settings.username == username_of(servers, server)
-        }) else {
+        let username = username_of(servers, server);
+        let Some(accepted) = servers
+            .iter()
+            .find(|s| s.login == LoginState::Ok && s.candidate.settings.username == username)
+        else {
             continue;
         };
         let accepted_endpoint = accepted.candidate.settings.endpoint();

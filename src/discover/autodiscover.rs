@@ -61,7 +61,7 @@ pub async fn lookup(fetcher: &Fetcher, dns: &Dns, address: &EmailAddress) -> Sou
     }
     let answers = join_all(
         urls.iter()
-            .map(|url| ask(fetcher, url.clone(), address.to_string(), 0)),
+            .map(|url| ask(fetcher, url.clone(), address.to_string())),
     )
     .await;
     let mut answered = Vec::new();
@@ -161,16 +161,11 @@ impl Answer {
 }
 
 /// POSTs the request for `address` to `url` and follows what the answer says.
-async fn ask(
-    fetcher: &Fetcher,
-    url: Url,
-    address: String,
-    hops: usize,
-) -> Result<Answer, AskError> {
+async fn ask(fetcher: &Fetcher, url: Url, address: String) -> Result<Answer, AskError> {
     let mut url = url;
     let mut address = address;
     let mut via = Vec::new();
-    for hop in hops..=MAX_HOPS {
+    for hop in 0..=MAX_HOPS {
         let fetched = fetcher
             .post_xml(url.clone(), &request_body(&address))
             .await

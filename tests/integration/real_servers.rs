@@ -590,12 +590,8 @@ fn s17_real_postfix_refusals_of_a_message_are_smtp_auth_missing_or_not_a_connect
             .unwrap_or_else(|| panic!("no reply to RCPT TO:\n{transcript}"))
             .to_owned()
     };
-    let reply = dialogue(false);
-    assert!(
-        reply.starts_with("554 5.7.1") && reply.contains("Relay access denied"),
-        "{reply}"
-    );
-    for lang in ["en", "zh"] {
+    // `mailcheck explain --json` on a reply, in `lang`.
+    let explain = |reply: &str, lang: &str| -> serde_json::Value {
         let explained = run(crate::support::process::mailcheck().args([
             "explain",
             "--protocol",
@@ -603,11 +599,26 @@ fn s17_real_postfix_refusals_of_a_message_are_smtp_auth_missing_or_not_a_connect
             "--json",
             "--lang",
             lang,
-            &reply,
+            reply,
         ]));
         assert_eq!(explained.code, 0, "{}", explained.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&explained.stdout).unwrap();
-        assert_eq!(doc["code"], "smtp_auth_missing", "{}", explained.stdout);
+        serde_json::from_str(&explained.stdout).unwrap()
+    };
+    let reply = dialogue(false);
+    assert!(
+        reply.starts_with("554 5.7.1") && reply.contains("Relay access denied"),
+        "{reply}"
+    );
+    // Logged in, the refusal is about the recipient, not the connection: pasted into explain
+    // it is not_a_connection_problem, saying the settings need no change.
+    let logged_in = dialogue(true);
+    assert!(
+        logged_in.starts_with("554") && !logged_in.contains("Relay"),
+        "{logged_in}"
+    );
+    for lang in ["en", "zh"] {
+        let doc = explain(&reply, lang);
+        assert_eq!(doc["code"], "smtp_auth_missing", "{doc}");
         let hint = doc["hint"].as_str().unwrap();
         if lang == "zh" {
             assert!(
@@ -617,29 +628,7 @@ fn s17_real_postfix_refusals_of_a_message_are_smtp_auth_missing_or_not_a_connect
         } else {
             assert!(hint.contains("requires authentication"), "{hint}");
         }
-    }
-    let logged_in = dialogue(true);
-    assert!(
-        logged_in.starts_with("554") && !logged_in.contains("Relay"),
-        "{logged_in}"
-    );
-    // Logged in, the refusal is about the recipient, not the connection: pasted into explain
-    // it is not_a_connection_problem, saying the settings need no change.
-    for lang in ["en", "zh"] {
-        let explained = run(crate::support::process::mailcheck().args([
-            "explain",
-            "--protocol",
-            "smtp",
-            "--json",
-            "--lang",
-            lang,
-            &logged_in,
-        ]));
-        let doc: serde_json::Value = serde_json::from_str(&explained.stdout).unwrap();
-        assert_eq!(
-            doc["code"], "not_a_connection_problem",
-            "{}",
-            explained.stdout
-        );
+        let doc = explain(&logged_in, lang);
+        assert_eq!(doc["code"], "not_a_connection_problem", "{doc}");
     }
 }
