@@ -190,6 +190,55 @@ impl FindingCode {
             Protocol::Smtp => FindingCode::SmtpDisabled,
         }
     }
+
+    /// A refusal of the account, its password or its token, not of the settings: a server
+    /// whose only errors have such codes was reached as the settings say, so the settings are
+    /// proved (`--emit` keeps them).
+    pub fn is_about_the_account(self) -> bool {
+        matches!(
+            self,
+            FindingCode::BadCredentials
+                | FindingCode::ImapDisabled
+                | FindingCode::Pop3Disabled
+                | FindingCode::SmtpDisabled
+                | FindingCode::AppPasswordRequired
+                | FindingCode::WebLoginRequired
+                | FindingCode::AccountLocked
+                | FindingCode::RateLimited
+                | FindingCode::OauthRequired
+                | FindingCode::BlockedByAdmin
+                | FindingCode::AuthMechanismUnsupported
+                | FindingCode::TemporarilyUnavailable
+                | FindingCode::OauthTokenExpired
+                | FindingCode::OauthTokenWrongAudience
+                | FindingCode::OauthTokenMissingScope
+                | FindingCode::OauthTokenWrongUser
+                | FindingCode::OauthTokenRejected
+        )
+    }
+
+    /// A refused login that is about the service of its protocol rather than the account:
+    /// the protocol is switched off, the server says try later, or it wants TLS first. Every
+    /// other refusal, an unknown one included, may be about the credentials.
+    pub fn is_about_the_service(self) -> bool {
+        matches!(
+            self,
+            FindingCode::ImapDisabled
+                | FindingCode::Pop3Disabled
+                | FindingCode::SmtpDisabled
+                | FindingCode::TemporarilyUnavailable
+                | FindingCode::TlsRequired
+        )
+    }
+
+    /// A cause that says the password itself is wrong (or is the wrong kind): ruled out once
+    /// any server accepted the same password.
+    pub fn doubts_the_password(self) -> bool {
+        matches!(
+            self,
+            FindingCode::BadCredentials | FindingCode::AppPasswordRequired
+        )
+    }
 }
 
 impl fmt::Display for FindingCode {

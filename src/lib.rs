@@ -182,6 +182,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
                 token,
             })
         }),
+        greeted: None,
     });
     let first: Vec<(probe::Target, Option<String>)> = discovery
         .candidates
@@ -195,7 +196,6 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         })
         .collect();
     let targets = first.iter().map(|(t, _)| t.clone()).collect();
-    let outcomes = probe::probe_all(targets, context.clone()).await;
     let fallback: Vec<probe::Target> = discovery
         .fallback
         .iter()
@@ -204,8 +204,9 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
             username: c.settings.username.clone(),
         })
         .collect();
+    let (outcomes, guesses) = probe::guesses::first_round(targets, fallback, context.clone()).await;
     let neighbours =
-        probe::second_round::probe_neighbours(&first, &outcomes, &fallback, context).await;
+        probe::second_round::probe_neighbours(&first, &outcomes, guesses, context).await;
     let mut diagnosis = diagnose::with_probes(discovery, outcomes, neighbours);
     diagnose::policy::apply(&mut diagnosis, options.now().date());
     Ok(diagnosis)

@@ -69,17 +69,16 @@ impl Timing {
         self.timeout
     }
 
-    /// How long a plaintext port may stay silent before the probe asks whether it wants TLS
-    /// instead: half the limit, so that the TLS check fits in the other half
-    /// ([`Self::tls_check_after_silence`]) and a silent server still costs one limit at most.
-    pub fn first_bytes_wait(self) -> Duration {
-        self.timeout / 2
-    }
-
-    /// The limit for proving that a silent plaintext port wants TLS: the other half of the
-    /// limit that [`Self::first_bytes_wait`] started.
-    pub fn tls_check_after_silence(self) -> Duration {
-        self.timeout / 2
+    /// How long a server may stay silent before mailcheck acts on its silence: mail servers
+    /// greet within milliseconds, so one silent this long is most likely waiting for something
+    /// else. A plaintext port then also gets a TLS handshake on a second connection
+    /// (`Prober::plaintext`), and a protocol none of whose named servers has greeted yet gets
+    /// its guesses started (`probe::guesses`). The pause keeps both away from every server that
+    /// greets in time (a TLS hello is junk that a plaintext server logs), and a TLS mode that
+    /// does not fit the port, or a silent server, costs this much more, not another limit.
+    /// Never more than a quarter of the step limit.
+    pub fn silence_delay(self) -> Duration {
+        Duration::from_millis(250).min(self.timeout / 4)
     }
 
     /// How long one probe may take in all, however the server answers: each step has its own
@@ -151,10 +150,12 @@ mod tests {
     }
 
     #[test]
-    fn a_silent_plaintext_port_costs_one_limit_at_most() {
-        let timing = Timing::new(Duration::from_millis(2001));
-        assert!(
-            timing.first_bytes_wait() + timing.tls_check_after_silence() <= timing.step_limit()
-        );
+    fn silence_is_acted_on_well_inside_the_step() {
+        for millis in [400, 2001, 10_000] {
+            let timing = Timing::new(Duration::from_millis(millis));
+            assert!(timing.silence_delay() * 4 <= timing.step_limit());
+        }
+        let usual = Timing::new(Duration::from_secs(10));
+        assert_eq!(usual.silence_delay(), Duration::from_millis(250));
     }
 }

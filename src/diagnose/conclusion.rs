@@ -66,14 +66,6 @@ impl Conclusion {
     }
 }
 
-/// The codes a refusal gets when it is about the password itself.
-fn about_the_password(code: FindingCode) -> bool {
-    matches!(
-        code,
-        FindingCode::BadCredentials | FindingCode::AppPasswordRequired
-    )
-}
-
 /// A refused login whose possible causes include the password, while another server accepted
 /// the same password: the password is right, so those causes are dropped, the next cause left
 /// becomes the code (the protocol switched off, when none is left), and the finding records
@@ -93,7 +85,7 @@ pub fn rule_out_by_accepted_logins(findings: &mut [Finding], servers: &[ServerSt
         if !finding
             .possible_causes
             .iter()
-            .any(|c| about_the_password(*c))
+            .any(|c| c.doubts_the_password())
         {
             continue;
         }
@@ -111,12 +103,12 @@ pub fn rule_out_by_accepted_logins(findings: &mut [Finding], servers: &[ServerSt
             // protocol being switched off explains this one server's refusal.
             finding
                 .possible_causes
-                .retain(|c| !about_the_password(*c) && *c != disabled);
+                .retain(|c| !c.doubts_the_password() && *c != disabled);
             if finding.possible_causes.is_empty() {
                 finding.possible_causes.push(finding.code);
             }
         } else {
-            finding.possible_causes.retain(|c| !about_the_password(*c));
+            finding.possible_causes.retain(|c| !c.doubts_the_password());
             if finding.possible_causes.is_empty() {
                 finding.possible_causes.push(disabled);
             }
@@ -211,7 +203,7 @@ fn password_story(
     refused: &[Protocol],
     servers: &[ServerState],
 ) -> PasswordStory {
-    if !about_the_password(code) {
+    if !code.doubts_the_password() {
         return PasswordStory::NotAbout;
     }
     let mut untried: Vec<Protocol> = servers

@@ -11,26 +11,9 @@
 
 use std::fmt::Write as _;
 
-use crate::finding::{FindingCode, Severity};
+use crate::finding::Severity;
 use crate::report::{Report, ServerEntry};
 use crate::settings::{Protocol, Security};
-
-/// The error findings that are about the account, not the server's settings: a server whose
-/// only errors are these was connected to, spoke TLS and its protocol as its settings say.
-const ABOUT_THE_ACCOUNT: [FindingCode; 12] = [
-    FindingCode::BadCredentials,
-    FindingCode::ImapDisabled,
-    FindingCode::Pop3Disabled,
-    FindingCode::SmtpDisabled,
-    FindingCode::AppPasswordRequired,
-    FindingCode::WebLoginRequired,
-    FindingCode::AccountLocked,
-    FindingCode::RateLimited,
-    FindingCode::OauthRequired,
-    FindingCode::BlockedByAdmin,
-    FindingCode::AuthMechanismUnsupported,
-    FindingCode::TemporarilyUnavailable,
-];
 
 /// The protocols that had candidate servers but none that was verified: they are missing
 /// from the document, and the user should hear why.
@@ -113,7 +96,7 @@ pub(super) fn verified(report: &Report, protocol: Protocol) -> Vec<&ServerEntry>
 
 /// Whether the probe proved the server's settings: it works, or it got as far as the login
 /// (TLS and the protocol's dialogue as the settings say) and every error about it is one of
-/// the account's ([`ABOUT_THE_ACCOUNT`]).
+/// the account's ([`crate::finding::FindingCode::is_about_the_account`]).
 fn settings_proved(report: &Report, server: &ServerEntry) -> bool {
     match server.status.as_str() {
         "ok" | "warning" => true,
@@ -134,7 +117,7 @@ fn settings_proved(report: &Report, server: &ServerEntry) -> bool {
                             && f.host.as_deref() == Some(server.host.as_str())
                             && f.port == Some(server.port)
                     })
-                    .all(|f| ABOUT_THE_ACCOUNT.contains(&f.code))
+                    .all(|f| f.code.is_about_the_account())
         }
         _ => false,
     }

@@ -253,26 +253,12 @@ impl LoginGate {
     }
 }
 
-/// Whether a refused login is about the service of its protocol rather than the account: the
-/// protocol is switched off, or the server says try later. Every other refusal, an unknown
-/// one included, may be about the credentials.
-fn about_the_service(code: FindingCode) -> bool {
-    matches!(
-        code,
-        FindingCode::ImapDisabled
-            | FindingCode::Pop3Disabled
-            | FindingCode::SmtpDisabled
-            | FindingCode::TemporarilyUnavailable
-            | FindingCode::TlsRequired
-    )
-}
-
 impl State {
     fn count(&mut self, protocol: Protocol, answer: Answer) {
         match answer {
             Answer::Accepted => self.proven = true,
             Answer::NotSent => {}
-            Answer::Refused(code) if about_the_service(code) => {
+            Answer::Refused(code) if code.is_about_the_service() => {
                 self.failed += 1;
                 self.protocols_refused.push(protocol);
             }

@@ -12,6 +12,7 @@
 
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod guesses;
 pub mod imap;
 pub mod logins;
 pub mod pop3;
@@ -75,7 +76,7 @@ pub struct Reply {
 }
 
 /// A server to probe.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub endpoint: Endpoint,
     pub username: String,
@@ -100,6 +101,8 @@ pub struct ProbeContext {
     pub logins: logins::LoginGate,
     /// The OAuth token to log in with where a server offers OAUTHBEARER or XOAUTH2.
     pub oauth: Option<Arc<OauthToken>>,
+    /// Told of each server whose greeting welcomed the client (`guesses::first_round`).
+    pub greeted: Option<tokio::sync::mpsc::UnboundedSender<Endpoint>>,
 }
 
 /// An OAuth token given for the run, and what it says about itself (read once, unverified).
@@ -317,12 +320,22 @@ impl ProbeOutcome {
 
 /// Probes every target at once (bounded), keeping their order.
 pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<ProbeOutcome> {
+    probe_all_telling(targets, ctx, None).await
+}
+
+/// [`probe_all`], telling `finished` of each probe as it ends, with whether its settings work.
+pub async fn probe_all_telling(
+    targets: Vec<Target>,
+    ctx: Arc<ProbeContext>,
+    finished: Option<tokio::sync::mpsc::UnboundedSender<(Endpoint, bool)>>,
+) -> Vec<ProbeOutcome> {
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_PROBES));
     let handles: Vec<_> = targets
         .into_iter()
         .map(|target| {
             let ctx = Arc::clone(&ctx);
             let permits = Arc::clone(&permits);
+            let finished = finished.clone();
             tokio::spawn(async move {
                 // Until the probe ends, however it ends, its server keeps its place in the
                 // login order.
@@ -331,10 +344,13 @@ pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<Prob
                 ctx.progress
                     .emit(Event::ProbeStarted(target.endpoint.clone()));
                 let outcome = probe(&target, &ctx).await;
-                ctx.progress.emit(Event::ProbeFinished(
-                    target.endpoint.clone(),
-                    outcome.settings_work(),
-                ));
+                let works = outcome.settings_work();
+                ctx.progress
+                    .emit(Event::ProbeFinished(target.endpoint.clone(), works));
+                if let Some(finished) = finished {
+                    // The listener may have stopped listening; nothing is lost then.
+                    let _ = finished.send((target.endpoint.clone(), works));
+                }
                 outcome
             })
         })
@@ -484,6 +500,10 @@ async fn run<P: MailProtocol>(
     let greeting = prober.greeting(conn).await?;
     out.greeting = Some(greeting.clone());
     prober.welcome(&greeting)?;
+    if let Some(greeted) = &ctx.greeted {
+        // The listener may have stopped listening; nothing is lost then.
+        let _ = greeted.send(endpoint.clone());
+    }
     out.handshake_time.get_or_insert_with(|| started.elapsed());
 
     // Capabilities, and the STARTTLS upgrade.

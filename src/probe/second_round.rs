@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
-use super::{ProbeContext, ProbeOutcome, Target, probe_all};
+use super::guesses::Guesses;
+use super::{Login, NotTested, ProbeContext, ProbeOutcome, Target, probe_all};
+use crate::progress::Event;
 use crate::settings::Endpoint;
 
 /// A server the first round found answering on the host of one that failed, and its probe.
@@ -38,7 +40,7 @@ pub enum FoundBy {
 pub async fn probe_neighbours(
     first: &[(Target, Option<String>)],
     outcomes: &[ProbeOutcome],
-    fallback: &[Target],
+    guesses: Guesses,
     ctx: Arc<ProbeContext>,
 ) -> Vec<Neighbour> {
     let mut found: Vec<(Target, Option<String>)> = Vec::new();
@@ -87,46 +89,105 @@ pub async fn probe_neighbours(
                 .iter()
                 .any(|o| o.endpoint.protocol == protocol && o.settings_work())
     };
-    let guessed: Vec<(Target, Option<String>)> = fallback
+    // A neighbour that is also a guess may be probing already: its probe is the guess's.
+    let via_guess: Vec<bool> = found.iter().map(|(t, _)| guesses.has(t)).collect();
+    let fresh: Vec<(Target, Option<String>)> = found
         .iter()
-        .filter(|t| failed(t.endpoint.protocol))
-        .filter(|t| {
-            !found
+        .zip(&via_guess)
+        .filter(|(_, guessed)| !**guessed)
+        .map(|(neighbour, _)| neighbour.clone())
+        .collect();
+    let wanted = |t: &Target| {
+        let neighbour = found
+            .iter()
+            .zip(&via_guess)
+            .any(|((f, _), guessed)| *guessed && f == t);
+        let needed = failed(t.endpoint.protocol)
+            && !found
                 .iter()
                 .chain(&suggested)
-                .any(|(f, _)| f.endpoint == t.endpoint)
-        })
-        .map(|t| (t.clone(), None))
-        .collect();
+                .any(|(f, _)| f.endpoint == t.endpoint);
+        neighbour || needed
+    };
     let without_password = Arc::new(ProbeContext {
         password: None,
         ..(*ctx).clone()
     });
-    let (probed, probed_suggested, probed_guesses) = tokio::join!(
-        probe_round(&found, ctx.clone()),
+    let (probed, probed_suggested, mut guessed) = tokio::join!(
+        probe_round(&fresh, ctx.clone()),
         probe_round(&suggested, without_password),
-        probe_round(&guessed, ctx)
+        finish_guesses(guesses.take(wanted), ctx)
     );
-    let neighbours =
-        |round: Vec<(Target, Option<String>)>, outcomes: Vec<ProbeOutcome>, found_by: FoundBy| {
-            round
-                .into_iter()
-                .zip(outcomes)
-                .map(move |((target, label), outcome)| Neighbour {
-                    target,
-                    label,
-                    outcome,
-                    found_by,
-                })
+    let mut neighbours = Vec::new();
+    let mut probed = probed.into_iter();
+    for ((target, label), from_guess) in found.into_iter().zip(via_guess) {
+        let outcome = if from_guess {
+            let at = guessed.iter().position(|(t, _)| *t == target);
+            at.map(|at| guessed.remove(at).1)
+        } else {
+            probed.next()
         };
-    neighbours(found, probed, FoundBy::Neighbour)
-        .chain(neighbours(
-            suggested,
-            probed_suggested,
-            FoundBy::Certificate,
-        ))
-        .chain(neighbours(guessed, probed_guesses, FoundBy::Guess))
-        .collect()
+        neighbours.extend(outcome.map(|outcome| Neighbour {
+            target,
+            label,
+            outcome,
+            found_by: FoundBy::Neighbour,
+        }));
+    }
+    let suggested =
+        suggested
+            .into_iter()
+            .zip(probed_suggested)
+            .map(|((target, label), outcome)| Neighbour {
+                target,
+                label,
+                outcome,
+                found_by: FoundBy::Certificate,
+            });
+    let guessed = guessed.into_iter().map(|(target, outcome)| Neighbour {
+        target,
+        label: None,
+        outcome,
+        found_by: FoundBy::Guess,
+    });
+    neighbours.extend(suggested.chain(guessed));
+    neighbours
+}
+
+/// The guesses' probes (`probe::guesses`), each final as it is unless it reached the login,
+/// which the run's password or token then gets to try: such a guess is probed again with it.
+async fn finish_guesses(
+    probing: impl std::future::Future<Output = Vec<(Target, ProbeOutcome)>>,
+    ctx: Arc<ProbeContext>,
+) -> Vec<(Target, ProbeOutcome)> {
+    let credentials = ctx.password.is_some() || ctx.oauth.is_some();
+    let mut probed = probing.await;
+    let again: Vec<(Target, Option<String>)> = probed
+        .iter()
+        .filter(|(_, o)| credentials && o.login == Login::NotTested(NotTested::NoPassword))
+        .map(|(t, _)| (t.clone(), None))
+        .collect();
+    for (target, outcome) in &probed {
+        if !again.iter().any(|(t, _)| t.endpoint == target.endpoint) {
+            // Probed out of sight; shown now that it counts.
+            ctx.progress
+                .emit(Event::ProbeStarted(target.endpoint.clone()));
+            ctx.progress.emit(Event::ProbeFinished(
+                target.endpoint.clone(),
+                outcome.settings_work(),
+            ));
+        }
+    }
+    let probed_again = probe_round(&again, ctx).await;
+    for ((target, _), outcome) in again.into_iter().zip(probed_again) {
+        if let Some(slot) = probed
+            .iter_mut()
+            .find(|(t, _)| t.endpoint == target.endpoint)
+        {
+            slot.1 = outcome;
+        }
+    }
+    probed
 }
 
 async fn probe_round(

@@ -216,19 +216,53 @@ impl<P: MailProtocol> Prober<'_, P> {
     }
 
     /// The first bytes on a plaintext port: a greeting on its way, or a server that wants TLS
-    /// from the first byte (a TLS record, or silence that TLS on the same port explains).
+    /// from the first byte (a TLS record, or silence that TLS on the same port explains). TLS
+    /// is tried beside the wait once the port has been silent for a moment
+    /// ([`crate::timing::Timing::silence_delay`]); the first answer that proves something ends the wait, so
+    /// a TLS mode that does not fit the port costs no waiting period and a silent server one
+    /// limit.
     pub async fn plaintext(&self, conn: &mut Conn) -> Result<(), Stop> {
         let timing = self.timing;
         let port = self.endpoint().port;
-        let issue = match conn.peek_bytes(timing.first_bytes_wait()).await {
+        let wait = timing.step_limit();
+        let delay = timing.silence_delay();
+        let tls_check = async {
+            tokio::time::sleep(delay).await;
+            self.neighbour_within(port, Security::Tls, wait.saturating_sub(delay))
+                .await
+        };
+        tokio::pin!(tls_check);
+        let peek = conn.peek_bytes(wait);
+        tokio::pin!(peek);
+        // What the TLS check said, once it has said it.
+        let mut tls_answer: Option<Option<Security>> = None;
+        let first_bytes = loop {
+            tokio::select! {
+                bytes = &mut peek => break bytes,
+                works = &mut tls_check, if tls_answer.is_none() => {
+                    if let Some(works) = works {
+                        return Err(Issue::TlsOnPlaintextPort { works: Some(works) }.into());
+                    }
+                    tls_answer = Some(None);
+                }
+            }
+        };
+        let issue = match first_bytes {
             // A TLS record's content type: an alert, or a server speaking first in TLS.
             Ok(bytes) if matches!(bytes.first(), Some(20..=24)) => Issue::TlsOnPlaintextPort {
-                works: self.neighbour(port, Security::Tls).await,
+                works: match tls_answer {
+                    Some(works) => works,
+                    None => tls_check.await,
+                },
             },
             Ok(_) => return Ok(()),
             Err(IoFailure::Timeout(_)) => {
-                let limit = timing.tls_check_after_silence();
-                match self.neighbour_within(port, Security::Tls, limit).await {
+                let works = match tls_answer {
+                    Some(works) => works,
+                    // Its own limit ends with the wait's.
+                    None => tls_check.await,
+                };
+                match works {
                     Some(works) => Issue::TlsOnPlaintextPort { works: Some(works) },
                     None => Issue::NoAnswer {
                         step: Step::Greeting,
