@@ -1,0 +1,191 @@
+//! The bundled database against Thunderbird's ISPDB, as `scripts/import-ispdb` recorded it in
+//! `fixtures/ispdb/` (no checkout and no network needed): every ISPDB domain answers offline with
+//! a server the ISPDB lists, and every place where mailcheck's own facts differ from the ISPDB's
+//! is listed, with the reason, in `fixtures/ispdb/agreement.tsv`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use mailcheck::clientconfig::expand_placeholders;
+use mailcheck::discover::ProviderDb;
+use mailcheck::{EmailAddress, Lang, Protocol, Report, Security};
+
+const DOMAINS: &str = include_str!("../../fixtures/ispdb/domains.tsv");
+const SERVERS: &str = include_str!("../../fixtures/ispdb/servers.tsv");
+const AGREEMENT: &str = include_str!("../../fixtures/ispdb/agreement.tsv");
+
+fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+}
+
+/// One server as the ISPDB lists it.
+struct IspdbServer {
+    protocol: Protocol,
+    host: &'static str,
+    port: u16,
+    security: Security,
+    username: &'static str,
+}
+
+/// The ISPDB's mail servers, by ISPDB file.
+fn ispdb_servers() -> BTreeMap<&'static str, Vec<IspdbServer>> {
+    let mut servers: BTreeMap<&str, Vec<IspdbServer>> = BTreeMap::new();
+    for row in rows(SERVERS) {
+        let [file, kind, host, port, socket, username] = row[..] else {
+            panic!("servers.tsv: {row:?}");
+        };
+        let Ok(protocol) = kind.parse::<Protocol>() else {
+            continue; // exchange and the like: not probed
+        };
+        let security = match socket {
+            "SSL" => Security::Tls,
+            "STARTTLS" => Security::Starttls,
+            _ => Security::Plain,
+        };
+        let port = port
+            .parse()
+            .unwrap_or_else(|_| protocol.default_port(security));
+        servers.entry(file).or_default().push(IspdbServer {
+            protocol,
+            host,
+            port,
+            security,
+            username,
+        });
+    }
+    servers
+}
+
+fn alice(domain: &str) -> EmailAddress {
+    EmailAddress::parse(&format!("alice@{domain}"))
+        .unwrap_or_else(|e| panic!("{domain} is no mail domain: {e}"))
+}
+
+fn day() -> time::Date {
+    time::Date::from_calendar_date(2026, time::Month::December, 1).unwrap()
+}
+
+/// Every domain the import covered, offline, is recognised and answered with at least one of the
+/// servers the ISPDB lists for it.
+#[test]
+fn every_ispdb_domain_answers_offline_with_a_server_the_ispdb_lists() {
+    let servers = ispdb_servers();
+    let mut domains = 0;
+    let mut wrong = Vec::new();
+    for row in rows(DOMAINS) {
+        let [domain, file] = row[..] else {
+            panic!("domains.tsv: {row:?}");
+        };
+        domains += 1;
+        let address = alice(domain);
+        let report =
+            Report::from_diagnosis(&mailcheck::check_offline_on(&address, day()), Lang::En);
+        let Some(provider) = &report.provider else {
+            wrong.push(format!("{domain} ({file}): no provider offline"));
+            continue;
+        };
+        let listed: BTreeSet<String> = servers
+            .get(file)
+            .into_iter()
+            .flatten()
+            .map(|s| expand_placeholders(s.host, &address).to_ascii_lowercase())
+            .collect();
+        if !report.servers.iter().any(|s| listed.contains(&s.host)) {
+            wrong.push(format!(
+                "{domain} ({file}) → {}: none of {listed:?} among {:?}",
+                provider.id,
+                report.servers.iter().map(|s| &s.host).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(domains > 900, "only {domains} ISPDB domains recorded");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Where a provider file states its own servers and the ISPDB lists others: one line each,
+/// `ispdb file, provider, kind, what`.
+fn disagreements() -> BTreeSet<String> {
+    let servers = ispdb_servers();
+    let db = ProviderDb::bundled();
+    // The first domain of each (ISPDB file, provider) pair stands for the pair.
+    let mut pairs: BTreeMap<(&str, String), &str> = BTreeMap::new();
+    for row in rows(DOMAINS) {
+        let (domain, file) = (row[0], row[1]);
+        if let Some(p) = db.by_domain(domain) {
+            pairs.entry((file, p.id.clone())).or_insert(domain);
+        }
+    }
+    let mut found = BTreeSet::new();
+    for ((file, id), domain) in pairs {
+        let address = alice(domain);
+        let ours: Vec<_> = db
+            .get(&id)
+            .unwrap()
+            .mail_servers()
+            .filter_map(|s| s.settings_for(&address))
+            .collect();
+        for theirs in servers.get(file).into_iter().flatten() {
+            let host = expand_placeholders(theirs.host, &address).to_ascii_lowercase();
+            let user = expand_placeholders(theirs.username, &address);
+            let what = format!("{} {host}:{}", theirs.protocol.as_str(), theirs.port);
+            let same_host: Vec<_> = ours
+                .iter()
+                .filter(|s| s.protocol == theirs.protocol && s.host == host)
+                .collect();
+            let same_port: Vec<_> = same_host.iter().filter(|s| s.port == theirs.port).collect();
+            let kind = if same_host.is_empty() {
+                "host"
+            } else if same_port.is_empty() {
+                "port"
+            } else if !same_port.iter().any(|s| s.security == theirs.security) {
+                "socketType"
+            } else if !user.is_empty() && !same_port.iter().any(|s| s.username == user) {
+                "username"
+            } else {
+                continue;
+            };
+            found.insert(format!("{file}\t{id}\t{kind}\t{what}"));
+        }
+    }
+    found
+}
+
+/// Each disagreement between a provider file and the ISPDB is listed in agreement.tsv with how it
+/// was resolved and a cited reason; a listed one that no longer occurs must go too.
+#[test]
+fn where_mailcheck_and_the_ispdb_disagree_is_listed_and_resolved() {
+    let found = disagreements();
+    let mut listed = BTreeSet::new();
+    for row in rows(AGREEMENT) {
+        let [file, id, kind, what, resolution, reason] = row[..] else {
+            panic!("agreement.tsv wants 6 columns: {row:?}");
+        };
+        assert!(
+            ["ours", "both"].contains(&resolution),
+            "agreement.tsv: resolution {resolution:?} of {what}"
+        );
+        assert!(
+            reason.contains("http") || reason.contains("providers/"),
+            "agreement.tsv: the reason for {what} cites no source: {reason}"
+        );
+        listed.insert(format!("{file}\t{id}\t{kind}\t{what}"));
+    }
+    let unlisted: Vec<_> = found.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&found).collect();
+    assert!(
+        unlisted.is_empty() && stale.is_empty(),
+        "not in fixtures/ispdb/agreement.tsv:\n{}\nlisted but no longer so:\n{}",
+        unlisted
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        stale
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(!found.is_empty(), "the comparison compared nothing");
+}
