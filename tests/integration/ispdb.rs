@@ -9,6 +9,8 @@ use mailcheck::clientconfig::expand_placeholders;
 use mailcheck::discover::ProviderDb;
 use mailcheck::{EmailAddress, Lang, Protocol, Report, Security};
 
+use crate::support::ReportExt;
+
 const DOMAINS: &str = include_str!("../../fixtures/ispdb/domains.tsv");
 const SERVERS: &str = include_str!("../../fixtures/ispdb/servers.tsv");
 const AGREEMENT: &str = include_str!("../../fixtures/ispdb/agreement.tsv");
@@ -188,4 +190,107 @@ fn where_mailcheck_and_the_ispdb_disagree_is_listed_and_resolved() {
             .join("\n")
     );
     assert!(!found.is_empty(), "the comparison compared nothing");
+}
+
+/// What the ISPDB lacks and a helpdesk in China meets: recognised by domain or, for hosted
+/// domains, by MX, with the servers and the password policy of mailcheck's own files.
+#[test]
+fn what_the_ispdb_lacks_is_recognised_by_domain_or_mx() {
+    use mailcheck::discover::{MatchedBy, ProviderMatch};
+    for (domain, mx, id, matched_by) in [
+        ("21cn.com", "", "21cn", MatchedBy::Domain),
+        ("tom.com", "", "tom", MatchedBy::Domain),
+        ("263.net", "", "263", MatchedBy::Domain),
+        ("111.com", "", "88-com", MatchedBy::Domain),
+        (
+            "corp.example",
+            "mx1.sg.aliyun.com.",
+            "aliyun-qiye-sg",
+            MatchedBy::Mx,
+        ),
+        (
+            "corp.example",
+            "mx1.qiye.aliyun.com",
+            "aliyun-qiye",
+            MatchedBy::Mx,
+        ),
+        (
+            "corp.example",
+            "corp-example.mail.protection.partner.outlook.cn",
+            "microsoft365-21vianet",
+            MatchedBy::Mx,
+        ),
+        (
+            "corp.example",
+            "corp-example.mail.protection.outlook.com",
+            "microsoft365",
+            MatchedBy::Mx,
+        ),
+        (
+            "corp.example",
+            "mx1.emailsrvr.com",
+            "emailsrvr-com",
+            MatchedBy::Mx,
+        ),
+        ("corp.example", "mx1.mail.ovh.net", "ovh-net", MatchedBy::Mx),
+        ("zoho.eu", "", "zoho-mail-eu", MatchedBy::Domain),
+        ("corp.example", "mx.zoho.eu", "zoho-eu", MatchedBy::Mx),
+    ] {
+        let mx_hosts: Vec<String> = [mx]
+            .iter()
+            .filter(|m| !m.is_empty())
+            .map(|m| m.to_string())
+            .collect();
+        let found = ProviderMatch::find(domain, &mx_hosts)
+            .unwrap_or_else(|| panic!("{domain} (MX {mx:?}): no provider"));
+        assert_eq!(
+            (found.provider.id.as_str(), found.matched_by),
+            (id, matched_by),
+            "{domain} (MX {mx:?})"
+        );
+    }
+    // The Singapore site's own hosts, never the Chinese site's.
+    let sg = ProviderDb::bundled().get("aliyun-qiye-sg").unwrap();
+    let hosts: Vec<_> = sg.mail_servers().map(|s| s.hostname.as_str()).collect();
+    assert_eq!(
+        hosts,
+        [
+            "imap.sg.aliyun.com",
+            "pop.sg.aliyun.com",
+            "smtp.sg.aliyun.com"
+        ]
+    );
+    // 完美邮箱 serves each suffix on its own hosts.
+    let report = Report::from_diagnosis(
+        &mailcheck::check_offline_on(&alice("email.cn"), day()),
+        Lang::En,
+    );
+    assert_eq!(
+        report.recommended(Protocol::Imap).as_deref(),
+        Some("imap.email.cn:993:tls")
+    );
+}
+
+/// The dated policies: what the password field takes, as the offline report says it.
+#[test]
+fn chinese_providers_say_what_the_password_field_takes() {
+    for (domain, password) in [
+        ("qq.com", "authorization_code"),
+        ("163.com", "authorization_code"),
+        ("sina.com", "authorization_code"),
+        ("sina.cn", "authorization_code"),
+        ("sohu.com", "authorization_code"),
+        ("139.com", "authorization_code"),
+        ("88.com", "authorization_code"),
+        ("189.cn", "account"),
+        ("21cn.com", "account"),
+        ("aliyun.com", "account"),
+    ] {
+        let report = Report::from_diagnosis(
+            &mailcheck::check_offline_on(&alice(domain), day()),
+            Lang::Zh,
+        );
+        let provider = report.provider.expect("a provider");
+        assert_eq!(provider.password.as_deref(), Some(password), "{domain}");
+    }
 }
