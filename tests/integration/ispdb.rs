@@ -294,3 +294,121 @@ fn chinese_providers_say_what_the_password_field_takes() {
         assert_eq!(provider.password.as_deref(), Some(password), "{domain}");
     }
 }
+
+/// `scripts/import-ispdb` on a small ISPDB of its own, twice: a newer ISPDB rewrites only the
+/// marked blocks (facts, commit), mailcheck's own additions stay byte for byte, a provider the
+/// ISPDB gained gets a file, one it lost loses its block, and a second run changes nothing.
+#[test]
+fn a_reimport_updates_the_ispdb_facts_and_keeps_our_additions() {
+    use std::fs;
+    use std::path::Path;
+    use std::process::Command;
+
+    let git = |dir: &Path, args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t.test"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let ispdb_file = |host: &str, domain: &str| {
+        format!(
+            r#"<clientConfig version="1.1"><emailProvider id="{domain}"><domain>{domain}</domain>
+            <displayName>Name {domain}</displayName>
+            <incomingServer type="imap"><hostname>{host}</hostname><port>993</port>
+            <socketType>SSL</socketType><authentication>password-cleartext</authentication>
+            <username>%EMAILLOCALPART%</username></incomingServer>
+            <outgoingServer type="smtp"><hostname>smtp.{domain}</hostname><port>465</port>
+            <socketType>SSL</socketType><username>%EMAILADDRESS%</username></outgoingServer>
+            <documentation url="https://{domain}/help"><descr lang="en">Prose is not copied</descr></documentation>
+            </emailProvider></clientConfig>"#
+        )
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let checkout = tmp.path().join("autoconfig");
+    let into = tmp.path().join("mc");
+    fs::create_dir_all(checkout.join("ispdb")).unwrap();
+    fs::create_dir_all(into.join("providers")).unwrap();
+    let write = |path: &Path, text: &str| fs::write(path, text).unwrap();
+    write(
+        &checkout.join("ispdb/one.test.xml"),
+        &ispdb_file("imap.one.test", "one.test"),
+    );
+    write(
+        &checkout.join("ispdb/gone.test.xml"),
+        &ispdb_file("imap.gone.test", "gone.test"),
+    );
+    git(&checkout, &["init", "-q"]);
+    git(&checkout, &["add", "."]);
+    git(&checkout, &["commit", "-qm", "first"]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/import-ispdb");
+    let import = || {
+        let out = Command::new("python3")
+            .arg(script)
+            .arg(&checkout)
+            .arg("--into")
+            .arg(&into)
+            .output()
+            .expect("python3");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    import();
+    let one = into.join("providers/one-test.xml");
+    let first = fs::read_to_string(&one).unwrap();
+    assert!(
+        first.contains("<hostname>imap.one.test</hostname>"),
+        "{first}"
+    );
+    assert!(!first.contains("Prose"), "prose was copied:\n{first}");
+    assert!(
+        first.contains("<displayName>Name one.test</displayName>"),
+        "{first}"
+    );
+    // mailcheck's own additions, outside the block.
+    let ours = "    <mc:mx>mx*.one.test</mc:mx>\n    <mc:password>app_password</mc:password>\n";
+    let with_ours = first.replace("  </emailProvider>", &format!("{ours}  </emailProvider>"));
+    write(&one, &with_ours);
+
+    // A newer ISPDB: a host changes, a provider comes, one goes.
+    write(
+        &checkout.join("ispdb/one.test.xml"),
+        &ispdb_file("mail.one.test", "one.test"),
+    );
+    write(
+        &checkout.join("ispdb/new.test.xml"),
+        &ispdb_file("imap.new.test", "new.test"),
+    );
+    fs::remove_file(checkout.join("ispdb/gone.test.xml")).unwrap();
+    git(&checkout, &["add", "-A"]);
+    git(&checkout, &["commit", "-qm", "second"]);
+    let commit = git(&checkout, &["rev-parse", "HEAD"]).trim().to_owned();
+    import();
+
+    let second = fs::read_to_string(&one).unwrap();
+    assert!(
+        second.contains("<hostname>mail.one.test</hostname>"),
+        "{second}"
+    );
+    assert!(!second.contains("imap.one.test"), "{second}");
+    assert!(second.contains(&format!("commit=\"{commit}\"")), "{second}");
+    assert!(second.contains(ours), "own additions lost:\n{second}");
+    assert!(into.join("providers/new-test.xml").exists());
+    assert!(!into.join("providers/gone-test.xml").exists());
+    let domains = fs::read_to_string(into.join("fixtures/ispdb/domains.tsv")).unwrap();
+    assert!(domains.contains(&commit) && domains.contains("new.test\tispdb/new.test.xml"));
+    assert!(!domains.contains("gone.test"), "{domains}");
+    // The result parses as a provider file with our additions read.
+    let parsed = mailcheck::clientconfig::parse(&second).unwrap();
+    assert_eq!(parsed.providers[0].mx_patterns, ["mx*.one.test"]);
+
+    import();
+    assert_eq!(
+        fs::read_to_string(&one).unwrap(),
+        second,
+        "a second run changed the file"
+    );
+}
