@@ -333,14 +333,14 @@ fn a_reimport_updates_the_ispdb_facts_and_keeps_our_additions() {
     fs::create_dir_all(checkout.join("ispdb")).unwrap();
     fs::create_dir_all(into.join("providers")).unwrap();
     let write = |path: &Path, text: &str| fs::write(path, text).unwrap();
-    write(
-        &checkout.join("ispdb/one.test.xml"),
-        &ispdb_file("imap.one.test", "one.test"),
-    );
-    write(
-        &checkout.join("ispdb/gone.test.xml"),
-        &ispdb_file("imap.gone.test", "gone.test"),
-    );
+    let put = |domain: &str, host: &str| {
+        write(
+            &checkout.join(format!("ispdb/{domain}.xml")),
+            &ispdb_file(host, domain),
+        )
+    };
+    put("one.test", "imap.one.test");
+    put("gone.test", "imap.gone.test");
     git(&checkout, &["init", "-q"]);
     git(&checkout, &["add", "."]);
     git(&checkout, &["commit", "-qm", "first"]);
@@ -374,14 +374,8 @@ fn a_reimport_updates_the_ispdb_facts_and_keeps_our_additions() {
     write(&one, &with_ours);
 
     // A newer ISPDB: a host changes, a provider comes, one goes.
-    write(
-        &checkout.join("ispdb/one.test.xml"),
-        &ispdb_file("mail.one.test", "one.test"),
-    );
-    write(
-        &checkout.join("ispdb/new.test.xml"),
-        &ispdb_file("imap.new.test", "new.test"),
-    );
+    put("one.test", "mail.one.test");
+    put("new.test", "imap.new.test");
     fs::remove_file(checkout.join("ispdb/gone.test.xml")).unwrap();
     git(&checkout, &["add", "-A"]);
     git(&checkout, &["commit", "-qm", "second"]);
