@@ -285,7 +285,7 @@ mod tests {
         let db = ProviderDb::bundled();
         assert!(db.broken.is_empty(), "{:?}", db.broken);
         assert!(
-            ProviderDb::files().len() >= 50,
+            ProviderDb::files().len() >= 190,
             "only {} providers",
             ProviderDb::files().len()
         );
