@@ -106,22 +106,49 @@ impl ProviderDb {
     }
 }
 
+/// The bundled provider that serves `domain` (lower-case ASCII), found in the table `build.rs`
+/// writes: only that provider's file is parsed (once), so an offline answer does not pay for
+/// parsing the whole database.
+pub fn bundled_by_domain(domain: &str) -> Option<&'static ProviderConfig> {
+    static PARSED: OnceLock<Vec<OnceLock<Option<ProviderConfig>>>> = OnceLock::new();
+    let at = files::DOMAINS
+        .binary_search_by(|(d, _)| (*d).cmp(domain))
+        .ok()?;
+    let index = files::DOMAINS[at].1;
+    let cells = PARSED.get_or_init(|| {
+        files::PROVIDER_FILES
+            .iter()
+            .map(|_| OnceLock::new())
+            .collect()
+    });
+    cells[index]
+        .get_or_init(|| {
+            let config = clientconfig::parse(files::PROVIDER_FILES[index].1).ok()?;
+            config.providers.into_iter().next()
+        })
+        .as_ref()
+}
+
 impl ProviderMatch {
     /// Recognises the provider of `domain`, by domain first, then by its MX hosts.
     pub fn find(domain: &str, mx_hosts: &[String]) -> Option<ProviderMatch> {
-        let db = ProviderDb::bundled();
-        if let Some(provider) = db.by_domain(domain) {
+        if let Some(provider) = bundled_by_domain(domain) {
             return Some(ProviderMatch {
                 provider,
                 matched_by: MatchedBy::Domain,
                 mx_host: None,
             });
         }
-        db.by_mx(mx_hosts).map(|(provider, host)| ProviderMatch {
-            provider,
-            matched_by: MatchedBy::Mx,
-            mx_host: Some(host.to_owned()),
-        })
+        if mx_hosts.is_empty() {
+            return None;
+        }
+        ProviderDb::bundled()
+            .by_mx(mx_hosts)
+            .map(|(provider, host)| ProviderMatch {
+                provider,
+                matched_by: MatchedBy::Mx,
+                mx_host: Some(host.to_owned()),
+            })
     }
 }
 
@@ -258,7 +285,7 @@ mod tests {
         let db = ProviderDb::bundled();
         assert!(db.broken.is_empty(), "{:?}", db.broken);
         assert!(
-            ProviderDb::files().len() >= 50,
+            ProviderDb::files().len() >= 190,
             "only {} providers",
             ProviderDb::files().len()
         );
@@ -340,6 +367,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The table `build.rs` writes holds exactly the domains the reader takes from each file, so
+    /// the quick lookup answers what a search of the parsed database would.
+    #[test]
+    fn the_domain_table_agrees_with_the_parsed_files() {
+        let mut from_table: Vec<Vec<&str>> = vec![Vec::new(); ProviderDb::files().len()];
+        for (domain, index) in files::DOMAINS {
+            from_table[*index].push(domain);
+        }
+        assert!(
+            files::DOMAINS.is_sorted_by(|a, b| a.0 < b.0),
+            "sorted, no repeats"
+        );
+        for (index, (file, xml)) in ProviderDb::files().iter().enumerate() {
+            let config = clientconfig::parse(xml).unwrap();
+            let mut parsed: Vec<&str> = config.providers[0]
+                .domains
+                .iter()
+                .map(String::as_str)
+                .collect();
+            parsed.sort();
+            from_table[index].sort();
+            assert_eq!(from_table[index], parsed, "{file}");
+        }
+        let db = ProviderDb::bundled();
+        for p in &db.providers {
+            for d in &p.domains {
+                assert_eq!(
+                    bundled_by_domain(d).map(|q| q.id.as_str()),
+                    Some(p.id.as_str()),
+                    "{d}"
+                );
+            }
+        }
+        assert!(bundled_by_domain("example.com").is_none());
+        assert!(
+            bundled_by_domain("QQ.COM").is_none(),
+            "callers pass lower-case"
+        );
+        assert!(bundled_by_domain("").is_none());
     }
 
     #[test]

@@ -602,11 +602,19 @@ fn explain_takes_any_domain_hyphen_replies_and_lang_before_the_subcommand() {
     };
     let doc = json(&[
         "--provider",
-        "office365.com",
+        "contoso-mail.example",
         "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.",
     ]);
     assert_eq!(doc["code"], "oauth_required");
     assert!(doc["provider"].is_null(), "{doc}");
+    // office365.com is a domain of the ISPDB's Microsoft 365 file, so it is known now.
+    let doc = json(&[
+        "--provider",
+        "office365.com",
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.",
+    ]);
+    assert_eq!(doc["code"], "oauth_required");
+    assert_eq!(doc["provider"], "office365.com", "{doc}");
     let doc = json(&[
         "--provider",
         "qq.com",

@@ -22,6 +22,7 @@ mod cli;
 mod discovery;
 mod experience;
 mod fuzz_regressions;
+mod ispdb;
 mod oauth_dovecot;
 mod providers;
 mod real_servers;
