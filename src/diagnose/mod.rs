@@ -377,18 +377,19 @@ fn provider_hosts_exist(found: &mut [Finding]) {
 }
 
 /// The audit of what the domain publishes: every server a published source (autoconfig,
-/// `.well-known`, SRV, Autodiscover) names whose settings do not work, once per source, with
+/// `.well-known`, SRV, Autodiscover, PACC) names whose settings do not work, once per source, with
 /// what was proved for its protocol instead.
 fn published_settings_wrong(
     discovery: &Discovery,
     probed: &[(Candidate, ProbeOutcome)],
     recommendable: &[(Candidate, ProbeOutcome)],
 ) -> Vec<Finding> {
-    const PUBLISHED: [SourceKind; 4] = [
+    const PUBLISHED: [SourceKind; 5] = [
         SourceKind::Autoconfig,
         SourceKind::Wellknown,
         SourceKind::Srv,
         SourceKind::Autodiscover,
+        SourceKind::Pacc,
     ];
     let mut found = Vec::new();
     for (candidate, outcome) in probed {

@@ -11,6 +11,7 @@ pub mod document;
 pub mod guess;
 pub mod ispdb;
 pub mod ispdb_mx;
+pub mod pacc;
 pub mod provider_db;
 pub mod srv;
 pub mod wellknown;
@@ -112,6 +113,8 @@ pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
     match (source, insecure) {
         (SourceKind::ProviderDb, _) => 0,
         (SourceKind::Autoconfig | SourceKind::Wellknown, false) => 1,
+        // A PACC document is used only over verified HTTPS, its DNS digest matching.
+        (SourceKind::Pacc, _) => 1,
         (SourceKind::Srv, _) => 2,
         (SourceKind::Ispdb, false) => 3,
         (SourceKind::IspdbMx | SourceKind::Autodiscover, false) => 4,
@@ -338,7 +341,16 @@ pub async fn discover(
                 .await;
         Some((resolved, started.elapsed()))
     };
-    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb, autodiscover, early_guess) = tokio::join!(
+    let (
+        (provider, db, ispdb_mx),
+        srv,
+        autoconfig,
+        wellknown,
+        ispdb,
+        autodiscover,
+        pacc,
+        early_guess,
+    ) = tokio::join!(
         by_mx,
         bounded(
             SourceKind::Srv,
@@ -370,6 +382,12 @@ pub async fn discover(
             &options.progress,
             autodiscover::lookup(&net.fetcher, &net.dns, address)
         ),
+        bounded(
+            SourceKind::Pacc,
+            deadline,
+            &options.progress,
+            pacc::lookup(&net.fetcher, &net.dns, address)
+        ),
         early_guess,
     );
     let mut results = vec![
@@ -380,6 +398,7 @@ pub async fn discover(
         ispdb,
         ispdb_mx,
         autodiscover,
+        pacc,
     ];
     results.iter_mut().for_each(caps::cap_source);
 

@@ -290,6 +290,10 @@ impl Catalogue for English {
                 "The server fails over IPv6 while IPv4 works.",
                 "The settings are right and work over IPv4; IPv6 on this network or at the server needs fixing.",
             ),
+            PaccInvalid => (
+                "The domain's PACC document failed a check and was not used.",
+                "Publish the document and its TXT digest again, over HTTPS with a certificate for ua-auto-config.<domain>.",
+            ),
             PublishedSettingsWrong => (
                 "A server that the domain publishes does not work.",
                 "Correct what the domain publishes (autoconfig, SRV, Autodiscover) to settings that work.",
@@ -355,6 +359,7 @@ impl Catalogue for English {
             SourceKind::Autoconfig => "the domain's autoconfig",
             SourceKind::Wellknown => "the domain's .well-known autoconfig",
             SourceKind::Autodiscover => "Exchange Autodiscover",
+            SourceKind::Pacc => "the domain's PACC document",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "ISPDB by MX",
             SourceKind::Guess => "guessed host names",
@@ -1029,5 +1034,27 @@ impl Catalogue for English {
     }
     fn oauth_only_for(&self, protocols: &str) -> String {
         format!("{protocols}: no password, OAuth sign-in only")
+    }
+    fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String {
+        use crate::finding::PaccCheck::*;
+        let what = match check {
+            Certificate => "its HTTPS certificate was refused",
+            MissingRecord => "no _ua-auto-config TXT record holds its digest",
+            Version => "its TXT record has a version or algorithm PACC does not define",
+            Digest => "its SHA-256 digest is not the one the TXT record publishes",
+            Json => "it is not a PACC JSON document",
+        };
+        format!("The PACC document {url} was not used: {what}.")
+    }
+    fn pacc_fix(&self, check: crate::finding::PaccCheck) -> String {
+        use crate::finding::PaccCheck::*;
+        match check {
+            Certificate => "Serve ua-auto-config.<domain> with a valid certificate that names it; clients take the document over verified HTTPS only.",
+            MissingRecord => "Publish _ua-auto-config.<domain> TXT \"v=UAAC1; a=sha256; d=<base64 SHA-256 of the document>\".",
+            Version => "Write the TXT record as \"v=UAAC1; a=sha256; d=…\": UAAC1 and sha256 are the only values defined.",
+            Digest => "Any change of the document changes its digest: publish the digest of the bytes served now (mailcheck --emit pacc prints both).",
+            Json => "Serve valid JSON with a \"protocols\" object (imap, pop3, submit with a \"host\").",
+        }
+        .to_owned()
     }
 }

@@ -352,6 +352,7 @@ fn message_and_hint(
             },
         ),
         Facts::InsecureSource { .. }
+        | Facts::PaccInvalid { .. }
         | Facts::SettingsConflict
         | Facts::NoSettingsFound { .. }
         | Facts::DnsUnavailable { .. }
@@ -367,6 +368,7 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
             t.insecure_source(source.as_str()),
             generic_fix(FindingCode::InsecureSource),
         ),
+        Facts::PaccInvalid { check, url, .. } => (t.pacc_invalid(url, *check), t.pacc_fix(*check)),
         Facts::SettingsConflict => (
             t.settings_conflict(finding.protocol.map_or("", |p| p.display_name())),
             generic_fix(FindingCode::SettingsConflict),
@@ -453,6 +455,15 @@ fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
                 .unwrap_or_default(),
         ),
         Facts::PublishedSettingsWrong { detail, .. } => Some(detail.clone()),
+        Facts::PaccInvalid {
+            check,
+            expected,
+            got,
+            ..
+        } => Some(format!(
+            "{}: expected {expected}; got {got}",
+            check.as_str()
+        )),
         Facts::CertNameMismatch { names, subject, .. } => {
             Some(format!("subject {subject}; names {}", name_list(t, names)))
         }

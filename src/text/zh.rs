@@ -274,6 +274,10 @@ impl Catalogue for Chinese {
                 "服务器通过 IPv6 连接失败，而 IPv4 可以正常连接。",
                 "设置是正确的，通过 IPv4 可以使用；需要修复本网络或服务器端的 IPv6。",
             ),
+            PaccInvalid => (
+                "域名的 PACC 配置文档未通过校验，未被采用。",
+                "请重新发布该文档及其 TXT 摘要，并通过 HTTPS 提供，证书须包含 ua-auto-config.<域名>。",
+            ),
             PublishedSettingsWrong => (
                 "域名发布的服务器设置无法使用。",
                 "请把域名发布的设置（autoconfig、SRV、Autodiscover）改为可用的设置。",
@@ -325,6 +329,7 @@ impl Catalogue for Chinese {
             SourceKind::Autoconfig => "域名的 autoconfig",
             SourceKind::Wellknown => "域名的 .well-known 配置",
             SourceKind::Autodiscover => "Exchange 自动发现（Autodiscover）",
+            SourceKind::Pacc => "域名的 PACC 配置文档",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "按 MX 查询 ISPDB",
             SourceKind::Guess => "猜测的主机名",
@@ -1000,6 +1005,28 @@ impl Catalogue for Chinese {
     }
     fn oauth_only_for(&self, protocols: &str) -> String {
         format!("{protocols} 不用密码，只能通过 OAuth 登录")
+    }
+    fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String {
+        use crate::finding::PaccCheck::*;
+        let what = match check {
+            Certificate => "其 HTTPS 证书未通过验证",
+            MissingRecord => "没有 _ua-auto-config TXT 记录给出其摘要",
+            Version => "其 TXT 记录的版本或算法不是 PACC 定义的",
+            Digest => "其 SHA-256 摘要与 TXT 记录发布的不符",
+            Json => "它不是 PACC 的 JSON 文档",
+        };
+        format!("PACC 配置文档 {url} 未被采用：{what}。")
+    }
+    fn pacc_fix(&self, check: crate::finding::PaccCheck) -> String {
+        use crate::finding::PaccCheck::*;
+        match check {
+            Certificate => "请为 ua-auto-config.<域名> 配置包含该名称的有效证书：客户端只通过验证过的 HTTPS 读取该文档。",
+            MissingRecord => "请发布 _ua-auto-config.<域名> TXT \"v=UAAC1; a=sha256; d=<文档的 SHA-256，base64>\"。",
+            Version => "TXT 记录应写作 \"v=UAAC1; a=sha256; d=…\"：只定义了 UAAC1 和 sha256。",
+            Digest => "文档的任何改动都会改变摘要：请发布当前所提供字节的摘要（mailcheck --emit pacc 会同时给出两者）。",
+            Json => "请提供有效的 JSON，含 \"protocols\" 对象（imap、pop3、submit 各带 \"host\"）。",
+        }
+        .to_owned()
     }
 }
 
