@@ -59,6 +59,9 @@ pub struct SourceResult {
     pub findings: Vec<Finding>,
     /// Servers it named beyond the caps of [`caps`]: not probed.
     pub left_out: Vec<NamedServer>,
+    /// The bundled provider this source says is behind the domain (Autodiscover answered by
+    /// Microsoft: `microsoft365`), for a domain neither its name nor its MX gave away.
+    pub provider_id: Option<&'static str>,
 }
 
 impl SourceResult {
@@ -74,6 +77,7 @@ impl SourceResult {
             not_offered: Vec::new(),
             findings: Vec::new(),
             left_out: Vec::new(),
+            provider_id: None,
         }
     }
 }
@@ -390,6 +394,20 @@ pub async fn discover(
         ),
         early_guess,
     );
+    // A domain that neither its name nor its MX gave away, whose Autodiscover Microsoft
+    // answers, is Microsoft 365's: its provider entry (servers, notes, dated policy) applies.
+    let (provider, db) = match (&provider, autodiscover.provider_id) {
+        (None, Some(id)) => match ProviderMatch::by_autodiscover(id) {
+            Some(found) => {
+                let mut by_autodiscover = provider_db::source_result(address, Some(&found));
+                by_autodiscover.report.elapsed = db.report.elapsed;
+                by_autodiscover.findings.extend(db.findings);
+                (Some(found), by_autodiscover)
+            }
+            None => (provider, db),
+        },
+        _ => (provider, db),
+    };
     let mut results = vec![
         db,
         srv,

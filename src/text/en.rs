@@ -27,6 +27,7 @@ impl Catalogue for English {
             SettingsFrom => "Settings from: ",
             MatchedByMx => "recognised by its MX records",
             MatchedByDomain => "recognised by its domain",
+            MatchedByAutodiscover => "recognised by its Autodiscover, which Microsoft answers",
             Works => "works",
             LoginSucceeded => "login succeeded",
             Reachable => "reachable",
@@ -1046,15 +1047,22 @@ impl Catalogue for English {
         };
         format!("The PACC document {url} was not used: {what}.")
     }
-    fn pacc_fix(&self, check: crate::finding::PaccCheck) -> String {
+    fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String {
         use crate::finding::PaccCheck::*;
         match check {
-            Certificate => "Serve ua-auto-config.<domain> with a valid certificate that names it; clients take the document over verified HTTPS only.",
-            MissingRecord => "Publish _ua-auto-config.<domain> TXT \"v=UAAC1; a=sha256; d=<base64 SHA-256 of the document>\".",
-            Version => "Write the TXT record as \"v=UAAC1; a=sha256; d=…\": UAAC1 and sha256 are the only values defined.",
-            Digest => "Any change of the document changes its digest: publish the digest of the bytes served now (mailcheck --emit pacc prints both).",
-            Json => "Serve valid JSON with a \"protocols\" object (imap, pop3, submit with a \"host\").",
+            Certificate => format!(
+                "Serve {host} with a valid certificate that names it: clients take the document over verified HTTPS only."
+            ),
+            MissingRecord => format!(
+                "Publish the TXT record _{host} \"v=UAAC1; a=sha256; d=<base64 SHA-256 of the document>\"."
+            ),
+            Version => format!(
+                "Write the TXT record _{host} as \"v=UAAC1; a=sha256; d=…\": UAAC1 and sha256 are the only values defined."
+            ),
+            Digest => format!(
+                "Any change of the document changes its digest: publish the digest of the bytes served now in _{host} (mailcheck --emit pacc prints both)."
+            ),
+            Json => "Serve valid JSON with a \"protocols\" object (imap, pop3, submit, each with a \"host\").".to_owned(),
         }
-        .to_owned()
     }
 }

@@ -368,7 +368,13 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
             t.insecure_source(source.as_str()),
             generic_fix(FindingCode::InsecureSource),
         ),
-        Facts::PaccInvalid { check, url, .. } => (t.pacc_invalid(url, *check), t.pacc_fix(*check)),
+        Facts::PaccInvalid { check, url, .. } => {
+            let host = reqwest::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default();
+            (t.pacc_invalid(url, *check), t.pacc_fix(*check, &host))
+        }
         Facts::SettingsConflict => (
             t.settings_conflict(finding.protocol.map_or("", |p| p.display_name())),
             generic_fix(FindingCode::SettingsConflict),

@@ -41,6 +41,7 @@ pub enum Phrase {
     SettingsFrom,
     MatchedByMx,
     MatchedByDomain,
+    MatchedByAutodiscover,
     Works,
     LoginSucceeded,
     Reachable,
@@ -259,8 +260,8 @@ pub trait Catalogue: Sync {
     fn published_nothing_works(&self, proto: &str) -> String;
     /// The PACC document at `url` failed `check` and was not used.
     fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String;
-    /// What its publisher does about the failed `check`.
-    fn pacc_fix(&self, check: crate::finding::PaccCheck) -> String;
+    /// What its publisher does about the failed `check`; `host` is `ua-auto-config.<domain>`.
+    fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
     fn no_settings_found(&self, domain: &str) -> String;
     /// `server` is an address or [`Phrase::SystemResolver`]; `kinds` how the lookups failed.

@@ -25,6 +25,7 @@ impl Catalogue for Chinese {
             SettingsFrom => "设置来源：",
             MatchedByMx => "通过 MX 记录识别",
             MatchedByDomain => "通过域名识别",
+            MatchedByAutodiscover => "通过 Autodiscover 识别（由微软应答）",
             Works => "可用",
             LoginSucceeded => "登录成功",
             Reachable => "可连接",
@@ -1017,16 +1018,26 @@ impl Catalogue for Chinese {
         };
         format!("PACC 配置文档 {url} 未被采用：{what}。")
     }
-    fn pacc_fix(&self, check: crate::finding::PaccCheck) -> String {
+    fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String {
         use crate::finding::PaccCheck::*;
         match check {
-            Certificate => "请为 ua-auto-config.<域名> 配置包含该名称的有效证书：客户端只通过验证过的 HTTPS 读取该文档。",
-            MissingRecord => "请发布 _ua-auto-config.<域名> TXT \"v=UAAC1; a=sha256; d=<文档的 SHA-256，base64>\"。",
-            Version => "TXT 记录应写作 \"v=UAAC1; a=sha256; d=…\"：只定义了 UAAC1 和 sha256。",
-            Digest => "文档的任何改动都会改变摘要：请发布当前所提供字节的摘要（mailcheck --emit pacc 会同时给出两者）。",
-            Json => "请提供有效的 JSON，含 \"protocols\" 对象（imap、pop3、submit 各带 \"host\"）。",
+            Certificate => format!(
+                "请为 {host} 配置包含该名称的有效证书：客户端只通过验证过的 HTTPS 读取该文档。"
+            ),
+            MissingRecord => format!(
+                "请发布 TXT 记录 _{host} \"v=UAAC1; a=sha256; d=<文档的 SHA-256，base64>\"。"
+            ),
+            Version => format!(
+                "TXT 记录 _{host} 应写作 \"v=UAAC1; a=sha256; d=…\"：只定义了 UAAC1 和 sha256。"
+            ),
+            Digest => format!(
+                "文档的任何改动都会改变摘要：请在 _{host} 发布当前所提供字节的摘要（mailcheck --emit pacc 会同时给出两者）。"
+            ),
+            Json => {
+                "请提供有效的 JSON，含 \"protocols\" 对象（imap、pop3、submit 各带 \"host\"）。"
+                    .to_owned()
+            }
         }
-        .to_owned()
     }
 }
 

@@ -1921,3 +1921,61 @@ fn pacc_document_too_large_or_never_answered_is_bounded() {
         run.elapsed
     );
 }
+
+/// A domain whose MX gives nothing away but whose Autodiscover Microsoft answers is told as
+/// Microsoft 365: the provider line (matched by Autodiscover), the provider database's servers
+/// beside Autodiscover's, and the provider's notes on OAuth and SMTP AUTH.
+#[test]
+fn microsoft_365_is_recognised_by_its_autodiscover_answer() {
+    let world = World::start();
+    world.serve(
+        &autodiscover_url("m365.test"),
+        autodiscover_reply("m365.test.xml"),
+    );
+    let report = world.check("alice@m365.test").report();
+    let provider = report.provider.as_ref().expect("a provider");
+    assert_eq!(
+        (provider.id.as_str(), provider.matched_by.as_str()),
+        ("microsoft365", "autodiscover"),
+        "{}",
+        report.dump()
+    );
+    assert!(
+        provider
+            .notes
+            .iter()
+            .any(|n| n.contains("SMTP AUTH") && n.contains("OAuth2")),
+        "{:?}",
+        provider.notes
+    );
+    let db = report.source("provider_db");
+    assert_eq!(db.status, "found");
+    assert!(db.detail.contains("answered by Microsoft"), "{}", db.detail);
+    assert!(
+        report
+            .source("autodiscover")
+            .detail
+            .ends_with("(Microsoft 365)"),
+        "{}",
+        report.source("autodiscover").detail
+    );
+    let imap = report
+        .servers
+        .iter()
+        .find(|s| s.host == "outlook.office365.com" && s.port == 993)
+        .expect("Exchange Online's IMAP server");
+    assert!(
+        imap.sources.contains(&"provider_db".to_owned())
+            && imap.sources.contains(&"autodiscover".to_owned()),
+        "{:?}",
+        imap.sources
+    );
+
+    let human = world
+        .probe_human("alice@m365.test", None, &["--no-probe"])
+        .stdout;
+    assert!(
+        human.contains("Microsoft 365") && human.contains("recognised by its Autodiscover"),
+        "{human}"
+    );
+}

@@ -147,7 +147,12 @@ pub fn assert_contract_shape(report: &Value) {
         let provider = object(provider, "provider");
         string(provider, "id", "provider");
         string(provider, "name", "provider");
-        one_of(provider, "matched_by", "provider", &["domain", "mx"]);
+        one_of(
+            provider,
+            "matched_by",
+            "provider",
+            &["domain", "mx", "autodiscover"],
+        );
     }
 
     for source in array(top, "sources", "report") {
