@@ -553,8 +553,14 @@ pub enum Facts {
     InsecureSource {
         source: SourceKind,
     },
-    /// The sources disagree about the protocol's server (the evidence says who said what).
-    SettingsConflict,
+    /// Sources disagree about a protocol's server (the evidence says who said what). After
+    /// probing, `works` is what was proved
+    /// for it, `agree` the published sources that named it and `disagree` those that did not.
+    SettingsConflict {
+        works: Option<Endpoint>,
+        agree: Vec<SourceKind>,
+        disagree: Vec<SourceKind>,
+    },
     /// No source named a server; `offline` when only the bundled database was asked.
     NoSettingsFound {
         domain: String,

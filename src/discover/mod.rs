@@ -660,9 +660,16 @@ pub fn conflicts(results: &[SourceResult]) -> Vec<Finding> {
             .collect::<Vec<_>>()
             .join("; ");
         findings.push(
-            Finding::new(FindingCode::SettingsConflict, Facts::SettingsConflict)
-                .for_protocol(protocol)
-                .with_evidence(who_said_what),
+            Finding::new(
+                FindingCode::SettingsConflict,
+                Facts::SettingsConflict {
+                    works: None,
+                    agree: Vec::new(),
+                    disagree: Vec::new(),
+                },
+            )
+            .for_protocol(protocol)
+            .with_evidence(who_said_what),
         );
     }
     findings

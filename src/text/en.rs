@@ -632,6 +632,28 @@ impl Catalogue for English {
             "The settings from {source} arrived over plain HTTP, which anyone on the path can alter."
         )
     }
+    fn conflict_settled(
+        &self,
+        at: &str,
+        security: &str,
+        agree: &[&str],
+        disagree: &[&str],
+    ) -> String {
+        let named = if agree.is_empty() {
+            "found by probing".to_owned()
+        } else {
+            format!("as {} say", agree.join(", "))
+        };
+        let mut text = format!("{at} with {security} was proved to work, {named}.");
+        if !disagree.is_empty() {
+            text.push_str(&format!(
+                " Correct {}, which name{} only other servers.",
+                disagree.join(", "),
+                if disagree.len() == 1 { "s" } else { "" }
+            ));
+        }
+        text
+    }
     fn settings_conflict(&self, proto: &str) -> String {
         format!("The sources disagree about the {proto} server.")
     }

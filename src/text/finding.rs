@@ -353,7 +353,7 @@ fn message_and_hint(
         ),
         Facts::InsecureSource { .. }
         | Facts::PaccInvalid { .. }
-        | Facts::SettingsConflict
+        | Facts::SettingsConflict { .. }
         | Facts::NoSettingsFound { .. }
         | Facts::DnsUnavailable { .. }
         | Facts::TooManyCandidates { .. } => without_server(t, finding),
@@ -375,9 +375,29 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
                 .unwrap_or_default();
             (t.pacc_invalid(url, *check), t.pacc_fix(*check, &host))
         }
-        Facts::SettingsConflict => (
+        Facts::SettingsConflict {
+            works,
+            agree,
+            disagree,
+        } => (
             t.settings_conflict(finding.protocol.map_or("", |p| p.display_name())),
-            generic_fix(FindingCode::SettingsConflict),
+            match works {
+                Some(right) => {
+                    let titles = |sources: &[crate::source::SourceKind]| {
+                        sources
+                            .iter()
+                            .map(|s| t.source_title(*s))
+                            .collect::<Vec<_>>()
+                    };
+                    t.conflict_settled(
+                        &format!("{}:{}", right.host, right.port),
+                        t.security_label(right.security),
+                        &titles(agree),
+                        &titles(disagree),
+                    )
+                }
+                None => generic_fix(FindingCode::SettingsConflict),
+            },
         ),
         Facts::NoSettingsFound { domain, offline } => {
             let hint = if *offline {

@@ -263,6 +263,15 @@ pub trait Catalogue: Sync {
     /// What its publisher does about the failed `check`; `host` is `ua-auto-config.<domain>`.
     fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
+    /// A conflict the probes settled: `at` with `security` works, as the sources `agree` say;
+    /// the sources `disagree` name only other servers.
+    fn conflict_settled(
+        &self,
+        at: &str,
+        security: &str,
+        agree: &[&str],
+        disagree: &[&str],
+    ) -> String;
     fn no_settings_found(&self, domain: &str) -> String;
     /// `server` is an address or [`Phrase::SystemResolver`]; `kinds` how the lookups failed.
     fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String;

@@ -585,6 +585,32 @@ impl Catalogue for Chinese {
     fn insecure_source(&self, source: &str) -> String {
         format!("来自 {source} 的设置通过未加密的 HTTP 传输，途中可能被篡改。")
     }
+    fn conflict_settled(
+        &self,
+        at: &str,
+        security: &str,
+        agree: &[&str],
+        disagree: &[&str],
+    ) -> String {
+        // A space between Chinese and a Latin name that begins the list (`修正 DNS SRV 记录`).
+        let after = |list: String| match list.starts_with(|c: char| c.is_ascii()) {
+            true => format!(" {list}"),
+            false => list,
+        };
+        let named = if agree.is_empty() {
+            "由探测发现".to_owned()
+        } else {
+            format!("与{}给出的一致", spaced(&after(agree.join("、"))))
+        };
+        let mut text = format!("已验证 {at}（{security}）可用，{named}。");
+        if !disagree.is_empty() {
+            text.push_str(&format!(
+                "请修正{}：它们只给出了其他服务器。",
+                after(disagree.join("、"))
+            ));
+        }
+        text
+    }
     fn settings_conflict(&self, proto: &str) -> String {
         format!("不同来源给出的 {proto} 服务器设置不一致。")
     }
