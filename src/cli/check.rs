@@ -81,9 +81,18 @@ fn emit_document(
         return Ok(code.max(ExitStatus::Errors));
     };
     if !quiet {
+        let unverified = output::autoconfig::left_out(report);
         for protocol in left_out {
             let name = protocol.display_name().to_owned();
-            super::say(&Trouble::new(Said::ProtocolLeftOut(name)), lang);
+            let said = if emit == Emit::Pacc && !unverified.contains(&protocol) {
+                Said::ProtocolNotInPacc {
+                    protocol: name,
+                    port: output::pacc::port(protocol),
+                }
+            } else {
+                Said::ProtocolLeftOut(name)
+            };
+            super::say(&Trouble::new(said), lang);
         }
     }
     write_stdout(&document)?;

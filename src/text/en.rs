@@ -889,6 +889,7 @@ impl Catalogue for English {
             Said::CannotCheck(address) => format!("cannot check {address}"),
             Said::CannotExplain => "cannot explain the reply".to_owned(),
             Said::NothingVerified(address) => format!("no server was verified to work for {address}, so there is no autoconfig document to emit; run without --emit to see why"),
+            Said::ProtocolNotInPacc { protocol, port } => format!("{protocol}: PACC names only implicit TLS on port {port}, and no such server was verified (only STARTTLS or another port), so the document has none"),
             Said::ProtocolLeftOut(protocol) => format!("{protocol}: no server was verified to work, so the document has none; run without --emit to see why"),
             Said::UnknownArgument { arg, suggestion } => match suggestion {
                 Some(meant) => format!("unexpected argument '{arg}' (did you mean '{meant}'?)"),

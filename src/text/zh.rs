@@ -849,6 +849,9 @@ impl Catalogue for Chinese {
             Said::NothingVerified(address) => format!(
                 "{address} 没有任何服务器经验证可用，因此没有可输出的 autoconfig 文件；去掉 --emit 运行可查看原因"
             ),
+            Said::ProtocolNotInPacc { protocol, port } => format!(
+                "{protocol}：PACC 只能给出端口 {port} 上的 SSL/TLS，而经验证可用的只有 STARTTLS 或其他端口，因此文件中没有它"
+            ),
             Said::ProtocolLeftOut(protocol) => format!(
                 "{protocol}：没有服务器经验证可用，因此文件中没有它；去掉 --emit 运行可查看原因"
             ),

@@ -818,3 +818,40 @@ fn emitted_pacc_parses_back_and_its_txt_digest_validates() {
         }
     }
 }
+
+/// `--emit pacc` on tlsmix.test: IMAP is proved only as SSL/TLS on 143, which PACC (993 only)
+/// cannot say, so the document leaves IMAP out and stderr says why; POP3 and SMTP on their PACC
+/// ports stay in, and the TXT record still validates the document.
+#[test]
+fn emitted_pacc_leaves_out_what_pacc_cannot_say_and_says_why() {
+    let s = Scenario::new("tlsmix");
+    let result = run(s
+        .human_command(Some(&s.get("PASSWORD")), "3")
+        .args(["--emit", "pacc"])
+        .arg(s.user()));
+    assert!(
+        result
+            .stderr
+            .contains("IMAP: PACC names only implicit TLS on port 993"),
+        "{}",
+        result.stderr
+    );
+    let servers = mailcheck::discover::pacc::servers_in(result.stdout.as_bytes(), &s.user())
+        .expect("a PACC document");
+    assert!(
+        !servers.iter().any(|n| n.settings.protocol == Protocol::Imap),
+        "{}",
+        result.stdout
+    );
+    assert!(!servers.is_empty(), "{}", result.stdout);
+    let record = result
+        .stderr
+        .lines()
+        .find_map(|l| l.split('"').nth(1).filter(|r| r.starts_with("v=UAAC1")))
+        .expect("the TXT record")
+        .to_owned();
+    assert_eq!(
+        mailcheck::discover::pacc::verify(&[record], result.stdout.as_bytes()),
+        Ok(())
+    );
+}
