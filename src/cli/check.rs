@@ -87,7 +87,7 @@ fn emit_document(
             let said = if emit == Emit::Pacc && !unverified.contains(&protocol) {
                 Said::ProtocolNotInPacc {
                     protocol: name,
-                    port: output::pacc::port(protocol),
+                    port: mailcheck::discover::pacc::port(protocol),
                 }
             } else {
                 Said::ProtocolLeftOut(name)

@@ -31,11 +31,20 @@ const MAX_SERVERS: usize = 3;
 
 /// The protocols PACC names, the keys they go by (`smtp` in -02, `submit` since -03) and
 /// their implicit-TLS ports, the only ones PACC has.
-const PROTOCOLS: [(Protocol, &[&str], u16); 3] = [
-    (Protocol::Imap, &["imap"], 993),
-    (Protocol::Pop3, &["pop3"], 995),
-    (Protocol::Smtp, &["submit", "smtp"], 465),
+const PROTOCOLS: [(Protocol, &[&str]); 3] = [
+    (Protocol::Imap, &["imap"]),
+    (Protocol::Pop3, &["pop3"]),
+    (Protocol::Smtp, &["submit", "smtp"]),
 ];
+
+/// The one port PACC has for `protocol`, with implicit TLS.
+pub const fn port(protocol: Protocol) -> u16 {
+    match protocol {
+        Protocol::Imap => 993,
+        Protocol::Pop3 => 995,
+        Protocol::Smtp => 465,
+    }
+}
 
 pub fn url(domain: &str) -> Option<Url> {
     Url::parse(&format!("https://ua-auto-config.{domain}{PATH}")).ok()
@@ -159,7 +168,7 @@ pub fn servers_in(body: &[u8], username: &str) -> Result<Vec<Named>, Failed> {
     let oauth = auth.is_some_and(|a| a.get("oauth-public").is_some());
     let oauth_only = oauth && password == Some(false);
     let mut servers = Vec::new();
-    for (protocol, keys, port) in PROTOCOLS {
+    for (protocol, keys) in PROTOCOLS {
         let host = keys
             .iter()
             .find_map(|k| protocols.get(*k))
@@ -172,7 +181,7 @@ pub fn servers_in(body: &[u8], username: &str) -> Result<Vec<Named>, Failed> {
                 settings: ServerSettings {
                     protocol,
                     host,
-                    port,
+                    port: port(protocol),
                     security: Security::Tls,
                     username: username.to_owned(),
                 },

@@ -26,19 +26,10 @@ pub struct Emitted {
 /// PACC's longest provider name.
 const MAX_NAME: usize = 60;
 
-/// The one port PACC names for `protocol` (implicit TLS).
-pub fn port(protocol: Protocol) -> u16 {
-    match protocol {
-        Protocol::Imap => 993,
-        Protocol::Pop3 => 995,
-        Protocol::Smtp => 465,
-    }
-}
-
 /// The server PACC can carry for `protocol`: the first verified one (recommended first) on
 /// implicit TLS on the protocol's PACC port.
 fn carried(report: &Report, protocol: Protocol) -> Option<&ServerEntry> {
-    let port = port(protocol);
+    let port = pacc::port(protocol);
     verified(report, protocol)
         .into_iter()
         .find(|s| s.security == Security::Tls && s.port == port)

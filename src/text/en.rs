@@ -1051,6 +1051,11 @@ impl Catalogue for English {
     fn publish_instead(&self, at: &str, security: &str) -> String {
         format!("Publish {at} with {security} instead: it was proved to work.")
     }
+    fn pacc_cannot_say(&self, at: &str, security: &str, port: u16) -> String {
+        format!(
+            "{at} with {security} works, which PACC cannot name (implicit TLS on port {port} only): make the server speak SSL/TLS on {port}, or remove the protocol from the PACC document."
+        )
+    }
     fn published_nothing_works(&self, proto: &str) -> String {
         format!(
             "No {proto} server that was tried works: fix the server, or what the domain publishes for it."

@@ -344,6 +344,17 @@ fn message_and_hint(
                 t.security_label(server.security),
             ),
             match works {
+                Some(right)
+                    if *source == crate::source::SourceKind::Pacc
+                        && (right.security != Security::Tls
+                            || right.port != crate::discover::pacc::port(right.protocol)) =>
+                {
+                    t.pacc_cannot_say(
+                        &format!("{}:{}", right.host, right.port),
+                        t.security_label(right.security),
+                        crate::discover::pacc::port(right.protocol),
+                    )
+                }
                 Some(right) => t.publish_instead(
                     &format!("{}:{}", right.host, right.port),
                     t.security_label(right.security),

@@ -257,6 +257,9 @@ pub trait Catalogue: Sync {
     /// `source` is a source's title; `security` the published mode.
     fn published_settings_wrong(&self, source: &str, at: &str, security: &str) -> String;
     fn publish_instead(&self, at: &str, security: &str) -> String;
+    /// PACC names only implicit TLS on `port`, and what works (`at` with `security`) is not
+    /// that: the server must change, not the document.
+    fn pacc_cannot_say(&self, at: &str, security: &str, port: u16) -> String;
     fn published_nothing_works(&self, proto: &str) -> String;
     /// The PACC document at `url` failed `check` and was not used.
     fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String;

@@ -1030,6 +1030,11 @@ impl Catalogue for Chinese {
     fn publish_instead(&self, at: &str, security: &str) -> String {
         format!("请改为发布 {at}（{security}）：已验证可用。")
     }
+    fn pacc_cannot_say(&self, at: &str, security: &str, port: u16) -> String {
+        format!(
+            "{at}（{security}）可用，但 PACC 无法表示它（只能给出端口 {port} 上的 SSL/TLS）：请让服务器在 {port} 端口提供 SSL/TLS，或从 PACC 文档中去掉该协议。"
+        )
+    }
     fn published_nothing_works(&self, proto: &str) -> String {
         format!("尝试过的 {proto} 服务器都无法使用：请修复服务器，或修改域名为其发布的设置。")
     }

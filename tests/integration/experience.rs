@@ -839,7 +839,9 @@ fn emitted_pacc_leaves_out_what_pacc_cannot_say_and_says_why() {
     let servers = mailcheck::discover::pacc::servers_in(result.stdout.as_bytes(), &s.user())
         .expect("a PACC document");
     assert!(
-        !servers.iter().any(|n| n.settings.protocol == Protocol::Imap),
+        !servers
+            .iter()
+            .any(|n| n.settings.protocol == Protocol::Imap),
         "{}",
         result.stdout
     );
