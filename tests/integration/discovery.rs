@@ -1908,15 +1908,22 @@ fn pacc_document_too_large_or_never_answered_is_bounded() {
     );
     let run = world.check("alice@hang.pacc.test");
     let report = run.report();
-    assert_eq!(report.source("pacc").status, "error", "{}", report.dump());
+    let source = report.source("pacc");
+    assert_eq!(source.status, "error", "{}", report.dump());
+    assert!(
+        source.detail.contains("no answer within 1s"),
+        "{}",
+        source.detail
+    );
     assert_eq!(
         report.source("autoconfig").status,
         "found",
         "{}",
         report.dump()
     );
+    // One fetch limit (1 s), well inside the discovery deadline (2 × 1 s + 1 s).
     assert!(
-        run.elapsed < Duration::from_secs(6),
+        run.elapsed < Duration::from_secs(3),
         "a silent PACC server took {:?}",
         run.elapsed
     );
