@@ -77,10 +77,13 @@ pub enum FindingCode {
     Ipv6Broken,
     /// Added in 2026-12: what a source the domain publishes names does not work.
     PublishedSettingsWrong,
+    /// Added in 2026-12: a PACC document failed a check (digest, certificate, version) and
+    /// was not used.
+    PaccInvalid,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 39] = [
+    pub const ALL: [FindingCode; 40] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -120,6 +123,7 @@ impl FindingCode {
         FindingCode::OauthPolicyUpcoming,
         FindingCode::Ipv6Broken,
         FindingCode::PublishedSettingsWrong,
+        FindingCode::PaccInvalid,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -163,6 +167,7 @@ impl FindingCode {
             FindingCode::OauthPolicyUpcoming => "oauth_policy_upcoming",
             FindingCode::Ipv6Broken => "ipv6_broken",
             FindingCode::PublishedSettingsWrong => "published_settings_wrong",
+            FindingCode::PaccInvalid => "pacc_invalid",
         }
     }
 
@@ -177,7 +182,8 @@ impl FindingCode {
             | FindingCode::NotAConnectionProblem
             | FindingCode::TooManyCandidates
             | FindingCode::OauthPolicyUpcoming
-            | FindingCode::Ipv6Broken => Severity::Warning,
+            | FindingCode::Ipv6Broken
+            | FindingCode::PaccInvalid => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -386,9 +392,44 @@ impl Finding {
     }
 }
 
+/// The check of a PACC document that failed (`pacc_invalid`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaccCheck {
+    /// The HTTPS certificate of `ua-auto-config.<domain>` was refused.
+    Certificate,
+    /// No `_ua-auto-config` TXT record with a digest was found.
+    MissingRecord,
+    /// The TXT record's version tag is not `UAAC1`, or its algorithm not `sha256`.
+    Version,
+    /// The document's SHA-256 is none of the published digests.
+    Digest,
+    /// The document is no JSON, or not the shape PACC defines.
+    Json,
+}
+
+impl PaccCheck {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaccCheck::Certificate => "certificate",
+            PaccCheck::MissingRecord => "txt_record",
+            PaccCheck::Version => "version",
+            PaccCheck::Digest => "digest",
+            PaccCheck::Json => "json",
+        }
+    }
+}
+
 /// The facts behind a finding's message and hint, one variant per kind of observation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Facts {
+    /// The PACC document at `url` failed `check` and was not used: `expected` is what the
+    /// check wanted, `got` what it met.
+    PaccInvalid {
+        check: PaccCheck,
+        url: String,
+        expected: String,
+        got: String,
+    },
     /// A server a source the domain publishes names, which does not work; `works` is what was
     /// proved for its protocol instead, if anything; `published` what the source says of it.
     PublishedSettingsWrong {
@@ -561,8 +602,14 @@ pub enum Facts {
     InsecureSource {
         source: SourceKind,
     },
-    /// The sources disagree about the protocol's server (the evidence says who said what).
-    SettingsConflict,
+    /// Sources disagree about a protocol's server (the evidence says who said what). After
+    /// probing, `works` is what was proved
+    /// for it, `agree` the published sources that named it and `disagree` those that did not.
+    SettingsConflict {
+        works: Option<Endpoint>,
+        agree: Vec<SourceKind>,
+        disagree: Vec<SourceKind>,
+    },
     /// No source named a server; `offline` when only the bundled database was asked.
     NoSettingsFound {
         domain: String,
@@ -684,7 +731,8 @@ mod tests {
                 "not_a_connection_problem",
                 "too_many_candidates",
                 "oauth_policy_upcoming",
-                "ipv6_broken"
+                "ipv6_broken",
+                "pacc_invalid"
             ]
         );
     }

@@ -12,6 +12,8 @@ pub enum SourceKind {
     IspdbMx,
     /// Exchange Autodiscover (POX).
     Autodiscover,
+    /// PACC: `ua-auto-config.<domain>`'s JSON document, checked against its TXT digest.
+    Pacc,
     Guess,
     User,
     /// Not a discovery source: another port or TLS mode that a probe found answering on the
@@ -29,6 +31,7 @@ impl SourceKind {
             SourceKind::Ispdb => "ispdb",
             SourceKind::IspdbMx => "ispdb_mx",
             SourceKind::Autodiscover => "autodiscover",
+            SourceKind::Pacc => "pacc",
             SourceKind::Guess => "guess",
             SourceKind::User => "user",
             SourceKind::Probe => "probe",
@@ -36,7 +39,7 @@ impl SourceKind {
     }
 
     /// Every source, in the order a report lists them.
-    pub const ALL: [SourceKind; 10] = [
+    pub const ALL: [SourceKind; 11] = [
         SourceKind::ProviderDb,
         SourceKind::Srv,
         SourceKind::Autoconfig,
@@ -44,6 +47,7 @@ impl SourceKind {
         SourceKind::Ispdb,
         SourceKind::IspdbMx,
         SourceKind::Autodiscover,
+        SourceKind::Pacc,
         SourceKind::Guess,
         SourceKind::User,
         SourceKind::Probe,

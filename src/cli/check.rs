@@ -42,7 +42,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     Ok(code)
 }
 
-/// `--emit autoconfig|autodiscover`: the document on stdout, or, when nothing was verified,
+/// `--emit autoconfig|autodiscover|pacc`: the document on stdout, or, when nothing was verified,
 /// nothing there and the reason on stderr (publishing untested settings would spread the
 /// problem).
 fn emit_document(
@@ -52,9 +52,26 @@ fn emit_document(
     quiet: bool,
     lang: Lang,
 ) -> Result<ExitStatus, Failure> {
-    let document = match emit {
-        Emit::Autoconfig => output::autoconfig::render(report),
-        Emit::Autodiscover => output::autodiscover::render(report),
+    // PACC's TXT record goes to stderr, so that stdout is exactly the bytes it digests.
+    let (document, record, left_out) = match emit {
+        Emit::Autoconfig => (
+            output::autoconfig::render(report),
+            None,
+            output::autoconfig::left_out(report),
+        ),
+        Emit::Autodiscover => (
+            output::autodiscover::render(report),
+            None,
+            output::autoconfig::left_out(report),
+        ),
+        Emit::Pacc => match output::pacc::render(report) {
+            Some(emitted) => (
+                Some(emitted.document),
+                Some(emitted.record),
+                output::pacc::left_out(report),
+            ),
+            None => (None, None, Vec::new()),
+        },
     };
     let Some(document) = document else {
         super::say(
@@ -64,12 +81,24 @@ fn emit_document(
         return Ok(code.max(ExitStatus::Errors));
     };
     if !quiet {
-        for protocol in output::autoconfig::left_out(report) {
+        let unverified = output::autoconfig::left_out(report);
+        for protocol in left_out {
             let name = protocol.display_name().to_owned();
-            super::say(&Trouble::new(Said::ProtocolLeftOut(name)), lang);
+            let said = if emit == Emit::Pacc && !unverified.contains(&protocol) {
+                Said::ProtocolNotInPacc {
+                    protocol: name,
+                    port: mailcheck::discover::pacc::port(protocol),
+                }
+            } else {
+                Said::ProtocolLeftOut(name)
+            };
+            super::say(&Trouble::new(said), lang);
         }
     }
     write_stdout(&document)?;
+    if let Some(record) = record {
+        eprintln!("{record}");
+    }
     Ok(code)
 }
 

@@ -201,6 +201,8 @@ pub(crate) enum Emit {
     Autoconfig,
     /// An Exchange Autodiscover (POX) response
     Autodiscover,
+    /// A PACC document (stdout) and its _ua-auto-config TXT record with the digest (stderr)
+    Pacc,
 }
 
 #[derive(Debug, clap::Subcommand)]

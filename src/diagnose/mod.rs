@@ -355,6 +355,7 @@ pub fn with_probes(
         &probed,
         &recommendable,
     ));
+    settle_conflicts(&mut findings, &discovery, &recommendable);
     conclusion::rule_out_by_accepted_logins(&mut findings, &servers);
     finish(discovery, servers, findings, |_, p| {
         best_working(&recommendable, p)
@@ -377,18 +378,19 @@ fn provider_hosts_exist(found: &mut [Finding]) {
 }
 
 /// The audit of what the domain publishes: every server a published source (autoconfig,
-/// `.well-known`, SRV, Autodiscover) names whose settings do not work, once per source, with
+/// `.well-known`, SRV, Autodiscover, PACC) names whose settings do not work, once per source, with
 /// what was proved for its protocol instead.
 fn published_settings_wrong(
     discovery: &Discovery,
     probed: &[(Candidate, ProbeOutcome)],
     recommendable: &[(Candidate, ProbeOutcome)],
 ) -> Vec<Finding> {
-    const PUBLISHED: [SourceKind; 4] = [
+    const PUBLISHED: [SourceKind; 5] = [
         SourceKind::Autoconfig,
         SourceKind::Wellknown,
         SourceKind::Srv,
         SourceKind::Autodiscover,
+        SourceKind::Pacc,
     ];
     let mut found = Vec::new();
     for (candidate, outcome) in probed {
@@ -419,6 +421,49 @@ fn published_settings_wrong(
         }
     }
     found
+}
+
+/// A `settings_conflict` settled by the probes: what works for the protocol, the sources that
+/// named it and the ones that named only something else.
+fn settle_conflicts(
+    findings: &mut [Finding],
+    discovery: &Discovery,
+    recommendable: &[(Candidate, ProbeOutcome)],
+) {
+    let published =
+        |s: &SourceKind| !matches!(s, SourceKind::Guess | SourceKind::User | SourceKind::Probe);
+    for finding in findings.iter_mut() {
+        let (Some(protocol), Facts::SettingsConflict { .. }) = (finding.protocol, &finding.facts)
+        else {
+            continue;
+        };
+        let Some(works) = best_working(recommendable, protocol).map(|s| s.endpoint()) else {
+            continue;
+        };
+        let mut agree: Vec<SourceKind> = discovery
+            .candidates
+            .iter()
+            .filter(|c| c.endpoint() == works)
+            .flat_map(|c| c.sources.iter().copied())
+            .filter(published)
+            .collect();
+        agree.sort();
+        agree.dedup();
+        let mut disagree: Vec<SourceKind> = discovery
+            .candidates
+            .iter()
+            .filter(|c| c.settings.protocol == protocol && c.label.is_none())
+            .flat_map(|c| c.sources.iter().copied())
+            .filter(|s| published(s) && !agree.contains(s))
+            .collect();
+        disagree.sort();
+        disagree.dedup();
+        finding.facts = Facts::SettingsConflict {
+            works: Some(works),
+            agree,
+            disagree,
+        };
+    }
 }
 
 /// A server of the second round, as a candidate of the source `probe` (or `guess`).

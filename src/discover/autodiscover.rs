@@ -65,6 +65,7 @@ pub async fn lookup(fetcher: &Fetcher, dns: &Dns, address: &EmailAddress) -> Sou
     )
     .await;
     let mut answered = Vec::new();
+    let mut microsoft = false;
     for (url, answer) in urls.iter().zip(answers) {
         match answer {
             Ok(found) if !found.servers.is_empty() => {
@@ -73,13 +74,17 @@ pub async fn lookup(fetcher: &Fetcher, dns: &Dns, address: &EmailAddress) -> Sou
                     SourceStatus::Found,
                     found.detail(url),
                 );
+                result.provider_id = found.microsoft.then_some(MICROSOFT_365);
                 result.servers = found.servers;
                 return result;
             }
-            Ok(found) => answered.push((
-                format!("{}: {}", without_query(url), found.nothing_for_mail()),
-                false,
-            )),
+            Ok(found) => {
+                microsoft |= found.microsoft;
+                answered.push((
+                    format!("{}: {}", without_query(url), found.nothing_for_mail()),
+                    false,
+                ));
+            }
             Err(error) => {
                 let absent = matches!(&error, AskError::Fetch(e) if e.is_absent());
                 answered.push((format!("{}: {error}", without_query(url)), absent));
@@ -93,8 +98,13 @@ pub async fn lookup(fetcher: &Fetcher, dns: &Dns, address: &EmailAddress) -> Sou
         SourceStatus::Error
     };
     let detail: Vec<String> = answered.into_iter().map(|(note, _)| note).collect();
-    SourceResult::new(SourceKind::Autodiscover, status, detail.join("; "))
+    let mut result = SourceResult::new(SourceKind::Autodiscover, status, detail.join("; "));
+    result.provider_id = microsoft.then_some(MICROSOFT_365);
+    result
 }
+
+/// The bundled provider an Autodiscover answer from Microsoft means.
+const MICROSOFT_365: &str = "microsoft365";
 
 /// Why asking one endpoint gave nothing.
 #[derive(Debug)]

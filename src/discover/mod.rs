@@ -11,6 +11,7 @@ pub mod document;
 pub mod guess;
 pub mod ispdb;
 pub mod ispdb_mx;
+pub mod pacc;
 pub mod provider_db;
 pub mod srv;
 pub mod wellknown;
@@ -58,6 +59,9 @@ pub struct SourceResult {
     pub findings: Vec<Finding>,
     /// Servers it named beyond the caps of [`caps`]: not probed.
     pub left_out: Vec<NamedServer>,
+    /// The bundled provider this source says is behind the domain (Autodiscover answered by
+    /// Microsoft: `microsoft365`), for a domain neither its name nor its MX gave away.
+    pub provider_id: Option<&'static str>,
 }
 
 impl SourceResult {
@@ -73,6 +77,7 @@ impl SourceResult {
             not_offered: Vec::new(),
             findings: Vec::new(),
             left_out: Vec::new(),
+            provider_id: None,
         }
     }
 }
@@ -112,6 +117,8 @@ pub fn trust_rank(source: SourceKind, insecure: bool) -> u8 {
     match (source, insecure) {
         (SourceKind::ProviderDb, _) => 0,
         (SourceKind::Autoconfig | SourceKind::Wellknown, false) => 1,
+        // A PACC document is used only over verified HTTPS, its DNS digest matching.
+        (SourceKind::Pacc, _) => 1,
         (SourceKind::Srv, _) => 2,
         (SourceKind::Ispdb, false) => 3,
         (SourceKind::IspdbMx | SourceKind::Autodiscover, false) => 4,
@@ -338,7 +345,16 @@ pub async fn discover(
                 .await;
         Some((resolved, started.elapsed()))
     };
-    let ((provider, db, ispdb_mx), srv, autoconfig, wellknown, ispdb, autodiscover, early_guess) = tokio::join!(
+    let (
+        (provider, db, ispdb_mx),
+        srv,
+        autoconfig,
+        wellknown,
+        ispdb,
+        autodiscover,
+        pacc,
+        early_guess,
+    ) = tokio::join!(
         by_mx,
         bounded(
             SourceKind::Srv,
@@ -370,8 +386,28 @@ pub async fn discover(
             &options.progress,
             autodiscover::lookup(&net.fetcher, &net.dns, address)
         ),
+        bounded(
+            SourceKind::Pacc,
+            deadline,
+            &options.progress,
+            pacc::lookup(&net.fetcher, &net.dns, address)
+        ),
         early_guess,
     );
+    // A domain that neither its name nor its MX gave away, whose Autodiscover Microsoft
+    // answers, is Microsoft 365's: its provider entry (servers, notes, dated policy) applies.
+    let (provider, db) = match (&provider, autodiscover.provider_id) {
+        (None, Some(id)) => match ProviderMatch::by_autodiscover(id) {
+            Some(found) => {
+                let mut by_autodiscover = provider_db::source_result(address, Some(&found));
+                by_autodiscover.report.elapsed = db.report.elapsed;
+                by_autodiscover.findings.extend(db.findings);
+                (Some(found), by_autodiscover)
+            }
+            None => (provider, db),
+        },
+        _ => (provider, db),
+    };
     let mut results = vec![
         db,
         srv,
@@ -380,6 +416,7 @@ pub async fn discover(
         ispdb,
         ispdb_mx,
         autodiscover,
+        pacc,
     ];
     results.iter_mut().for_each(caps::cap_source);
 
@@ -623,9 +660,16 @@ pub fn conflicts(results: &[SourceResult]) -> Vec<Finding> {
             .collect::<Vec<_>>()
             .join("; ");
         findings.push(
-            Finding::new(FindingCode::SettingsConflict, Facts::SettingsConflict)
-                .for_protocol(protocol)
-                .with_evidence(who_said_what),
+            Finding::new(
+                FindingCode::SettingsConflict,
+                Facts::SettingsConflict {
+                    works: None,
+                    agree: Vec::new(),
+                    disagree: Vec::new(),
+                },
+            )
+            .for_protocol(protocol)
+            .with_evidence(who_said_what),
         );
     }
     findings

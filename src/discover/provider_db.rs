@@ -18,6 +18,8 @@ mod files {
 pub enum MatchedBy {
     Domain,
     Mx,
+    /// Added: the domain's Exchange Autodiscover is answered by the provider (Microsoft 365).
+    Autodiscover,
 }
 
 impl MatchedBy {
@@ -25,6 +27,7 @@ impl MatchedBy {
         match self {
             MatchedBy::Domain => "domain",
             MatchedBy::Mx => "mx",
+            MatchedBy::Autodiscover => "autodiscover",
         }
     }
 }
@@ -130,6 +133,15 @@ pub fn bundled_by_domain(domain: &str) -> Option<&'static ProviderConfig> {
 }
 
 impl ProviderMatch {
+    /// The bundled provider `id`, recognised by the domain's Autodiscover answer.
+    pub fn by_autodiscover(id: &str) -> Option<ProviderMatch> {
+        ProviderDb::bundled().get(id).map(|provider| ProviderMatch {
+            provider,
+            matched_by: MatchedBy::Autodiscover,
+            mx_host: None,
+        })
+    }
+
     /// Recognises the provider of `domain`, by domain first, then by its MX hosts.
     pub fn find(domain: &str, mx_hosts: &[String]) -> Option<ProviderMatch> {
         if let Some(provider) = bundled_by_domain(domain) {
@@ -164,6 +176,11 @@ pub fn source_result(address: &EmailAddress, found: Option<&ProviderMatch>) -> S
     let provider = found.provider;
     let detail = match (&found.matched_by, &found.mx_host) {
         (MatchedBy::Mx, Some(mx)) => format!("{} (MX {mx})", provider.default_name()),
+        (MatchedBy::Autodiscover, _) => format!(
+            "{} (the Autodiscover of {} is answered by Microsoft)",
+            provider.default_name(),
+            address.domain()
+        ),
         _ => format!("{} (domain {})", provider.default_name(), address.domain()),
     };
     let mut result = SourceResult::new(SourceKind::ProviderDb, SourceStatus::Found, detail);

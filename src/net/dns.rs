@@ -296,6 +296,26 @@ impl Dns {
         Ok(records)
     }
 
+    /// TXT records, one string each: a record's character-strings joined, as RFC 7208 and
+    /// the PACC draft join them. Bytes that are not UTF-8 are replaced.
+    pub async fn txt(&self, name: &str) -> Result<Vec<String>, DnsError> {
+        let query = || format!("TXT {name}");
+        let lookup = self
+            .limit(query, self.resolver.txt_lookup(absolute(name)))
+            .await?;
+        Ok(lookup
+            .iter()
+            .map(|txt| {
+                let joined: Vec<u8> = txt
+                    .txt_data()
+                    .iter()
+                    .flat_map(|s| s.iter().copied())
+                    .collect();
+                String::from_utf8_lossy(&joined).into_owned()
+            })
+            .collect())
+    }
+
     /// The addresses of a host (A and AAAA). An IP literal is its own address. A host without
     /// addresses whose CNAMEs loop says so ([`DnsError::CnameLoop`]).
     pub async fn ips(&self, host: &str) -> Result<Vec<IpAddr>, DnsError> {

@@ -24,6 +24,8 @@ pub const MAX_REDIRECTS: usize = 3;
 pub struct Fetched {
     pub url: Url,
     pub body: String,
+    /// The body's exact bytes (what a PACC digest is taken of); `body` is them as text.
+    pub bytes: Vec<u8>,
     /// The request or one of its redirects used plain HTTP.
     pub insecure: bool,
     pub redirects: Vec<Url>,
@@ -38,6 +40,9 @@ pub enum FetchError {
     TooLarge,
     #[error("served as {0:?}, not XML (mail clients ignore such a file)")]
     ContentType(String),
+    /// The HTTPS server's certificate was refused (expired, another name, unknown issuer).
+    #[error("{0}")]
+    Certificate(String),
     #[error("more than {MAX_REDIRECTS} redirects")]
     TooManyRedirects,
     /// A redirect back to a URL already asked.
@@ -118,7 +123,7 @@ impl Fetcher {
     }
 
     /// A request of `url`, through the client that connects where the connector says.
-    fn request(
+    fn request_of(
         &self,
         method: reqwest::Method,
         url: &Url,
@@ -161,10 +166,16 @@ impl Fetcher {
         self.request_xml(url, None).await
     }
 
+    /// Fetches a JSON document as [`Self::fetch_xml`] fetches XML, following redirects only
+    /// to HTTPS (a PACC document is taken over HTTPS or not at all).
+    pub async fn fetch_json(&self, url: Url) -> Result<Fetched, FetchError> {
+        self.request(url, None, Kind::Json).await
+    }
+
     /// Where a GET of `url` redirects to, without following it: `None` when it answers
     /// anything but a redirect (Autodiscover's plain-HTTP step, used only for that).
     pub async fn redirect_of(&self, url: Url) -> Result<Option<Url>, FetchError> {
-        let request = self.request(reqwest::Method::GET, &url)?.send();
+        let request = self.request_of(reqwest::Method::GET, &url)?.send();
         let response = tokio::time::timeout(self.timeout, request)
             .await
             .map_err(|_| FetchError::Timeout(self.timeout))?
@@ -187,6 +198,15 @@ impl Fetcher {
     }
 
     async fn request_xml(&self, url: Url, post: Option<&str>) -> Result<Fetched, FetchError> {
+        self.request(url, post, Kind::Xml).await
+    }
+
+    async fn request(
+        &self,
+        url: Url,
+        post: Option<&str>,
+        kind: Kind,
+    ) -> Result<Fetched, FetchError> {
         let deadline = tokio::time::Instant::now() + self.timeout;
         let first = url.clone();
         let mut url = url;
@@ -198,9 +218,11 @@ impl Fetcher {
                 Some(_) => reqwest::Method::POST,
                 None => reqwest::Method::GET,
             };
-            let mut request = self
-                .request(method, &url)?
-                .header("Accept", "application/xml, text/xml");
+            let accept = match kind {
+                Kind::Xml => "application/xml, text/xml",
+                Kind::Json => "application/json",
+            };
+            let mut request = self.request_of(method, &url)?.header("Accept", accept);
             if let Some(body) = post {
                 // outlook.com answers only this exact Content-Type.
                 request = request
@@ -228,8 +250,9 @@ impl Fetcher {
                     .filter(|l| !l.trim().is_empty())
                     .and_then(|l| url.join(l).ok())
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    // What is posted (an address) goes nowhere in the clear.
-                    .filter(|u| post.is_none() || u.scheme() == "https")
+                    // What is posted (an address) goes nowhere in the clear, nor is a
+                    // JSON document taken from there.
+                    .filter(|u| (post.is_none() && kind == Kind::Xml) || u.scheme() == "https")
                     .ok_or(FetchError::BadRedirect(location))?;
                 if next == first || redirects.contains(&next) {
                     return Err(FetchError::RedirectLoop(without_query(&next)));
@@ -247,7 +270,8 @@ impl Fetcher {
                 .and_then(|c| c.to_str().ok())
                 .unwrap_or_default()
                 .to_ascii_lowercase();
-            if !is_xml_type(&content_type) {
+            // A JSON document's type is not checked: its digest and its parse decide.
+            if kind == Kind::Xml && !is_xml_type(&content_type) {
                 return Err(FetchError::ContentType(content_type));
             }
             if response
@@ -256,10 +280,11 @@ impl Fetcher {
             {
                 return Err(FetchError::TooLarge);
             }
-            let body = self.read_body(response, deadline).await?;
+            let bytes = self.read_body(response, deadline).await?;
             return Ok(Fetched {
                 url,
-                body,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+                bytes,
                 insecure,
                 redirects,
             });
@@ -272,7 +297,7 @@ impl Fetcher {
         &self,
         mut response: reqwest::Response,
         deadline: tokio::time::Instant,
-    ) -> Result<String, FetchError> {
+    ) -> Result<Vec<u8>, FetchError> {
         let mut body = Vec::new();
         loop {
             let chunk = tokio::time::timeout_at(deadline, response.chunk())
@@ -290,7 +315,7 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(String::from_utf8_lossy(&body).into_owned())
+        Ok(body)
     }
 
     fn network_error(&self, e: &reqwest::Error) -> FetchError {
@@ -300,8 +325,20 @@ impl Fetcher {
         // The innermost cause says what happened (DNS, refused, certificate).
         let mut source: &dyn std::error::Error = e;
         let mut unreachable = false;
+        let mut certificate = false;
         while let Some(next) = source.source() {
             source = next;
+            // io::Error's source skips the error it wraps, which may be rustls's own.
+            let wrapped = source
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|inner| inner as &dyn std::error::Error);
+            certificate |= [Some(source), wrapped].into_iter().flatten().any(|e| {
+                matches!(
+                    e.downcast_ref::<rustls::Error>(),
+                    Some(rustls::Error::InvalidCertificate(_))
+                )
+            });
             if let Some(io) = source.downcast_ref::<std::io::Error>() {
                 unreachable |= io.kind() == std::io::ErrorKind::ConnectionRefused;
             }
@@ -312,8 +349,12 @@ impl Fetcher {
             }
         }
         let text = source.to_string();
+        // rustls's own words, when its error reaches here only as text.
+        certificate |= text.starts_with("invalid peer certificate");
         if unreachable {
             FetchError::Unreachable(text)
+        } else if certificate {
+            FetchError::Certificate(text)
         } else {
             FetchError::Network(text)
         }
@@ -363,6 +404,13 @@ impl reqwest::dns::Resolve for MappedResolver {
             Ok(addrs)
         })
     }
+}
+
+/// What a fetch expects to come back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Xml,
+    Json,
 }
 
 /// Thunderbird parses a body only when it is served as one of these.

@@ -96,6 +96,7 @@ impl Renderer<'_> {
                 self.t
                     .paren(self.t.phrase(match provider.matched_by.as_str() {
                         "mx" => Phrase::MatchedByMx,
+                        "autodiscover" => Phrase::MatchedByAutodiscover,
                         _ => Phrase::MatchedByDomain,
                     }))
             ),

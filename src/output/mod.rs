@@ -8,6 +8,7 @@ pub mod escape;
 pub mod explain;
 pub mod human;
 pub mod json;
+pub mod pacc;
 pub mod summary;
 pub mod trace;
 

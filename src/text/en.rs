@@ -27,6 +27,7 @@ impl Catalogue for English {
             SettingsFrom => "Settings from: ",
             MatchedByMx => "recognised by its MX records",
             MatchedByDomain => "recognised by its domain",
+            MatchedByAutodiscover => "recognised by its Autodiscover, which Microsoft answers",
             Works => "works",
             LoginSucceeded => "login succeeded",
             Reachable => "reachable",
@@ -290,6 +291,10 @@ impl Catalogue for English {
                 "The server fails over IPv6 while IPv4 works.",
                 "The settings are right and work over IPv4; IPv6 on this network or at the server needs fixing.",
             ),
+            PaccInvalid => (
+                "The domain's PACC document failed a check and was not used.",
+                "Publish the document and its TXT digest again, over HTTPS with a certificate for ua-auto-config.<domain>.",
+            ),
             PublishedSettingsWrong => (
                 "A server that the domain publishes does not work.",
                 "Correct what the domain publishes (autoconfig, SRV, Autodiscover) to settings that work.",
@@ -355,6 +360,7 @@ impl Catalogue for English {
             SourceKind::Autoconfig => "the domain's autoconfig",
             SourceKind::Wellknown => "the domain's .well-known autoconfig",
             SourceKind::Autodiscover => "Exchange Autodiscover",
+            SourceKind::Pacc => "the domain's PACC document",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "ISPDB by MX",
             SourceKind::Guess => "guessed host names",
@@ -626,6 +632,28 @@ impl Catalogue for English {
             "The settings from {source} arrived over plain HTTP, which anyone on the path can alter."
         )
     }
+    fn conflict_settled(
+        &self,
+        at: &str,
+        security: &str,
+        agree: &[&str],
+        disagree: &[&str],
+    ) -> String {
+        let named = if agree.is_empty() {
+            "found by probing".to_owned()
+        } else {
+            format!("as {} say", agree.join(", "))
+        };
+        let mut text = format!("{at} with {security} was proved to work, {named}.");
+        if !disagree.is_empty() {
+            text.push_str(&format!(
+                " Correct {}, which name{} only other servers.",
+                disagree.join(", "),
+                if disagree.len() == 1 { "s" } else { "" }
+            ));
+        }
+        text
+    }
     fn settings_conflict(&self, proto: &str) -> String {
         format!("The sources disagree about the {proto} server.")
     }
@@ -861,6 +889,7 @@ impl Catalogue for English {
             Said::CannotCheck(address) => format!("cannot check {address}"),
             Said::CannotExplain => "cannot explain the reply".to_owned(),
             Said::NothingVerified(address) => format!("no server was verified to work for {address}, so there is no autoconfig document to emit; run without --emit to see why"),
+            Said::ProtocolNotInPacc { protocol, port } => format!("{protocol}: PACC names only implicit TLS on port {port}, and no such server was verified (only STARTTLS or another port), so the document has none"),
             Said::ProtocolLeftOut(protocol) => format!("{protocol}: no server was verified to work, so the document has none; run without --emit to see why"),
             Said::UnknownArgument { arg, suggestion } => match suggestion {
                 Some(meant) => format!("unexpected argument '{arg}' (did you mean '{meant}'?)"),
@@ -1022,6 +1051,11 @@ impl Catalogue for English {
     fn publish_instead(&self, at: &str, security: &str) -> String {
         format!("Publish {at} with {security} instead: it was proved to work.")
     }
+    fn pacc_cannot_say(&self, at: &str, security: &str, port: u16) -> String {
+        format!(
+            "{at} with {security} works, which PACC cannot name (implicit TLS on port {port} only): make the server speak SSL/TLS on {port}, or remove the protocol from the PACC document."
+        )
+    }
     fn published_nothing_works(&self, proto: &str) -> String {
         format!(
             "No {proto} server that was tried works: fix the server, or what the domain publishes for it."
@@ -1029,5 +1063,34 @@ impl Catalogue for English {
     }
     fn oauth_only_for(&self, protocols: &str) -> String {
         format!("{protocols}: no password, OAuth sign-in only")
+    }
+    fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String {
+        use crate::finding::PaccCheck::*;
+        let what = match check {
+            Certificate => "its HTTPS certificate was refused",
+            MissingRecord => "no _ua-auto-config TXT record holds its digest",
+            Version => "its TXT record has a version or algorithm PACC does not define",
+            Digest => "its SHA-256 digest is not the one the TXT record publishes",
+            Json => "it is not a PACC JSON document",
+        };
+        format!("The PACC document {url} was not used: {what}.")
+    }
+    fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String {
+        use crate::finding::PaccCheck::*;
+        match check {
+            Certificate => format!(
+                "Serve {host} with a valid certificate that names it: clients take the document over verified HTTPS only."
+            ),
+            MissingRecord => format!(
+                "Publish the TXT record _{host} \"v=UAAC1; a=sha256; d=<base64 SHA-256 of the document>\"."
+            ),
+            Version => format!(
+                "Write the TXT record _{host} as \"v=UAAC1; a=sha256; d=…\": UAAC1 and sha256 are the only values defined."
+            ),
+            Digest => format!(
+                "Any change of the document changes its digest: publish the digest of the bytes served now in _{host} (mailcheck --emit pacc prints both)."
+            ),
+            Json => "Serve valid JSON with a \"protocols\" object (imap, pop3, submit, each with a \"host\").".to_owned(),
+        }
     }
 }

@@ -344,6 +344,17 @@ fn message_and_hint(
                 t.security_label(server.security),
             ),
             match works {
+                Some(right)
+                    if *source == crate::source::SourceKind::Pacc
+                        && (right.security != Security::Tls
+                            || right.port != crate::discover::pacc::port(right.protocol)) =>
+                {
+                    t.pacc_cannot_say(
+                        &format!("{}:{}", right.host, right.port),
+                        t.security_label(right.security),
+                        crate::discover::pacc::port(right.protocol),
+                    )
+                }
                 Some(right) => t.publish_instead(
                     &format!("{}:{}", right.host, right.port),
                     t.security_label(right.security),
@@ -352,7 +363,8 @@ fn message_and_hint(
             },
         ),
         Facts::InsecureSource { .. }
-        | Facts::SettingsConflict
+        | Facts::PaccInvalid { .. }
+        | Facts::SettingsConflict { .. }
         | Facts::NoSettingsFound { .. }
         | Facts::DnsUnavailable { .. }
         | Facts::TooManyCandidates { .. } => without_server(t, finding),
@@ -367,9 +379,36 @@ fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
             t.insecure_source(source.as_str()),
             generic_fix(FindingCode::InsecureSource),
         ),
-        Facts::SettingsConflict => (
+        Facts::PaccInvalid { check, url, .. } => {
+            let host = reqwest::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default();
+            (t.pacc_invalid(url, *check), t.pacc_fix(*check, &host))
+        }
+        Facts::SettingsConflict {
+            works,
+            agree,
+            disagree,
+        } => (
             t.settings_conflict(finding.protocol.map_or("", |p| p.display_name())),
-            generic_fix(FindingCode::SettingsConflict),
+            match works {
+                Some(right) => {
+                    let titles = |sources: &[crate::source::SourceKind]| {
+                        sources
+                            .iter()
+                            .map(|s| t.source_title(*s))
+                            .collect::<Vec<_>>()
+                    };
+                    t.conflict_settled(
+                        &format!("{}:{}", right.host, right.port),
+                        t.security_label(right.security),
+                        &titles(agree),
+                        &titles(disagree),
+                    )
+                }
+                None => generic_fix(FindingCode::SettingsConflict),
+            },
         ),
         Facts::NoSettingsFound { domain, offline } => {
             let hint = if *offline {
@@ -453,6 +492,15 @@ fn evidence(t: &dyn Catalogue, finding: &Finding) -> Option<String> {
                 .unwrap_or_default(),
         ),
         Facts::PublishedSettingsWrong { detail, .. } => Some(detail.clone()),
+        Facts::PaccInvalid {
+            check,
+            expected,
+            got,
+            ..
+        } => Some(format!(
+            "{}: expected {expected}; got {got}",
+            check.as_str()
+        )),
         Facts::CertNameMismatch { names, subject, .. } => {
             Some(format!("subject {subject}; names {}", name_list(t, names)))
         }

@@ -41,6 +41,7 @@ pub enum Phrase {
     SettingsFrom,
     MatchedByMx,
     MatchedByDomain,
+    MatchedByAutodiscover,
     Works,
     LoginSucceeded,
     Reachable,
@@ -256,8 +257,24 @@ pub trait Catalogue: Sync {
     /// `source` is a source's title; `security` the published mode.
     fn published_settings_wrong(&self, source: &str, at: &str, security: &str) -> String;
     fn publish_instead(&self, at: &str, security: &str) -> String;
+    /// PACC names only implicit TLS on `port`, and what works (`at` with `security`) is not
+    /// that: the server must change, not the document.
+    fn pacc_cannot_say(&self, at: &str, security: &str, port: u16) -> String;
     fn published_nothing_works(&self, proto: &str) -> String;
+    /// The PACC document at `url` failed `check` and was not used.
+    fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String;
+    /// What its publisher does about the failed `check`; `host` is `ua-auto-config.<domain>`.
+    fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String;
     fn settings_conflict(&self, proto: &str) -> String;
+    /// A conflict the probes settled: `at` with `security` works, as the sources `agree` say;
+    /// the sources `disagree` name only other servers.
+    fn conflict_settled(
+        &self,
+        at: &str,
+        security: &str,
+        agree: &[&str],
+        disagree: &[&str],
+    ) -> String;
     fn no_settings_found(&self, domain: &str) -> String;
     /// `server` is an address or [`Phrase::SystemResolver`]; `kinds` how the lookups failed.
     fn dns_unavailable(&self, server: &str, failed: usize, kinds: &str) -> String;

@@ -89,6 +89,12 @@ pub enum Said {
     NothingVerified(String),
     /// `--emit autoconfig`: no server of this protocol was verified; the document has none.
     ProtocolLeftOut(String),
+    /// `--emit pacc`: this protocol was verified, but not with implicit TLS on the one port PACC
+    /// can name for it (`port`); the document has none.
+    ProtocolNotInPacc {
+        protocol: String,
+        port: u16,
+    },
     CannotStartRuntime,
     // The command line's own checks (clap's, worded here in Chinese; clap says them in English).
     /// An argument the command does not know, and the one meant, if clap guesses one.

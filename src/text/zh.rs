@@ -25,6 +25,7 @@ impl Catalogue for Chinese {
             SettingsFrom => "设置来源：",
             MatchedByMx => "通过 MX 记录识别",
             MatchedByDomain => "通过域名识别",
+            MatchedByAutodiscover => "通过 Autodiscover 识别（由微软应答）",
             Works => "可用",
             LoginSucceeded => "登录成功",
             Reachable => "可连接",
@@ -274,6 +275,10 @@ impl Catalogue for Chinese {
                 "服务器通过 IPv6 连接失败，而 IPv4 可以正常连接。",
                 "设置是正确的，通过 IPv4 可以使用；需要修复本网络或服务器端的 IPv6。",
             ),
+            PaccInvalid => (
+                "域名的 PACC 配置文档未通过校验，未被采用。",
+                "请重新发布该文档及其 TXT 摘要，并通过 HTTPS 提供，证书须包含 ua-auto-config.<域名>。",
+            ),
             PublishedSettingsWrong => (
                 "域名发布的服务器设置无法使用。",
                 "请把域名发布的设置（autoconfig、SRV、Autodiscover）改为可用的设置。",
@@ -325,6 +330,7 @@ impl Catalogue for Chinese {
             SourceKind::Autoconfig => "域名的 autoconfig",
             SourceKind::Wellknown => "域名的 .well-known 配置",
             SourceKind::Autodiscover => "Exchange 自动发现（Autodiscover）",
+            SourceKind::Pacc => "域名的 PACC 配置文档",
             SourceKind::Ispdb => "Thunderbird ISPDB",
             SourceKind::IspdbMx => "按 MX 查询 ISPDB",
             SourceKind::Guess => "猜测的主机名",
@@ -579,6 +585,32 @@ impl Catalogue for Chinese {
     fn insecure_source(&self, source: &str) -> String {
         format!("来自 {source} 的设置通过未加密的 HTTP 传输，途中可能被篡改。")
     }
+    fn conflict_settled(
+        &self,
+        at: &str,
+        security: &str,
+        agree: &[&str],
+        disagree: &[&str],
+    ) -> String {
+        // A space between Chinese and a Latin name that begins the list (`修正 DNS SRV 记录`).
+        let after = |list: String| match list.starts_with(|c: char| c.is_ascii()) {
+            true => format!(" {list}"),
+            false => list,
+        };
+        let named = if agree.is_empty() {
+            "由探测发现".to_owned()
+        } else {
+            format!("与{}给出的一致", spaced(&after(agree.join("、"))))
+        };
+        let mut text = format!("已验证 {at}（{security}）可用，{named}。");
+        if !disagree.is_empty() {
+            text.push_str(&format!(
+                "请修正{}：它们只给出了其他服务器。",
+                after(disagree.join("、"))
+            ));
+        }
+        text
+    }
     fn settings_conflict(&self, proto: &str) -> String {
         format!("不同来源给出的 {proto} 服务器设置不一致。")
     }
@@ -817,6 +849,9 @@ impl Catalogue for Chinese {
             Said::NothingVerified(address) => format!(
                 "{address} 没有任何服务器经验证可用，因此没有可输出的 autoconfig 文件；去掉 --emit 运行可查看原因"
             ),
+            Said::ProtocolNotInPacc { protocol, port } => format!(
+                "{protocol}：PACC 只能给出端口 {port} 上的 SSL/TLS，而经验证可用的只有 STARTTLS 或其他端口，因此文件中没有它"
+            ),
             Said::ProtocolLeftOut(protocol) => format!(
                 "{protocol}：没有服务器经验证可用，因此文件中没有它；去掉 --emit 运行可查看原因"
             ),
@@ -995,11 +1030,48 @@ impl Catalogue for Chinese {
     fn publish_instead(&self, at: &str, security: &str) -> String {
         format!("请改为发布 {at}（{security}）：已验证可用。")
     }
+    fn pacc_cannot_say(&self, at: &str, security: &str, port: u16) -> String {
+        format!(
+            "{at}（{security}）可用，但 PACC 无法表示它（只能给出端口 {port} 上的 SSL/TLS）：请让服务器在 {port} 端口提供 SSL/TLS，或从 PACC 文档中去掉该协议。"
+        )
+    }
     fn published_nothing_works(&self, proto: &str) -> String {
         format!("尝试过的 {proto} 服务器都无法使用：请修复服务器，或修改域名为其发布的设置。")
     }
     fn oauth_only_for(&self, protocols: &str) -> String {
         format!("{protocols} 不用密码，只能通过 OAuth 登录")
+    }
+    fn pacc_invalid(&self, url: &str, check: crate::finding::PaccCheck) -> String {
+        use crate::finding::PaccCheck::*;
+        let what = match check {
+            Certificate => "其 HTTPS 证书未通过验证",
+            MissingRecord => "没有 _ua-auto-config TXT 记录给出其摘要",
+            Version => "其 TXT 记录的版本或算法不是 PACC 定义的",
+            Digest => "其 SHA-256 摘要与 TXT 记录发布的不符",
+            Json => "它不是 PACC 的 JSON 文档",
+        };
+        format!("PACC 配置文档 {url} 未被采用：{what}。")
+    }
+    fn pacc_fix(&self, check: crate::finding::PaccCheck, host: &str) -> String {
+        use crate::finding::PaccCheck::*;
+        match check {
+            Certificate => format!(
+                "请为 {host} 配置包含该名称的有效证书：客户端只通过验证过的 HTTPS 读取该文档。"
+            ),
+            MissingRecord => format!(
+                "请发布 TXT 记录 _{host} \"v=UAAC1; a=sha256; d=<文档的 SHA-256，base64>\"。"
+            ),
+            Version => format!(
+                "TXT 记录 _{host} 应写作 \"v=UAAC1; a=sha256; d=…\"：只定义了 UAAC1 和 sha256。"
+            ),
+            Digest => format!(
+                "文档的任何改动都会改变摘要：请在 _{host} 发布当前所提供字节的摘要（mailcheck --emit pacc 会同时给出两者）。"
+            ),
+            Json => {
+                "请提供有效的 JSON，含 \"protocols\" 对象（imap、pop3、submit 各带 \"host\"）。"
+                    .to_owned()
+            }
+        }
     }
 }
 

@@ -62,6 +62,7 @@ fn srv_alone_orders_records_by_priority_then_weight() {
             ("ispdb", "not_found"),
             ("ispdb_mx", "skipped"),
             ("autodiscover", "not_found"),
+            ("pacc", "not_found"),
             ("guess", "skipped"),
         ])
     );
@@ -623,6 +624,7 @@ fn all_sources_together_with_a_conflict() {
             ("ispdb", "found"),
             ("ispdb_mx", "skipped"),
             ("autodiscover", "not_found"),
+            ("pacc", "not_found"),
             ("guess", "found"),
         ])
     );
@@ -1744,5 +1746,243 @@ fn autoconfig_1_2_says_what_it_holds_beyond_imap_pop3_and_smtp() {
     assert!(
         !provider.outgoing[0].oauth_only(),
         "OAuth beside a password is not OAuth only"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PACC (draft-ietf-mailmaint-pacc): the JSON document and its TXT digest
+// ---------------------------------------------------------------------------------------------
+
+fn pacc_url(domain: &str) -> String {
+    format!("https://ua-auto-config.{domain}/.well-known/user-agent-configuration.json")
+}
+
+fn pacc_reply(file: &str) -> Reply {
+    let path = crate::support::fixtures().join("pacc").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    Reply::xml(text).typed(Some("application/json"))
+}
+
+/// The `pacc_invalid` finding of a report, which must be the only one, with its check.
+fn pacc_invalid(report: &mailcheck::Report) -> &mailcheck::report::FindingEntry {
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::PaccInvalid)
+        .collect();
+    assert_eq!(found.len(), 1, "{}", report.dump());
+    assert_eq!(found[0].severity, Severity::Warning);
+    found[0]
+}
+
+/// A document whose SHA-256 is one of the published TXT digests (the record split in two
+/// character-strings, a stale one and an SPF record beside it) is used: implicit TLS on 993,
+/// 995 and 465, the address as user name, JMAP named in nothing that is probed.
+#[test]
+fn pacc_document_with_a_matching_digest_names_the_servers() {
+    let world = World::start();
+    world.serve(&pacc_url("ok.pacc.test"), pacc_reply("valid.json"));
+    let report = world.check("alice@ok.pacc.test").report();
+    let source = report.source("pacc");
+    assert_eq!(source.status, "found", "{}", report.dump());
+    assert_eq!(
+        source.detail,
+        format!(
+            "{} → 3 server(s), digest matches _ua-auto-config.ok.pacc.test TXT",
+            pacc_url("ok.pacc.test")
+        )
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Imap),
+        ["mail.ok.pacc.test:993:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Pop3),
+        ["mail.ok.pacc.test:995:tls"]
+    );
+    assert_eq!(
+        report.endpoints(Protocol::Smtp),
+        ["mail.ok.pacc.test:465:tls"]
+    );
+    for server in &report.servers {
+        assert_eq!(server.sources, ["pacc"], "{}", report.dump());
+        assert_eq!(server.username, "alice@ok.pacc.test");
+    }
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.code == FindingCode::PaccInvalid),
+        "{}",
+        report.dump()
+    );
+}
+
+/// Each failed check: the document is not used (no server from it) and `pacc_invalid` names
+/// the check, what was expected and what was met.
+#[test]
+fn pacc_document_that_fails_a_check_is_not_used_and_says_which() {
+    let world = World::start();
+    let valid = crate::support::fixtures().join("pacc").join("valid.json");
+    let served_digest = mailcheck::discover::pacc::digest(&std::fs::read(valid).unwrap());
+    for (domain, file, check, said) in [
+        (
+            "digest.pacc.test",
+            "valid.json",
+            "digest",
+            served_digest.as_str(),
+        ),
+        (
+            "version.pacc.test",
+            "valid.json",
+            "version",
+            "v=UAAC2; a=sha256",
+        ),
+        (
+            "notxt.pacc.test",
+            "valid.json",
+            "txt_record",
+            "no TXT record",
+        ),
+        ("json.pacc.test", "truncated.json", "json", "invalid JSON"),
+        (
+            "nocert.pacc.test",
+            "valid.json",
+            "certificate",
+            "certificate",
+        ),
+    ] {
+        world.serve(&pacc_url(domain), pacc_reply(file));
+        let report = world.check(&format!("alice@{domain}")).report();
+        let source = report.source("pacc");
+        assert_eq!(source.status, "error", "{domain}: {}", report.dump());
+        assert!(
+            source
+                .detail
+                .contains(&format!("not used: {check} check failed")),
+            "{domain}: {}",
+            source.detail
+        );
+        assert!(
+            !report
+                .servers
+                .iter()
+                .any(|s| s.sources.iter().any(|x| x == "pacc")),
+            "{domain}: {}",
+            report.dump()
+        );
+        let finding = pacc_invalid(&report);
+        let evidence = finding.evidence.as_deref().unwrap_or_default();
+        assert!(
+            evidence.starts_with(&format!("{check}: expected ")) && evidence.contains(said),
+            "{domain}: {evidence}"
+        );
+        assert!(
+            finding.message.contains(&pacc_url(domain)),
+            "{domain}: {}",
+            finding.message
+        );
+    }
+}
+
+/// A document beyond the size limit is refused while it arrives (a source error, no
+/// finding about its contents); a server that never answers costs nothing beyond the
+/// discovery deadline, and the other sources still answer.
+#[test]
+fn pacc_document_too_large_or_never_answered_is_bounded() {
+    let world = World::start();
+    world.serve(
+        &pacc_url("huge.pacc.test"),
+        Reply::padded("{}", 64 * 1024 * 1024).chunked(),
+    );
+    let report = world.check("alice@huge.pacc.test").report();
+    let source = report.source("pacc");
+    assert_eq!(source.status, "error", "{}", report.dump());
+    assert!(source.detail.contains("larger than"), "{}", source.detail);
+
+    world.set_timeout(1.0);
+    world.serve(&pacc_url("hang.pacc.test"), Reply::Hang);
+    world.serve(
+        &autoconfig_url("hang.pacc.test"),
+        Reply::fixture("acme.test.xml"),
+    );
+    let run = world.check("alice@hang.pacc.test");
+    let report = run.report();
+    let source = report.source("pacc");
+    assert_eq!(source.status, "error", "{}", report.dump());
+    assert!(
+        source.detail.contains("no answer within 1s"),
+        "{}",
+        source.detail
+    );
+    assert_eq!(
+        report.source("autoconfig").status,
+        "found",
+        "{}",
+        report.dump()
+    );
+    // One fetch limit (1 s), well inside the discovery deadline (2 × 1 s + 1 s).
+    assert!(
+        run.elapsed < Duration::from_secs(3),
+        "a silent PACC server took {:?}",
+        run.elapsed
+    );
+}
+
+/// A domain whose MX gives nothing away but whose Autodiscover Microsoft answers is told as
+/// Microsoft 365: the provider line (matched by Autodiscover), the provider database's servers
+/// beside Autodiscover's, and the provider's notes on OAuth and SMTP AUTH.
+#[test]
+fn microsoft_365_is_recognised_by_its_autodiscover_answer() {
+    let world = World::start();
+    world.serve(
+        &autodiscover_url("m365.test"),
+        autodiscover_reply("m365.test.xml"),
+    );
+    let report = world.check("alice@m365.test").report();
+    let provider = report.provider.as_ref().expect("a provider");
+    assert_eq!(
+        (provider.id.as_str(), provider.matched_by.as_str()),
+        ("microsoft365", "autodiscover"),
+        "{}",
+        report.dump()
+    );
+    assert!(
+        provider
+            .notes
+            .iter()
+            .any(|n| n.contains("SMTP AUTH") && n.contains("OAuth2")),
+        "{:?}",
+        provider.notes
+    );
+    let db = report.source("provider_db");
+    assert_eq!(db.status, "found");
+    assert!(db.detail.contains("answered by Microsoft"), "{}", db.detail);
+    assert!(
+        report
+            .source("autodiscover")
+            .detail
+            .ends_with("(Microsoft 365)"),
+        "{}",
+        report.source("autodiscover").detail
+    );
+    let imap = report
+        .servers
+        .iter()
+        .find(|s| s.host == "outlook.office365.com" && s.port == 993)
+        .expect("Exchange Online's IMAP server");
+    assert!(
+        imap.sources.contains(&"provider_db".to_owned())
+            && imap.sources.contains(&"autodiscover".to_owned()),
+        "{:?}",
+        imap.sources
+    );
+
+    let human = world
+        .probe_human("alice@m365.test", None, &["--no-probe"])
+        .stdout;
+    assert!(
+        human.contains("Microsoft 365") && human.contains("recognised by its Autodiscover"),
+        "{human}"
     );
 }

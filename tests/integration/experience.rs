@@ -771,3 +771,97 @@ fn emitted_autodiscover_parses_back_to_the_verified_settings() {
     );
     assert!(servers.iter().all(|x| x.security != Security::Plain));
 }
+
+/// `--emit pacc` writes a PACC document (stdout) that mailcheck's own PACC reader reads back as
+/// the verified implicit-TLS settings, and its TXT record (stderr) whose digest validates the
+/// exact bytes written; one changed byte does not.
+#[test]
+fn emitted_pacc_parses_back_and_its_txt_digest_validates() {
+    use mailcheck::discover::pacc;
+    let s = Scenario::new("healthy");
+    let password = s.get("PASSWORD");
+    let result = run(s
+        .human_command(Some(&password), "3")
+        .args(["--emit", "pacc"])
+        .arg(s.user()));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let domain = s.user().rsplit('@').next().unwrap().to_owned();
+    let line = result
+        .stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("_ua-auto-config.{domain}. IN TXT \"")))
+        .unwrap_or_else(|| panic!("no TXT record in {:?}", result.stderr));
+    let record = line.split('"').nth(1).unwrap().to_owned();
+    assert!(record.starts_with("v=UAAC1; a=sha256; d="), "{record}");
+    let bytes = result.stdout.as_bytes();
+    assert_eq!(pacc::verify(std::slice::from_ref(&record), bytes), Ok(()));
+    let mut changed = bytes.to_vec();
+    changed.insert(1, b' ');
+    assert!(pacc::verify(&[record], &changed).is_err());
+
+    let servers = pacc::servers_in(bytes, &s.user()).expect("mailcheck reads it");
+    let report: Report =
+        serde_json::from_str(&run(s.command(Some(&password), "3").arg(s.user())).stdout).unwrap();
+    assert!(!servers.is_empty(), "{}", result.stdout);
+    for named in &servers {
+        let settings = &named.settings;
+        let proved = report.servers.iter().any(|x| {
+            x.protocol == settings.protocol
+                && x.host == settings.host
+                && x.port == settings.port
+                && x.security == settings.security
+                && x.status == "ok"
+        });
+        assert!(proved, "{settings:?} was not proved: {}", result.stdout);
+    }
+    for protocol in Protocol::ALL {
+        let recommended = report.recommended_for(protocol).unwrap();
+        if recommended.security == Security::Tls {
+            let named = servers.iter().find(|n| n.settings.protocol == protocol);
+            assert_eq!(
+                named.map(|n| (&n.settings.host, n.settings.port)),
+                Some((&recommended.host, recommended.port)),
+                "{protocol}"
+            );
+        }
+    }
+}
+
+/// `--emit pacc` on tlsmix.test: IMAP is proved only as SSL/TLS on 143, which PACC (993 only)
+/// cannot say, so the document leaves IMAP out and stderr says why; POP3 and SMTP on their PACC
+/// ports stay in, and the TXT record still validates the document.
+#[test]
+fn emitted_pacc_leaves_out_what_pacc_cannot_say_and_says_why() {
+    let s = Scenario::new("tlsmix");
+    let result = run(s
+        .human_command(Some(&s.get("PASSWORD")), "3")
+        .args(["--emit", "pacc"])
+        .arg(s.user()));
+    assert!(
+        result
+            .stderr
+            .contains("IMAP: PACC names only implicit TLS on port 993"),
+        "{}",
+        result.stderr
+    );
+    let servers = mailcheck::discover::pacc::servers_in(result.stdout.as_bytes(), &s.user())
+        .expect("a PACC document");
+    assert!(
+        !servers
+            .iter()
+            .any(|n| n.settings.protocol == Protocol::Imap),
+        "{}",
+        result.stdout
+    );
+    assert!(!servers.is_empty(), "{}", result.stdout);
+    let record = result
+        .stderr
+        .lines()
+        .find_map(|l| l.split('"').nth(1).filter(|r| r.starts_with("v=UAAC1")))
+        .expect("the TXT record")
+        .to_owned();
+    assert_eq!(
+        mailcheck::discover::pacc::verify(&[record], result.stdout.as_bytes()),
+        Ok(())
+    );
+}

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 39] = [
+pub const FINDING_CODES: [(&str, &str); 40] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -46,6 +46,7 @@ pub const FINDING_CODES: [(&str, &str); 39] = [
     ("oauth_policy_upcoming", "warning"),
     ("ipv6_broken", "warning"),
     ("published_settings_wrong", "error"),
+    ("pacc_invalid", "warning"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
@@ -146,7 +147,12 @@ pub fn assert_contract_shape(report: &Value) {
         let provider = object(provider, "provider");
         string(provider, "id", "provider");
         string(provider, "name", "provider");
-        one_of(provider, "matched_by", "provider", &["domain", "mx"]);
+        one_of(
+            provider,
+            "matched_by",
+            "provider",
+            &["domain", "mx", "autodiscover"],
+        );
     }
 
     for source in array(top, "sources", "report") {

@@ -8,7 +8,7 @@ use mailcheck::report::{FindingEntry, Report, ServerEntry, SourceEntry};
 use mailcheck::{FindingCode, Protocol};
 
 /// The source names and statuses of the contract.
-pub const SOURCES: [&str; 10] = [
+pub const SOURCES: [&str; 11] = [
     "provider_db",
     "srv",
     "autoconfig",
@@ -16,6 +16,7 @@ pub const SOURCES: [&str; 10] = [
     "ispdb",
     "ispdb_mx",
     "autodiscover",
+    "pacc",
     "guess",
     "user",
     "probe",
