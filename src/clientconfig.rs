@@ -70,6 +70,8 @@ pub struct ProviderConfig {
     pub documentation: Vec<Documentation>,
     pub enable: Option<Enable>,
     pub notes: Vec<Localized>,
+    /// `mc:limitation protocol=…`: what the provider's service of that protocol cannot do.
+    pub limitations: Vec<(Protocol, Localized)>,
     pub hints: Vec<(FindingCode, Localized)>,
     pub replies: Vec<ReplyPattern>,
     /// `mc:password`: what a mail client types as the password at this provider.
@@ -471,6 +473,9 @@ impl Parser {
                 self.since = attrs.get("since", false);
                 self.until = attrs.get("until", false);
             }
+            (Some(("emailProvider", false)), "limitation", true) => {
+                self.reply_protocol = attrs.get("protocol", false);
+            }
             (Some(("emailProvider", false)), "reply", true) => {
                 self.code = attrs.get("code", false);
                 self.reply_protocol = attrs.get("protocol", false);
@@ -628,6 +633,24 @@ impl Parser {
                         let mut note = Localized::default();
                         note.push(lang, text);
                         provider.notes.push(note);
+                    }
+                }
+            }
+            "limitation" => {
+                let protocol = self.reply_protocol.take().unwrap_or_default();
+                let protocol = match protocol.parse::<Protocol>() {
+                    Ok(protocol) => protocol,
+                    Err(e) => return warn(&mut provider.warnings, e),
+                };
+                // Like a note: another language continues the limitation before it.
+                match provider.limitations.last_mut() {
+                    Some((p, localized)) if *p == protocol && !localized.has(&lang) => {
+                        localized.push(lang, text)
+                    }
+                    _ => {
+                        let mut localized = Localized::default();
+                        localized.push(lang, text);
+                        provider.limitations.push((protocol, localized));
                     }
                 }
             }

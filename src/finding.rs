@@ -77,10 +77,16 @@ pub enum FindingCode {
     Ipv6Broken,
     /// Added in 2026-12: what a source the domain publishes names does not work.
     PublishedSettingsWrong,
+    /// Added in 2026-12: the mailbox is at 90% or more of its quota.
+    QuotaNearlyFull,
+    /// Added in 2026-12: the mailbox is at or over its quota: new mail is refused or bounces.
+    QuotaFull,
+    /// Added in 2026-12: a folder name holds characters that some clients fail on.
+    FolderNameBreaksClients,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 39] = [
+    pub const ALL: [FindingCode; 42] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -120,6 +126,9 @@ impl FindingCode {
         FindingCode::OauthPolicyUpcoming,
         FindingCode::Ipv6Broken,
         FindingCode::PublishedSettingsWrong,
+        FindingCode::QuotaNearlyFull,
+        FindingCode::QuotaFull,
+        FindingCode::FolderNameBreaksClients,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -163,6 +172,9 @@ impl FindingCode {
             FindingCode::OauthPolicyUpcoming => "oauth_policy_upcoming",
             FindingCode::Ipv6Broken => "ipv6_broken",
             FindingCode::PublishedSettingsWrong => "published_settings_wrong",
+            FindingCode::QuotaNearlyFull => "quota_nearly_full",
+            FindingCode::QuotaFull => "quota_full",
+            FindingCode::FolderNameBreaksClients => "folder_name_breaks_clients",
         }
     }
 
@@ -177,7 +189,9 @@ impl FindingCode {
             | FindingCode::NotAConnectionProblem
             | FindingCode::TooManyCandidates
             | FindingCode::OauthPolicyUpcoming
-            | FindingCode::Ipv6Broken => Severity::Warning,
+            | FindingCode::Ipv6Broken
+            | FindingCode::QuotaNearlyFull
+            | FindingCode::FolderNameBreaksClients => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -237,6 +251,8 @@ pub enum Step {
     TlsAfterStarttls,
     Login,
     ExamineInbox,
+    /// Reading what the mailbox holds and allows (quota, folders, STAT, SIZE after AUTH).
+    Mailbox,
     /// Saying goodbye, after everything that matters.
     Logout,
 }
@@ -254,6 +270,7 @@ impl Step {
             Step::TlsAfterStarttls => "TLS handshake after STARTTLS",
             Step::Login => "login",
             Step::ExamineInbox => "EXAMINE INBOX",
+            Step::Mailbox => "mailbox check",
             Step::Logout => "logout",
         }
     }
@@ -340,6 +357,17 @@ impl Finding {
 /// The facts behind a finding's message and hint, one variant per kind of observation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Facts {
+    /// A quota resource at 90% or more (`quota_nearly_full`) or at 100% (`quota_full`).
+    Quota {
+        resource: crate::probe::mailbox::QuotaResource,
+    },
+    /// Folders whose names some clients fail on (the first few), how many in all, and the
+    /// server's hierarchy separator.
+    FolderNames {
+        folders: Vec<crate::probe::mailbox::ProblemFolder>,
+        count: usize,
+        separator: Option<char>,
+    },
     /// A server a source the domain publishes names, which does not work; `works` is what was
     /// proved for its protocol instead, if anything; `published` what the source says of it.
     PublishedSettingsWrong {
@@ -635,7 +663,9 @@ mod tests {
                 "not_a_connection_problem",
                 "too_many_candidates",
                 "oauth_policy_upcoming",
-                "ipv6_broken"
+                "ipv6_broken",
+                "quota_nearly_full",
+                "folder_name_breaks_clients"
             ]
         );
     }

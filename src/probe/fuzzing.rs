@@ -101,6 +101,7 @@ pub struct Dialogue {
     pub offers_no_login: bool,
     pub login: Result<Reply, IoFailure>,
     pub after_login: Result<Option<Reply>, IoFailure>,
+    pub mailbox: Option<super::mailbox::MailboxFacts>,
     pub transcript: Vec<TranscriptLine>,
 }
 
@@ -135,6 +136,8 @@ async fn play<P: MailProtocol>(protocol: &P, conn: &mut Conn) -> Dialogue {
     let password = crate::secret::Password::new(PASSWORD.to_owned());
     let login = protocol.login(conn, &caps, USER, &password).await;
     let after_login = protocol.after_login(conn, &caps).await;
+    let login_reply = login.as_ref().map(|r| r.text.clone()).unwrap_or_default();
+    let mailbox = protocol.mailbox(conn, &caps, &login_reply).await.facts;
     protocol.logout(conn).await;
     Dialogue {
         peeked,
@@ -150,6 +153,7 @@ async fn play<P: MailProtocol>(protocol: &P, conn: &mut Conn) -> Dialogue {
         capabilities,
         login,
         after_login,
+        mailbox,
         transcript: std::mem::take(&mut conn.transcript),
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 39] = [
+pub const FINDING_CODES: [(&str, &str); 42] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -46,6 +46,9 @@ pub const FINDING_CODES: [(&str, &str); 39] = [
     ("oauth_policy_upcoming", "warning"),
     ("ipv6_broken", "warning"),
     ("published_settings_wrong", "error"),
+    ("quota_nearly_full", "warning"),
+    ("quota_full", "error"),
+    ("folder_name_breaks_clients", "warning"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
