@@ -650,8 +650,12 @@ impl FolderTally {
 }
 
 impl Folders {
-    /// The needed roles no folder has.
+    /// The needed roles no folder has; none when the listing was cut off (the rest may hold
+    /// them).
     pub fn missing_roles(&self) -> Vec<Role> {
+        if !self.complete {
+            return Vec::new();
+        }
         Role::NEEDED
             .into_iter()
             .filter(|role| !self.roles.iter().any(|r| r.role == *role))

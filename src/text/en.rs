@@ -697,15 +697,20 @@ impl Catalogue for English {
     }
     fn folder_names_break(&self, at: &str, count: usize, examples: &str) -> String {
         let folders = if count == 1 {
-            "1 folder name".to_owned()
+            "1 folder name".to_owned() + " at " + at + " holds"
         } else {
-            format!("{count} folder names")
+            format!("{count} folder names at {at} hold")
         };
-        format!("{folders} at {at} hold characters that some mail programs fail on: {examples}.")
+        format!("{folders} characters that some mail programs fail on: {examples}.")
     }
     fn folder_names_fix(&self, renames: &str) -> String {
+        let renames = if renames.is_empty() {
+            String::new()
+        } else {
+            format!(": {renames}")
+        };
         format!(
-            "Rename them in webmail (or in a program that opens them): {renames}. With such names some phone mail apps fail to check mail (\u{201c}检查信息失败\u{201d}, as Tencent Exmail's help says), and programs that read names strictly (RFC 3501) show them garbled or cannot open them."
+            "Rename them in webmail (or in a program that opens them){renames}. With such names some phone mail apps fail to check mail (\u{201c}检查信息失败\u{201d}, as Tencent Exmail's help says), and programs that read names strictly (RFC 3501) show them garbled or cannot open them."
         )
     }
     fn name_problem(&self, problem: &crate::probe::mailbox::NameProblem) -> String {

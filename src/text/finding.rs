@@ -114,11 +114,15 @@ fn message_and_hint(
             if *count > shown.len() {
                 examples.push_str(&t.and_more(count - shown.len()));
             }
+            // A name whose only fault is its encoding keeps its letters: a client that encodes
+            // it properly stores it anew.
             let renames: Vec<String> = shown
                 .iter()
-                .map(|f| {
+                .filter_map(|f| {
                     let new = crate::probe::mailbox::suggested_name(&f.name, *separator);
-                    format!("\u{201c}{}\u{201d} \u{2192} \u{201c}{new}\u{201d}", f.name)
+                    (new != f.name).then(|| {
+                        format!("\u{201c}{}\u{201d} \u{2192} \u{201c}{new}\u{201d}", f.name)
+                    })
                 })
                 .collect();
             (

@@ -647,8 +647,13 @@ impl Catalogue for Chinese {
         format!("{at} 上有 {count} 个文件夹名称含有部分邮件客户端无法处理的字符：{examples}。")
     }
     fn folder_names_fix(&self, renames: &str) -> String {
+        let renames = if renames.is_empty() {
+            String::new()
+        } else {
+            format!("：{renames}")
+        };
         format!(
-            "请在网页版邮箱（或能打开它们的客户端）中重命名：{renames}。文件夹名称含有这类字符（如全角空格）时，部分手机收信会出现“检查信息失败”（腾讯企业邮箱帮助中心的说明）；严格按 RFC 3501 读取名称的客户端会显示乱码或无法打开。"
+            "请在网页版邮箱（或能打开它们的客户端）中重命名{renames}。文件夹名称含有这类字符（如全角空格）时，部分手机收信会出现“检查信息失败”（腾讯企业邮箱帮助中心的说明）；严格按 RFC 3501 读取名称的客户端会显示乱码或无法打开。"
         )
     }
     fn name_problem(&self, problem: &crate::probe::mailbox::NameProblem) -> String {
@@ -656,11 +661,11 @@ impl Catalogue for Chinese {
         let code = problem.character().unwrap_or_default();
         match problem {
             UnusualSpace(' ') => "开头或结尾有空格".into(),
-            UnusualSpace('\u{3000}') => format!("含全角空格（{code}）"),
-            UnusualSpace(_) => format!("含特殊空格（{code}）"),
-            Invisible(_) => format!("含不可见字符或控制字符（{code}）"),
+            UnusualSpace('\u{3000}') => format!("含全角空格 {code}"),
+            UnusualSpace(_) => format!("含特殊空格 {code}"),
+            Invisible(_) => format!("含不可见字符或控制字符 {code}"),
             InvalidUtf7 => "不是有效的修改版 UTF-7 编码".into(),
-            SeparatorInName(_) => format!("名称中含有层级分隔符（{code}）"),
+            SeparatorInName(_) => format!("名称中含有层级分隔符 {code}"),
             TooLong(n) => format!("长达 {n} 个字符"),
         }
     }
