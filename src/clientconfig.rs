@@ -878,6 +878,9 @@ mod tests {
     <x:note lang="en">First</x:note>
     <x:note lang="zh">diyi</x:note>
     <x:note lang="en">Second</x:note>
+    <x:limitation protocol="imap" lang="en">No renames</x:limitation>
+    <x:limitation protocol="imap" lang="zh">bu neng</x:limitation>
+    <x:limitation protocol="fax" lang="en">Not a protocol</x:limitation>
     <x:hint code="app_password_required" lang="en">Use an app password</x:hint>
     <x:hint code="app_password_required" lang="zh">shiyong yingyong mima</x:hint>
     <x:reply protocol="smtp" code="app_password_required" also="smtp_disabled bad_credentials">authorization code</x:reply>
@@ -909,9 +912,14 @@ mod tests {
         assert_eq!(p.incoming[1].label.as_deref(), Some("overseas"));
         assert_eq!(p.incoming[2].kind, ServerKind::Other("exchange".into()));
         assert_eq!(p.outgoing[0].socket_types, [Security::Starttls]);
-        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        // The bogus socketType, and the limitation of a protocol that does not exist.
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
         assert_eq!(p.documentation[0].url, "https://example.com/help?a=1&b=2");
         assert_eq!(p.notes.len(), 2);
+        assert_eq!(p.limitations.len(), 1);
+        assert_eq!(p.limitations[0].0, Protocol::Imap);
+        assert_eq!(p.limitations[0].1.get(Lang::Zh), "bu neng");
+        assert_eq!(p.limitations[0].1.get(Lang::En), "No renames");
         assert_eq!(p.notes[0].get(Lang::Zh), "diyi");
         assert_eq!(
             p.hint_for(FindingCode::AppPasswordRequired)
