@@ -375,7 +375,10 @@ async fn list(conn: &mut Conn) -> (Option<Folders>, bool) {
     {
         return (None, true);
     }
-    conn.allow_more(LIST_BUDGET);
+    // The connection may take the budget and a read more; the budget itself is counted in
+    // whole lines, so that where a listing is cut off does not depend on how reads split it.
+    conn.allow_more(LIST_BUDGET + 64 * 1024);
+    let mut read = 0usize;
     let mut tally = FolderTally::default();
     // A name sent as a literal: the attributes and separator before it, and its size.
     let mut literal: Option<(Vec<String>, Option<char>, usize)> = None;
@@ -384,6 +387,10 @@ async fn list(conn: &mut Conn) -> (Option<Folders>, bool) {
             Ok(line) => line,
             Err(_) => return (Some(tally.finish(false)), true),
         };
+        read += line.len() + 2;
+        if read > LIST_BUDGET {
+            return (Some(tally.finish(false)), true);
+        }
         if let Some((attributes, separator, size)) = literal.take() {
             let name: String = line.chars().take(size).collect();
             tally.add(&attributes, separator, &name);

@@ -381,7 +381,11 @@ fn s11_custom_domain_with_exmail_mx_is_recognised_and_its_servers_probed() {
     let limitations = &provider.limitations;
     assert_eq!(limitations.len(), 1, "{limitations:?}");
     assert_eq!(limitations[0].protocol, Protocol::Imap);
-    assert!(limitations[0].text.contains("cannot delete or rename folders"));
+    assert!(
+        limitations[0]
+            .text
+            .contains("cannot delete or rename folders")
+    );
 }
 
 #[test]
@@ -666,19 +670,34 @@ fn s18_real_mailboxes_near_and_over_quota_a_folder_phones_fail_on_and_postfixs_s
         near[0].evidence.as_deref(),
         Some(r#"QUOTA "User quota" (STORAGE 94 100)"#)
     );
-    assert!(near[0].message.contains("94% full: 94 KB of 100 KB"), "{}", near[0].message);
+    assert!(
+        near[0].message.contains("94% full: 94 KB of 100 KB"),
+        "{}",
+        near[0].message
+    );
     let imap = mailbox(&report, Protocol::Imap, 993);
     let quota = imap.quota.as_ref().unwrap();
     assert_eq!(quota.status, "ok");
-    let storage = quota.resources.iter().find(|r| r.resource == "STORAGE").unwrap();
-    assert_eq!((storage.usage, storage.limit, storage.percent), (94, 100, 94));
+    let storage = quota
+        .resources
+        .iter()
+        .find(|r| r.resource == "STORAGE")
+        .unwrap();
+    assert_eq!(
+        (storage.usage, storage.limit, storage.percent),
+        (94, 100, 94)
+    );
     assert_eq!(imap.idle, Some(true));
     let pop3 = mailbox(&report, Protocol::Pop3, 995);
     assert_eq!((pop3.messages, pop3.uidl), (Some(1), Some(true)));
     assert!(pop3.octets.unwrap() > 90_000, "{:?}", pop3.octets);
     let smtp = mailbox(&report, Protocol::Smtp, 465);
     assert_eq!(smtp.size_limit, Some(Some(52_428_800)));
-    assert!(smtp.summary.contains("messages over 50 MB are refused"), "{}", smtp.summary);
+    assert!(
+        smtp.summary.contains("messages over 50 MB are refused"),
+        "{}",
+        smtp.summary
+    );
 
     // full@: 63 KB of 50 KB, an error: new mail bounces.
     let (run, report) = Scenario::new("full").check_with_password();
@@ -688,8 +707,16 @@ fn s18_real_mailboxes_near_and_over_quota_a_folder_phones_fail_on_and_postfixs_s
     assert_eq!(full[0].severity, mailcheck::Severity::Error);
     assert!(findings(&report, FindingCode::QuotaNearlyFull).is_empty());
     assert_eq!(report.conclusion.as_ref().unwrap().code, "quota_full");
-    let storage = mailbox(&report, Protocol::Imap, 993).quota.as_ref().unwrap().resources[0].clone();
-    assert_eq!((storage.usage, storage.limit, storage.percent), (63, 50, 126));
+    let storage = mailbox(&report, Protocol::Imap, 993)
+        .quota
+        .as_ref()
+        .unwrap()
+        .resources[0]
+        .clone();
+    assert_eq!(
+        (storage.usage, storage.limit, storage.percent),
+        (63, 50, 126)
+    );
 
     // folders@: "Projects　2026" (U+3000), Sent and Drafts by special-use, no Trash, no quota.
     let s = Scenario::new("folders");
@@ -697,13 +724,23 @@ fn s18_real_mailboxes_near_and_over_quota_a_folder_phones_fail_on_and_postfixs_s
     assert_eq!(run.code, 0, "{:?}", codes(&report));
     let broken = findings(&report, FindingCode::FolderNameBreaksClients);
     assert!(!broken.is_empty(), "{:?}", codes(&report));
-    assert_eq!(broken[0].evidence.as_deref(), Some(r#"LIST: "Projects&MAA-2026""#));
-    let folders = mailbox(&report, Protocol::Imap, 993).folders.clone().unwrap();
+    assert_eq!(
+        broken[0].evidence.as_deref(),
+        Some(r#"LIST: "Projects&MAA-2026""#)
+    );
+    let folders = mailbox(&report, Protocol::Imap, 993)
+        .folders
+        .clone()
+        .unwrap();
     assert_eq!((folders.count, folders.complete), (4, true));
     assert_eq!(folders.problem_count, 1);
     let name = &folders.problem_names[0];
     assert_eq!(
-        (name.name.as_str(), name.raw.as_str(), name.suggested.as_str()),
+        (
+            name.name.as_str(),
+            name.raw.as_str(),
+            name.suggested.as_str()
+        ),
         ("Projects\u{3000}2026", "Projects&MAA-2026", "Projects 2026")
     );
     assert_eq!(name.characters, ["U+3000"]);
@@ -725,7 +762,10 @@ fn s18_real_mailboxes_near_and_over_quota_a_folder_phones_fail_on_and_postfixs_s
 
 fn run_human(s: &Scenario, extra: &[&str]) -> String {
     let password = s.get("PASSWORD");
-    let out = run(s.human_command(Some(&password), "3").args(extra).arg(s.user()));
+    let out = run(s
+        .human_command(Some(&password), "3")
+        .args(extra)
+        .arg(s.user()));
     assert!(!out.stdout.contains(&password), "the password leaked");
     out.stdout
 }
