@@ -70,6 +70,8 @@ pub struct ProviderConfig {
     pub documentation: Vec<Documentation>,
     pub enable: Option<Enable>,
     pub notes: Vec<Localized>,
+    /// `mc:limitation protocol=…`: what the provider's service of that protocol cannot do.
+    pub limitations: Vec<(Protocol, Localized)>,
     pub hints: Vec<(FindingCode, Localized)>,
     pub replies: Vec<ReplyPattern>,
     /// `mc:password`: what a mail client types as the password at this provider.
@@ -471,6 +473,9 @@ impl Parser {
                 self.since = attrs.get("since", false);
                 self.until = attrs.get("until", false);
             }
+            (Some(("emailProvider", false)), "limitation", true) => {
+                self.reply_protocol = attrs.get("protocol", false);
+            }
             (Some(("emailProvider", false)), "reply", true) => {
                 self.code = attrs.get("code", false);
                 self.reply_protocol = attrs.get("protocol", false);
@@ -628,6 +633,24 @@ impl Parser {
                         let mut note = Localized::default();
                         note.push(lang, text);
                         provider.notes.push(note);
+                    }
+                }
+            }
+            "limitation" => {
+                let protocol = self.reply_protocol.take().unwrap_or_default();
+                let protocol = match protocol.parse::<Protocol>() {
+                    Ok(protocol) => protocol,
+                    Err(e) => return warn(&mut provider.warnings, e),
+                };
+                // Like a note: another language continues the limitation before it.
+                match provider.limitations.last_mut() {
+                    Some((p, localized)) if *p == protocol && !localized.has(&lang) => {
+                        localized.push(lang, text)
+                    }
+                    _ => {
+                        let mut localized = Localized::default();
+                        localized.push(lang, text);
+                        provider.limitations.push((protocol, localized));
                     }
                 }
             }
@@ -855,6 +878,9 @@ mod tests {
     <x:note lang="en">First</x:note>
     <x:note lang="zh">diyi</x:note>
     <x:note lang="en">Second</x:note>
+    <x:limitation protocol="imap" lang="en">No renames</x:limitation>
+    <x:limitation protocol="imap" lang="zh">bu neng</x:limitation>
+    <x:limitation protocol="fax" lang="en">Not a protocol</x:limitation>
     <x:hint code="app_password_required" lang="en">Use an app password</x:hint>
     <x:hint code="app_password_required" lang="zh">shiyong yingyong mima</x:hint>
     <x:reply protocol="smtp" code="app_password_required" also="smtp_disabled bad_credentials">authorization code</x:reply>
@@ -886,9 +912,14 @@ mod tests {
         assert_eq!(p.incoming[1].label.as_deref(), Some("overseas"));
         assert_eq!(p.incoming[2].kind, ServerKind::Other("exchange".into()));
         assert_eq!(p.outgoing[0].socket_types, [Security::Starttls]);
-        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        // The bogus socketType, and the limitation of a protocol that does not exist.
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
         assert_eq!(p.documentation[0].url, "https://example.com/help?a=1&b=2");
         assert_eq!(p.notes.len(), 2);
+        assert_eq!(p.limitations.len(), 1);
+        assert_eq!(p.limitations[0].0, Protocol::Imap);
+        assert_eq!(p.limitations[0].1.get(Lang::Zh), "bu neng");
+        assert_eq!(p.limitations[0].1.get(Lang::En), "No renames");
         assert_eq!(p.notes[0].get(Lang::Zh), "diyi");
         assert_eq!(
             p.hint_for(FindingCode::AppPasswordRequired)

@@ -80,10 +80,16 @@ pub enum FindingCode {
     /// Added in 2026-12: a PACC document failed a check (digest, certificate, version) and
     /// was not used.
     PaccInvalid,
+    /// Added in 2026-12: the mailbox is at 90% or more of its quota.
+    QuotaNearlyFull,
+    /// Added in 2026-12: the mailbox is at or over its quota: new mail is refused or bounces.
+    QuotaFull,
+    /// Added in 2026-12: a folder name holds characters that some clients fail on.
+    FolderNameBreaksClients,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 40] = [
+    pub const ALL: [FindingCode; 43] = [
         FindingCode::WrongHost,
         FindingCode::WrongPort,
         FindingCode::Timeout,
@@ -124,6 +130,9 @@ impl FindingCode {
         FindingCode::Ipv6Broken,
         FindingCode::PublishedSettingsWrong,
         FindingCode::PaccInvalid,
+        FindingCode::QuotaNearlyFull,
+        FindingCode::QuotaFull,
+        FindingCode::FolderNameBreaksClients,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -168,6 +177,9 @@ impl FindingCode {
             FindingCode::Ipv6Broken => "ipv6_broken",
             FindingCode::PublishedSettingsWrong => "published_settings_wrong",
             FindingCode::PaccInvalid => "pacc_invalid",
+            FindingCode::QuotaNearlyFull => "quota_nearly_full",
+            FindingCode::QuotaFull => "quota_full",
+            FindingCode::FolderNameBreaksClients => "folder_name_breaks_clients",
         }
     }
 
@@ -183,7 +195,9 @@ impl FindingCode {
             | FindingCode::TooManyCandidates
             | FindingCode::OauthPolicyUpcoming
             | FindingCode::Ipv6Broken
-            | FindingCode::PaccInvalid => Severity::Warning,
+            | FindingCode::PaccInvalid
+            | FindingCode::QuotaNearlyFull
+            | FindingCode::FolderNameBreaksClients => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -292,6 +306,8 @@ pub enum Step {
     TlsAfterStarttls,
     Login,
     ExamineInbox,
+    /// Reading what the mailbox holds and allows (quota, folders, STAT, SIZE after AUTH).
+    Mailbox,
     /// Saying goodbye, after everything that matters.
     Logout,
 }
@@ -309,6 +325,7 @@ impl Step {
             Step::TlsAfterStarttls => "TLS handshake after STARTTLS",
             Step::Login => "login",
             Step::ExamineInbox => "EXAMINE INBOX",
+            Step::Mailbox => "mailbox check",
             Step::Logout => "logout",
         }
     }
@@ -429,6 +446,17 @@ pub enum Facts {
         url: String,
         expected: String,
         got: String,
+    },
+    /// A quota resource at 90% or more (`quota_nearly_full`) or at 100% (`quota_full`).
+    Quota {
+        resource: crate::probe::mailbox::QuotaResource,
+    },
+    /// Folders whose names some clients fail on (the first few), how many in all, and the
+    /// server's hierarchy separator.
+    FolderNames {
+        folders: Vec<crate::probe::mailbox::ProblemFolder>,
+        count: usize,
+        separator: Option<char>,
     },
     /// A server a source the domain publishes names, which does not work; `works` is what was
     /// proved for its protocol instead, if anything; `published` what the source says of it.
@@ -732,7 +760,9 @@ mod tests {
                 "too_many_candidates",
                 "oauth_policy_upcoming",
                 "ipv6_broken",
-                "pacc_invalid"
+                "pacc_invalid",
+                "quota_nearly_full",
+                "folder_name_breaks_clients"
             ]
         );
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnose::{Diagnosis, LoginState, ServerState};
 use crate::finding::{FindingCode, Severity};
 use crate::lang::Lang;
+use crate::probe::mailbox::{Folders, MailboxFacts, QuotaCheck, QuotaResource};
 use crate::probe::transport::Direction;
 use crate::settings::{Protocol, Security, ServerSettings};
 use crate::source::{SourceKind, SourceStatus};
@@ -64,11 +65,21 @@ pub struct ProviderEntry {
     /// Added: what the user must switch on in the provider's settings, if anything.
     #[serde(default)]
     pub enable: Option<String>,
+    /// Added: what the provider's service cannot do, per protocol (Exmail's IMAP cannot
+    /// delete or rename folders), in the report's language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limitations: Vec<LimitationEntry>,
     /// Added: what a mail client's password field takes at this provider: `account`,
     /// `app_password`, `authorization_code`, `authorization_code_if_on`,
     /// `client_password_if_secure_login`; null when the provider file does not say.
     #[serde(default)]
     pub password: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LimitationEntry {
+    pub protocol: Protocol,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,9 +123,110 @@ pub struct ServerEntry {
     /// the order tried; empty when no connection was attempted.
     #[serde(default)]
     pub addresses: Vec<AddressEntry>,
+    /// Added: what the logged-in session showed of the mailbox (read-only); only for a
+    /// server whose login worked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox: Option<MailboxEntry>,
     /// Added: the probe's dialogue, credentials replaced by `***`; only with `--trace`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transcript: Vec<TranscriptEntry>,
+}
+
+/// The mailbox behind a login that works (`docs/report.md`): the fields of its protocol.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MailboxEntry {
+    /// IMAP: IDLE among the capabilities after login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle: Option<bool>,
+    /// IMAP: what `GETQUOTAROOT INBOX` showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<QuotaEntry>,
+    /// IMAP: the folders LIST showed; null when LIST was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folders: Option<FoldersEntry>,
+    /// POP3: `STAT`'s message count and size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub octets: Option<u64>,
+    /// POP3: UIDL offered (CAPA, or `UIDL 1` answered); absent when not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uidl: Option<bool>,
+    /// SMTP: the SIZE limit (bytes) that applies after AUTH; null when none is announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_limit: Option<Option<u64>>,
+    /// SMTP: the SIZE limit announced before AUTH, when it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_limit_before_auth: Option<Option<u64>>,
+    /// SMTP: EHLO keywords announced after AUTH and not before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after_auth_only: Vec<String>,
+    /// The facts in one line, in the report's language.
+    pub summary: String,
+    /// What the facts mean for a mail client, in the report's language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaEntry {
+    /// `ok` (resources listed; empty: no limit), `not_offered` (no QUOTA capability),
+    /// `refused` (a `NO`/`BAD`, in `evidence`) or `failed` (no reply).
+    pub status: String,
+    #[serde(default)]
+    pub resources: Vec<QuotaResourceEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaResourceEntry {
+    pub root: String,
+    /// `STORAGE` (in units of 1024 bytes), `MESSAGE`, or another the server names.
+    pub resource: String,
+    pub usage: u64,
+    pub limit: u64,
+    pub percent: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FoldersEntry {
+    /// Folders seen; all of them when `complete`.
+    pub count: usize,
+    /// False when the listing was cut off at its bound (1 MB, 100,000 lines, the time limit).
+    pub complete: bool,
+    pub separator: Option<String>,
+    /// The first 200 names, decoded.
+    pub names: Vec<String>,
+    /// Each role's folder: `sent`, `drafts`, `trash`, `junk`, `archive`.
+    pub roles: Vec<RoleEntry>,
+    /// `sent`, `drafts`, `trash` without a folder.
+    pub missing_roles: Vec<String>,
+    /// Folder names some clients fail on, the first 20 (`problem_count` in all).
+    pub problem_names: Vec<ProblemNameEntry>,
+    pub problem_count: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoleEntry {
+    pub role: String,
+    pub name: String,
+    /// True: marked by the server (RFC 6154); false: found by its well-known name.
+    pub special_use: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProblemNameEntry {
+    pub name: String,
+    /// As the server sent it (modified UTF-7).
+    pub raw: String,
+    /// `unusual_space`, `invisible_character`, `invalid_modified_utf7`, `separator_in_name`,
+    /// `too_long`.
+    pub problems: Vec<String>,
+    /// The characters concerned, as `U+3000`.
+    pub characters: Vec<String>,
+    /// A name without the problems, to rename it to.
+    pub suggested: String,
 }
 
 /// What one address did when a probe connected.
@@ -211,6 +323,15 @@ impl Report {
                 .map(|e| e.instruction.get(lang).to_owned())
                 .filter(|s| !s.is_empty()),
             password: m.provider.password.map(|k| k.as_str().to_owned()),
+            limitations: m
+                .provider
+                .limitations
+                .iter()
+                .map(|(protocol, text)| LimitationEntry {
+                    protocol: *protocol,
+                    text: text.get(lang).to_owned(),
+                })
+                .collect(),
         });
         let mut sources: Vec<SourceEntry> = discovery
             .sources
@@ -224,7 +345,11 @@ impl Report {
             .collect();
         sources.extend(second_round(diagnosis));
         fallback_guesses(diagnosis, &mut sources);
-        let servers = diagnosis.servers.iter().map(server_entry).collect();
+        let servers = diagnosis
+            .servers
+            .iter()
+            .map(|s| server_entry(s, lang))
+            .collect();
         let findings: Vec<FindingEntry> = diagnosis
             .findings
             .iter()
@@ -353,7 +478,7 @@ fn fallback_guesses(diagnosis: &Diagnosis, sources: &mut [SourceEntry]) {
     entry.status = SourceStatus::Found.as_str().to_owned();
 }
 
-fn server_entry(server: &ServerState) -> ServerEntry {
+fn server_entry(server: &ServerState, lang: Lang) -> ServerEntry {
     let candidate = &server.candidate;
     ServerEntry {
         protocol: candidate.settings.protocol,
@@ -395,7 +520,95 @@ fn server_entry(server: &ServerState) -> ServerEntry {
                 ms: a.elapsed.map(millis),
             })
             .collect(),
+        mailbox: server
+            .mailbox
+            .as_ref()
+            .map(|m| mailbox_entry(m, text::catalogue(lang))),
         transcript: Vec::new(),
+    }
+}
+
+fn mailbox_entry(facts: &MailboxFacts, t: &dyn text::Catalogue) -> MailboxEntry {
+    let mut entry = MailboxEntry::default();
+    match facts {
+        MailboxFacts::Imap(imap) => {
+            entry.idle = Some(imap.idle);
+            entry.quota = Some(match &imap.quota {
+                QuotaCheck::NotOffered => quota_entry("not_offered", &[], None),
+                QuotaCheck::Refused(reply) => quota_entry("refused", &[], Some(reply)),
+                QuotaCheck::Failed(why) => quota_entry("failed", &[], Some(why)),
+                QuotaCheck::Roots(resources) => quota_entry("ok", resources, None),
+            });
+            entry.folders = imap.folders.as_ref().map(folders_entry);
+        }
+        MailboxFacts::Pop3(pop3) => {
+            entry.messages = pop3.stat.map(|(messages, _)| messages);
+            entry.octets = pop3.stat.map(|(_, octets)| octets);
+            entry.uidl = pop3.uidl;
+        }
+        MailboxFacts::Smtp(smtp) => {
+            entry.size_limit = Some(smtp.limit());
+            let before = smtp.size_before.flatten();
+            entry.size_limit_before_auth =
+                (smtp.asked_after_auth && before != smtp.limit()).then_some(before);
+            entry.after_auth_only = smtp.after_auth_only.clone();
+        }
+    }
+    let (summary, notes) = text::mailbox::word(facts, t);
+    entry.summary = summary;
+    entry.notes = notes;
+    entry
+}
+
+fn quota_entry(status: &str, resources: &[QuotaResource], evidence: Option<&String>) -> QuotaEntry {
+    QuotaEntry {
+        status: status.to_owned(),
+        resources: resources
+            .iter()
+            .map(|r| QuotaResourceEntry {
+                root: r.root.clone(),
+                resource: r.resource.clone(),
+                usage: r.usage,
+                limit: r.limit,
+                percent: r.percent(),
+            })
+            .collect(),
+        evidence: evidence.cloned(),
+    }
+}
+
+fn folders_entry(f: &Folders) -> FoldersEntry {
+    FoldersEntry {
+        count: f.count,
+        complete: f.complete,
+        separator: f.separator.map(String::from),
+        names: f.names.clone(),
+        roles: f
+            .roles
+            .iter()
+            .map(|r| RoleEntry {
+                role: r.role.as_str().to_owned(),
+                name: r.name.clone(),
+                special_use: r.special_use,
+            })
+            .collect(),
+        missing_roles: f
+            .missing_roles()
+            .into_iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+        problem_names: f
+            .problems
+            .iter()
+            .map(|p| ProblemNameEntry {
+                name: p.name.clone(),
+                raw: p.raw.clone(),
+                problems: p.problems.iter().map(|x| x.as_str().to_owned()).collect(),
+                characters: p.problems.iter().filter_map(|x| x.character()).collect(),
+                suggested: crate::probe::mailbox::suggested_name(&p.name, f.separator),
+            })
+            .collect(),
+        problem_count: f.problem_count,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod classify;
 pub mod conclusion;
 pub mod explain;
+pub mod mailbox;
 pub mod policy;
 pub mod servers;
 pub mod token;
@@ -147,6 +148,8 @@ pub struct ServerState {
     pub handshake_time: Option<Duration>,
     /// What each address of the host did when the probe connected.
     pub addresses: Vec<crate::probe::transport::AddressAttempt>,
+    /// What the logged-in session showed of the mailbox.
+    pub mailbox: Option<crate::probe::mailbox::MailboxFacts>,
     /// The probe's dialogue, credentials removed (for `--trace`).
     pub transcript: Vec<crate::probe::transport::TranscriptLine>,
 }
@@ -164,6 +167,7 @@ impl ServerState {
             connect_time: None,
             handshake_time: None,
             addresses: Vec::new(),
+            mailbox: None,
             transcript: Vec::new(),
         }
     }
@@ -306,6 +310,7 @@ pub fn with_probes(
     let mut servers = Vec::new();
     for (candidate, outcome) in &probed {
         let mut found = servers::findings_for(outcome, provider, &verified);
+        found.extend(mailbox::findings(outcome));
         // A wrong guess is no problem of the account when another server works; a login it
         // refused is, since the password was tried there.
         if candidate.sources == [SourceKind::Guess]
@@ -346,6 +351,7 @@ pub fn with_probes(
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
             addresses: outcome.attempts.clone(),
+            mailbox: outcome.mailbox.clone(),
             transcript: outcome.transcript.clone(),
         });
         findings.extend(found);

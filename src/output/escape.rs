@@ -53,6 +53,10 @@ pub fn report(report: &Report) -> Report {
         fix(&mut provider.id);
         fix(&mut provider.name);
         provider.notes.iter_mut().for_each(fix);
+        provider
+            .limitations
+            .iter_mut()
+            .for_each(|l| fix(&mut l.text));
         fix_opt(&mut provider.documentation);
         fix_opt(&mut provider.enable);
     }
@@ -73,6 +77,10 @@ pub fn report(report: &Report) -> Report {
         }
         for line in &mut server.transcript {
             fix(&mut line.text);
+        }
+        if let Some(mailbox) = &mut server.mailbox {
+            fix(&mut mailbox.summary);
+            mailbox.notes.iter_mut().for_each(fix);
         }
     }
     for finding in &mut safe.findings {

@@ -144,6 +144,35 @@ impl Renderer<'_> {
             let verdict = verdict(self.report, protocol);
             let text = self.verdict_line(protocol, &verdict);
             self.line(text);
+            if !matches!(
+                verdict,
+                ProtocolVerdict::NotOffered | ProtocolVerdict::NotNamed
+            ) {
+                self.mailbox(protocol);
+            }
+        }
+    }
+
+    /// Under a protocol's verdict: what its recommended server's mailbox showed, what that
+    /// means, and what the provider's service of the protocol cannot do.
+    fn mailbox(&mut self, protocol: Protocol) {
+        const INDENT: &str = "      ";
+        let report = self.report;
+        let mailbox = report
+            .recommended_for(protocol)
+            .and_then(|s| report.server_for(protocol, s))
+            .and_then(|s| s.mailbox.as_ref());
+        if let Some(m) = mailbox {
+            let line = self.t.labelled(self.t.mailbox_label(), &m.summary);
+            let line = format!("{INDENT}{}", self.p.dim(&line));
+            self.line(line);
+            for note in &m.notes {
+                self.line(format!("{INDENT}• {note}"));
+            }
+        }
+        let limitations = report.provider.iter().flat_map(|p| &p.limitations);
+        for limitation in limitations.filter(|l| l.protocol == protocol) {
+            self.line(format!("{INDENT}• {}", limitation.text));
         }
     }
 

@@ -101,6 +101,7 @@ pub struct Dialogue {
     pub offers_no_login: bool,
     pub login: Result<Reply, IoFailure>,
     pub after_login: Result<Option<Reply>, IoFailure>,
+    pub mailbox: Option<super::mailbox::MailboxFacts>,
     pub transcript: Vec<TranscriptLine>,
 }
 
@@ -135,6 +136,8 @@ async fn play<P: MailProtocol>(protocol: &P, conn: &mut Conn) -> Dialogue {
     let password = crate::secret::Password::new(PASSWORD.to_owned());
     let login = protocol.login(conn, &caps, USER, &password).await;
     let after_login = protocol.after_login(conn, &caps).await;
+    let login_reply = login.as_ref().map(|r| r.text.clone()).unwrap_or_default();
+    let mailbox = protocol.mailbox(conn, &caps, &login_reply).await.facts;
     protocol.logout(conn).await;
     Dialogue {
         peeked,
@@ -150,6 +153,7 @@ async fn play<P: MailProtocol>(protocol: &P, conn: &mut Conn) -> Dialogue {
         capabilities,
         login,
         after_login,
+        mailbox,
         transcript: std::mem::take(&mut conn.transcript),
     }
 }
@@ -175,5 +179,59 @@ mod tests {
             assert!(d.after_login.unwrap().unwrap().ok);
             assert!(d.transcript.iter().all(|l| !l.text.contains(PASSWORD)));
         }
+    }
+
+    /// The mailbox after Dovecot's login, whatever the reads: the login reply's capabilities,
+    /// GETQUOTAROOT, and a LIST with a name sent as a literal.
+    #[tokio::test]
+    async fn a_scripted_dovecot_mailbox_is_read_however_the_reads_split_it() {
+        use super::super::mailbox::{MailboxFacts, QuotaCheck};
+        let server = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Dovecot ready.\r\n\
+            a2 OK Begin TLS negotiation now.\r\n\
+            * CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na1 OK Pre-login capabilities listed.\r\n\
+            a3 OK [CAPABILITY IMAP4rev1 IDLE QUOTA SPECIAL-USE] Logged in\r\n\
+            * 0 EXISTS\r\na5 OK [READ-ONLY] Examine completed.\r\n\
+            * QUOTAROOT INBOX \"User quota\"\r\n* QUOTA \"User quota\" (STORAGE 94 100)\r\n\
+            a7 OK Getquotaroot completed.\r\n\
+            * LIST (\\HasNoChildren \\Sent) \".\" {4}\r\nSent\r\n\
+            * LIST (\\HasNoChildren) \".\" Projects&MAA-2026\r\n\
+            * LIST (\\HasNoChildren) \".\" INBOX\r\na8 OK List completed.\r\n";
+        for chunk in [1, 5, 4096] {
+            let d = dialogue(Protocol::Imap, server, chunk).await;
+            let Some(MailboxFacts::Imap(imap)) = d.mailbox else {
+                panic!("chunk {chunk}: {:?}", d.mailbox);
+            };
+            assert!(imap.idle);
+            let QuotaCheck::Roots(resources) = &imap.quota else {
+                panic!("{:?}", imap.quota);
+            };
+            assert_eq!((resources[0].usage, resources[0].limit), (94, 100));
+            let folders = imap.folders.unwrap();
+            assert_eq!(
+                (folders.count, folders.complete),
+                (3, true),
+                "chunk {chunk}"
+            );
+            assert_eq!(folders.names, ["Sent", "Projects\u{3000}2026", "INBOX"]);
+            assert_eq!(folders.roles[0].name, "Sent");
+            assert_eq!(folders.problem_count, 1);
+        }
+    }
+
+    /// A LIST that is not the protocol (a line neither untagged nor tagged) stops the listing
+    /// there: what was read is counted, the dialogue is broken.
+    #[tokio::test]
+    async fn a_list_broken_by_garbage_is_counted_so_far() {
+        use super::super::mailbox::MailboxFacts;
+        let server = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\na2 OK go\r\n\
+            a1 OK\r\na3 OK [CAPABILITY IMAP4rev1] Logged in\r\na5 OK done\r\n\
+            * LIST () \"/\" INBOX\r\nHTTP/1.1 400 Bad Request\r\n";
+        let d = dialogue(Protocol::Imap, server, 4096).await;
+        let Some(MailboxFacts::Imap(imap)) = d.mailbox else {
+            panic!("{:?}", d.mailbox);
+        };
+        let folders = imap.folders.unwrap();
+        assert_eq!((folders.count, folders.complete), (1, false));
+        assert!(!imap.idle);
     }
 }

@@ -1,9 +1,15 @@
 //! IMAP (RFC 9051/3501): CAPABILITY, STARTTLS, LOGIN or AUTHENTICATE (PLAIN, LOGIN), ID,
-//! EXAMINE, LOGOUT.
+//! EXAMINE, then the mailbox read-only (GETQUOTAROOT, LIST), LOGOUT.
 
 use zeroize::Zeroizing;
 
-use super::protocol::{Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method};
+use super::mailbox::{
+    FolderTally, Folders, ImapMailbox, LIST_BUDGET, MAX_LIST_LINES, MailboxFacts, QuotaCheck,
+    parse_list_line, parse_quota_line,
+};
+use super::protocol::{
+    Listing, LoginMethod, MailProtocol, Mailbox, sasl_login_answers, sasl_method,
+};
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
 use crate::secret::Password;
@@ -287,6 +293,53 @@ impl MailProtocol for Imap {
         Ok(Some(reply))
     }
 
+    /// The capabilities after login (the login reply's `[CAPABILITY …]`, else `CAPABILITY`):
+    /// IDLE, and QUOTA for `GETQUOTAROOT INBOX`; then `LIST "" "*"`. Nothing is selected or
+    /// changed (the session stays on the EXAMINEd INBOX).
+    async fn mailbox(&self, conn: &mut Conn, _caps: &Capabilities, login_reply: &str) -> Mailbox {
+        let mut found = ImapMailbox::default();
+        let done = |found: ImapMailbox, broken: bool| Mailbox {
+            facts: Some(MailboxFacts::Imap(found)),
+            broken,
+        };
+        let words = match greeting_capabilities(login_reply) {
+            Some(words) => words,
+            None => match command(conn, "a6", "CAPABILITY", None).await {
+                Ok((untagged, _)) => capability_words(&untagged),
+                Err(_) => {
+                    return Mailbox {
+                        facts: None,
+                        broken: true,
+                    };
+                }
+            },
+        };
+        let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+        found.idle = upper.iter().any(|w| w == "IDLE");
+        if upper
+            .iter()
+            .any(|w| w == "QUOTA" || w.starts_with("QUOTA="))
+        {
+            found.quota = match command(conn, "a7", "GETQUOTAROOT INBOX", None).await {
+                Ok((_, reply)) if !reply.ok => QuotaCheck::Refused(conn.redact(&reply.text)),
+                Ok((untagged, _)) => QuotaCheck::Roots(
+                    untagged
+                        .iter()
+                        .filter_map(|l| parse_quota_line(l))
+                        .flatten()
+                        .collect(),
+                ),
+                Err(failure) => {
+                    found.quota = QuotaCheck::Failed(failure.to_string());
+                    return done(found, true);
+                }
+            };
+        }
+        let (folders, broken) = list(conn).await;
+        found.folders = folders;
+        done(found, broken)
+    }
+
     async fn logout(&self, conn: &mut Conn) {
         let _ = command(conn, "a9", "LOGOUT", None).await;
     }
@@ -299,6 +352,68 @@ impl MailProtocol for Imap {
         caps.login_disabled
             .then(|| format!("CAPABILITY {}", caps.raw.join(" ")))
     }
+}
+
+/// The words of `* CAPABILITY …` lines.
+fn capability_words(untagged: &[String]) -> Vec<String> {
+    untagged
+        .iter()
+        .filter_map(|l| strip_ci(l, "* CAPABILITY "))
+        .flat_map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+/// `LIST "" "*"`, read a line at a time: every folder counted, the first names kept
+/// ([`super::mailbox::MAX_FOLDERS_KEPT`]), within [`LIST_BUDGET`] bytes, [`MAX_LIST_LINES`]
+/// lines and the step's limit. Cut off there, the listing is incomplete and the dialogue
+/// broken (the rest of the reply is never read). `None`: LIST was refused.
+async fn list(conn: &mut Conn) -> (Option<Folders>, bool) {
+    const TAG: &str = "a8";
+    if send_tagged(conn, TAG, r#"LIST "" "*""#, None)
+        .await
+        .is_err()
+    {
+        return (None, true);
+    }
+    // The connection may take the budget and a read more; the budget itself is counted in
+    // whole lines, so that where a listing is cut off does not depend on how reads split it.
+    conn.allow_more(LIST_BUDGET + 64 * 1024);
+    let mut read = 0usize;
+    let mut tally = FolderTally::default();
+    // A name sent as a literal: the attributes and separator before it, and its size.
+    let mut literal: Option<(Vec<String>, Option<char>, usize)> = None;
+    for _ in 0..MAX_LIST_LINES {
+        let line = match conn.read_line().await {
+            Ok(line) => line,
+            Err(_) => return (Some(tally.finish(false)), true),
+        };
+        read += line.len() + 2;
+        if read > LIST_BUDGET {
+            return (Some(tally.finish(false)), true);
+        }
+        if let Some((attributes, separator, size)) = literal.take() {
+            let name: String = line.chars().take(size).collect();
+            tally.add(&attributes, separator, &name);
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(TAG).and_then(|r| r.strip_prefix(' ')) {
+            let ok = rest
+                .get(..2)
+                .is_some_and(|status| status.eq_ignore_ascii_case("OK"));
+            return (ok.then(|| tally.finish(true)), false);
+        }
+        if !line.starts_with('*') {
+            return (Some(tally.finish(false)), true);
+        }
+        match parse_list_line(&line) {
+            Some((attributes, separator, Ok(name))) => tally.add(&attributes, separator, &name),
+            Some((attributes, separator, Err(size))) => {
+                literal = Some((attributes, separator, size));
+            }
+            None => {}
+        }
+    }
+    (Some(tally.finish(false)), true)
 }
 
 /// The text of a continuation request (`+ text`, `+text`).

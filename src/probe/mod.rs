@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod guesses;
 pub mod imap;
 pub mod logins;
+pub mod mailbox;
 pub mod pop3;
 mod protocol;
 pub mod second_round;
@@ -259,11 +260,13 @@ pub struct ProbeOutcome {
     pub auth_mechanisms: Vec<String>,
     pub login: Login,
     pub issues: Vec<Issue>,
+    /// What the logged-in session showed of the mailbox (`mailbox`), when it got that far.
+    pub mailbox: Option<mailbox::MailboxFacts>,
     pub transcript: Vec<TranscriptLine>,
 }
 
 impl ProbeOutcome {
-    fn new(endpoint: Endpoint) -> Self {
+    pub(crate) fn new(endpoint: Endpoint) -> Self {
         Self {
             endpoint,
             addresses: Vec::new(),
@@ -278,6 +281,7 @@ impl ProbeOutcome {
             auth_mechanisms: Vec::new(),
             login: Login::NotTested(NotTested::Unreached),
             issues: Vec::new(),
+            mailbox: None,
             transcript: Vec::new(),
         }
     }
@@ -392,8 +396,8 @@ pub async fn probe(target: &Target, ctx: &ProbeContext) -> ProbeOutcome {
             out.issues.extend(issues);
             stopped
         }
-        // Everything that mattered was known before the goodbye.
-        Err(_) if out.reached == Step::Logout => None,
+        // Everything that mattered was known before the mailbox's facts and the goodbye.
+        Err(_) if matches!(out.reached, Step::Mailbox | Step::Logout) => None,
         Err(_) => {
             if out.reached == Step::Login {
                 out.login = Login::Failed;
@@ -536,7 +540,10 @@ async fn run<P: MailProtocol>(
         .iter()
         .any(|i| matches!(i, Issue::Certificate { .. }));
     out.reached = Step::Login;
-    let (login, issues) = prober.login(conn, &caps, certificate_failed).await;
+    let mut accepted = String::new();
+    let (login, issues) = prober
+        .login(conn, &caps, certificate_failed, &mut accepted)
+        .await;
     out.login = login;
     out.issues.extend(issues);
     if out.login == Login::Ok {
@@ -545,8 +552,16 @@ async fn run<P: MailProtocol>(
         out.login = login;
         out.issues.extend(issues);
     }
+    // The mailbox, read-only, in a session that works.
+    let mut broken = false;
+    if out.login == Login::Ok && !out.issues.iter().any(Issue::ends_dialogue) {
+        out.reached = Step::Mailbox;
+        let mailbox = protocol.mailbox(conn, &caps, &accepted).await;
+        out.mailbox = mailbox.facts;
+        broken = mailbox.broken;
+    }
     // A connection the server broke or stopped answering on has no goodbye to hear.
-    if !out.issues.iter().any(Issue::ends_dialogue) {
+    if !broken && !out.issues.iter().any(Issue::ends_dialogue) {
         out.reached = Step::Logout;
         protocol.logout(conn).await;
     }

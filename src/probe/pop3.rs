@@ -1,9 +1,11 @@
-//! POP3 (RFC 1939, 2449, 2595, 5034): CAPA, STLS, USER/PASS or AUTH PLAIN/LOGIN, QUIT.
+//! POP3 (RFC 1939, 2449, 2595, 5034): CAPA, STLS, USER/PASS or AUTH PLAIN/LOGIN, STAT (and
+//! `UIDL 1` where CAPA did not say), QUIT.
 
 use zeroize::Zeroizing;
 
+use super::mailbox::{MailboxFacts, Pop3Mailbox, parse_stat};
 use super::protocol::{
-    Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method, send_auth,
+    Listing, LoginMethod, MailProtocol, Mailbox, sasl_login_answers, sasl_method, send_auth,
 };
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
@@ -148,6 +150,40 @@ impl MailProtocol for Pop3 {
         conn.send(mechanism.error_acknowledgement(), None).await?;
         let challenge = super::imap::continuation_text(&line);
         Ok((read_reply(conn).await?, Some(challenge)))
+    }
+
+    /// `STAT` (RFC 1939 §5): how many messages, how many octets. UIDL from CAPA; without CAPA,
+    /// `UIDL 1` asks for one message's id (never the whole list).
+    async fn mailbox(&self, conn: &mut Conn, caps: &Capabilities, _login_reply: &str) -> Mailbox {
+        let mut found = Pop3Mailbox {
+            uidl: (!caps.raw.is_empty()).then(|| {
+                caps.raw
+                    .iter()
+                    .any(|l| l.trim().eq_ignore_ascii_case("UIDL"))
+            }),
+            ..Pop3Mailbox::default()
+        };
+        let done = |found: Pop3Mailbox, broken: bool| Mailbox {
+            facts: Some(MailboxFacts::Pop3(found)),
+            broken,
+        };
+        if conn.send("STAT", None).await.is_err() {
+            return done(found, true);
+        }
+        match conn.read_line().await {
+            Ok(line) => found.stat = parse_stat(&line),
+            Err(_) => return done(found, true),
+        }
+        if found.uidl.is_none() && found.stat.is_some_and(|(messages, _)| messages > 0) {
+            if conn.send("UIDL 1", None).await.is_err() {
+                return done(found, true);
+            }
+            match read_reply(conn).await {
+                Ok(reply) => found.uidl = Some(reply.ok),
+                Err(_) => return done(found, true),
+            }
+        }
+        done(found, false)
     }
 
     async fn logout(&self, conn: &mut Conn) {

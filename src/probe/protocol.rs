@@ -81,6 +81,14 @@ pub(crate) trait MailProtocol: Sync {
         Ok(None)
     }
 
+    /// After a login that worked and its session check: what the mailbox holds and allows,
+    /// read without changing anything (`super::mailbox`). `login_reply` is the server's
+    /// acceptance of the login. `broken`: the dialogue cannot go on (a reply cut off at its
+    /// bound, or not in time), so no goodbye is said.
+    async fn mailbox(&self, _conn: &mut Conn, _caps: &Capabilities, _login_reply: &str) -> Mailbox {
+        Mailbox::default()
+    }
+
     /// Says goodbye; what the server answers no longer matters.
     async fn logout(&self, conn: &mut Conn);
 
@@ -108,6 +116,13 @@ pub(crate) trait MailProtocol: Sync {
     fn offers_no_login(&self, _caps: &Capabilities) -> bool {
         false
     }
+}
+
+/// What [`MailProtocol::mailbox`] found, and whether the dialogue can go on.
+#[derive(Debug, Default)]
+pub(crate) struct Mailbox {
+    pub facts: Option<super::mailbox::MailboxFacts>,
+    pub broken: bool,
 }
 
 /// A way to log in with a password.

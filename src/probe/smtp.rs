@@ -1,12 +1,14 @@
-//! SMTP submission (RFC 6409, 3207, 4954): EHLO, STARTTLS, AUTH PLAIN or LOGIN, QUIT. Never
-//! sends mail.
+//! SMTP submission (RFC 6409, 3207, 4954): EHLO, STARTTLS, AUTH PLAIN or LOGIN, EHLO again
+//! after AUTH (what is announced to a logged-in client: SIZE, RFC 1870), QUIT. Never sends
+//! mail.
 
 use zeroize::Zeroizing;
 
 use crate::secret::Password;
 
+use super::mailbox::{MailboxFacts, SmtpLimits, ehlo_size, new_keywords};
 use super::protocol::{
-    Listing, LoginMethod, MailProtocol, sasl_login_answers, sasl_method, send_auth,
+    Listing, LoginMethod, MailProtocol, Mailbox, sasl_login_answers, sasl_method, send_auth,
 };
 use super::transport::{Conn, IoFailure, MAX_LINES};
 use super::{Capabilities, Reply};
@@ -173,6 +175,30 @@ impl MailProtocol for Smtp {
         conn.send(mechanism.error_acknowledgement(), None).await?;
         let (code, lines) = read_reply(conn).await?;
         Ok((to_reply(code, &lines, |c| c == 235), Some(challenge)))
+    }
+
+    /// EHLO again after AUTH: the SIZE limit a logged-in client gets, and what else is
+    /// announced only now.
+    async fn mailbox(&self, conn: &mut Conn, caps: &Capabilities, _login_reply: &str) -> Mailbox {
+        let mut found = SmtpLimits {
+            size_before: ehlo_size(&caps.raw),
+            ..SmtpLimits::default()
+        };
+        let broken = match self.capabilities(conn, "").await {
+            Ok(listing) if listing.refusal.is_none() => {
+                let after = &listing.capabilities.raw;
+                found.asked_after_auth = true;
+                found.size_after = ehlo_size(after);
+                found.after_auth_only = new_keywords(&caps.raw, after);
+                false
+            }
+            Ok(_) => false,
+            Err(_) => true,
+        };
+        Mailbox {
+            facts: Some(MailboxFacts::Smtp(found)),
+            broken,
+        }
     }
 
     async fn logout(&self, conn: &mut Conn) {

@@ -460,12 +460,14 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// Logs in when it is safe, a password is given and the login gate gives it a turn
     /// (`logins`), and checks the session after; else says why not. What the capabilities say
-    /// about logging in comes back with it.
+    /// about logging in comes back with it, and the server's acceptance (its reply) when the
+    /// login worked.
     pub async fn login(
         &self,
         conn: &mut Conn,
         caps: &Capabilities,
         certificate_failed: bool,
+        accepted: &mut String,
     ) -> (Login, Vec<Issue>) {
         let password = self.ctx.password.as_deref();
         let oauth = self.ctx.oauth.as_deref();
@@ -502,7 +504,9 @@ impl<P: MailProtocol> Prober<'_, P> {
         }
         let user = self.target.username.as_str();
         if let (Some(oauth), Some(mechanism)) = (oauth, oauth_mechanism) {
-            let (login, found) = self.oauth_login(conn, caps, oauth, mechanism).await;
+            let (login, found) = self
+                .oauth_login(conn, caps, oauth, mechanism, accepted)
+                .await;
             issues.extend(found);
             return (login, issues);
         }
@@ -515,7 +519,10 @@ impl<P: MailProtocol> Prober<'_, P> {
         };
         // The password is hidden in the transcript since the connection began (`Self::conn`).
         let attempt = match self.protocol.login(conn, caps, user, password).await {
-            Ok(reply) if reply.ok => (Login::Ok, Vec::new()),
+            Ok(reply) if reply.ok => {
+                *accepted = conn.redact(&reply.text);
+                (Login::Ok, Vec::new())
+            }
             Ok(reply) => (
                 Login::Failed,
                 vec![Issue::Refusal {
@@ -535,6 +542,7 @@ impl<P: MailProtocol> Prober<'_, P> {
         caps: &Capabilities,
         oauth: &super::OauthToken,
         mechanism: crate::oauth::Mechanism,
+        accepted: &mut String,
     ) -> (Login, Vec<Issue>) {
         let turn = match self.ctx.logins.turn(self.endpoint()).await {
             Ok(turn) => turn,
@@ -548,7 +556,10 @@ impl<P: MailProtocol> Prober<'_, P> {
             .oauth_login(conn, caps, mechanism, &initial)
             .await
         {
-            Ok((reply, _)) if reply.ok => (Login::Ok, Vec::new()),
+            Ok((reply, _)) if reply.ok => {
+                *accepted = conn.redact(&reply.text);
+                (Login::Ok, Vec::new())
+            }
             Ok((reply, challenge)) => (
                 Login::Failed,
                 vec![Issue::OauthRefused {

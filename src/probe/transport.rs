@@ -242,6 +242,8 @@ pub struct Conn {
     reply_bytes: usize,
     /// Bytes received on the connection in all ([`MAX_RECEIVED`]).
     received: usize,
+    /// The most it may receive: [`MAX_RECEIVED`], and what [`Conn::allow_more`] added.
+    max_received: usize,
     /// Transcript lines not kept ([`MAX_TRANSCRIPT_LINES`]).
     dropped_lines: usize,
     pub transcript: Vec<TranscriptLine>,
@@ -260,10 +262,17 @@ impl Conn {
             reply_due: Instant::now() + timeout,
             reply_bytes: 0,
             received: 0,
+            max_received: MAX_RECEIVED,
             dropped_lines: 0,
             transcript: Vec::new(),
             secrets: Vec::new(),
         }
+    }
+
+    /// Lets the connection receive `bytes` more than [`MAX_RECEIVED`]: for one reply known to
+    /// be long (a mailbox's folder list), bounded by its own budget.
+    pub fn allow_more(&mut self, bytes: usize) {
+        self.max_received = self.received.max(MAX_RECEIVED) + bytes;
     }
 
     pub fn is_tls(&self) -> bool {
@@ -412,7 +421,7 @@ impl Conn {
         };
         self.received += n;
         self.reply_bytes += n;
-        if self.received > MAX_RECEIVED {
+        if self.received > self.max_received {
             return Err(IoFailure::TooMuchData);
         }
         self.buffer.extend_from_slice(&chunk[..n]);

@@ -299,6 +299,18 @@ impl Catalogue for English {
                 "A server that the domain publishes does not work.",
                 "Correct what the domain publishes (autoconfig, SRV, Autodiscover) to settings that work.",
             ),
+            QuotaNearlyFull => (
+                "The mailbox is at 90% or more of its quota.",
+                "Delete or archive mail soon and empty Trash and Junk, or ask for a larger quota.",
+            ),
+            QuotaFull => (
+                "The mailbox is full: new mail is refused or bounces.",
+                "Delete mail and empty Trash and Junk, or ask the administrator for a larger quota.",
+            ),
+            FolderNameBreaksClients => (
+                "A folder name holds characters that some mail programs fail on.",
+                "Rename the folder in webmail with ordinary letters, digits and spaces.",
+            ),
         }
     }
 
@@ -692,6 +704,135 @@ impl Catalogue for English {
     }
     fn ipv6_broken(&self, at: &str, failed: &str, ipv4: &str) -> String {
         format!("{at} fails over IPv6 ({failed}) while IPv4 ({ipv4}) works.")
+    }
+    fn quota_full(&self, at: &str, used: &str, limit: &str, percent: u64) -> String {
+        format!("The mailbox at {at} is full: {used} of {limit} used ({percent}%).")
+    }
+    fn quota_full_fix(&self) -> String {
+        "New mail is refused or bounces back to its senders, and the mail program cannot save copies of sent mail. Delete mail with large attachments and empty Trash and Junk, or ask the administrator for a larger quota.".into()
+    }
+    fn quota_nearly_full(&self, at: &str, used: &str, limit: &str, percent: u64) -> String {
+        format!("The mailbox at {at} is {percent}% full: {used} of {limit} used.")
+    }
+    fn quota_nearly_full_fix(&self) -> String {
+        "Delete or archive mail soon and empty Trash and Junk: once it is full, new mail bounces and sent copies cannot be saved.".into()
+    }
+    fn messages(&self, count: u64) -> String {
+        match count {
+            1 => "1 message".into(),
+            n => format!("{n} messages"),
+        }
+    }
+    fn folder_names_break(&self, at: &str, count: usize, examples: &str) -> String {
+        let folders = if count == 1 {
+            "1 folder name".to_owned() + " at " + at + " holds"
+        } else {
+            format!("{count} folder names at {at} hold")
+        };
+        format!("{folders} characters that some mail programs fail on: {examples}.")
+    }
+    fn folder_names_fix(&self, renames: &str) -> String {
+        let renames = if renames.is_empty() {
+            String::new()
+        } else {
+            format!(": {renames}")
+        };
+        format!(
+            "Rename them in webmail (or in a program that opens them){renames}. With such names some phone mail apps fail to check mail (\u{201c}检查信息失败\u{201d}, as Tencent Exmail's help says), and programs that read names strictly (RFC 3501) show them garbled or cannot open them."
+        )
+    }
+    fn name_problem(&self, problem: &crate::probe::mailbox::NameProblem) -> String {
+        use crate::probe::mailbox::NameProblem::*;
+        let code = problem.character().unwrap_or_default();
+        match problem {
+            UnusualSpace(' ') => "a space at the start or end".into(),
+            UnusualSpace('\u{3000}') => format!("a full-width space, {code}"),
+            UnusualSpace(_) => format!("an unusual space, {code}"),
+            Invisible(_) => format!("an invisible or control character, {code}"),
+            InvalidUtf7 => "not valid modified UTF-7".into(),
+            SeparatorInName(_) => format!("a hierarchy separator inside the name, {code}"),
+            TooLong(n) => format!("{n} characters long"),
+        }
+    }
+    fn role(&self, role: crate::probe::mailbox::Role) -> &'static str {
+        use crate::probe::mailbox::Role::*;
+        match role {
+            Sent => "Sent",
+            Drafts => "Drafts",
+            Trash => "Trash",
+            Junk => "Junk",
+            Archive => "Archive",
+        }
+    }
+    fn folder_count(&self, count: usize, complete: bool) -> String {
+        match (count, complete) {
+            (1, true) => "1 folder".into(),
+            (n, true) => format!("{n} folders"),
+            (n, false) => format!("at least {n} folders"),
+        }
+    }
+    fn quota_usage(&self, used: &str, limit: &str, percent: u64) -> String {
+        format!("quota {used} of {limit} ({percent}%)")
+    }
+    fn quota_unlimited(&self) -> &'static str {
+        "no quota limit"
+    }
+    fn quota_not_offered(&self) -> &'static str {
+        "quota not shown (no QUOTA)"
+    }
+    fn quota_refused(&self) -> &'static str {
+        "the server refused to show the quota"
+    }
+    fn idle(&self, offered: bool) -> &'static str {
+        if offered {
+            "IDLE (new mail is pushed)"
+        } else {
+            "no IDLE"
+        }
+    }
+    fn pop3_drop(&self, messages: u64, size: &str) -> String {
+        format!("{} on the server, {size}", self.messages(messages))
+    }
+    fn uidl(&self, offered: bool) -> &'static str {
+        if offered {
+            "UIDL: \u{201c}leave a copy on the server\u{201d} works"
+        } else {
+            "no UIDL"
+        }
+    }
+    fn size_limit(&self, size: &str, attachment: &str) -> String {
+        format!("messages over {size} are refused (attachments over about {attachment})")
+    }
+    fn no_size_limit(&self) -> &'static str {
+        "no message size limit announced"
+    }
+    fn missing_roles(&self, roles: &[&str]) -> String {
+        let roles = self.list(roles);
+        format!(
+            "No {roles} folder: the mail program creates its own or cannot save there (sent copies, drafts, deleted mail)."
+        )
+    }
+    fn no_idle_note(&self) -> &'static str {
+        "No IDLE: new mail is not pushed; it appears only when the mail program checks (every few minutes)."
+    }
+    fn no_uidl_note(&self) -> &'static str {
+        "No UIDL: a POP3 program cannot tell which mail it already has, so \u{201c}leave a copy on the server\u{201d} downloads everything again; use IMAP to keep mail on the server."
+    }
+    fn after_auth_only(&self, keywords: &str) -> String {
+        format!("Announced only after login: {keywords}.")
+    }
+    fn size_changes_after_auth(&self, before: &str, after: &str) -> String {
+        format!(
+            "The size limit is {before} before login and {after} after it; the latter applies to the mail program."
+        )
+    }
+    fn folders_cut_off(&self, count: usize) -> String {
+        format!(
+            "The folder list was cut off after {count} folders (mailcheck reads at most 1 MB of it): so many folders make mail programs slow to sync."
+        )
+    }
+    fn mailbox_label(&self) -> &'static str {
+        "Mailbox:"
     }
     fn ipv6_broken_fix(&self) -> String {
         "The settings are right and work over IPv4. Mail programs that try IPv6 first may stall or fail: fix IPv6 on this network, or ask the server's administrator to fix its IPv6 address or AAAA record.".into()

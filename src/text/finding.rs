@@ -77,6 +77,59 @@ fn message_and_hint(
     let proto = server.protocol.display_name();
     let port_for = |security: Security| server.protocol.default_port(security);
     match &finding.facts {
+        Facts::Quota { resource } => {
+            let (used, limit) = quota_amounts(t, resource);
+            let percent = resource.percent();
+            if finding.code == FindingCode::QuotaFull {
+                (
+                    t.quota_full(&at, &used, &limit, percent),
+                    t.quota_full_fix(),
+                )
+            } else {
+                (
+                    t.quota_nearly_full(&at, &used, &limit, percent),
+                    t.quota_nearly_full_fix(),
+                )
+            }
+        }
+        Facts::FolderNames {
+            folders,
+            count,
+            separator,
+        } => {
+            let shown = &folders[..folders.len().min(3)];
+            let examples: Vec<String> = shown
+                .iter()
+                .map(|f| {
+                    let problems: Vec<String> =
+                        f.problems.iter().map(|p| t.name_problem(p)).collect();
+                    format!(
+                        "\u{201c}{}\u{201d}{}",
+                        f.name,
+                        t.paren(&problems.join(t.phrase(Phrase::SourceSeparator)))
+                    )
+                })
+                .collect();
+            let mut examples = examples.join(t.phrase(Phrase::SourceSeparator));
+            if *count > shown.len() {
+                examples.push_str(&t.and_more(count - shown.len()));
+            }
+            // A name whose only fault is its encoding keeps its letters: a client that encodes
+            // it properly stores it anew.
+            let renames: Vec<String> = shown
+                .iter()
+                .filter_map(|f| {
+                    let new = crate::probe::mailbox::suggested_name(&f.name, *separator);
+                    (new != f.name).then(|| {
+                        format!("\u{201c}{}\u{201d} \u{2192} \u{201c}{new}\u{201d}", f.name)
+                    })
+                })
+                .collect();
+            (
+                t.folder_names_break(&at, *count, &examples),
+                t.folder_names_fix(&renames.join(t.phrase(Phrase::SourceSeparator))),
+            )
+        }
         Facts::Unresolvable { error } => (
             t.unresolvable(&server.host, &t.dns_error(error)),
             generic_fix(FindingCode::WrongHost),
@@ -372,6 +425,21 @@ fn message_and_hint(
 }
 
 /// The findings about no server in particular: a source, a protocol, the whole domain.
+/// A quota resource's usage and limit in words: sizes for STORAGE, messages for MESSAGE.
+pub fn quota_amounts(
+    t: &dyn Catalogue,
+    resource: &crate::probe::mailbox::QuotaResource,
+) -> (String, String) {
+    match (resource.bytes(), resource.resource.as_str()) {
+        (Some((used, limit)), _) => (super::size(used), super::size(limit)),
+        (None, "MESSAGE") => (t.messages(resource.usage), t.messages(resource.limit)),
+        (None, name) => (
+            format!("{} {name}", resource.usage),
+            format!("{} {name}", resource.limit),
+        ),
+    }
+}
+
 fn without_server(t: &dyn Catalogue, finding: &Finding) -> (String, String) {
     let generic_fix = |code: FindingCode| t.generic(code).1.to_owned();
     match &finding.facts {

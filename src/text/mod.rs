@@ -10,6 +10,7 @@ pub mod conclusion;
 mod en;
 pub mod explain;
 pub mod finding;
+pub mod mailbox;
 pub mod trouble;
 mod zh;
 
@@ -301,6 +302,41 @@ pub trait Catalogue: Sync {
     /// `provider`: the provider's name, whose database names `host`.
     fn provider_host_missing(&self, host: &str, error: &str, provider: &str) -> String;
 
+    // The mailbox behind a login that works (issue 17). `used`/`limit` are sizes
+    // ([`size`]) or message counts ([`Catalogue::messages`]).
+    fn quota_full(&self, at: &str, used: &str, limit: &str, percent: u64) -> String;
+    fn quota_full_fix(&self) -> String;
+    fn quota_nearly_full(&self, at: &str, used: &str, limit: &str, percent: u64) -> String;
+    fn quota_nearly_full_fix(&self) -> String;
+    fn messages(&self, count: u64) -> String;
+    /// `examples`: the first names and what is wrong with each, already joined.
+    fn folder_names_break(&self, at: &str, count: usize, examples: &str) -> String;
+    /// `renames`: `old → new` pairs, already joined.
+    fn folder_names_fix(&self, renames: &str) -> String;
+    fn name_problem(&self, problem: &crate::probe::mailbox::NameProblem) -> String;
+    fn role(&self, role: crate::probe::mailbox::Role) -> &'static str;
+    /// The folder count of a listing, `complete` or cut off at its bound.
+    fn folder_count(&self, count: usize, complete: bool) -> String;
+    fn quota_usage(&self, used: &str, limit: &str, percent: u64) -> String;
+    fn quota_unlimited(&self) -> &'static str;
+    fn quota_not_offered(&self) -> &'static str;
+    fn quota_refused(&self) -> &'static str;
+    fn idle(&self, offered: bool) -> &'static str;
+    fn pop3_drop(&self, messages: u64, size: &str) -> String;
+    fn uidl(&self, offered: bool) -> &'static str;
+    /// `size`: the limit ([`size`]); `attachment`: the largest attachment that fits.
+    fn size_limit(&self, size: &str, attachment: &str) -> String;
+    fn no_size_limit(&self) -> &'static str;
+    fn missing_roles(&self, roles: &[&str]) -> String;
+    fn no_idle_note(&self) -> &'static str;
+    fn no_uidl_note(&self) -> &'static str;
+    /// `keywords` already joined.
+    fn after_auth_only(&self, keywords: &str) -> String;
+    fn size_changes_after_auth(&self, before: &str, after: &str) -> String;
+    fn folders_cut_off(&self, count: usize) -> String;
+    /// The label of a protocol's mailbox line in the report for a person.
+    fn mailbox_label(&self) -> &'static str;
+
     // The fields a user typed wrong.
     fn change_server(&self, typed: &str, right: &str) -> String;
     fn change_port(&self, typed: u16, right: u16) -> String;
@@ -387,6 +423,30 @@ pub trait Catalogue: Sync {
 }
 
 /// The phrase for an address attempt's `result` as the report names it (`timeout`, …).
+/// A size in bytes as mail programs show it: B, KB, MB, GB of 1024 (one decimal below 10).
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else if value < 10.0 && value.fract() >= 0.05 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{:.0} {}", value.floor(), UNITS[unit])
+    }
+}
+
+/// The largest attachment a message limit of `limit` bytes takes: base64 makes it 4/3 larger,
+/// with a line break every 76 characters (RFC 2045).
+pub fn largest_attachment(limit: u64) -> u64 {
+    (u128::from(limit) * 3 * 76 / (4 * 78)) as u64
+}
+
 pub fn attempt_phrase(result: &str) -> Phrase {
     match result {
         "connected" => Phrase::AttemptConnected,
@@ -419,6 +479,16 @@ mod tests {
         assert_eq!(zh.labelled("证据：", "x"), "证据：x");
         assert_eq!(["甲。", "乙。"].join(zh.sentence_gap()), "甲。乙。");
         assert_eq!(["A.", "B."].join(en.sentence_gap()), "A. B.");
+    }
+
+    #[test]
+    fn sizes_read_as_mail_programs_show_them() {
+        assert_eq!(size(512), "512 B");
+        assert_eq!(size(97_280), "95 KB");
+        assert_eq!(size(10_240_000), "9.8 MB");
+        assert_eq!(size(52_428_800), "50 MB");
+        assert_eq!(size(3 * 1024 * 1024 * 1024), "3 GB");
+        assert_eq!(size(largest_attachment(52_428_800)), "36 MB");
     }
 
     #[test]

@@ -283,6 +283,18 @@ impl Catalogue for Chinese {
                 "域名发布的服务器设置无法使用。",
                 "请把域名发布的设置（autoconfig、SRV、Autodiscover）改为可用的设置。",
             ),
+            QuotaNearlyFull => (
+                "邮箱容量已用到 90% 以上。",
+                "请尽快删除或归档邮件，并清空已删除和垃圾邮件文件夹，或申请更大的容量。",
+            ),
+            QuotaFull => (
+                "邮箱已满：新邮件会被拒收或退回。",
+                "请删除邮件并清空已删除和垃圾邮件文件夹，或请管理员扩大邮箱容量。",
+            ),
+            FolderNameBreaksClients => (
+                "文件夹名称含有部分邮件客户端无法处理的字符。",
+                "请在网页版邮箱中把该文件夹重命名为只含普通字母、数字和空格的名称。",
+            ),
         }
     }
 
@@ -648,6 +660,125 @@ impl Catalogue for Chinese {
     fn ipv6_broken(&self, at: &str, failed: &str, ipv4: &str) -> String {
         format!("{at} 通过 IPv6 连接失败（{failed}），而 IPv4（{ipv4}）可以正常连接。")
     }
+    fn quota_full(&self, at: &str, used: &str, limit: &str, percent: u64) -> String {
+        format!("{at} 上的邮箱已满：已用 {used}，共 {limit}（{percent}%）。")
+    }
+    fn quota_full_fix(&self) -> String {
+        "新邮件会被拒收或退回给发件人，邮件客户端也无法保存已发送邮件的副本。请删除带大附件的邮件并清空已删除和垃圾邮件文件夹，或请管理员扩大邮箱容量。".into()
+    }
+    fn quota_nearly_full(&self, at: &str, used: &str, limit: &str, percent: u64) -> String {
+        format!("{at} 上的邮箱已用 {percent}%：已用 {used}，共 {limit}。")
+    }
+    fn quota_nearly_full_fix(&self) -> String {
+        "请尽快删除或归档邮件，并清空已删除和垃圾邮件文件夹：邮箱一旦满了，新邮件会被退回，已发送邮件也无法保存。".into()
+    }
+    fn messages(&self, count: u64) -> String {
+        format!("{count} 封邮件")
+    }
+    fn folder_names_break(&self, at: &str, count: usize, examples: &str) -> String {
+        format!("{at} 上有 {count} 个文件夹名称含有部分邮件客户端无法处理的字符：{examples}。")
+    }
+    fn folder_names_fix(&self, renames: &str) -> String {
+        let renames = if renames.is_empty() {
+            String::new()
+        } else {
+            format!("：{renames}")
+        };
+        format!(
+            "请在网页版邮箱（或能打开它们的客户端）中重命名{renames}。文件夹名称含有这类字符（如全角空格）时，部分手机收信会出现“检查信息失败”（腾讯企业邮箱帮助中心的说明）；严格按 RFC 3501 读取名称的客户端会显示乱码或无法打开。"
+        )
+    }
+    fn name_problem(&self, problem: &crate::probe::mailbox::NameProblem) -> String {
+        use crate::probe::mailbox::NameProblem::*;
+        let code = problem.character().unwrap_or_default();
+        match problem {
+            UnusualSpace(' ') => "开头或结尾有空格".into(),
+            UnusualSpace('\u{3000}') => format!("含全角空格 {code}"),
+            UnusualSpace(_) => format!("含特殊空格 {code}"),
+            Invisible(_) => format!("含不可见字符或控制字符 {code}"),
+            InvalidUtf7 => "不是有效的修改版 UTF-7 编码".into(),
+            SeparatorInName(_) => format!("名称中含有层级分隔符 {code}"),
+            TooLong(n) => format!("长达 {n} 个字符"),
+        }
+    }
+    fn role(&self, role: crate::probe::mailbox::Role) -> &'static str {
+        use crate::probe::mailbox::Role::*;
+        match role {
+            Sent => "已发送",
+            Drafts => "草稿箱",
+            Trash => "已删除",
+            Junk => "垃圾邮件",
+            Archive => "归档",
+        }
+    }
+    fn folder_count(&self, count: usize, complete: bool) -> String {
+        if complete {
+            format!("{count} 个文件夹")
+        } else {
+            format!("至少 {count} 个文件夹")
+        }
+    }
+    fn quota_usage(&self, used: &str, limit: &str, percent: u64) -> String {
+        format!("容量已用 {used}，共 {limit}（{percent}%）")
+    }
+    fn quota_unlimited(&self) -> &'static str {
+        "容量不限"
+    }
+    fn quota_not_offered(&self) -> &'static str {
+        "服务器未提供容量信息（不支持 QUOTA）"
+    }
+    fn quota_refused(&self) -> &'static str {
+        "服务器拒绝提供容量信息"
+    }
+    fn idle(&self, offered: bool) -> &'static str {
+        if offered {
+            "支持 IDLE（新邮件推送）"
+        } else {
+            "不支持 IDLE"
+        }
+    }
+    fn pop3_drop(&self, messages: u64, size: &str) -> String {
+        format!("服务器上有 {}，共 {size}", self.messages(messages))
+    }
+    fn uidl(&self, offered: bool) -> &'static str {
+        if offered {
+            "支持 UIDL：可以“在服务器上保留邮件副本”"
+        } else {
+            "不支持 UIDL"
+        }
+    }
+    fn size_limit(&self, size: &str, attachment: &str) -> String {
+        format!("超过 {size} 的邮件会被拒收（附件约超过 {attachment} 即会被拒）")
+    }
+    fn no_size_limit(&self) -> &'static str {
+        "服务器未声明邮件大小限制"
+    }
+    fn missing_roles(&self, roles: &[&str]) -> String {
+        let roles = roles.join("、");
+        format!(
+            "没有{roles}文件夹：邮件客户端会自行创建，或无法在此保存（已发送邮件、草稿、已删除邮件）。"
+        )
+    }
+    fn no_idle_note(&self) -> &'static str {
+        "不支持 IDLE：新邮件不会推送，只有客户端定时收信（每隔几分钟）时才会出现。"
+    }
+    fn no_uidl_note(&self) -> &'static str {
+        "不支持 UIDL：POP3 客户端无法分辨哪些邮件已经收过，“在服务器上保留邮件副本”时会重复下载全部邮件；如需在服务器上保留邮件，请使用 IMAP。"
+    }
+    fn after_auth_only(&self, keywords: &str) -> String {
+        format!("登录后才声明：{keywords}。")
+    }
+    fn size_changes_after_auth(&self, before: &str, after: &str) -> String {
+        format!("登录前的邮件大小限制为 {before}，登录后为 {after}；对邮件客户端生效的是后者。")
+    }
+    fn folders_cut_off(&self, count: usize) -> String {
+        format!(
+            "文件夹列表在 {count} 个文件夹后被截断（mailcheck 最多读取 1 MB）：文件夹这么多会使邮件客户端同步很慢。"
+        )
+    }
+    fn mailbox_label(&self) -> &'static str {
+        "邮箱："
+    }
     fn ipv6_broken_fix(&self) -> String {
         "设置是正确的，通过 IPv4 可以使用。优先尝试 IPv6 的邮件客户端可能会卡住或失败：请修复本网络的 IPv6，或请服务器管理员修复其 IPv6 地址或 AAAA 记录。".into()
     }
@@ -782,6 +913,7 @@ impl Catalogue for Chinese {
             Step::TlsAfterStarttls => "STARTTLS 之后的 TLS 握手",
             Step::Login => "登录",
             Step::ExamineInbox => "打开收件箱（EXAMINE INBOX）",
+            Step::Mailbox => "检查邮箱",
             Step::Logout => "退出登录",
         }
     }

@@ -377,6 +377,15 @@ fn s11_custom_domain_with_exmail_mx_is_recognised_and_its_servers_probed() {
     assert_eq!(overseas.len(), 3, "the hw… alternates are probed too");
     assert!(overseas.iter().all(|s| s.elapsed_ms.is_some()));
     assert_eq!(run.code, 0, "{:?}", codes(&report));
+    // Exmail's IMAP cannot delete or rename folders (its help says so): a note of IMAP's.
+    let limitations = &provider.limitations;
+    assert_eq!(limitations.len(), 1, "{limitations:?}");
+    assert_eq!(limitations[0].protocol, Protocol::Imap);
+    assert!(
+        limitations[0]
+            .text
+            .contains("cannot delete or rename folders")
+    );
 }
 
 #[test]
@@ -631,4 +640,132 @@ fn s17_real_postfix_refusals_of_a_message_are_smtp_auth_missing_or_not_a_connect
         let doc = explain(&logged_in, lang);
         assert_eq!(doc["code"], "not_a_connection_problem", "{doc}");
     }
+}
+
+/// The server entry of `protocol` on port `port` of the recommended host, with its mailbox.
+fn mailbox(report: &Report, protocol: Protocol, port: u16) -> &mailcheck::report::MailboxEntry {
+    let server = report
+        .servers
+        .iter()
+        .find(|s| s.protocol == protocol && s.port == port && s.login == "ok")
+        .unwrap_or_else(|| panic!("a {protocol:?} server on {port} that logged in"));
+    server
+        .mailbox
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}:{} has mailbox facts", server.host, server.port))
+}
+
+/// Issue 17: real Dovecot's quota plugin (count backend, a quota rule per user) and a folder
+/// named with a full-width space; real Postfix with `message_size_limit = 52428800`. Each
+/// mailbox is made anew by `up`.
+#[test]
+fn s18_real_mailboxes_near_and_over_quota_a_folder_phones_fail_on_and_postfixs_size_limit() {
+    // near@: 94 KB of 100 KB, a warning; the run still exits 0.
+    let (run, report) = Scenario::new("near").check_with_password();
+    assert_eq!(run.code, 0, "{:?}", codes(&report));
+    let near = findings(&report, FindingCode::QuotaNearlyFull);
+    assert!(!near.is_empty(), "{:?}", codes(&report));
+    assert!(near.iter().all(|f| f.protocol == Some(Protocol::Imap)));
+    assert_eq!(
+        near[0].evidence.as_deref(),
+        Some(r#"QUOTA "User quota" (STORAGE 94 100)"#)
+    );
+    assert!(
+        near[0].message.contains("94% full: 94 KB of 100 KB"),
+        "{}",
+        near[0].message
+    );
+    let imap = mailbox(&report, Protocol::Imap, 993);
+    let quota = imap.quota.as_ref().unwrap();
+    assert_eq!(quota.status, "ok");
+    let storage = quota
+        .resources
+        .iter()
+        .find(|r| r.resource == "STORAGE")
+        .unwrap();
+    assert_eq!(
+        (storage.usage, storage.limit, storage.percent),
+        (94, 100, 94)
+    );
+    assert_eq!(imap.idle, Some(true));
+    let pop3 = mailbox(&report, Protocol::Pop3, 995);
+    assert_eq!((pop3.messages, pop3.uidl), (Some(1), Some(true)));
+    assert!(pop3.octets.unwrap() > 90_000, "{:?}", pop3.octets);
+    let smtp = mailbox(&report, Protocol::Smtp, 465);
+    assert_eq!(smtp.size_limit, Some(Some(52_428_800)));
+    assert!(
+        smtp.summary.contains("messages over 50 MB are refused"),
+        "{}",
+        smtp.summary
+    );
+
+    // full@: 63 KB of 50 KB, an error: new mail bounces.
+    let (run, report) = Scenario::new("full").check_with_password();
+    assert_eq!(run.code, 1, "{:?}", codes(&report));
+    let full = findings(&report, FindingCode::QuotaFull);
+    assert!(!full.is_empty(), "{:?}", codes(&report));
+    assert_eq!(full[0].severity, mailcheck::Severity::Error);
+    assert!(findings(&report, FindingCode::QuotaNearlyFull).is_empty());
+    assert_eq!(report.conclusion.as_ref().unwrap().code, "quota_full");
+    let storage = mailbox(&report, Protocol::Imap, 993)
+        .quota
+        .as_ref()
+        .unwrap()
+        .resources[0]
+        .clone();
+    assert_eq!(
+        (storage.usage, storage.limit, storage.percent),
+        (63, 50, 126)
+    );
+
+    // folders@: "Projects　2026" (U+3000), Sent and Drafts by special-use, no Trash, no quota.
+    let s = Scenario::new("folders");
+    let (run, report) = s.check_with_password();
+    assert_eq!(run.code, 0, "{:?}", codes(&report));
+    let broken = findings(&report, FindingCode::FolderNameBreaksClients);
+    assert!(!broken.is_empty(), "{:?}", codes(&report));
+    assert_eq!(
+        broken[0].evidence.as_deref(),
+        Some(r#"LIST: "Projects&MAA-2026""#)
+    );
+    let folders = mailbox(&report, Protocol::Imap, 993)
+        .folders
+        .clone()
+        .unwrap();
+    assert_eq!((folders.count, folders.complete), (4, true));
+    assert_eq!(folders.problem_count, 1);
+    let name = &folders.problem_names[0];
+    assert_eq!(
+        (
+            name.name.as_str(),
+            name.raw.as_str(),
+            name.suggested.as_str()
+        ),
+        ("Projects\u{3000}2026", "Projects&MAA-2026", "Projects 2026")
+    );
+    assert_eq!(name.characters, ["U+3000"]);
+    let roles: Vec<(&str, &str, bool)> = folders
+        .roles
+        .iter()
+        .map(|r| (r.role.as_str(), r.name.as_str(), r.special_use))
+        .collect();
+    assert_eq!(roles, [("sent", "Sent", true), ("drafts", "Drafts", true)]);
+    assert_eq!(folders.missing_roles, ["trash"]);
+    let quota = mailbox(&report, Protocol::Imap, 993).quota.clone().unwrap();
+    assert_eq!((quota.status.as_str(), quota.resources.len()), ("ok", 0));
+    // The report for a person in Chinese says it under IMAP, and what to rename it to.
+    let zh = run_human(&s, &["--lang", "zh"]);
+    assert!(zh.contains("含全角空格 U+3000"), "{zh}");
+    assert!(zh.contains("“Projects　2026” → “Projects 2026”"), "{zh}");
+    assert!(zh.contains("没有已删除文件夹"), "{zh}");
+}
+
+fn run_human(s: &Scenario, extra: &[&str]) -> String {
+    let password = s.get("PASSWORD");
+    let out = run(s
+        .human_command(Some(&password), "3")
+        .args(extra)
+        .arg(s.user()));
+    assert!(!out.stdout.contains(&password), "the password leaked");
+    out.stdout
 }

@@ -19,6 +19,8 @@ options:
   --auth-before-tls     (starttls/plain mode) try to authenticate before STARTTLS
   --mail-before-tls     (smtp, starttls mode) send MAIL FROM before STARTTLS
   --send-to ADDR        (smtp) after TLS and the login (if any), MAIL FROM and RCPT TO:<ADDR>
+  --mailbox             after a login that worked, read the mailbox as mailcheck does:
+                        IMAP GETQUOTAROOT INBOX and LIST "" "*", SMTP EHLO again
   --timeout SECS        limit for the connect and for each reply (default 5)
 
 The transcript goes to stdout, one line per line on the wire:
@@ -191,6 +193,9 @@ def imap(c, a):
         if r.startswith("OK"):
             cmd('ID ("name" "mailcheck-dialogue")')
             cmd("EXAMINE INBOX")
+            if a.mailbox:
+                cmd("GETQUOTAROOT INBOX")
+                cmd('LIST "" "*"')
     cmd("LOGOUT")
 
 
@@ -263,7 +268,8 @@ def smtp(c, a):
         c.start_tls()
         cmd("EHLO client.mailcheck.test")
     if a.user and not a.auth_before_tls:
-        login()
+        if login().startswith("235") and a.mailbox:
+            cmd("EHLO client.mailcheck.test")
     if a.send_to:
         cmd("MAIL FROM:<alice@mailcheck.test>")
         cmd(f"RCPT TO:<{a.send_to}>")
@@ -284,6 +290,7 @@ def main():
     p.add_argument("--auth-before-tls", action="store_true")
     p.add_argument("--mail-before-tls", action="store_true")
     p.add_argument("--send-to")
+    p.add_argument("--mailbox", action="store_true")
     p.add_argument("--timeout", type=float, default=5.0)
     try:
         a = p.parse_args()

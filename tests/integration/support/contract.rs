@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::report::{SOURCE_STATUSES, SOURCES};
 
 /// Finding codes of the contract's table, with their severity.
-pub const FINDING_CODES: [(&str, &str); 40] = [
+pub const FINDING_CODES: [(&str, &str); 43] = [
     ("wrong_host", "error"),
     ("wrong_port", "error"),
     ("timeout", "error"),
@@ -47,6 +47,9 @@ pub const FINDING_CODES: [(&str, &str); 40] = [
     ("ipv6_broken", "warning"),
     ("published_settings_wrong", "error"),
     ("pacc_invalid", "warning"),
+    ("quota_nearly_full", "warning"),
+    ("quota_full", "error"),
+    ("folder_name_breaks_clients", "warning"),
 ];
 
 fn object<'a>(value: &'a Value, what: &str) -> &'a Map<String, Value> {
@@ -129,6 +132,91 @@ const ATTEMPT_RESULTS: [&str; 6] = [
 const SECURITY: [&str; 3] = ["tls", "starttls", "plain"];
 
 /// Every key of the contract's report is there, with the documented JSON type and values.
+/// `servers[].mailbox` (`docs/report.md`): the fields of its protocol, typed.
+fn mailbox_shape(mailbox: &Map<String, Value>, protocol: Option<&str>) {
+    string(mailbox, "summary", "mailbox");
+    let keys: Vec<&str> = mailbox.keys().map(String::as_str).collect();
+    let own: &[&str] = match protocol {
+        Some("imap") => &["idle", "quota", "folders"],
+        Some("pop3") => &["messages", "octets", "uidl"],
+        _ => &["size_limit", "size_limit_before_auth", "after_auth_only"],
+    };
+    for key in keys {
+        assert!(
+            own.contains(&key) || ["summary", "notes"].contains(&key),
+            "mailbox.{key} is not a field of {protocol:?}"
+        );
+    }
+    if let Some(quota) = mailbox.get("quota") {
+        let quota = object(quota, "mailbox.quota");
+        one_of(
+            quota,
+            "status",
+            "quota",
+            &["ok", "not_offered", "refused", "failed"],
+        );
+        for resource in array(quota, "resources", "quota") {
+            let resource = object(resource, "quota.resources[]");
+            string(resource, "root", "quota resource");
+            string(resource, "resource", "quota resource");
+            let (usage, limit) = (
+                unsigned(resource, "usage", "quota resource"),
+                unsigned(resource, "limit", "quota resource"),
+            );
+            let percent = unsigned(resource, "percent", "quota resource");
+            if let Some(expected) = (usage * 100).checked_div(limit) {
+                assert_eq!(percent, expected, "quota percent");
+            }
+        }
+    }
+    if let Some(folders) = mailbox.get("folders").filter(|f| !f.is_null()) {
+        let folders = object(folders, "mailbox.folders");
+        let count = unsigned(folders, "count", "folders");
+        let names = strings(folders, "names", "folders");
+        assert!(
+            names.len() as u64 <= count.min(200),
+            "at most 200 names, at most count"
+        );
+        for role in array(folders, "roles", "folders") {
+            let role = object(role, "folders.roles[]");
+            one_of(
+                role,
+                "role",
+                "role",
+                &["sent", "drafts", "trash", "junk", "archive"],
+            );
+            string(role, "name", "role");
+        }
+        for missing in strings(folders, "missing_roles", "folders") {
+            assert!(
+                ["sent", "drafts", "trash"].contains(&missing.as_str()),
+                "{missing}"
+            );
+        }
+        let problems = array(folders, "problem_names", "folders");
+        assert!(problems.len() as u64 <= unsigned(folders, "problem_count", "folders"));
+        for problem in problems {
+            let problem = object(problem, "folders.problem_names[]");
+            string(problem, "name", "problem name");
+            string(problem, "raw", "problem name");
+            string(problem, "suggested", "problem name");
+            for kind in strings(problem, "problems", "problem name") {
+                assert!(
+                    [
+                        "unusual_space",
+                        "invisible_character",
+                        "invalid_modified_utf7",
+                        "separator_in_name",
+                        "too_long"
+                    ]
+                    .contains(&kind.as_str()),
+                    "{kind}"
+                );
+            }
+        }
+    }
+}
+
 pub fn assert_contract_shape(report: &Value) {
     let top = object(report, "the report");
     assert_eq!(unsigned(top, "schema_version", "report"), 1);
@@ -204,6 +292,16 @@ pub fn assert_contract_shape(report: &Value) {
             if let Some(ms) = nullable(attempt, "ms", "address") {
                 assert!(ms.is_u64(), "server.addresses[].ms");
             }
+        }
+        if let Some(mailbox) = server.get("mailbox") {
+            assert_eq!(
+                server["login"], "ok",
+                "a mailbox only behind a login that worked"
+            );
+            mailbox_shape(
+                object(mailbox, "server.mailbox"),
+                server["protocol"].as_str(),
+            );
         }
     }
 
