@@ -108,6 +108,10 @@ pub struct ServerEntry {
     /// Added: time to a usable session (TLS handshake done, or greeting read without TLS).
     #[serde(default)]
     pub handshake_ms: Option<u64>,
+    /// Added: how long the login step took (credentials sent, verdict read); null when no
+    /// login was tried.
+    #[serde(default)]
+    pub login_ms: Option<u64>,
     /// Added: what each address of the host did when the probe connected (Happy Eyeballs), in
     /// the order tried; empty when no connection was attempted.
     #[serde(default)]
@@ -386,6 +390,7 @@ fn server_entry(server: &ServerState) -> ServerEntry {
         username: candidate.settings.username.clone(),
         connect_ms: server.connect_time.map(millis),
         handshake_ms: server.handshake_time.map(millis),
+        login_ms: server.login_time.map(millis),
         addresses: server
             .addresses
             .iter()

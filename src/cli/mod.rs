@@ -32,6 +32,8 @@ Examples:
   mailcheck --offline alice@qq.com               answer from the bundled provider database
   mailcheck --json alice@example.com | jq .      the JSON report for scripts
   mailcheck --batch accounts.txt --json          many accounts, one JSON report per line
+  mailcheck --format nagios alice@example.com    a monitoring plugin's line (also junit,
+                                                 prometheus, html; docs/report.md)
   mailcheck --emit autoconfig alice@example.com  a config-v1.1 file of what works, to publish
   mailcheck --lang zh alice@company.com          中文报告
   mailcheck explain \"535 Login Fail. Please enter your authorization code to login\"
@@ -42,6 +44,7 @@ Exit status:
   2  usage error (bad flags)
   3  bad input: invalid address, unreadable file, empty password source
   4  no server settings could be found by any source
+  With --format nagios alone: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 Passwords never come from the command line: --password-stdin, --password-env VAR,
 MAILCHECK_PASSWORD or --ask-password. A password goes only over verified TLS, to the
@@ -169,7 +172,7 @@ struct CheckArgs {
         long,
         value_enum,
         value_name = "FORMAT",
-        conflicts_with_all = ["json", "offline", "no_probe"]
+        conflicts_with_all = ["json", "format", "offline", "no_probe"]
     )]
     emit: Option<Emit>,
 }
@@ -264,6 +267,20 @@ struct DisplayArgs {
     #[arg(long)]
     json: bool,
 
+    /// The report's format: human, json (as --json), junit (JUnit XML for CI), nagios (a
+    /// monitoring plugin's status line, performance data and exit status 0-3), prometheus
+    /// (text exposition for node_exporter's textfile collector), html (a self-contained page)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    format: Option<FormatChoice>,
+
+    /// With --format nagios: WARNING when a certificate has at most this many days left
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    warning_days: i64,
+
+    /// With --format nagios: CRITICAL when a certificate has at most this many days left
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    critical_days: i64,
+
     /// When to colour the report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -289,6 +306,16 @@ struct DisplayArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatChoice {
+    Human,
+    Json,
+    Junit,
+    Nagios,
+    Prometheus,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
     Auto,
     Always,
@@ -303,6 +330,25 @@ fn command() -> clap::Command {
 /// Runs the command and returns the exit status.
 pub fn run() -> ExitStatus {
     let args = lang_after_explain(std::env::args_os().collect());
+    let status = run_with(&args);
+    if plugin_requested(&args) {
+        status.for_plugin()
+    } else {
+        status
+    }
+}
+
+/// Whether the run is a monitoring plugin's (`--format nagios`, from the command line or the
+/// environment), whose usage errors and bad input are UNKNOWN (3) whatever else went wrong.
+fn plugin_requested(args: &[std::ffi::OsString]) -> bool {
+    match raw_value(args, "--format").as_deref() {
+        Some(format) => format == "nagios",
+        None => std::env::var("MAILCHECK_FORMAT").is_ok_and(|f| f == "nagios"),
+    }
+}
+
+fn run_with(args: &[std::ffi::OsString]) -> ExitStatus {
+    let args = args.to_vec();
     let _ = EARLY_LANG.set(early_language(&args));
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -350,16 +396,21 @@ fn early() -> Lang {
 }
 
 fn early_language(args: &[std::ffi::OsString]) -> Lang {
+    language(raw_value(args, "--lang").as_deref())
+}
+
+/// The value of the long option `name` (`--name VALUE` or `--name=VALUE`) wherever it stands
+/// in the raw arguments, before clap has judged them.
+fn raw_value(args: &[std::ffi::OsString], name: &str) -> Option<String> {
     let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
-    let flag = args
-        .iter()
+    args.iter()
         .enumerate()
-        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+        .find_map(|(i, a)| match a.strip_prefix(name) {
             Some("") => args.get(i + 1).copied(),
             Some(rest) => rest.strip_prefix('='),
             None => None,
-        });
-    language(flag)
+        })
+        .map(str::to_owned)
 }
 
 /// A usage error in Chinese, from clap's facts (English keeps clap's own words); `None` where
@@ -485,6 +536,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| bad_input(Trouble::new(Said::CannotStartRuntime).because_of(&e)))
 }
 
+/// `--format nagios`: the status line and long output (even with `-q`: the line is the
+/// check's result), and the plugin's exit status.
+fn write_plugin(
+    reports: &[mailcheck::Report],
+    cli: &Cli,
+    lang: Lang,
+) -> Result<ExitStatus, Failure> {
+    let now = time::OffsetDateTime::now_utc();
+    let (text, state) =
+        mailcheck::output::nagios::render(reports, cli.display.thresholds(), now, lang);
+    write_stdout(&text)?;
+    Ok(ExitStatus::Plugin(state))
+}
+
 fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -550,6 +615,27 @@ impl CheckArgs {
 }
 
 impl DisplayArgs {
+    /// `--format`, or `--json`.
+    fn format(&self) -> mailcheck::output::Format {
+        use mailcheck::output::Format;
+        match self.format {
+            _ if self.json => Format::Json,
+            None | Some(FormatChoice::Human) => Format::Human,
+            Some(FormatChoice::Json) => Format::Json,
+            Some(FormatChoice::Junit) => Format::Junit,
+            Some(FormatChoice::Nagios) => Format::Nagios,
+            Some(FormatChoice::Prometheus) => Format::Prometheus,
+            Some(FormatChoice::Html) => Format::Html,
+        }
+    }
+
+    fn thresholds(&self) -> mailcheck::output::nagios::Thresholds {
+        mailcheck::output::nagios::Thresholds {
+            warning_days: self.warning_days,
+            critical_days: self.critical_days,
+        }
+    }
+
     /// The human report's style (colour only where it is wanted).
     fn style(&self, lang: Lang) -> mailcheck::output::Style {
         mailcheck::output::Style {

@@ -249,6 +249,8 @@ pub struct ProbeOutcome {
     pub connect_time: Option<Duration>,
     /// Time to a usable session: TLS handshake done (or greeting, without TLS).
     pub handshake_time: Option<Duration>,
+    /// How long the login step took (the credentials sent, the verdict read), when it ran.
+    pub login_time: Option<Duration>,
     pub elapsed: Duration,
     pub greeting: Option<String>,
     pub tls: Option<TlsFacts>,
@@ -268,6 +270,7 @@ impl ProbeOutcome {
             reached: Step::DnsLookup,
             connect_time: None,
             handshake_time: None,
+            login_time: None,
             elapsed: Duration::ZERO,
             greeting: None,
             tls: None,
@@ -516,7 +519,11 @@ async fn run<P: MailProtocol>(
         .iter()
         .any(|i| matches!(i, Issue::Certificate { .. }));
     out.reached = Step::Login;
+    let login_started = std::time::Instant::now();
     let (login, issues) = prober.login(conn, &caps, certificate_failed).await;
+    if !matches!(login, Login::NotTested(_)) {
+        out.login_time = Some(login_started.elapsed());
+    }
     out.login = login;
     out.issues.extend(issues);
     if out.login == Login::Ok {

@@ -82,6 +82,7 @@ impl Catalogue for English {
             Untested => "untested",
             Fails => "fails",
             NoDialogue => "(no dialogue: this server was not probed)",
+            DialoguesFolded => "Protocol dialogues (credentials replaced by ***)",
             CheckingAccounts => "checking accounts",
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",

@@ -76,6 +76,7 @@ impl Catalogue for Chinese {
             Untested => "未检测",
             Fails => "失败",
             NoDialogue => "（无对话：没有探测此服务器）",
+            DialoguesFolded => "协议对话（凭据已替换为 ***）",
             CheckingAccounts => "正在检测账户",
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",

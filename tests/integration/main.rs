@@ -11,6 +11,7 @@
 //! - `chinese`: every Chinese report snapshot read for ASCII punctuation and English step names.
 //! - `oauth_dovecot`: OAuth tokens minted by the test against Dovecot's oauth2 passdb (scenario
 //!   16 of `tests/servers/`).
+//! - `formats`: JUnit, Nagios, Prometheus and HTML read by their real consumers.
 //! - `fuzz_regressions`: what the fuzz targets (`fuzz/`) found, replayed with their checks.
 //!
 //! The other worlds bind ports 53, 80 and 443 on loopback addresses 127.x.y.z, so the tests run as
@@ -21,6 +22,7 @@ mod chinese;
 mod cli;
 mod discovery;
 mod experience;
+mod formats;
 mod fuzz_regressions;
 mod oauth_dovecot;
 mod providers;
