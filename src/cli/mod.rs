@@ -6,10 +6,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 mod batch;
 mod check;
+mod config;
 mod exit;
 mod explain;
 mod generate;
@@ -50,7 +51,10 @@ Passwords never come from the command line: --password-stdin, --password-env VAR
 MAILCHECK_PASSWORD or --ask-password. A password goes only over verified TLS, to the
 likeliest server first; after a refusal of it no other server is tried, and a run makes at
 most 2 failed logins (--max-failed-logins). SECURITY.md says more.
-Colour: --color, or NO_COLOR=1 to turn it off.";
+Colour: --color, or NO_COLOR=1 to turn it off.
+Defaults: most options also come from MAILCHECK_<OPTION> variables (MAILCHECK_TIMEOUT=5) and
+from $XDG_CONFIG_HOME/mailcheck/config.toml (--config FILE); a flag beats a variable, which
+beats the file. A password is never in the file, only where it is (password-env, -file).";
 
 /// Find out why a mail client cannot connect: discover the IMAP, POP3 and SMTP settings of an
 /// address, check them, and explain what is wrong.
@@ -165,6 +169,20 @@ struct CheckArgs {
     /// network path could have named them)
     #[arg(long)]
     trust_insecure_sources: bool,
+
+    /// Read defaults for the options from this TOML file instead of
+    /// $XDG_CONFIG_HOME/mailcheck/config.toml (also $MAILCHECK_CONFIG); flags and MAILCHECK_*
+    /// variables beat it
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Where the configuration file says the password is (never the password itself).
+    #[arg(skip)]
+    config_password: Option<config::SecretSource>,
+
+    /// Where the configuration file says the OAuth token is.
+    #[arg(skip)]
+    config_oauth_token: Option<config::SecretSource>,
 
     /// Print a document of the verified working settings instead of the report:
     /// `autoconfig` is a config-v1.1 file to publish at autoconfig.<domain>
@@ -330,8 +348,24 @@ fn command() -> clap::Command {
 /// Runs the command and returns the exit status.
 pub fn run() -> ExitStatus {
     let args = lang_after_explain(std::env::args_os().collect());
-    let status = run_with(&args);
-    if plugin_requested(&args) {
+    let _ = EARLY_LANG.set(early_language(&args));
+    let defaults = match config::Defaults::load(&Cli::command(), &args) {
+        Ok(defaults) => defaults,
+        Err(refused) => {
+            let (trouble, status) = match refused {
+                config::Refused::Env(trouble) => (trouble, ExitStatus::Usage),
+                config::Refused::File(trouble) => (trouble, ExitStatus::BadInput),
+            };
+            say(&trouble, early());
+            return if plugin_requested(&args, None) {
+                status.for_plugin()
+            } else {
+                status
+            };
+        }
+    };
+    let status = run_with(&args, &defaults);
+    if plugin_requested(&args, defaults.value("format")) {
         status.for_plugin()
     } else {
         status
@@ -340,18 +374,27 @@ pub fn run() -> ExitStatus {
 
 /// Whether the run is a monitoring plugin's (`--format nagios`, from the command line or the
 /// environment), whose usage errors and bad input are UNKNOWN (3) whatever else went wrong.
-fn plugin_requested(args: &[std::ffi::OsString]) -> bool {
-    match raw_value(args, "--format").as_deref() {
+fn plugin_requested(args: &[std::ffi::OsString], default: Option<&str>) -> bool {
+    match raw_value(args, "--format") {
         Some(format) => format == "nagios",
-        None => std::env::var("MAILCHECK_FORMAT").is_ok_and(|f| f == "nagios"),
+        None => match default {
+            Some(format) => format == "nagios",
+            None => std::env::var("MAILCHECK_FORMAT").is_ok_and(|f| f == "nagios"),
+        },
     }
 }
 
-fn run_with(args: &[std::ffi::OsString]) -> ExitStatus {
-    let args = args.to_vec();
-    let _ = EARLY_LANG.set(early_language(&args));
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+fn run_with(args: &[std::ffi::OsString], defaults: &config::Defaults) -> ExitStatus {
+    let parsed = defaults
+        .apply(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(mut cli) => {
+            cli.check.config_password = defaults.password.clone();
+            cli.check.config_oauth_token = defaults.oauth_token.clone();
+            cli
+        }
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
             if !e.use_stderr() {
@@ -396,7 +439,8 @@ fn early() -> Lang {
 }
 
 fn early_language(args: &[std::ffi::OsString]) -> Lang {
-    language(raw_value(args, "--lang").as_deref())
+    let env = std::env::var("MAILCHECK_LANG").ok();
+    language(raw_value(args, "--lang").as_deref().or(env.as_deref()))
 }
 
 /// The value of the long option `name` (`--name VALUE` or `--name=VALUE`) wherever it stands

@@ -1,6 +1,7 @@
 //! mailcheck's integration tests: one binary (cheap to link), run on real sockets.
 //!
 //! - `support`: the test world (a DNS server, an HTTPS/HTTP server with a test CA) and helpers.
+//! - `defaults`: options from `MAILCHECK_*` variables and the configuration file.
 //! - `discovery`: every discovery source against that world, alone and together.
 //! - `providers`: discovery with the bundled provider database.
 //! - `cli`: exit statuses, stdout/stderr discipline and the JSON shape of the contract.
@@ -20,6 +21,7 @@
 mod byte_level;
 mod chinese;
 mod cli;
+mod defaults;
 mod discovery;
 mod experience;
 mod formats;
