@@ -39,8 +39,11 @@ pub enum Format {
 /// Options shared by the formats.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Style {
+    /// Colour (ANSI escapes) in the human formats.
     pub color: bool,
+    /// The language of the words the format adds.
     pub lang: Lang,
+    /// The human report's `-v`: every server considered, every source's answer.
     pub verbose: bool,
 }
 

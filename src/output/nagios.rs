@@ -18,13 +18,18 @@ use crate::text::catalogue;
 /// A plugin's state, its exit status as the number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum State {
+    /// 0: the service works.
     Ok = 0,
+    /// 1: it works, but something needs attention soon.
     Warning = 1,
+    /// 2: it does not work for a mail client.
     Critical = 2,
+    /// 3: the check could not tell.
     Unknown = 3,
 }
 
 impl State {
+    /// The state's word in the status line.
     pub fn as_str(self) -> &'static str {
         match self {
             State::Ok => "OK",
@@ -38,7 +43,9 @@ impl State {
 /// Certificate thresholds in days left (`--warning-days`, `--critical-days`).
 #[derive(Clone, Copy, Debug)]
 pub struct Thresholds {
+    /// WARNING at this many days left, or fewer.
     pub warning_days: i64,
+    /// CRITICAL at this many days left, or fewer.
     pub critical_days: i64,
 }
 

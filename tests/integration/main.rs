@@ -10,6 +10,7 @@
 //!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
 //! - `chinese`: every Chinese report snapshot read for ASCII punctuation and English step names.
+//! - `library`: the public API as another tool uses it (`examples/diagnose.rs`).
 //! - `oauth_dovecot`: OAuth tokens minted by the test against Dovecot's oauth2 passdb (scenario
 //!   16 of `tests/servers/`).
 //! - `formats`: JUnit, Nagios, Prometheus and HTML read by their real consumers.
@@ -26,6 +27,7 @@ mod discovery;
 mod experience;
 mod formats;
 mod fuzz_regressions;
+mod library;
 mod oauth_dovecot;
 mod providers;
 mod real_servers;
