@@ -15,7 +15,7 @@ use crate::support::shows_secret;
 
 /// Runs `program` with `args`, `stdin` on its standard input; fails the test when it is not
 /// installed.
-fn consumer(program: &str, args: &[&str], stdin: &str) -> Run {
+pub(crate) fn consumer(program: &str, args: &[&str], stdin: &str) -> Run {
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::piped())
@@ -37,7 +37,7 @@ fn consumer(program: &str, args: &[&str], stdin: &str) -> Run {
     }
 }
 
-fn promtool(exposition: &str) {
+pub(crate) fn promtool(exposition: &str) {
     let checked = consumer("promtool", &["check", "metrics"], exposition);
     assert_eq!(
         checked.code, 0,
@@ -48,7 +48,7 @@ fn promtool(exposition: &str) {
 
 /// Debian's `python3-junitparser` reads the document; it prints one line per test case:
 /// `suite|classname|name|result|type|message`.
-fn junitparser(document: &str) -> Vec<Vec<String>> {
+pub(crate) fn junitparser(document: &str) -> Vec<Vec<String>> {
     const READ: &str = r#"
 import sys
 from junitparser import JUnitXml

@@ -6,6 +6,7 @@
 //! - `providers`: discovery with the bundled provider database.
 //! - `cli`: exit statuses, stdout/stderr discipline and the JSON shape of the contract.
 //! - `byte_level`: scripted in-process mail servers for exact byte-level cases.
+//! - `running`: the examples of `docs/running.md` (CI jobs, Nagios and Icinga 2, a fleet), run.
 //! - `scenarios`: one generic runner for the folders of `tests/scenarios/` (zones, documents,
 //!   transcripts, arguments, expected reports), in process on ephemeral ports: no root needed.
 //! - `real_servers`: real Dovecot, Postfix, dnsmasq and nginx (`tests/servers/up`).
@@ -31,6 +32,7 @@ mod library;
 mod oauth_dovecot;
 mod providers;
 mod real_servers;
+mod running;
 mod scenarios;
 mod snapshots;
 mod support;
