@@ -1,6 +1,7 @@
 //! The command line: the contract's options (`docs/report.md`), and the only place that prints.
 //!
-//! One file per feature: `check` (one address), `batch` (many), `explain`, `password` (where
+//! One file per feature: `check` (one address), `batch` (many), `explain`, `config` (defaults
+//! from the environment and the configuration file), `password` (where
 //! a password may come from), `generate` (completions and the man page), `progress`.
 
 use std::io::{IsTerminal, Write};
