@@ -141,7 +141,7 @@ pub fn render(
             .filter(|r| account_state(r) > State::Ok)
             .count();
         let total = t.accounts_checked(reports.len(), reports.len() - failing, failing);
-        out.push_str(total.trim_end());
+        out.push_str(total.trim());
         if !summary.is_empty() {
             out.push_str("; ");
         }

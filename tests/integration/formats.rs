@@ -238,21 +238,25 @@ fn real_junit_fails_the_refused_protocols_with_their_codes() {
 /// (trailing empty fields may be left out), as (label, value with unit).
 fn perfdata(line: &str) -> Vec<(String, String)> {
     let (_, perf) = line.split_once(" | ").expect("performance data after |");
+    // Data are separated by spaces; a quoted label may hold spaces itself.
     let datum = regex::Regex::new(
-        r"^('[^'=]+'|[^'= ]+)=(-?[0-9.]+)(ms|s|us|%|B|KB|MB|TB|c)?(;-?[0-9.]*){0,4}$",
+        r"^('[^'=]+'|[^'= ]+)=(-?[0-9.]+)(ms|s|us|%|B|KB|MB|TB|c)?(;-?[0-9.]*){0,4}( |$)",
     )
     .unwrap();
-    perf.split(' ')
-        .map(|d| {
-            let c = datum
-                .captures(d)
-                .unwrap_or_else(|| panic!("{d:?} is not performance data"));
-            (
-                c[1].trim_matches('\'').to_owned(),
-                format!("{}{}", &c[2], c.get(3).map_or("", |u| u.as_str())),
-            )
-        })
-        .collect()
+    let mut data = Vec::new();
+    let mut at = 0;
+    while at < perf.len() {
+        let rest = &perf[at..];
+        let c = datum
+            .captures(rest)
+            .unwrap_or_else(|| panic!("{rest:?} is not performance data"));
+        at += c.get(0).unwrap().end();
+        data.push((
+            c[1].trim_matches('\'').to_owned(),
+            format!("{}{}", &c[2], c.get(3).map_or("", |u| u.as_str())),
+        ));
+    }
+    data
 }
 
 #[test]
@@ -461,4 +465,70 @@ fn colour_pixels(path: &Path) -> (usize, usize) {
         }
     }
     (red, green)
+}
+
+#[test]
+fn real_batch_formats_are_one_document_for_all_accounts() {
+    let healthy = Scenario::new("healthy");
+    let disabled = Scenario::new("disabled");
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("accounts.txt");
+    std::fs::write(
+        &batch,
+        format!(
+            "{} password-env=MC_FMT_PW_1\n{} password-env=MC_FMT_PW_2\n",
+            healthy.user(),
+            disabled.user()
+        ),
+    )
+    .unwrap();
+    let batch_run = |format: &str| {
+        let mut command = healthy.human_command(None, "3");
+        command
+            .env("MC_FMT_PW_1", healthy.get("PASSWORD"))
+            .env("MC_FMT_PW_2", disabled.get("PASSWORD"))
+            .args(["--format", format, "--batch"])
+            .arg(&batch);
+        let r = run(&mut command);
+        no_secret(&r, &healthy.get("PASSWORD"));
+        no_secret(&r, &disabled.get("PASSWORD"));
+        r
+    };
+    let nagios = batch_run("nagios");
+    assert_eq!(
+        nagios.code, 2,
+        "the worst account's state: {}",
+        nagios.stdout
+    );
+    let status = nagios.stdout.lines().next().unwrap();
+    assert!(
+        status.starts_with("MAILCHECK CRITICAL - 2 account(s) checked: 1 fine, 1 with errors; alice@disabled.test IMAP is switched off"),
+        "{status}"
+    );
+    let perf = perfdata(status);
+    let label = format!("{} imap_login", healthy.user());
+    assert!(perf.iter().any(|(l, _)| *l == label), "{label} in {status}");
+    let junit = batch_run("junit");
+    assert_eq!(junit.code, 1);
+    xmllint(&junit.stdout);
+    let cases = junitparser(&junit.stdout);
+    let suites: std::collections::BTreeSet<&str> = cases.iter().map(|c| c[0].as_str()).collect();
+    assert_eq!(suites.len(), 2, "a suite per account: {cases:?}");
+    assert_eq!(
+        cases.iter().filter(|c| c[3] == "failure").count(),
+        2,
+        "{cases:?}"
+    );
+    let html = batch_run("html");
+    assert_eq!(html.code, 1);
+    assert_eq!(
+        html.stdout.matches("<!DOCTYPE html>").count(),
+        1,
+        "one page"
+    );
+    assert_eq!(
+        html.stdout.matches("<section>").count(),
+        3,
+        "the summary and two reports"
+    );
 }
