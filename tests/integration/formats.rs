@@ -326,30 +326,33 @@ fn real_nagios_states_thresholds_and_performance_data() {
     );
 }
 
-#[test]
-fn real_prometheus_batch_passes_promtool() {
-    let healthy = Scenario::new("healthy");
-    let disabled = Scenario::new("disabled");
+/// `--batch` of `healthy`'s and `disabled`'s users, each password named by a variable, in
+/// `format`; neither password appears.
+fn batch_of(healthy: &Scenario, disabled: &Scenario, format: &str) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let batch = dir.path().join("accounts.txt");
-    std::fs::write(
-        &batch,
-        format!(
-            "{} password-env=MC_FMT_PW_1\n{} password-env=MC_FMT_PW_2\n",
-            healthy.user(),
-            disabled.user()
-        ),
-    )
-    .unwrap();
+    let lines = format!(
+        "{} password-env=MC_FMT_PW_1\n{} password-env=MC_FMT_PW_2\n",
+        healthy.user(),
+        disabled.user()
+    );
+    std::fs::write(&batch, lines).unwrap();
     let mut command = healthy.human_command(None, "3");
     command
         .env("MC_FMT_PW_1", healthy.get("PASSWORD"))
         .env("MC_FMT_PW_2", disabled.get("PASSWORD"))
-        .args(["--format", "prometheus", "--batch"])
+        .args(["--format", format, "--batch"])
         .arg(&batch);
     let r = run(&mut command);
     no_secret(&r, &healthy.get("PASSWORD"));
     no_secret(&r, &disabled.get("PASSWORD"));
+    r
+}
+
+#[test]
+fn real_prometheus_batch_passes_promtool() {
+    let (healthy, disabled) = (Scenario::new("healthy"), Scenario::new("disabled"));
+    let r = batch_of(&healthy, &disabled, "prometheus");
     assert_eq!(r.code, 1, "one account fails: {}", r.stderr);
     promtool(&r.stdout);
     let value = |prefix: &str| {
@@ -469,31 +472,8 @@ fn colour_pixels(path: &Path) -> (usize, usize) {
 
 #[test]
 fn real_batch_formats_are_one_document_for_all_accounts() {
-    let healthy = Scenario::new("healthy");
-    let disabled = Scenario::new("disabled");
-    let dir = tempfile::tempdir().unwrap();
-    let batch = dir.path().join("accounts.txt");
-    std::fs::write(
-        &batch,
-        format!(
-            "{} password-env=MC_FMT_PW_1\n{} password-env=MC_FMT_PW_2\n",
-            healthy.user(),
-            disabled.user()
-        ),
-    )
-    .unwrap();
-    let batch_run = |format: &str| {
-        let mut command = healthy.human_command(None, "3");
-        command
-            .env("MC_FMT_PW_1", healthy.get("PASSWORD"))
-            .env("MC_FMT_PW_2", disabled.get("PASSWORD"))
-            .args(["--format", format, "--batch"])
-            .arg(&batch);
-        let r = run(&mut command);
-        no_secret(&r, &healthy.get("PASSWORD"));
-        no_secret(&r, &disabled.get("PASSWORD"));
-        r
-    };
+    let (healthy, disabled) = (Scenario::new("healthy"), Scenario::new("disabled"));
+    let batch_run = |format: &str| batch_of(&healthy, &disabled, format);
     let nagios = batch_run("nagios");
     assert_eq!(
         nagios.code, 2,
