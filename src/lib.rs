@@ -1,26 +1,66 @@
 //! mailcheck: find out why a mail client cannot connect.
 //!
-//! The pipeline reads top to bottom: an [`address`] is checked; [`discover`] asks every source of
-//! settings; [`probe`] tries each candidate server; [`diagnose`] names what is wrong; [`report`]
-//! holds the contract's shape; [`output`] renders it. The library never prints and never exits:
-//! the `mailcheck` binary does both.
+//! The library behind the `mailcheck` command, for other Rust tools. Its API is small:
+//!
+//! - [`check`] diagnoses an address (discovery, probes, judgement) under [`Options`];
+//!   [`check_offline`] answers from the bundled provider database without any network.
+//! - [`Report::from_diagnosis`] turns the [`Diagnosis`] into the [`Report`], the stable shape
+//!   of `mailcheck --json` (`docs/report.md`), in a [`Lang`]uage; [`output`] renders a report
+//!   in the command's formats.
+//! - [`explain`] explains one server reply pasted from a mail client or a log.
+//! - [`FindingCode`] names every finding, with its fixed [`Severity`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), mailcheck::Error> {
+//! let address = mailcheck::EmailAddress::parse("alice@example.com").expect("an address");
+//! let diagnosis = mailcheck::check(&address, &mailcheck::Options::default()).await?;
+//! let report = mailcheck::Report::from_diagnosis(&diagnosis, mailcheck::Lang::En);
+//! for finding in &report.findings {
+//!     println!("{} {}", finding.code, finding.message);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The library never prints and never exits. The pipeline reads top to bottom: an address is
+//! checked; discovery asks every source of settings; probes try each candidate server;
+//! diagnosis names what is wrong; the report holds the contract's shape; output renders it.
+//! The modules hidden from this documentation are the pipeline's internals, public only for
+//! the `mailcheck` binary, its tests and fuzz targets: they may change in any release.
 
+#![warn(missing_docs)]
+
+#[doc(hidden)]
 pub mod address;
+#[doc(hidden)]
 pub mod clientconfig;
+#[doc(hidden)]
 pub mod diagnose;
+#[doc(hidden)]
 pub mod discover;
+#[doc(hidden)]
 pub mod finding;
+#[doc(hidden)]
 pub mod lang;
+#[doc(hidden)]
 pub mod net;
+#[doc(hidden)]
 pub mod oauth;
 pub mod output;
+#[doc(hidden)]
 pub mod probe;
+#[doc(hidden)]
 pub mod progress;
 pub mod report;
+#[doc(hidden)]
 pub mod secret;
+#[doc(hidden)]
 pub mod settings;
+#[doc(hidden)]
 pub mod source;
+#[doc(hidden)]
 pub mod text;
+#[doc(hidden)]
 pub mod timing;
 
 use std::net::SocketAddr;
@@ -28,6 +68,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use address::{AddressError, EmailAddress};
+pub use diagnose::explain::{ExplainError, Explanation, explain};
 pub use diagnose::{Diagnosis, Verdict};
 pub use finding::{Finding, FindingCode, Severity};
 pub use lang::Lang;
@@ -103,10 +144,13 @@ impl Default for Options {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// `ca_file` could not be read or holds no usable certificate.
     #[error("cannot use the CA file")]
     CaFile(#[from] net::trust::CaFileError),
+    /// The DNS resolver could not be set up.
     #[error("cannot set up DNS")]
     Dns(#[source] net::dns::DnsError),
+    /// The HTTP client could not be set up.
     #[error("cannot set up HTTP: {0}")]
     Http(String),
 }

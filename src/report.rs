@@ -15,16 +15,26 @@ use crate::text;
 /// The version of the report's shape. Fields are only ever added within a version.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The report of one check: the contract's JSON shape (`docs/report.md`); what `mailcheck --json` prints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The version of this shape: [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The address checked, normalised.
     pub address: String,
+    /// Its domain.
     pub domain: String,
+    /// The provider recognised by the domain or its MX, if any.
     pub provider: Option<ProviderEntry>,
+    /// What every source of settings answered.
     pub sources: Vec<SourceEntry>,
+    /// Every server considered, with what its probe found.
     pub servers: Vec<ServerEntry>,
+    /// What is wrong, worst first.
     pub findings: Vec<FindingEntry>,
+    /// Per protocol, the settings that work best (or are likeliest).
     pub recommended: Recommended,
+    /// True exactly when the command's exit status is 0: no error-severity finding.
     pub ok: bool,
     /// Added in 0.1: the version of mailcheck that wrote the report.
     #[serde(default)]
@@ -44,15 +54,20 @@ pub struct Report {
 pub struct ConclusionEntry {
     /// The finding code of the problem to fix first, or `ok` when there is no error.
     pub code: String,
+    /// The conclusion in plain words.
     pub message: String,
+    /// What to do first.
     pub hint: String,
     /// The index in `findings` of the finding the conclusion leads with, if any.
     pub finding: Option<usize>,
 }
 
+/// The provider recognised.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderEntry {
+    /// The provider's id in the bundled database (`qq`, `exmail`).
     pub id: String,
+    /// Its name, in English.
     pub name: String,
     /// `domain` or `mx`.
     pub matched_by: String,
@@ -76,33 +91,50 @@ pub struct ProviderEntry {
     pub password: Option<String>,
 }
 
+/// A known limitation of the provider's service for one protocol (`provider.limitations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LimitationEntry {
+    /// The protocol it concerns.
     pub protocol: Protocol,
+    /// What a client cannot do there, in the report's language.
     pub text: String,
 }
 
+/// What one source of settings answered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceEntry {
+    /// The source: `provider_db`, `srv`, `autoconfig`, `wellknown`, `ispdb`, … (`docs/report.md`).
     pub source: String,
     /// `found`, `not_found`, `error` or `skipped`.
     pub status: String,
+    /// What it answered: URLs, DNS records, what came back (technical, never translated).
     pub detail: String,
+    /// How long it took.
     pub elapsed_ms: u64,
 }
 
+/// One server considered, and what its probe found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServerEntry {
+    /// IMAP, POP3 or SMTP.
     pub protocol: Protocol,
+    /// The host name.
     pub host: String,
+    /// The port.
     pub port: u16,
+    /// Implicit TLS, STARTTLS or plain.
     pub security: Security,
+    /// Every source that named the server.
     pub sources: Vec<String>,
+    /// An alternate's label, e.g. `overseas`.
     pub label: Option<String>,
     /// `ok`, `warning`, `error` or `untested`.
     pub status: String,
+    /// The probe's duration; null when not probed.
     pub elapsed_ms: Option<u64>,
+    /// The TLS session and certificate, when TLS was reached.
     pub tls: Option<TlsEntry>,
+    /// The SASL mechanisms offered (and `LOGIN`/`USER` where the protocol's own login is allowed).
     pub auth_mechanisms: Vec<String>,
     /// `ok`, `failed` or `not_tested`.
     pub login: String,
@@ -119,6 +151,10 @@ pub struct ServerEntry {
     /// Added: time to a usable session (TLS handshake done, or greeting read without TLS).
     #[serde(default)]
     pub handshake_ms: Option<u64>,
+    /// Added: how long the login step took (credentials sent, verdict read); null when no
+    /// login was tried.
+    #[serde(default)]
+    pub login_ms: Option<u64>,
     /// Added: what each address of the host did when the probe connected (Happy Eyeballs), in
     /// the order tried; empty when no connection was attempted.
     #[serde(default)]
@@ -144,9 +180,10 @@ pub struct MailboxEntry {
     /// IMAP: the folders LIST showed; null when LIST was refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<FoldersEntry>,
-    /// POP3: `STAT`'s message count and size in bytes.
+    /// POP3: `STAT`'s message count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<u64>,
+    /// POP3: `STAT`'s size of all messages, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub octets: Option<u64>,
     /// POP3: UIDL offered (CAPA, or `UIDL 1` answered); absent when not known.
@@ -168,33 +205,43 @@ pub struct MailboxEntry {
     pub notes: Vec<String>,
 }
 
+/// What `GETQUOTAROOT INBOX` showed (`servers[].mailbox.quota`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuotaEntry {
     /// `ok` (resources listed; empty: no limit), `not_offered` (no QUOTA capability),
     /// `refused` (a `NO`/`BAD`, in `evidence`) or `failed` (no reply).
     pub status: String,
+    /// Each resource with its usage and limit.
     #[serde(default)]
     pub resources: Vec<QuotaResourceEntry>,
+    /// The server's reply, when it refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
 }
 
+/// One quota resource of one quota root.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuotaResourceEntry {
+    /// The quota root's name, as the server gave it.
     pub root: String,
     /// `STORAGE` (in units of 1024 bytes), `MESSAGE`, or another the server names.
     pub resource: String,
+    /// What is used, in the resource's unit.
     pub usage: u64,
+    /// The limit, in the resource's unit.
     pub limit: u64,
+    /// Usage as a whole percentage of the limit.
     pub percent: u64,
 }
 
+/// The folders IMAP LIST showed (`servers[].mailbox.folders`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FoldersEntry {
     /// Folders seen; all of them when `complete`.
     pub count: usize,
     /// False when the listing was cut off at its bound (1 MB, 100,000 lines, the time limit).
     pub complete: bool,
+    /// The server's hierarchy separator, if it has one.
     pub separator: Option<String>,
     /// The first 200 names, decoded.
     pub names: Vec<String>,
@@ -204,19 +251,25 @@ pub struct FoldersEntry {
     pub missing_roles: Vec<String>,
     /// Folder names some clients fail on, the first 20 (`problem_count` in all).
     pub problem_names: Vec<ProblemNameEntry>,
+    /// How many folder names some clients fail on, in all.
     pub problem_count: usize,
 }
 
+/// The folder a client uses for one role.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleEntry {
+    /// `sent`, `drafts`, `trash`, `junk` or `archive`.
     pub role: String,
+    /// The folder's name, decoded.
     pub name: String,
     /// True: marked by the server (RFC 6154); false: found by its well-known name.
     pub special_use: bool,
 }
 
+/// A folder name some clients fail on, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProblemNameEntry {
+    /// The name, decoded.
     pub name: String,
     /// As the server sent it (modified UTF-7).
     pub raw: String,
@@ -232,6 +285,7 @@ pub struct ProblemNameEntry {
 /// What one address did when a probe connected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AddressEntry {
+    /// The IP address.
     pub address: String,
     /// `connected`, `refused`, `timeout`, `error`, `abandoned` (still trying when another
     /// address connected) or `not_tried`.
@@ -247,47 +301,71 @@ pub struct TranscriptEntry {
     pub ms: u64,
     /// `client`, `server`, or `mailcheck` for its own remarks (TLS established, …).
     pub from: String,
+    /// The line, credentials replaced by `***`.
     pub text: String,
 }
 
+/// A server's TLS session and certificate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TlsEntry {
+    /// The TLS version, e.g. `TLSv1.3`.
     pub version: String,
+    /// The certificate's subject.
     pub cert_subject: String,
+    /// The DNS names the certificate covers.
     pub cert_names: Vec<String>,
+    /// When it expires (RFC 3339).
     pub cert_not_after: String,
     /// Added: who issued the certificate.
     #[serde(default)]
     pub cert_issuer: String,
 }
 
+/// One finding, worded in the report's language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FindingEntry {
+    /// The finding code (stable).
     pub code: FindingCode,
+    /// `error` or `warning`, fixed per code.
     pub severity: Severity,
+    /// The protocol it is about, if one.
     pub protocol: Option<Protocol>,
+    /// The server's host it is about, if one.
     pub host: Option<String>,
+    /// The server's port it is about, if one.
     pub port: Option<u16>,
+    /// What is wrong, in plain words.
     pub message: String,
+    /// What to do.
     pub hint: String,
+    /// The server line or error that led to it, credentials removed.
     pub evidence: Option<String>,
     /// Added: every cause the evidence leaves open, most likely first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub possible_causes: Vec<FindingCode>,
 }
 
+/// The recommended settings, per protocol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recommended {
+    /// IMAP's settings, or null when not offered.
     pub imap: Option<Settings>,
+    /// POP3's settings, or null when not offered.
     pub pop3: Option<Settings>,
+    /// SMTP's settings, or null when not offered.
     pub smtp: Option<Settings>,
 }
 
+/// The settings of one server, as a mail client asks for them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
+    /// The host name.
     pub host: String,
+    /// The port.
     pub port: u16,
+    /// Implicit TLS, STARTTLS or plain.
     pub security: Security,
+    /// The user name to type.
     pub username: String,
 }
 
@@ -303,6 +381,7 @@ impl From<&ServerSettings> for Settings {
 }
 
 impl Report {
+    /// The report of `diagnosis`, its words in `lang` (one diagnosis can be reported in any).
     pub fn from_diagnosis(diagnosis: &Diagnosis, lang: Lang) -> Report {
         let discovery = &diagnosis.discovery;
         let provider = discovery.provider.as_ref().map(|m| ProviderEntry {
@@ -511,6 +590,7 @@ fn server_entry(server: &ServerState, lang: Lang) -> ServerEntry {
         username: candidate.settings.username.clone(),
         connect_ms: server.connect_time.map(millis),
         handshake_ms: server.handshake_time.map(millis),
+        login_ms: server.login_time.map(millis),
         addresses: server
             .addresses
             .iter()

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use futures::StreamExt as _;
 
-use mailcheck::output::{self, json, summary};
+use mailcheck::output::{self, Format, json, summary};
 use mailcheck::text::trouble::{Origin, Said, Trouble};
 use mailcheck::{EmailAddress, Lang, Report};
 
@@ -40,6 +40,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let jobs = usize::from(cli.many.jobs);
     let bar = progress::BatchBar::start(super::show_progress(&cli.display), accounts.len(), lang);
     let runtime = super::runtime()?;
+    let format = cli.display.format();
     let reports = runtime.block_on(async {
         let mut reports = Vec::with_capacity(accounts.len());
         // `buffered` runs `jobs` checks at once and yields them in the file's order, so that
@@ -50,7 +51,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         while let Some(result) = checks.next().await {
             bar.done_one();
             let report = result?;
-            if cli.display.json && !cli.display.quiet {
+            if format == Format::Json && !cli.display.quiet {
                 bar.suspend(|| write_stdout(&json::render_line(&report)))?;
             }
             reports.push(report);
@@ -59,8 +60,18 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     });
     bar.finish();
     let reports = reports?;
-    if !cli.display.json && !cli.display.quiet {
-        write_stdout(&human(&reports, cli, lang))?;
+    let style = cli.display.style(lang);
+    let document = match format {
+        Format::Nagios => return super::write_plugin(&reports, cli, lang),
+        // Written line by line above.
+        Format::Json => None,
+        Format::Human => Some(human(&reports, cli, lang)),
+        Format::Junit => Some(output::junit::render(&reports, lang)),
+        Format::Prometheus => Some(output::prometheus::render(&reports)),
+        Format::Html => Some(output::html::render(&reports, style)),
+    };
+    if let Some(document) = document.filter(|_| !cli.display.quiet) {
+        write_stdout(&document)?;
     }
     // No account gets a pass for another's success: one error finding anywhere is status 1.
     Ok(if reports.iter().all(|r| r.ok) {

@@ -31,11 +31,14 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     if let Some(emit) = cli.check.emit {
         return emit_document(emit, &report, code, cli.display.quiet, lang);
     }
+    let format = cli.display.format();
+    if format == Format::Nagios {
+        return super::write_plugin(std::slice::from_ref(&report), cli, lang);
+    }
     if !cli.display.quiet {
-        let (format, style) = if cli.display.json {
-            (Format::Json, output::Style::default())
-        } else {
-            (Format::Human, cli.display.style(lang))
+        let style = match format {
+            Format::Json => output::Style::default(),
+            _ => cli.display.style(lang),
         };
         write_stdout(&output::render(&report, format, style))?;
     }

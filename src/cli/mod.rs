@@ -1,15 +1,17 @@
 //! The command line: the contract's options (`docs/report.md`), and the only place that prints.
 //!
-//! One file per feature: `check` (one address), `batch` (many), `explain`, `password` (where
+//! One file per feature: `check` (one address), `batch` (many), `explain`, `config` (defaults
+//! from the environment and the configuration file), `password` (where
 //! a password may come from), `generate` (completions and the man page), `progress`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 mod batch;
 mod check;
+mod config;
 mod exit;
 mod explain;
 mod generate;
@@ -32,6 +34,8 @@ Examples:
   mailcheck --offline alice@qq.com               answer from the bundled provider database
   mailcheck --json alice@example.com | jq .      the JSON report for scripts
   mailcheck --batch accounts.txt --json          many accounts, one JSON report per line
+  mailcheck --format nagios alice@example.com    a monitoring plugin's line (also junit,
+                                                 prometheus, html; docs/report.md)
   mailcheck --emit autoconfig alice@example.com  a config-v1.1 file of what works, to publish
   mailcheck --lang zh alice@company.com          中文报告
   mailcheck explain \"535 Login Fail. Please enter your authorization code to login\"
@@ -42,12 +46,16 @@ Exit status:
   2  usage error (bad flags)
   3  bad input: invalid address, unreadable file, empty password source
   4  no server settings could be found by any source
+  With --format nagios alone: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 Passwords never come from the command line: --password-stdin, --password-env VAR,
 MAILCHECK_PASSWORD or --ask-password. A password goes only over verified TLS, to the
 likeliest server first; after a refusal of it no other server is tried, and a run makes at
 most 2 failed logins (--max-failed-logins). SECURITY.md says more.
-Colour: --color, or NO_COLOR=1 to turn it off.";
+Colour: --color, or NO_COLOR=1 to turn it off.
+Defaults: most options also come from MAILCHECK_<OPTION> variables (MAILCHECK_TIMEOUT=5) and
+from $XDG_CONFIG_HOME/mailcheck/config.toml (--config FILE); a flag beats a variable, which
+beats the file. A password is never in the file, only where it is (password-env, -file).";
 
 /// Find out why a mail client cannot connect: discover the IMAP, POP3 and SMTP settings of an
 /// address, check them, and explain what is wrong.
@@ -163,13 +171,27 @@ struct CheckArgs {
     #[arg(long)]
     trust_insecure_sources: bool,
 
+    /// Read defaults for the options from this TOML file instead of
+    /// $XDG_CONFIG_HOME/mailcheck/config.toml (also $MAILCHECK_CONFIG); flags and MAILCHECK_*
+    /// variables beat it
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Where the configuration file says the password is (never the password itself).
+    #[arg(skip)]
+    config_password: Option<config::SecretSource>,
+
+    /// Where the configuration file says the OAuth token is.
+    #[arg(skip)]
+    config_oauth_token: Option<config::SecretSource>,
+
     /// Print a document of the verified working settings instead of the report:
     /// `autoconfig` is a config-v1.1 file to publish at autoconfig.<domain>
     #[arg(
         long,
         value_enum,
         value_name = "FORMAT",
-        conflicts_with_all = ["json", "offline", "no_probe"]
+        conflicts_with_all = ["json", "format", "offline", "no_probe"]
     )]
     emit: Option<Emit>,
 }
@@ -266,6 +288,20 @@ struct DisplayArgs {
     #[arg(long)]
     json: bool,
 
+    /// The report's format: human, json (as --json), junit (JUnit XML for CI), nagios (a
+    /// monitoring plugin's status line, performance data and exit status 0-3), prometheus
+    /// (text exposition for node_exporter's textfile collector), html (a self-contained page)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    format: Option<FormatChoice>,
+
+    /// With --format nagios: WARNING when a certificate has at most this many days left
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    warning_days: i64,
+
+    /// With --format nagios: CRITICAL when a certificate has at most this many days left
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    critical_days: i64,
+
     /// When to colour the report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -291,6 +327,16 @@ struct DisplayArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatChoice {
+    Human,
+    Json,
+    Junit,
+    Nagios,
+    Prometheus,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
     Auto,
     Always,
@@ -306,8 +352,52 @@ fn command() -> clap::Command {
 pub fn run() -> ExitStatus {
     let args = lang_after_explain(std::env::args_os().collect());
     let _ = EARLY_LANG.set(early_language(&args));
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let defaults = match config::Defaults::load(&Cli::command(), &args) {
+        Ok(defaults) => defaults,
+        Err(refused) => {
+            let (trouble, status) = match refused {
+                config::Refused::Env(trouble) => (trouble, ExitStatus::Usage),
+                config::Refused::File(trouble) => (trouble, ExitStatus::BadInput),
+            };
+            say(&trouble, early());
+            return if plugin_requested(&args, None) {
+                status.for_plugin()
+            } else {
+                status
+            };
+        }
+    };
+    let status = run_with(&args, &defaults);
+    if plugin_requested(&args, defaults.value("format")) {
+        status.for_plugin()
+    } else {
+        status
+    }
+}
+
+/// Whether the run is a monitoring plugin's (`--format nagios`, from the command line or the
+/// environment), whose usage errors and bad input are UNKNOWN (3) whatever else went wrong.
+fn plugin_requested(args: &[std::ffi::OsString], default: Option<&str>) -> bool {
+    match raw_value(args, "--format") {
+        Some(format) => format == "nagios",
+        None => match default {
+            Some(format) => format == "nagios",
+            None => std::env::var("MAILCHECK_FORMAT").is_ok_and(|f| f == "nagios"),
+        },
+    }
+}
+
+fn run_with(args: &[std::ffi::OsString], defaults: &config::Defaults) -> ExitStatus {
+    let parsed = defaults
+        .apply(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(mut cli) => {
+            cli.check.config_password = defaults.password.clone();
+            cli.check.config_oauth_token = defaults.oauth_token.clone();
+            cli
+        }
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
             if !e.use_stderr() {
@@ -352,16 +442,22 @@ fn early() -> Lang {
 }
 
 fn early_language(args: &[std::ffi::OsString]) -> Lang {
+    let env = std::env::var("MAILCHECK_LANG").ok();
+    language(raw_value(args, "--lang").as_deref().or(env.as_deref()))
+}
+
+/// The value of the long option `name` (`--name VALUE` or `--name=VALUE`) wherever it stands
+/// in the raw arguments, before clap has judged them.
+fn raw_value(args: &[std::ffi::OsString], name: &str) -> Option<String> {
     let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
-    let flag = args
-        .iter()
+    args.iter()
         .enumerate()
-        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+        .find_map(|(i, a)| match a.strip_prefix(name) {
             Some("") => args.get(i + 1).copied(),
             Some(rest) => rest.strip_prefix('='),
             None => None,
-        });
-    language(flag)
+        })
+        .map(str::to_owned)
 }
 
 /// A usage error in Chinese, from clap's facts (English keeps clap's own words); `None` where
@@ -487,6 +583,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| bad_input(Trouble::new(Said::CannotStartRuntime).because_of(&e)))
 }
 
+/// `--format nagios`: the status line and long output (even with `-q`: the line is the
+/// check's result), and the plugin's exit status.
+fn write_plugin(
+    reports: &[mailcheck::Report],
+    cli: &Cli,
+    lang: Lang,
+) -> Result<ExitStatus, Failure> {
+    let now = time::OffsetDateTime::now_utc();
+    let (text, state) =
+        mailcheck::output::nagios::render(reports, cli.display.thresholds(), now, lang);
+    write_stdout(&text)?;
+    Ok(ExitStatus::Plugin(state))
+}
+
 fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -552,6 +662,27 @@ impl CheckArgs {
 }
 
 impl DisplayArgs {
+    /// `--format`, or `--json`.
+    fn format(&self) -> mailcheck::output::Format {
+        use mailcheck::output::Format;
+        match self.format {
+            _ if self.json => Format::Json,
+            None | Some(FormatChoice::Human) => Format::Human,
+            Some(FormatChoice::Json) => Format::Json,
+            Some(FormatChoice::Junit) => Format::Junit,
+            Some(FormatChoice::Nagios) => Format::Nagios,
+            Some(FormatChoice::Prometheus) => Format::Prometheus,
+            Some(FormatChoice::Html) => Format::Html,
+        }
+    }
+
+    fn thresholds(&self) -> mailcheck::output::nagios::Thresholds {
+        mailcheck::output::nagios::Thresholds {
+            warning_days: self.warning_days,
+            critical_days: self.critical_days,
+        }
+    }
+
     /// The human report's style (colour only where it is wanted).
     fn style(&self, lang: Lang) -> mailcheck::output::Style {
         mailcheck::output::Style {

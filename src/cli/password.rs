@@ -8,6 +8,7 @@ use mailcheck::Password;
 use mailcheck::text::trouble::{Origin, Said, Trouble};
 
 use super::CheckArgs;
+use super::config::SecretSource;
 
 /// What kind of secret is read: a password, or an OAuth access token (longer, and named as
 /// one in what goes wrong). Both come from the same kinds of sources, never from argv.
@@ -82,7 +83,13 @@ pub fn from_args(
 ) -> Result<Option<Password>, Trouble> {
     let env = args.password_env.as_deref();
     let sources = (args.password_stdin, env, args.ask_password);
-    read(Kind::Password, sources, address, lang)
+    read(
+        Kind::Password,
+        sources,
+        address,
+        lang,
+        args.config_password.as_ref(),
+    )
 }
 
 /// The OAuth token of a single-address run: `--oauth-token-stdin`, `--oauth-token-env`,
@@ -94,16 +101,24 @@ pub fn oauth_token_from_args(
 ) -> Result<Option<Password>, Trouble> {
     let env = args.oauth_token_env.as_deref();
     let sources = (args.oauth_token_stdin, env, args.ask_oauth_token);
-    read(Kind::Token, sources, address, lang)
+    read(
+        Kind::Token,
+        sources,
+        address,
+        lang,
+        args.config_oauth_token.as_ref(),
+    )
 }
 
 /// A `kind` of secret from standard input, an environment variable or the prompt, as the
-/// flags say (`sources`), else from its own environment variable.
+/// flags say (`sources`), else from its own environment variable, else from where the
+/// configuration file says it is (`configured`).
 fn read(
     kind: Kind,
     (stdin, env, ask): (bool, Option<&str>, bool),
     address: &str,
     lang: mailcheck::Lang,
+    configured: Option<&SecretSource>,
 ) -> Result<Option<Password>, Trouble> {
     let (value, source) = if stdin {
         let line = first_line(std::io::stdin(), &Origin::Stdin, kind)?;
@@ -118,7 +133,11 @@ fn read(
             Origin::Env(kind.env().to_owned()),
         )
     } else {
-        return Ok(None);
+        return match configured {
+            Some(SecretSource::Env(var)) => from_env(var, kind).map(Some),
+            Some(SecretSource::File(path)) => from_file(path, kind).map(Some),
+            None => Ok(None),
+        };
     };
     non_empty(value, source, kind).map(Some)
 }

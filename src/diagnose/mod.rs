@@ -146,6 +146,8 @@ pub struct ServerState {
     pub login_skipped: Option<LoginSkipped>,
     pub connect_time: Option<Duration>,
     pub handshake_time: Option<Duration>,
+    /// How long the login step took, when a login was tried.
+    pub login_time: Option<Duration>,
     /// What each address of the host did when the probe connected.
     pub addresses: Vec<crate::probe::transport::AddressAttempt>,
     /// What the logged-in session showed of the mailbox.
@@ -166,6 +168,7 @@ impl ServerState {
             login_skipped: Some(LoginSkipped::NotProbed),
             connect_time: None,
             handshake_time: None,
+            login_time: None,
             addresses: Vec::new(),
             mailbox: None,
             transcript: Vec::new(),
@@ -350,6 +353,7 @@ pub fn with_probes(
             },
             connect_time: outcome.connect_time,
             handshake_time: outcome.handshake_time,
+            login_time: outcome.login_time,
             addresses: outcome.attempts.clone(),
             mailbox: outcome.mailbox.clone(),
             transcript: outcome.transcript.clone(),

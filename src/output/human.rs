@@ -17,6 +17,7 @@ use crate::settings::Protocol;
 use crate::source::SourceKind;
 use crate::text::{Catalogue, Phrase, catalogue};
 
+/// The report for a person (what `mailcheck` prints by default).
 pub fn render(report: &Report, style: Style) -> String {
     let report = &super::escape::report(report);
     let r = Renderer {

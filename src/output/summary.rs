@@ -10,6 +10,7 @@ use crate::report::Report;
 use crate::settings::Protocol;
 use crate::text::{Catalogue, Phrase, catalogue};
 
+/// The batch summary: a row per account, a cell per protocol.
 pub fn render(reports: &[Report], style: Style) -> String {
     let reports: Vec<Report> = reports.iter().map(super::escape::report).collect();
     let reports = reports.as_slice();

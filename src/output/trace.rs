@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::report::Report;
 use crate::text::{Catalogue, Phrase};
 
+/// Every probe's dialogue (`--trace`), worded by the catalogue `t`.
 pub fn render(report: &Report, t: &dyn Catalogue) -> String {
     let report = &super::escape::report(report);
     let mut out = String::new();

@@ -41,7 +41,7 @@ pub enum Withheld {
 }
 
 /// What makes a server more or less likely to accept the password; the login order sorts by
-/// it, in the order of these fields (see [`Standing::key`]).
+/// it, in the order of these fields (see `Standing::key`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Standing {
     /// A labelled alternate (an overseas host): the main servers are the account's home.

@@ -253,6 +253,8 @@ pub struct ProbeOutcome {
     pub connect_time: Option<Duration>,
     /// Time to a usable session: TLS handshake done (or greeting, without TLS).
     pub handshake_time: Option<Duration>,
+    /// How long the login step took (the credentials sent, the verdict read), when it ran.
+    pub login_time: Option<Duration>,
     pub elapsed: Duration,
     pub greeting: Option<String>,
     pub tls: Option<TlsFacts>,
@@ -274,6 +276,7 @@ impl ProbeOutcome {
             reached: Step::DnsLookup,
             connect_time: None,
             handshake_time: None,
+            login_time: None,
             elapsed: Duration::ZERO,
             greeting: None,
             tls: None,
@@ -541,9 +544,13 @@ async fn run<P: MailProtocol>(
         .any(|i| matches!(i, Issue::Certificate { .. }));
     out.reached = Step::Login;
     let mut accepted = String::new();
+    let login_started = std::time::Instant::now();
     let (login, issues) = prober
         .login(conn, &caps, certificate_failed, &mut accepted)
         .await;
+    if !matches!(login, Login::NotTested(_)) {
+        out.login_time = Some(login_started.elapsed());
+    }
     out.login = login;
     out.issues.extend(issues);
     if out.login == Login::Ok {

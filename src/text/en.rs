@@ -83,6 +83,7 @@ impl Catalogue for English {
             Untested => "untested",
             Fails => "fails",
             NoDialogue => "(no dialogue: this server was not probed)",
+            DialoguesFolded => "Protocol dialogues (credentials replaced by ***)",
             CheckingAccounts => "checking accounts",
             ProviderDbAndMx => "provider database and MX records",
             Asking => "asking",
@@ -1067,6 +1068,16 @@ impl Catalogue for English {
             Said::CannotStartRuntime => "cannot start the async runtime".to_owned(),
             Said::CannotWriteReport => "cannot write the report".to_owned(),
             Said::CannotRenderManual => "cannot render the manual page".to_owned(),
+            Said::ConfigFile(path) => format!("config file {path}"),
+            Said::EnvValue(var) => format!("environment variable {var}"),
+            Said::NotBoolean => "not a yes or no (1, true, yes, on; 0, false, no, off)".to_owned(),
+            Said::PasswordWrittenInConfig => "a password is never written in the config file: name where it is with password-env = \"VAR\" or password-file = \"PATH\" (oauth-token-env, oauth-token-file for a token)".to_owned(),
+            Said::ConfigNeedsText(key) => format!("{key} takes a text value in quotes"),
+            Said::ConfigNeedsBoolean(key) => format!("{key} takes true or false"),
+            Said::ConfigNotSettable(key) => format!("--{key} cannot be set in the config file (it is about one account or one run): give it on the command line"),
+            Said::ConfigUnknown(key) => format!("{key:?} is not an option of mailcheck (the keys are the long options' names, e.g. timeout, dns-server)"),
+            Said::ConfigKey(key) => key.clone(),
+            Said::ConfigValue(value) => format!("invalid value {value:?}"),
         }
     }
     fn cause_separator(&self) -> &'static str {

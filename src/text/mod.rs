@@ -95,6 +95,8 @@ pub enum Phrase {
     Untested,
     Fails,
     NoDialogue,
+    /// The folded dialogues of an HTML report.
+    DialoguesFolded,
     CheckingAccounts,
     ProviderDbAndMx,
     Asking,

@@ -130,6 +130,26 @@ pub enum Said {
     NotDnsServer(String),
     CannotWriteReport,
     CannotRenderManual,
+    // The configuration file and the environment's defaults (`src/cli/config.rs`).
+    /// The configuration file (its path); a line of it is a `BatchLine`.
+    ConfigFile(String),
+    /// An environment variable standing for an option (its name).
+    EnvValue(String),
+    /// A yes or no was wanted.
+    NotBoolean,
+    PasswordWrittenInConfig,
+    /// The key takes text (a path, a variable's name, a value).
+    ConfigNeedsText(String),
+    /// The key takes true or false.
+    ConfigNeedsBoolean(String),
+    /// An option that cannot be given in the file (per account, per invocation).
+    ConfigNotSettable(String),
+    /// Not an option at all.
+    ConfigUnknown(String),
+    /// The key whose value follows.
+    ConfigKey(String),
+    /// A value the option refuses (why follows).
+    ConfigValue(String),
 }
 
 /// Why: mailcheck's own words, or another program's.

@@ -77,6 +77,7 @@ impl Catalogue for Chinese {
             Untested => "未检测",
             Fails => "失败",
             NoDialogue => "（无对话：没有探测此服务器）",
+            DialoguesFolded => "协议对话（凭据已替换为 ***）",
             CheckingAccounts => "正在检测账户",
             ProviderDbAndMx => "服务商数据库和 MX 记录",
             Asking => "查询",
@@ -1015,6 +1016,16 @@ impl Catalogue for Chinese {
             Said::CannotStartRuntime => "无法启动异步运行时".to_owned(),
             Said::CannotWriteReport => "无法写出报告".to_owned(),
             Said::CannotRenderManual => "无法生成手册页".to_owned(),
+            Said::ConfigFile(path) => format!("配置文件 {path}"),
+            Said::EnvValue(var) => format!("环境变量 {var}"),
+            Said::NotBoolean => "不是“是”或“否”（1、true、yes、on；0、false、no、off）".to_owned(),
+            Said::PasswordWrittenInConfig => "配置文件中绝不写入密码：请用 password-env = \"VAR\" 或 password-file = \"PATH\" 指明密码所在（令牌用 oauth-token-env、oauth-token-file）".to_owned(),
+            Said::ConfigNeedsText(key) => format!("{key} 的值须是带引号的文本"),
+            Said::ConfigNeedsBoolean(key) => format!("{key} 的值须是 true 或 false"),
+            Said::ConfigNotSettable(key) => format!("--{key} 不能写在配置文件中（它只关乎一个账户或一次运行）：请在命令行上给出"),
+            Said::ConfigUnknown(key) => format!("“{key}”不是 mailcheck 的选项（键名即长选项名，如 timeout、dns-server）"),
+            Said::ConfigKey(key) => key.clone(),
+            Said::ConfigValue(value) => format!("无效的值“{value}”"),
         };
         // An origin's padding must not stand at either end, nor twice.
         text.trim().replace("  ", " ")

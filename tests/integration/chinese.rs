@@ -150,7 +150,7 @@ fn errors_on_stderr_are_chinese_under_chinese() {
     let batch = batch.to_str().unwrap();
     let mailcheck = |args: &[&str], lang: &str| {
         let mut command = Command::new(BIN);
-        command
+        crate::support::process::isolated(&mut command)
             .args(args)
             .env_remove("MAILCHECK_PASSWORD")
             .env_remove("LC_ALL")

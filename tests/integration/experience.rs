@@ -135,7 +135,7 @@ fn man_page_is_roff_with_every_option_and_the_exit_status() {
 /// Runs `command` (a shell command line) on a pseudo-terminal; returns what the terminal got.
 fn on_terminal(command: &str, env: &[(&str, &str)], input: Option<&str>) -> String {
     let mut script = Command::new("script");
-    script
+    crate::support::process::isolated(&mut script)
         .args(["-qefc", command, "/dev/null"])
         .env_remove("MAILCHECK_PASSWORD")
         .env_remove("NO_COLOR")
@@ -259,9 +259,11 @@ fn ask_password_prompts_without_echo_and_logs_in() {
 #[test]
 fn ask_password_without_a_terminal_is_bad_input() {
     // setsid: no controlling terminal at all, as under cron or CI.
-    let result = run(Command::new("setsid")
-        .args(["-w", BIN, "--ask-password", "--offline", "alice@qq.com"])
-        .stdin(Stdio::null()));
+    let result = run(
+        crate::support::process::isolated(&mut Command::new("setsid"))
+            .args(["-w", BIN, "--ask-password", "--offline", "alice@qq.com"])
+            .stdin(Stdio::null()),
+    );
     assert_eq!(result.code, 3, "{}", result.stderr);
     assert!(result.stdout.is_empty());
     assert!(

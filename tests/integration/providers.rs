@@ -328,10 +328,12 @@ fn client_settings_name_the_authorization_code_or_app_password() {
         ("alice@gmail.com", "en", "app password"),
         ("alice@gmail.com", "zh", "应用专用密码"),
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailcheck"))
-            .args(["--offline", "--color", "never", "--lang", lang, address])
-            .output()
-            .unwrap();
+        let out = crate::support::process::isolated(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_mailcheck"
+        )))
+        .args(["--offline", "--color", "never", "--lang", lang, address])
+        .output()
+        .unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
         let password_line = text
             .lines()

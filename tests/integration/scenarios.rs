@@ -798,7 +798,7 @@ fn verify(scenario: &Scenario, outcome: &Outcome) {
     let mut filters = volatile_filters();
     filters.extend([
         (
-            r#""(elapsed_ms|connect_ms|handshake_ms|ms)": \d+"#,
+            r#""(elapsed_ms|connect_ms|handshake_ms|login_ms|ms)": \d+"#,
             r#""$1": "[N]""#,
         ),
         (

@@ -57,7 +57,7 @@ pub struct Classification {
     /// unknown).
     pub possible_causes: Vec<FindingCode>,
     /// Which rule decided: for tests and for `-v` ("provider qq: reply pattern …", "RFC 5530
-    /// AUTHENTICATIONFAILED", "SMTP 535 5.7.8", "POP3 [AUTH]", "wording", …). Also set when the
+    /// AUTHENTICATIONFAILED", "SMTP 535 5.7.8", "POP3 \[AUTH\]", "wording", …). Also set when the
     /// reply is unknown ("no rule matched") or not a refusal at all ("not a refusal").
     pub rule: String,
     /// IMAP `[ALERT]` text, to show as-is.

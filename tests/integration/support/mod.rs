@@ -65,7 +65,9 @@ pub fn volatile_filters() -> Vec<(&'static str, &'static str)> {
 
 /// The `mailcheck` binary.
 pub fn mailcheck() -> assert_cmd::Command {
-    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_mailcheck"));
+    let mut base = std::process::Command::new(env!("CARGO_BIN_EXE_mailcheck"));
+    process::isolated(&mut base);
+    let mut command = assert_cmd::Command::from_std(base);
     command
         .env_remove("MAILCHECK_PASSWORD")
         .env_remove("MAILCHECK_OAUTH_TOKEN")

@@ -38,10 +38,26 @@ pub fn run(command: &mut Command) -> Run {
     }
 }
 
-/// A command for the binary with no inherited password or locale surprises.
+/// The environment a test's `mailcheck` must not inherit from the developer's shell: every
+/// `MAILCHECK_*` variable (defaults of options, the password), and the configuration file
+/// (`XDG_CONFIG_HOME` points at a directory with none).
+pub fn isolated(command: &mut Command) -> &mut Command {
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("MAILCHECK_") {
+            command.env_remove(var);
+        }
+    }
+    command.env("XDG_CONFIG_HOME", NO_CONFIG).env_remove("HOME")
+}
+
+/// A directory without `mailcheck/config.toml`.
+pub const NO_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/no-config-here");
+
+/// A command for the binary with no inherited password, defaults, config file or locale
+/// surprises.
 pub fn mailcheck() -> Command {
     let mut command = Command::new(BIN);
-    command
+    isolated(&mut command)
         .env_remove("MAILCHECK_PASSWORD")
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
