@@ -35,6 +35,10 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let base = file.parent().unwrap_or(Path::new("."));
     let accounts = parse(&text, base)
         .map_err(|e| bad_input(e.within(Said::BatchFile(file.display().to_string()))))?;
+    let accounts = match cli.many.shard {
+        Some(shard) => shard.of(accounts),
+        None => accounts,
+    };
     let lang = language(cli.display.lang.as_deref());
     let options = cli.check.options();
     let jobs = usize::from(cli.many.jobs);
@@ -43,18 +47,30 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let format = cli.display.format();
     let reports = runtime.block_on(async {
         let mut reports = Vec::with_capacity(accounts.len());
-        // `buffered` runs `jobs` checks at once and yields them in the file's order, so that
-        // JSON Lines come out in a stable order while the slow accounts overlap.
-        let mut checks = futures::stream::iter(&accounts)
-            .map(|account| check_one(account, &options, cli.display.trace, lang))
-            .buffered(jobs);
-        while let Some(result) = checks.next().await {
+        // `buffer_unordered` starts the next account as soon as any check ends (a slow account
+        // holds only its own slot); the reports that finish early wait in `finished` until
+        // those before them are done, so that JSON Lines come out in the file's order.
+        let mut checks = futures::stream::iter(accounts.iter().enumerate())
+            .map(|(i, account)| {
+                let options = &options;
+                async move {
+                    (
+                        i,
+                        check_one(account, options, cli.display.trace, lang).await,
+                    )
+                }
+            })
+            .buffer_unordered(jobs);
+        let mut finished = std::collections::BTreeMap::new();
+        while let Some((i, result)) = checks.next().await {
             bar.done_one();
-            let report = result?;
-            if format == Format::Json && !cli.display.quiet {
-                bar.suspend(|| write_stdout(&json::render_line(&report)))?;
+            finished.insert(i, result?);
+            while let Some(report) = finished.remove(&reports.len()) {
+                if format == Format::Json && !cli.display.quiet {
+                    bar.suspend(|| write_stdout(&json::render_line(&report)))?;
+                }
+                reports.push(report);
             }
-            reports.push(report);
         }
         Ok::<_, Failure>(reports)
     });
@@ -79,6 +95,40 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     } else {
         ExitStatus::Errors
     })
+}
+
+/// `--shard K/N`: the K-th of N consecutive shares of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    k: usize,
+    n: usize,
+}
+
+impl Shard {
+    /// Share K holds the accounts from (K-1)·len/N up to K·len/N: every account is in exactly
+    /// one share, the shares differ in size by one at most, and the same file always splits
+    /// the same way. A share may be empty (more shares than accounts): it checks nothing.
+    fn of<T>(self, mut all: Vec<T>) -> Vec<T> {
+        let len = all.len();
+        let (start, end) = ((self.k - 1) * len / self.n, self.k * len / self.n);
+        all.truncate(end);
+        all.drain(..start);
+        all
+    }
+}
+
+/// Reads `K/N`, with 1 <= K <= N.
+pub fn parse_shard(text: &str) -> Result<Shard, String> {
+    let wrong = || format!("`{text}` is not K/N with 1 <= K <= N (for example 2/4)");
+    let (k, n) = text.split_once('/').ok_or_else(wrong)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| wrong())?,
+        n.trim().parse().map_err(|_| wrong())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(wrong());
+    }
+    Ok(Shard { k, n })
 }
 
 async fn check_one(
@@ -222,6 +272,38 @@ fn account<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_cover_every_account_once_in_order() {
+        for len in [0, 1, 3, 10, 10_001] {
+            for n in [1, 2, 4, 7] {
+                let shares: Vec<Vec<usize>> = (1..=n)
+                    .map(|k| {
+                        parse_shard(&format!("{k}/{n}"))
+                            .unwrap()
+                            .of((0..len).collect())
+                    })
+                    .collect();
+                let joined: Vec<usize> = shares.concat();
+                assert_eq!(
+                    joined,
+                    (0..len).collect::<Vec<_>>(),
+                    "{len} accounts in {n}"
+                );
+                let sizes: Vec<usize> = shares.iter().map(Vec::len).collect();
+                let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+                assert!(max - min <= 1, "{sizes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_shard_is_k_of_n() {
+        for wrong in ["0/4", "5/4", "1/0", "2", "a/4", "1/b", "", "-1/4", "1/4/2"] {
+            assert!(parse_shard(wrong).is_err(), "{wrong}");
+        }
+        assert_eq!(parse_shard("4/4"), Ok(Shard { k: 4, n: 4 }));
+    }
 
     #[test]
     fn comments_blank_lines_and_password_sources() {

@@ -215,6 +215,12 @@ struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch",
           value_parser = clap::value_parser!(u16).range(1..=64))]
     jobs: u16,
+
+    /// Check only the K-th of N equal, consecutive shares of the batch file (1 <= K <= N), so
+    /// that N runs (GNU parallel, a CI matrix, N machines) split it; their outputs concatenate
+    /// in the file's order
+    #[arg(long, value_name = "K/N", requires = "batch", value_parser = batch::parse_shard)]
+    shard: Option<batch::Shard>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -387,11 +393,31 @@ fn plugin_requested(args: &[std::ffi::OsString], default: Option<&str>) -> bool 
     }
 }
 
+/// `--jobs` and `--shard` given without `--batch` are a usage error (clap's `requires` does
+/// not hold once the configuration's defaults are applied to the command).
+fn batch_only(matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+    if matches.contains_id("batch") && matches.get_one::<PathBuf>("batch").is_some() {
+        return Ok(());
+    }
+    for (id, flag) in [("jobs", "--jobs"), ("shard", "--shard")] {
+        if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                format!("{flag} needs --batch FILE"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn run_with(args: &[std::ffi::OsString], defaults: &config::Defaults) -> ExitStatus {
     let parsed = defaults
         .apply(Cli::command())
         .try_get_matches_from(args)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
+        .and_then(|matches| {
+            batch_only(&matches)?;
+            Cli::from_arg_matches(&matches)
+        });
     let cli = match parsed {
         Ok(mut cli) => {
             cli.check.config_password = defaults.password.clone();

@@ -268,7 +268,6 @@ fn real_the_fleet_batch_runs() {
 }
 
 #[test]
-#[ignore = "needs --shard K/N, added by another change: un-ignore at the merge"]
 fn real_the_fleet_splits_over_gnu_parallel() {
     let dir = tempfile::tempdir().unwrap();
     let (alice, bob, _carol) = fleet(dir.path());
