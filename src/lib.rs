@@ -175,21 +175,71 @@ pub fn check_offline_on(address: &EmailAddress, today: time::Date) -> Diagnosis 
     diagnosis
 }
 
+/// What runs connect with, set up once: the trust anchors (and so the TLS configuration), the
+/// DNS resolver with its cache, and one HTTP client whose connections are kept and reused. A
+/// batch builds one for all its accounts, so that a thousand accounts of one domain cost one
+/// autoconfig connection and one lookup of each name, not a thousand.
+#[derive(Clone, Debug)]
+pub struct Session {
+    anchors: net::trust::TrustAnchors,
+    dns: net::dns::Dns,
+    fetcher: net::fetch::Fetcher,
+}
+
+impl Session {
+    /// Sets up what `options` says: `ca_file`, `dns_server`, `resolve`, `connector` and
+    /// `timeout`. The runs of [`check_in`] take those from the session, not from their own
+    /// options.
+    pub fn new(options: &Options) -> Result<Self, Error> {
+        let anchors = net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
+        let dns = net::dns::Dns::new(options.dns_server, options.timeout)
+            .map_err(Error::Dns)?
+            .with_pinned(&options.resolve);
+        let fetcher = net::fetch::Fetcher::new(&dns, &anchors, &options.connector, options.timeout)
+            .map_err(Error::Http)?;
+        Ok(Self {
+            anchors,
+            dns,
+            fetcher,
+        })
+    }
+}
+
 /// Discovers the settings of `address` from every source.
 pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosis, Error> {
-    // Loaded first so that an unreadable --ca-file is bad input even offline.
-    let anchors = net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
+    if options.offline {
+        // Loaded first so that an unreadable --ca-file is bad input even offline.
+        net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
+        return Ok(check_offline_on(address, options.now().date()));
+    }
+    let session = Session::new(options)?;
+    // The one run owns the session: its DNS tally counts the HTTP client's lookups too.
+    run(address, options, session.dns.clone(), &session).await
+}
+
+/// [`check`] within a session that other runs share (a batch's).
+pub async fn check_in(
+    session: &Session,
+    address: &EmailAddress,
+    options: &Options,
+) -> Result<Diagnosis, Error> {
     if options.offline {
         return Ok(check_offline_on(address, options.now().date()));
     }
-    let dns = net::dns::Dns::new(options.dns_server, options.timeout)
-        .map_err(Error::Dns)?
-        .with_pinned(&options.resolve);
-    let fetcher = net::fetch::Fetcher::new(&dns, &anchors, &options.connector, options.timeout)
-        .map_err(Error::Http)?;
+    // The resolver and its cache are shared; what went wrong with DNS is told per run.
+    run(address, options, session.dns.for_run(), session).await
+}
+
+async fn run(
+    address: &EmailAddress,
+    options: &Options,
+    dns: net::dns::Dns,
+    session: &Session,
+) -> Result<Diagnosis, Error> {
+    let anchors = session.anchors.clone();
     let network = discover::Network {
         dns: dns.clone(),
-        fetcher,
+        fetcher: session.fetcher.clone(),
     };
     let discover_options = discover::DiscoverOptions {
         deadline: timing::Timing::new(options.timeout).discovery_deadline(),

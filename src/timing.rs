@@ -71,14 +71,25 @@ impl Timing {
 
     /// How long a server may stay silent before mailcheck acts on its silence: mail servers
     /// greet within milliseconds, so one silent this long is most likely waiting for something
-    /// else. A plaintext port then also gets a TLS handshake on a second connection
-    /// (`Prober::plaintext`), and a protocol none of whose named servers has greeted yet gets
-    /// its guesses started (`probe::guesses`). The pause keeps both away from every server that
-    /// greets in time (a TLS hello is junk that a plaintext server logs), and a TLS mode that
-    /// does not fit the port, or a silent server, costs this much more, not another limit.
-    /// Never more than a quarter of the step limit.
+    /// else. A protocol none of whose named servers has greeted yet gets its guesses started
+    /// then (`probe::guesses`), and a plaintext port gets its TLS handshake on a second
+    /// connection by then at the latest ([`Timing::greeting_overdue`]). The pause keeps both
+    /// away from every server that greets in time (a TLS hello is junk that a plaintext server
+    /// logs), and a silent server costs this much more, not another limit. Never more than a
+    /// quarter of the step limit.
     pub fn silence_delay(self) -> Duration {
         Duration::from_millis(250).min(self.timeout / 4)
+    }
+
+    /// When a plaintext port's greeting is overdue, so that TLS is tried beside the wait: a
+    /// server greets as soon as it accepts, so the greeting comes about one round trip after
+    /// the connect, which took one too. Twice the connect's time (at least 20 ms, for the
+    /// scheduler; at most [`Timing::silence_delay`]) waits out a greeting on its way, and a
+    /// TLS mode that does not fit the port costs a round trip or two, not a pause.
+    pub fn greeting_overdue(self, connect_time: Duration) -> Duration {
+        (connect_time * 2)
+            .max(Duration::from_millis(20))
+            .min(self.silence_delay())
     }
 
     /// How long one probe may take in all, however the server answers: each step has its own
@@ -157,5 +168,10 @@ mod tests {
         }
         let usual = Timing::new(Duration::from_secs(10));
         assert_eq!(usual.silence_delay(), Duration::from_millis(250));
+        // A greeting is overdue after two connect times, within bounds.
+        let ms = Duration::from_millis;
+        assert_eq!(usual.greeting_overdue(ms(1)), ms(20));
+        assert_eq!(usual.greeting_overdue(ms(40)), ms(80));
+        assert_eq!(usual.greeting_overdue(ms(900)), ms(250));
     }
 }

@@ -45,19 +45,31 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let bar = progress::BatchBar::start(super::show_progress(&cli.display), accounts.len(), lang);
     let runtime = super::runtime()?;
     let format = cli.display.format();
-    let reports = runtime.block_on(async {
-        let mut reports = Vec::with_capacity(accounts.len());
+    // JSON Lines are written as they come and not kept: ten thousand accounts' reports would
+    // otherwise all be held to the end. The other formats are one document of all of them.
+    let keep = format != Format::Json;
+    let outcome = runtime.block_on(async {
+        let mut done = Done {
+            next: 0,
+            all_ok: true,
+            kept: Vec::new(),
+        };
+        let Some(first) = accounts.first() else {
+            return Ok(done);
+        };
+        // One session for every account: one DNS cache, one HTTP client whose connections
+        // are reused, one TLS configuration. Its setup fails alike for every account.
+        let session = mailcheck::Session::new(&options)
+            .map_err(|e| bad_input(super::check::check_failed(&first.address, &e)))?;
         // `buffer_unordered` starts the next account as soon as any check ends (a slow account
         // holds only its own slot); the reports that finish early wait in `finished` until
         // those before them are done, so that JSON Lines come out in the file's order.
         let mut checks = futures::stream::iter(accounts.iter().enumerate())
             .map(|(i, account)| {
-                let options = &options;
+                let (options, session) = (&options, &session);
                 async move {
-                    (
-                        i,
-                        check_one(account, options, cli.display.trace, lang).await,
-                    )
+                    let report = check_one(session, account, options, cli.display.trace, lang);
+                    (i, report.await)
                 }
             })
             .buffer_unordered(jobs);
@@ -65,17 +77,25 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         while let Some((i, result)) = checks.next().await {
             bar.done_one();
             finished.insert(i, result?);
-            while let Some(report) = finished.remove(&reports.len()) {
-                if format == Format::Json && !cli.display.quiet {
+            while let Some(report) = finished.remove(&done.next) {
+                if !keep && !cli.display.quiet {
                     bar.suspend(|| write_stdout(&json::render_line(&report)))?;
                 }
-                reports.push(report);
+                done.next += 1;
+                done.all_ok &= report.ok;
+                if keep {
+                    done.kept.push(report);
+                }
             }
         }
-        Ok::<_, Failure>(reports)
+        Ok::<_, Failure>(done)
     });
     bar.finish();
-    let reports = reports?;
+    let Done {
+        all_ok,
+        kept: reports,
+        ..
+    } = outcome?;
     let style = cli.display.style(lang);
     let document = match format {
         Format::Nagios => return super::write_plugin(&reports, cli, lang),
@@ -90,11 +110,21 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         write_stdout(&document)?;
     }
     // No account gets a pass for another's success: one error finding anywhere is status 1.
-    Ok(if reports.iter().all(|r| r.ok) {
+    Ok(if all_ok {
         ExitStatus::Clean
     } else {
         ExitStatus::Errors
     })
+}
+
+/// How far a batch has got: the reports are handed on in the file's order.
+struct Done {
+    /// The next account whose report is due.
+    next: usize,
+    /// No report so far has an error finding.
+    all_ok: bool,
+    /// The reports, for a format that is one document of them all.
+    kept: Vec<Report>,
 }
 
 /// `--shard K/N`: the K-th of N consecutive shares of a batch.
@@ -132,6 +162,7 @@ pub fn parse_shard(text: &str) -> Result<Shard, String> {
 }
 
 async fn check_one(
+    session: &mailcheck::Session,
     account: &Account,
     shared: &mailcheck::Options,
     trace: bool,
@@ -142,7 +173,7 @@ async fn check_one(
         oauth_token: account.oauth_token.clone(),
         ..shared.clone()
     };
-    let diagnosis = mailcheck::check(&account.address, &options)
+    let diagnosis = mailcheck::check_in(session, &account.address, &options)
         .await
         .map_err(|e| bad_input(super::check::check_failed(&account.address, &e)))?;
     let mut report = Report::from_diagnosis(&diagnosis, lang);

@@ -1,8 +1,12 @@
 //! DNS for every stage: MX and SRV for discovery, A/AAAA for probing and for the host names of
 //! autoconfig URLs. With `--dns-server` every query goes to that one server.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
+
+use futures::FutureExt as _;
+use futures::future::{BoxFuture, Shared};
 use std::time::Duration;
 
 use hickory_resolver::config::{LookupIpStrategy, NameServerConfig, ResolverConfig, ResolverOpts};
@@ -140,7 +144,21 @@ pub struct Dns {
     tally: Arc<Mutex<Tally>>,
     /// Host names whose addresses are given (`--resolve`), answered without a query.
     pinned: Arc<Vec<(String, Vec<IpAddr>)>>,
+    /// This run's address lookups, by host: a host that a source, its HTTP fetch, a probe and
+    /// a guess all need is asked once, even when they ask at the same moment (hickory's cache
+    /// keeps only answers that have come), and counted once in the tally; a failure too.
+    asked: Lookups,
+    /// The same, for every run of a session (a batch's accounts): a lookup one run has under
+    /// way serves the others, which count its outcome each in their own tally, so that a
+    /// run's view of DNS is the same at any `--jobs`. A failed one is forgotten once it has
+    /// failed, so that the next run tries again.
+    shared: Lookups,
 }
+
+/// Address lookups under way or done, by host.
+type Lookups = Arc<Mutex<HashMap<String, AddressLookup>>>;
+
+type AddressLookup = Shared<BoxFuture<'static, Result<Vec<IpAddr>, DnsError>>>;
 
 impl std::fmt::Debug for Dns {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -165,35 +183,56 @@ impl Dns {
         // 1232 bytes and is truncated beyond, to be fetched over TCP, instead of overflowing a
         // 512-byte buffer that drops the datagram and waits for a timeout.
         options.edns0 = true;
+        // hickory keeps 32 answers by default, fewer than one run asks for (MX, nine SRV
+        // names, TXT, the addresses of every candidate and web host): the rest were asked
+        // again. A batch's runs share the cache, so an account's domain is asked once.
+        options.cache_size = 4096;
         // Mail names are absolute; search domains would only invent wrong answers.
         options.ndots = 0;
         // A and AAAA both, at once: probes connect to every address (Happy Eyeballs, RFC 8305),
         // where hickory's default asks for AAAA only when there is no A.
         options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
-        let resolver = match server {
+        // One DNS server is asked over UDP and, for a long answer, TCP: hickory treats them as
+        // two servers, and by default asks the second again after the first's "no such
+        // name" or "no records". The answer of the server asked is the answer (as the system's
+        // own resolver takes it), so it is not asked twice.
+        let trusted = |mut config: NameServerConfig| {
+            config.trust_negative_responses = true;
+            config
+        };
+        let config = match server {
             Some(addr) => {
                 let mut config = ResolverConfig::new();
-                config.add_name_server(NameServerConfig::new(addr, Transport::Udp));
-                config.add_name_server(NameServerConfig::new(addr, Transport::Tcp));
-                TokioResolver::builder_with_config(config, TokioConnectionProvider::default())
-                    .with_options(options)
-                    .build()
+                config.add_name_server(trusted(NameServerConfig::new(addr, Transport::Udp)));
+                config.add_name_server(trusted(NameServerConfig::new(addr, Transport::Tcp)));
+                config
             }
             None => {
-                let mut builder = TokioResolver::builder_tokio().map_err(|e| {
-                    DnsError::Failed(format!("cannot read the system's DNS settings: {e}"))
-                })?;
-                *builder.options_mut() = options;
-                builder.options_mut().ndots = 0;
-                builder.build()
+                let (system, _) =
+                    hickory_resolver::system_conf::read_system_conf().map_err(|e| {
+                        DnsError::Failed(format!("cannot read the system's DNS settings: {e}"))
+                    })?;
+                let servers: Vec<NameServerConfig> =
+                    system.name_servers().iter().cloned().map(trusted).collect();
+                ResolverConfig::from_parts(
+                    system.domain().cloned(),
+                    system.search().to_vec(),
+                    servers,
+                )
             }
         };
+        let resolver =
+            TokioResolver::builder_with_config(config, TokioConnectionProvider::default())
+                .with_options(options)
+                .build();
         Ok(Self {
             resolver: Arc::new(resolver),
             timeout,
             server,
             tally: Arc::default(),
             pinned: Arc::default(),
+            asked: Arc::default(),
+            shared: Arc::default(),
         })
     }
 
@@ -231,6 +270,16 @@ impl Dns {
     /// The server every query goes to (`--dns-server`), or `None` for the system's resolver.
     pub fn server(&self) -> Option<SocketAddr> {
         self.server
+    }
+
+    /// The same resolver, cache and session lookups, with a tally and lookups of its own: one
+    /// run among a batch's.
+    pub fn for_run(&self) -> Self {
+        Self {
+            tally: Arc::default(),
+            asked: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// How this resolver's lookups have gone so far (shared by its clones).
@@ -330,6 +379,44 @@ impl Dns {
         if let Some((_, ips)) = self.pinned.iter().find(|(h, _)| *h == wanted) {
             return Ok(ips.clone());
         }
+        // Without this run's map: a lookup must not own the map that owns it.
+        let shared = Self {
+            asked: Arc::default(),
+            ..self.clone()
+        };
+        let tally = Arc::clone(&self.tally);
+        let mine = lookup(&self.asked, &wanted, |host| {
+            async move {
+                let outcome = shared.shared_ips(&host).await;
+                tally
+                    .lock()
+                    .expect("the tally is never poisoned")
+                    .record(|| format!("A/AAAA {host}"), outcome.as_ref().map(|_| ()));
+                outcome
+            }
+            .boxed()
+        });
+        // Kept even when it failed: within one run, asking again would only wait again.
+        mine.await
+    }
+
+    /// The session's lookup of `host`, under way or done; its own tries go uncounted (each
+    /// run counts the outcome).
+    async fn shared_ips(&self, host: &str) -> Result<Vec<IpAddr>, DnsError> {
+        let untallied = Self {
+            tally: Arc::default(),
+            // A lookup must not own the maps that own it.
+            asked: Arc::default(),
+            shared: Arc::default(),
+            ..self.clone()
+        };
+        let theirs = lookup(&self.shared, host, |host| {
+            async move { untallied.ask_ips(&host).await }.boxed()
+        });
+        forget_failure(&self.shared, host, theirs.await)
+    }
+
+    async fn ask_ips(&self, host: &str) -> Result<Vec<IpAddr>, DnsError> {
         let query = || format!("A/AAAA {host}");
         let found = self
             .limit(query, self.resolver.lookup_ip(absolute(host)))
@@ -413,6 +500,34 @@ impl Dns {
             .record(query, outcome.as_ref().map(|_| ()));
         outcome
     }
+}
+
+/// The lookup of `host` in `lookups`, started with `start` when there is none.
+fn lookup(
+    lookups: &Lookups,
+    host: &str,
+    start: impl FnOnce(String) -> BoxFuture<'static, Result<Vec<IpAddr>, DnsError>>,
+) -> AddressLookup {
+    let mut lookups = lookups.lock().expect("the lookups are never poisoned");
+    lookups
+        .entry(host.to_owned())
+        .or_insert_with(|| start(host.to_owned()).shared())
+        .clone()
+}
+
+/// Forgets a lookup that failed (not one that found no address: that is an answer).
+fn forget_failure(
+    lookups: &Lookups,
+    host: &str,
+    outcome: Result<Vec<IpAddr>, DnsError>,
+) -> Result<Vec<IpAddr>, DnsError> {
+    if matches!(&outcome, Err(e) if !e.is_absent()) {
+        lookups
+            .lock()
+            .expect("the lookups are never poisoned")
+            .remove(host);
+    }
+    outcome
 }
 
 /// What a resolver error means (`limit`: the lookup's): hickory reports SERVFAIL and REFUSED as

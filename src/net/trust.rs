@@ -4,6 +4,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rustls::RootCertStore;
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
@@ -21,10 +23,13 @@ pub enum CaFileError {
     Invalid { path: String, reason: String },
 }
 
-/// The certificates a server's chain may lead to.
+/// The certificates a server's chain may lead to, and what checks a chain against them: built
+/// once, shared by every handshake of a run (or of a batch).
 #[derive(Clone, Debug)]
 pub struct TrustAnchors {
     roots: Arc<RootCertStore>,
+    provider: Arc<CryptoProvider>,
+    verifier: Arc<WebPkiServerVerifier>,
 }
 
 impl TrustAnchors {
@@ -58,8 +63,19 @@ impl TrustAnchors {
                 })?;
             }
         }
+        let roots = Arc::new(roots);
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::clone(&roots), Arc::clone(&provider))
+                .build()
+                .map_err(|e| CaFileError::Invalid {
+                    path: ca_file.map(|p| p.display().to_string()).unwrap_or_default(),
+                    reason: e.to_string(),
+                })?;
         Ok(Self {
-            roots: Arc::new(roots),
+            roots,
+            provider,
+            verifier,
         })
     }
 
@@ -67,15 +83,23 @@ impl TrustAnchors {
         Arc::clone(&self.roots)
     }
 
+    /// The cryptography every handshake uses (ring).
+    pub fn provider(&self) -> Arc<CryptoProvider> {
+        Arc::clone(&self.provider)
+    }
+
+    /// The webpki verifier of these anchors.
+    pub fn verifier(&self) -> Arc<WebPkiServerVerifier> {
+        Arc::clone(&self.verifier)
+    }
+
     /// A client configuration that verifies certificates against these anchors.
     pub fn client_config(&self, alpn: &[&[u8]]) -> rustls::ClientConfig {
-        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default protocol versions")
-        .with_root_certificates(self.roots())
-        .with_no_client_auth();
+        let mut config = rustls::ClientConfig::builder_with_provider(self.provider())
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default protocol versions")
+            .with_root_certificates(self.roots())
+            .with_no_client_auth();
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         config
     }

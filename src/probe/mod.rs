@@ -499,7 +499,7 @@ async fn run<P: MailProtocol>(
         conn.upgraded(tls.stream);
     } else {
         out.reached = Step::Greeting;
-        prober.plaintext(conn).await?;
+        prober.plaintext(conn, connect_time).await?;
     }
 
     // The greeting names the protocol, and welcomes the client or not.

@@ -217,15 +217,15 @@ impl<P: MailProtocol> Prober<'_, P> {
 
     /// The first bytes on a plaintext port: a greeting on its way, or a server that wants TLS
     /// from the first byte (a TLS record, or silence that TLS on the same port explains). TLS
-    /// is tried beside the wait once the port has been silent for a moment
-    /// ([`crate::timing::Timing::silence_delay`]); the first answer that proves something ends the wait, so
-    /// a TLS mode that does not fit the port costs no waiting period and a silent server one
-    /// limit.
-    pub async fn plaintext(&self, conn: &mut Conn) -> Result<(), Stop> {
+    /// is tried beside the wait as soon as the greeting is overdue
+    /// ([`crate::timing::Timing::greeting_overdue`], from what the connect took); the first
+    /// answer that proves something ends the wait, so a TLS mode that does not fit the port
+    /// costs no waiting period and a silent server one limit.
+    pub async fn plaintext(&self, conn: &mut Conn, connect_time: Duration) -> Result<(), Stop> {
         let timing = self.timing;
         let port = self.endpoint().port;
         let wait = timing.step_limit();
-        let delay = timing.silence_delay();
+        let delay = timing.greeting_overdue(connect_time);
         let tls_check = async {
             tokio::time::sleep(delay).await;
             self.neighbour_within(port, Security::Tls, wait.saturating_sub(delay))

@@ -214,16 +214,13 @@ pub async fn handshake(
     anchors: &TrustAnchors,
     timeout: Duration,
 ) -> Result<Established, HandshakeFailure> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let inner = WebPkiServerVerifier::builder_with_provider(anchors.roots(), Arc::clone(&provider))
-        .build()
-        .map_err(|e| HandshakeFailure::Other(e.to_string()))?;
+    // What the verifier records belongs to this connection; the rest is the anchors', built once.
     let verifier = Arc::new(RecordingVerifier {
-        inner,
+        inner: anchors.verifier(),
         also_valid_for: also_valid_for.and_then(|n| ServerName::try_from(n.to_owned()).ok()),
         seen: Mutex::new(None),
     });
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let config = rustls::ClientConfig::builder_with_provider(anchors.provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| HandshakeFailure::Other(e.to_string()))?
         .dangerous()

@@ -360,15 +360,110 @@ fn guessing_keeps_only_hosts_that_resolve() {
     );
 }
 
-/// The domain's own autoconfig server, over HTTPS: every server of the file in its order,
-/// placeholders filled in, the Exchange entry and unknown elements ignored.
-#[test]
-fn autoconfig_alone() {
+/// A world where acme.test's own autoconfig server answers with its fixture.
+fn acme_autoconfig_world() -> World {
     let world = World::start();
     world.serve(
         &autoconfig_url("acme.test"),
         Reply::fixture("acme.test.xml"),
     );
+    world
+}
+
+/// A batch file of alice, bob and carol at acme.test, in `dir`.
+fn three_acme_accounts(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let file = dir.path().join("accounts.txt");
+    std::fs::write(&file, "alice@acme.test\nbob@acme.test\ncarol@acme.test\n").unwrap();
+    file
+}
+
+/// The (name, type) pairs asked more than once.
+fn asked_twice(queries: &[String]) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::new();
+    for query in queries {
+        *seen.entry(query.clone()).or_insert(0) += 1;
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(query, n)| format!("{query} ×{n}"))
+        .collect()
+}
+
+/// One run asks each name once, however many sources, fetches and guesses need it at the
+/// same moment; a batch of one domain's accounts asks once for all of them (one session: one
+/// cache), and fetches over connections it keeps.
+#[test]
+fn no_name_is_asked_twice_by_a_run_or_a_batch() {
+    let world = acme_autoconfig_world();
+    let run = world.check("alice@acme.test");
+    run.assert_code(0);
+    let queries = world.dns_queries();
+    assert!(queries.len() > 10, "{queries:#?}");
+    assert_eq!(asked_twice(&queries), Vec::<String>::new(), "{queries:#?}");
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = three_acme_accounts(&dir);
+    let before = world.dns_queries().len();
+    let run = world.check_batch(&file, &["--jobs", "1"]);
+    run.assert_code(0);
+    let reports: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(reports.len(), 3, "{}", run.stdout);
+    for (line, user) in reports.iter().zip(["alice", "bob", "carol"]) {
+        assert!(
+            line.contains(&format!("\"address\":\"{user}@acme.test\"")),
+            "{line}"
+        );
+        assert!(line.contains("\"imap.acme.test\""), "{line}");
+    }
+    let batch = world.dns_queries()[before..].to_vec();
+    assert!(batch.len() > 10, "{batch:#?}");
+    assert_eq!(asked_twice(&batch), Vec::<String>::new(), "{batch:#?}");
+    // Each account's autoconfig is still asked for (with its own address).
+    let requests = world.requests();
+    for user in ["alice", "bob", "carol"] {
+        let url = format!(
+            "https://autoconfig.acme.test/mail/config-v1.1.xml?emailaddress={user}%40acme.test"
+        );
+        assert!(requests.contains(&url), "{url} not in {requests:#?}");
+    }
+}
+
+/// A batch's accounts checked at once share the lookups under way, and each still tells what
+/// DNS did for it: with a DNS server that never answers, every account says so, at any
+/// `--jobs`, as the same account alone would.
+#[test]
+fn accounts_checked_at_once_each_see_dns_fail() {
+    let world = World::start();
+    world.set_timeout(1.0);
+    world.silence_dns(".", RecordType::ANY);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = three_acme_accounts(&dir);
+    let alone = world.check("dave@acme.test");
+    alone.assert_code(4);
+    let alone = alone.report();
+    let expected = alone.findings_of(FindingCode::DnsUnavailable);
+    assert_eq!(expected.len(), 1, "{}", alone.dump());
+    let run = world.check_batch(&file, &["--jobs", "3"]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}\n{}", run.stdout, run.stderr);
+    for line in lines {
+        let report: serde_json::Value = serde_json::from_str(line).expect("a JSON report");
+        let codes: Vec<&str> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        assert!(codes.contains(&"dns_unavailable"), "{line}");
+        assert!(!codes.contains(&"no_settings_found"), "{line}");
+    }
+}
+
+/// The domain's own autoconfig server, over HTTPS: every server of the file in its order,
+/// placeholders filled in, the Exchange entry and unknown elements ignored.
+#[test]
+fn autoconfig_alone() {
+    let world = acme_autoconfig_world();
     let run = world.check("alice@acme.test");
     run.assert_code(0);
     let report = run.report();

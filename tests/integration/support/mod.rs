@@ -314,6 +314,17 @@ impl World {
         .collect()
     }
 
+    /// `mailcheck --json --no-probe --batch FILE`, pointed at this world.
+    pub fn check_batch(&self, file: &std::path::Path, extra: &[&str]) -> Run {
+        let mut args = vec!["--json".to_owned(), "--no-probe".to_owned()];
+        args.extend(self.args());
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        args.push("--batch".to_owned());
+        args.push(file.to_str().expect("a UTF-8 path").to_owned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    }
+
     /// `mailcheck --json address`, pointed at this world.
     pub fn check(&self, address: &str) -> Run {
         self.check_with(address, &[])
