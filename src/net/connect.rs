@@ -99,11 +99,28 @@ impl Connector {
         if self.unreachable.contains(&addr) {
             return Err(io::Error::from(io::ErrorKind::NetworkUnreachable));
         }
-        match self.destination(addr) {
-            Some(destination) => TcpStream::connect(destination).await,
-            None => Err(refused()),
-        }
+        let tcp = match self.destination(addr) {
+            Some(destination) => TcpStream::connect(destination).await?,
+            None => return Err(refused()),
+        };
+        // Each command is one write and waits for its reply: nothing to gather, and Nagle's
+        // wait for an ACK (delayed by the server) would hold a write behind the handshake's.
+        tcp.set_nodelay(true)?;
+        Ok(tcp)
     }
+}
+
+/// ACKs what has come at once, instead of after the delayed-ACK timer (40 ms on Linux): after
+/// a TLS handshake a server sends its session tickets and then its greeting, which its own
+/// Nagle holds until the tickets are ACKed. Not permanent: the kernel may leave quick-ACK
+/// mode again, so it is set where such a wait would come. Best effort: elsewhere a no-op.
+pub fn ack_at_once(tcp: &TcpStream) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = socket2::SockRef::from(tcp).set_tcp_quickack(true);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = tcp;
 }
 
 /// What a connection to an address outside the map gets: what a closed port gives.
