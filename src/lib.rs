@@ -3,7 +3,8 @@
 //! The library behind the `mailcheck` command, for other Rust tools. Its API is small:
 //!
 //! - [`check`] diagnoses an address (discovery, probes, judgement) under [`Options`];
-//!   [`check_offline`] answers from the bundled provider database without any network.
+//!   [`check_offline`] answers from the bundled provider database without any network; many
+//!   addresses share one [`Session`] (DNS cache, HTTP connections) through [`check_in`].
 //! - [`Report::from_diagnosis`] turns the [`Diagnosis`] into the [`Report`], the stable shape
 //!   of `mailcheck --json` (`docs/report.md`), in a [`Lang`]uage; [`output`] renders a report
 //!   in the command's formats.
