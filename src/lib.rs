@@ -192,12 +192,30 @@ impl Session {
     /// `timeout`. The runs of [`check_in`] take those from the session, not from their own
     /// options.
     pub fn new(options: &Options) -> Result<Self, Error> {
+        Self::build(options, |dns| dns.across_runs())
+    }
+
+    /// A session for one run, whose HTTP client counts its lookups in the run's DNS tally.
+    fn for_one_run(options: &Options) -> Result<Self, Error> {
+        Self::build(options, |dns| dns.clone())
+    }
+
+    /// `fetch_dns`: what the HTTP client resolves with, from the session's resolver.
+    fn build(
+        options: &Options,
+        fetch_dns: impl FnOnce(&net::dns::Dns) -> net::dns::Dns,
+    ) -> Result<Self, Error> {
         let anchors = net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
         let dns = net::dns::Dns::new(options.dns_server, options.timeout)
             .map_err(Error::Dns)?
             .with_pinned(&options.resolve);
-        let fetcher = net::fetch::Fetcher::new(&dns, &anchors, &options.connector, options.timeout)
-            .map_err(Error::Http)?;
+        let fetcher = net::fetch::Fetcher::new(
+            &fetch_dns(&dns),
+            &anchors,
+            &options.connector,
+            options.timeout,
+        )
+        .map_err(Error::Http)?;
         Ok(Self {
             anchors,
             dns,
@@ -213,7 +231,7 @@ pub async fn check(address: &EmailAddress, options: &Options) -> Result<Diagnosi
         net::trust::TrustAnchors::load(options.ca_file.as_deref())?;
         return Ok(check_offline_on(address, options.now().date()));
     }
-    let session = Session::new(options)?;
+    let session = Session::for_one_run(options)?;
     // The one run owns the session: its DNS tally counts the HTTP client's lookups too.
     run(address, options, session.dns.clone(), &session).await
 }

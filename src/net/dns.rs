@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::FutureExt as _;
 use futures::future::{BoxFuture, Shared};
-use std::time::Duration;
 
 use hickory_resolver::config::{LookupIpStrategy, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::name_server::TokioConnectionProvider;
@@ -147,7 +147,9 @@ pub struct Dns {
     /// This run's address lookups, by host: a host that a source, its HTTP fetch, a probe and
     /// a guess all need is asked once, even when they ask at the same moment (hickory's cache
     /// keeps only answers that have come), and counted once in the tally; a failure too.
-    asked: Lookups,
+    /// `None` for a resolver that outlives runs (a batch's HTTP client, [`Dns::across_runs`]):
+    /// it must not keep a failure for every account after.
+    asked: Option<Lookups>,
     /// The same, for every run of a session (a batch's accounts): a lookup one run has under
     /// way serves the others, which count its outcome each in their own tally, so that a
     /// run's view of DNS is the same at any `--jobs`. A failed one is forgotten once it has
@@ -231,7 +233,7 @@ impl Dns {
             server,
             tally: Arc::default(),
             pinned: Arc::default(),
-            asked: Arc::default(),
+            asked: Some(Lookups::default()),
             shared: Arc::default(),
         })
     }
@@ -277,7 +279,17 @@ impl Dns {
     pub fn for_run(&self) -> Self {
         Self {
             tally: Arc::default(),
-            asked: Arc::default(),
+            asked: Some(Lookups::default()),
+            ..self.clone()
+        }
+    }
+
+    /// The same resolver, cache and session lookups, for what serves many runs (a batch's
+    /// HTTP client): it keeps no run's lookups, so a failure is asked again by the next run.
+    pub fn across_runs(&self) -> Self {
+        Self {
+            tally: Arc::default(),
+            asked: None,
             ..self.clone()
         }
     }
@@ -379,19 +391,20 @@ impl Dns {
         if let Some((_, ips)) = self.pinned.iter().find(|(h, _)| *h == wanted) {
             return Ok(ips.clone());
         }
-        // Without this run's map: a lookup must not own the map that owns it.
-        let shared = Self {
-            asked: Arc::default(),
-            ..self.clone()
+        let Some(asked) = &self.asked else {
+            let outcome = self.shared_ips(&wanted).await;
+            count(&self.tally, &wanted, &outcome);
+            return outcome;
         };
-        let tally = Arc::clone(&self.tally);
-        let mine = lookup(&self.asked, &wanted, |host| {
+        let mine = lookup(asked, &wanted, |host| {
+            // Without this run's map: a lookup must not own the map that owns it.
+            let session = Self {
+                asked: None,
+                ..self.clone()
+            };
             async move {
-                let outcome = shared.shared_ips(&host).await;
-                tally
-                    .lock()
-                    .expect("the tally is never poisoned")
-                    .record(|| format!("A/AAAA {host}"), outcome.as_ref().map(|_| ()));
+                let outcome = session.shared_ips(&host).await;
+                count(&session.tally, &host, &outcome);
                 outcome
             }
             .boxed()
@@ -403,14 +416,14 @@ impl Dns {
     /// The session's lookup of `host`, under way or done; its own tries go uncounted (each
     /// run counts the outcome).
     async fn shared_ips(&self, host: &str) -> Result<Vec<IpAddr>, DnsError> {
-        let untallied = Self {
-            tally: Arc::default(),
-            // A lookup must not own the maps that own it.
-            asked: Arc::default(),
-            shared: Arc::default(),
-            ..self.clone()
-        };
         let theirs = lookup(&self.shared, host, |host| {
+            let untallied = Self {
+                tally: Arc::default(),
+                // A lookup must not own the maps that own it.
+                asked: None,
+                shared: Arc::default(),
+                ..self.clone()
+            };
             async move { untallied.ask_ips(&host).await }.boxed()
         });
         forget_failure(&self.shared, host, theirs.await)
@@ -500,6 +513,14 @@ impl Dns {
             .record(query, outcome.as_ref().map(|_| ()));
         outcome
     }
+}
+
+/// Counts an address lookup's outcome in a run's tally.
+fn count(tally: &Mutex<Tally>, host: &str, outcome: &Result<Vec<IpAddr>, DnsError>) {
+    tally
+        .lock()
+        .expect("the tally is never poisoned")
+        .record(|| format!("A/AAAA {host}"), outcome.as_ref().map(|_| ()));
 }
 
 /// The lookup of `host` in `lookups`, started with `start` when there is none.

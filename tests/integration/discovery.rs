@@ -391,7 +391,7 @@ fn asked_twice(queries: &[String]) -> Vec<String> {
 
 /// One run asks each name once, however many sources, fetches and guesses need it at the
 /// same moment; a batch of one domain's accounts asks once for all of them (one session: one
-/// cache), and fetches over connections it keeps.
+/// cache), and still fetches each account's own autoconfig.
 #[test]
 fn no_name_is_asked_twice_by_a_run_or_a_batch() {
     let world = acme_autoconfig_world();
