@@ -26,6 +26,10 @@ pub enum Event {
 /// must not block.
 pub trait Observer: Send + Sync {
     fn event(&self, event: Event);
+
+    /// A server sent something (a reply, part of one): the run is not only waiting. Told for
+    /// every read, so it must be cheaper still than [`Observer::event`]; ignored by default.
+    fn heard(&self) {}
 }
 
 /// Where a run sends its events: nowhere by default.
@@ -40,6 +44,13 @@ impl Progress {
     pub fn emit(&self, event: Event) {
         if let Some(observer) = &self.0 {
             observer.event(event);
+        }
+    }
+
+    /// Tells the observer that a server sent something.
+    pub fn heard(&self) {
+        if let Some(observer) = &self.0 {
+            observer.heard();
         }
     }
 }

@@ -81,6 +81,14 @@ impl Timing {
         Duration::from_millis(250).min(self.timeout / 4)
     }
 
+    /// How long an account of a batch may hear nothing from any server before it counts as
+    /// only waiting (on a server that never answers, a lookup that times out) and lends its
+    /// `--jobs` slot to the next account: twice the silence delay, so that a server that
+    /// greets late, but greets, keeps its account's slot.
+    pub fn lend_slot_after(self) -> Duration {
+        self.silence_delay() * 2
+    }
+
     /// When a plaintext port's greeting is overdue, so that TLS is tried beside the wait: a
     /// server greets as soon as it accepts, so the greeting comes about one round trip after
     /// the connect, which took one too. Twice the connect's time (at least 20 ms, for the

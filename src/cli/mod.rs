@@ -17,6 +17,7 @@ mod explain;
 mod generate;
 mod password;
 mod progress;
+mod slots;
 
 use mailcheck::Lang;
 use mailcheck::text::trouble::{Said, Trouble};
@@ -356,6 +357,7 @@ fn command() -> clap::Command {
 
 /// Runs the command and returns the exit status.
 pub fn run() -> ExitStatus {
+    one_malloc_arena();
     let args = lang_after_explain(std::env::args_os().collect());
     let _ = EARLY_LANG.set(early_language(&args));
     let defaults = match config::Defaults::load(&Cli::command(), &args) {
@@ -598,6 +600,18 @@ fn bad_input(error: Trouble) -> Failure {
     Failure {
         code: ExitStatus::BadInput,
         error,
+    }
+}
+
+/// glibc gives every thread that allocates an arena of its own and keeps what they free
+/// resident: a batch's peak memory was about twice its live heap (55 MiB for 25 MiB). One
+/// arena is enough for a program that mostly waits on the network; measured, it costs no
+/// speed (README.md, "Speed").
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

@@ -78,7 +78,8 @@ impl<P: MailProtocol> Prober<'_, P> {
     /// base64 forms) and the OAuth token (and the SASL messages that carry it) from the first
     /// word on.
     pub fn conn(&self, stream: Stream) -> Conn {
-        let mut conn = Conn::new(stream, self.timing.step_limit(), self.started);
+        let mut conn = Conn::new(stream, self.timing.step_limit(), self.started)
+            .with_pulse(&self.ctx.progress);
         if let Some(password) = &self.ctx.password {
             conn.add_password(&self.target.username, password);
         }
@@ -647,7 +648,8 @@ impl<P: MailProtocol> Prober<'_, P> {
                     Conn::new(Stream::Tls(Box::new(est.stream)), limit, started)
                 }
                 _ => Conn::new(Stream::Plain(tcp), limit, started),
-            };
+            }
+            .with_pulse(&self.ctx.progress);
             let greeting = self.protocol.read_greeting(&mut conn).await.ok()?;
             if identify(&greeting) != Some(P::PROTOCOL) {
                 return None;

@@ -4,6 +4,7 @@
 
 use zeroize::Zeroizing;
 
+use crate::progress::Progress;
 use crate::secret::Password;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -250,6 +251,9 @@ pub struct Conn {
     /// Secrets to blank out of anything recorded.
     /// Cleared from memory with the connection.
     secrets: Vec<Zeroizing<String>>,
+    /// Told of every read that brought bytes: a batch lends the slot of an account that only
+    /// waits (`cli::slots`).
+    pulse: Progress,
 }
 
 impl Conn {
@@ -266,7 +270,14 @@ impl Conn {
             dropped_lines: 0,
             transcript: Vec::new(),
             secrets: Vec::new(),
+            pulse: Progress::default(),
         }
+    }
+
+    /// Tells `progress` whenever the server sends something.
+    pub fn with_pulse(mut self, progress: &Progress) -> Self {
+        self.pulse = progress.clone();
+        self
     }
 
     /// Lets the connection receive `bytes` more than [`MAX_RECEIVED`]: for one reply known to
@@ -419,6 +430,7 @@ impl Conn {
             Ok(Err(e)) => return Err(IoFailure::from_io(&e)),
             Ok(Ok(n)) => n,
         };
+        self.pulse.heard();
         self.received += n;
         self.reply_bytes += n;
         if self.received > self.max_received {
