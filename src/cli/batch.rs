@@ -66,7 +66,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         // until those before them are done, so that JSON Lines come out in the file's order.
         let limits = slots::Limits {
             jobs,
-            waiting: jobs * WAITING_PER_JOB,
+            waiting: (jobs * 2).clamp(MIN_WAITING, MAX_WAITING),
             quiet: mailcheck::timing::Timing::new(options.timeout).lend_slot_after(),
         };
         let mut finished = std::collections::BTreeMap::new();
@@ -77,15 +77,32 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
             |account, pulse| check_one(session, account, options, pulse, cli.display.trace, lang),
             |i, result| {
                 bar.done_one();
-                finished.insert(i, result?);
-                while let Some(report) = finished.remove(&done.next) {
-                    if !keep && !cli.display.quiet {
-                        bar.suspend(|| write_stdout(&json::render_line(&report)))?;
+                let report = result?;
+                // A JSON line waiting its turn is held as its text: a tenth of the report's
+                // memory, and a batch with silent servers holds hundreds.
+                let held = if keep {
+                    Held::Whole(Box::new(report))
+                } else {
+                    let line = (!cli.display.quiet).then(|| json::render_line(&report));
+                    Held::Line {
+                        ok: report.ok,
+                        line,
                     }
+                };
+                finished.insert(i, held);
+                while let Some(held) = finished.remove(&done.next) {
                     done.next += 1;
-                    done.all_ok &= report.ok;
-                    if keep {
-                        done.kept.push(report);
+                    match held {
+                        Held::Line { ok, line } => {
+                            done.all_ok &= ok;
+                            if let Some(line) = line {
+                                bar.suspend(|| write_stdout(&line))?;
+                            }
+                        }
+                        Held::Whole(report) => {
+                            done.all_ok &= report.ok;
+                            done.kept.push(*report);
+                        }
                     }
                 }
                 Ok(())
@@ -121,10 +138,20 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     })
 }
 
-/// Accounts that may wait on silent servers beside each slot. A waiting account holds a socket
-/// or two and about half a MiB; two per slot let a batch with one silent domain in ten move
-/// at two thirds of its speed without any (README.md, "Speed"), in a quarter more memory.
-const WAITING_PER_JOB: usize = 2;
+/// Accounts that may wait on silent servers beside the slots: twice `--jobs`, within these
+/// bounds. A waiting account holds a socket or two and about half a MiB. How many a batch
+/// needs does not depend on `--jobs` but on how many of its accounts wait, and how long: one
+/// silent domain in ten keeps about 25 waiting at the default timeout (README.md, "Speed").
+const MIN_WAITING: usize = 32;
+const MAX_WAITING: usize = 64;
+
+/// A finished account's report, until those before it are done.
+enum Held {
+    /// For JSON Lines: its line, unless nothing is printed.
+    Line { ok: bool, line: Option<String> },
+    /// For a format that is one document of all the reports.
+    Whole(Box<Report>),
+}
 
 /// How far a batch has got: the reports are handed on in the file's order.
 struct Done {

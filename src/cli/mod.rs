@@ -212,7 +212,8 @@ struct BatchArgs {
     )]
     batch: Option<PathBuf>,
 
-    /// How many accounts of a batch are checked at once
+    /// How many accounts of a batch are worked on at once (one that only waits on a silent
+    /// server lends its place to the next)
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     jobs: u16,

@@ -927,3 +927,57 @@ mod line_limits {
         }
     }
 }
+
+#[cfg(test)]
+mod pulse {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::probe::fuzzing::ScriptedServer;
+    use crate::progress::{Event, Observer};
+
+    #[derive(Default)]
+    struct Ears(AtomicUsize);
+
+    impl Observer for Ears {
+        fn event(&self, _: Event) {}
+        fn heard(&self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn listening() -> (Arc<Ears>, Progress) {
+        let ears = Arc::new(Ears::default());
+        (ears.clone(), Progress::to(ears))
+    }
+
+    #[tokio::test]
+    async fn every_read_that_brings_bytes_is_heard() {
+        let (ears, progress) = listening();
+        let stream = Stream::Scripted(ScriptedServer::new(b"* OK ready\r\n", 4));
+        let mut conn =
+            Conn::new(stream, Duration::from_secs(1), Instant::now()).with_pulse(&progress);
+        assert_eq!(conn.read_line().await.as_deref(), Ok("* OK ready"));
+        assert_eq!(
+            ears.0.load(Ordering::Relaxed),
+            3,
+            "three reads of four bytes"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_server_that_says_nothing_is_not_heard() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let _accepted = listener.accept().await.unwrap();
+        let (ears, progress) = listening();
+        let limit = Duration::from_millis(50);
+        let mut conn =
+            Conn::new(Stream::Plain(client), limit, Instant::now()).with_pulse(&progress);
+        assert_eq!(conn.read_line().await, Err(IoFailure::Timeout(limit)));
+        assert_eq!(ears.0.load(Ordering::Relaxed), 0);
+    }
+}
