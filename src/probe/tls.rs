@@ -58,6 +58,11 @@ pub struct Recorded {
 
 impl Recorded {
     const KEEP: usize = 512;
+
+    /// The connection under the TLS.
+    pub fn tcp(&self) -> &TcpStream {
+        &self.inner
+    }
 }
 
 impl AsyncRead for Recorded {
