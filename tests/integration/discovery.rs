@@ -459,6 +459,42 @@ fn accounts_checked_at_once_each_see_dns_fail() {
     }
 }
 
+/// A lookup that failed for one account of a batch is asked again for the next: one SERVFAIL
+/// must not stand for the rest of the batch (the session forgets failures; each run keeps its
+/// own).
+#[test]
+fn a_lookup_that_failed_is_asked_again_by_the_next_account_of_a_batch() {
+    let world = acme_autoconfig_world();
+    world.misbehave_dns(
+        "autoconfig.acme.test",
+        RecordType::A,
+        crate::support::dns::Misbehaviour::ServfailFirst,
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = three_acme_accounts(&dir);
+    let run = world.check_batch(&file, &["--jobs", "1"]);
+    let statuses: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            let report: serde_json::Value = serde_json::from_str(line).expect("a JSON report");
+            let sources = report["sources"].as_array().expect("sources");
+            let autoconfig = sources
+                .iter()
+                .find(|s| s["source"] == "autoconfig")
+                .expect("the autoconfig source");
+            autoconfig["status"].as_str().expect("a status").to_owned()
+        })
+        .collect();
+    assert_eq!(statuses, ["error", "found", "found"], "{}", run.stdout);
+    let asked = world
+        .dns_queries()
+        .iter()
+        .filter(|q| *q == "autoconfig.acme.test. A")
+        .count();
+    assert_eq!(asked, 2, "{:#?}", world.dns_queries());
+}
+
 /// The domain's own autoconfig server, over HTTPS: every server of the file in its order,
 /// placeholders filled in, the Exchange entry and unknown elements ignored.
 #[test]

@@ -37,6 +37,18 @@ declare -A SERVICE_COMM=(
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'tests/servers: error: %s\n' "$*" >&2; exit 1; }
 
+# read_state_env: sets a shell variable for each KEY=VALUE line of state.env, read as data, not
+# sourced: a value may hold spaces (MC_NET_IPV6_MISSING says in words why IPv6 is missing), as
+# the Rust and Python readers of the file take it.
+read_state_env() {
+  [[ -s $STATE/state.env ]] || die "no $STATE/state.env: run tests/servers/up first"
+  local key value
+  while IFS='=' read -r key value; do
+    [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] && printf -v "$key" '%s' "$value"
+  done < "$STATE/state.env"
+  return 0
+}
+
 # pid_of NAME: prints the recorded pid if that process is alive and is the
 # program we started; prints nothing otherwise.
 pid_of() {

@@ -94,6 +94,9 @@ pub enum Misbehaviour {
     Refused,
     /// Loses the first query for each name and type, then answers (one lost UDP packet).
     DropFirst,
+    /// Answers the first query for each name and type SERVFAIL, then answers (an upstream
+    /// that failed once).
+    ServfailFirst,
 }
 
 /// One rule: queries of `rtype` (`ANY`: every type) for `zone` and below get `misbehaviour`.
@@ -139,12 +142,13 @@ impl RequestHandler for Handler {
                 .map(|r| r.misbehaviour);
             let code = match rule {
                 None => None,
-                Some(Misbehaviour::DropFirst) => {
+                Some(once @ (Misbehaviour::DropFirst | Misbehaviour::ServfailFirst)) => {
                     let first = self.seen.lock().unwrap().insert((name.clone(), rtype));
-                    if first {
-                        return never_answer().await;
+                    match (first, once) {
+                        (false, _) => None,
+                        (true, Misbehaviour::DropFirst) => return never_answer().await,
+                        (true, _) => Some(ResponseCode::ServFail),
                     }
-                    None
                 }
                 Some(Misbehaviour::Silent) => return never_answer().await,
                 Some(Misbehaviour::Servfail) => Some(ResponseCode::ServFail),

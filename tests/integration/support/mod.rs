@@ -223,11 +223,16 @@ impl World {
     /// The DNS server stops answering queries of `rtype` (`ANY`: of every type) for names in
     /// `zone` (`.`: every name).
     pub fn silence_dns(&self, zone: &str, rtype: RecordType) {
+        self.misbehave_dns(zone, rtype, dns::Misbehaviour::Silent);
+    }
+
+    /// Queries of `rtype` for `zone` and below get `misbehaviour` from now on.
+    pub fn misbehave_dns(&self, zone: &str, rtype: RecordType, misbehaviour: dns::Misbehaviour) {
         let zone = Name::from_ascii(zone).expect("a zone name");
         self.dns_rules.lock().unwrap().push(dns::Rule {
             zone,
             rtype,
-            misbehaviour: dns::Misbehaviour::Silent,
+            misbehaviour,
         });
     }
 
