@@ -66,7 +66,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         // until those before them are done, so that JSON Lines come out in the file's order.
         let limits = slots::Limits {
             jobs,
-            waiting: (jobs * 2).clamp(MIN_WAITING, MAX_WAITING),
+            waiting: WAITING,
             quiet: mailcheck::timing::Timing::new(options.timeout).lend_slot_after(),
         };
         let mut finished = std::collections::BTreeMap::new();
@@ -138,12 +138,11 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     })
 }
 
-/// Accounts that may wait on silent servers beside the slots: twice `--jobs`, within these
-/// bounds. A waiting account holds a socket or two and about half a MiB. How many a batch
-/// needs does not depend on `--jobs` but on how many of its accounts wait, and how long: one
-/// silent domain in ten keeps about 25 waiting at the default timeout (README.md, "Speed").
-const MIN_WAITING: usize = 32;
-const MAX_WAITING: usize = 64;
+/// Accounts that may wait on silent servers beside the slots. How many a batch needs depends
+/// not on `--jobs` but on how many of its accounts wait, and how long: one silent domain in
+/// ten keeps about 25 waiting at the default timeout (README.md, "Speed"). A waiting account
+/// holds a socket or two and about a third of a MiB.
+const WAITING: usize = 32;
 
 /// A finished account's report, until those before it are done.
 enum Held {
