@@ -150,10 +150,11 @@ pub struct Dns {
     /// `None` for a resolver that outlives runs (a batch's HTTP client, [`Dns::across_runs`]):
     /// it must not keep a failure for every account after.
     asked: Option<Lookups>,
-    /// The same, for every run of a session (a batch's accounts): a lookup one run has under
-    /// way serves the others, which count its outcome each in their own tally, so that a
-    /// run's view of DNS is the same at any `--jobs`. A failed one is forgotten once it has
-    /// failed, so that the next run tries again.
+    /// The same, for every run of a session (a batch's accounts, and its HTTP client): a
+    /// lookup one run has under way or done serves the others, which count its outcome each
+    /// in their own tally, so that a run's view of DNS is the same at any `--jobs`. A failed
+    /// one is forgotten once it has failed, so that the next run tries again; the ended ones
+    /// are all forgotten once [`SESSION_LOOKUPS`] are kept.
     shared: Lookups,
 }
 
@@ -161,6 +162,11 @@ pub struct Dns {
 type Lookups = Arc<Mutex<HashMap<String, AddressLookup>>>;
 
 type AddressLookup = Shared<BoxFuture<'static, Result<Vec<IpAddr>, DnsError>>>;
+
+/// How many lookups a session keeps before it forgets those that have ended: a batch over
+/// ten thousand domains would otherwise keep every one of their names (2.4 KB an account),
+/// and hickory's cache, of the same size, keeps the answers for their TTL anyway.
+const SESSION_LOOKUPS: usize = 4096;
 
 impl std::fmt::Debug for Dns {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -530,6 +536,9 @@ fn lookup(
     start: impl FnOnce(String) -> BoxFuture<'static, Result<Vec<IpAddr>, DnsError>>,
 ) -> AddressLookup {
     let mut lookups = lookups.lock().expect("the lookups are never poisoned");
+    if lookups.len() >= SESSION_LOOKUPS && !lookups.contains_key(host) {
+        lookups.retain(|_, lookup| lookup.peek().is_none());
+    }
     lookups
         .entry(host.to_owned())
         .or_insert_with(|| start(host.to_owned()).shared())
@@ -689,6 +698,27 @@ mod tests {
             meaning(&timed_out, Duration::from_secs(2)),
             DnsError::Timeout(Duration::from_secs(2))
         );
+    }
+
+    #[tokio::test]
+    async fn a_session_keeps_its_ended_lookups_only_up_to_a_bound() {
+        let lookups = Lookups::default();
+        let answered = |_: String| async { Ok(vec![IpAddr::from([127, 0, 0, 1])]) }.boxed();
+        for i in 0..SESSION_LOOKUPS {
+            lookup(&lookups, &format!("host{i}.test"), answered)
+                .await
+                .unwrap();
+        }
+        let under_way = lookup(&lookups, "slow.test", |_| {
+            futures::future::pending().boxed()
+        });
+        // Full: the ended ones are forgotten, the one under way is kept.
+        assert_eq!(lookups.lock().unwrap().len(), 1);
+        lookup(&lookups, "next.test", answered).await.unwrap();
+        let kept = lookups.lock().unwrap();
+        assert!(kept.contains_key("slow.test") && kept.contains_key("next.test"));
+        assert_eq!(kept.len(), 2);
+        drop(under_way);
     }
 
     #[test]
