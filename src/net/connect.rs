@@ -111,9 +111,10 @@ impl Connector {
 }
 
 /// ACKs what has come at once, instead of after the delayed-ACK timer (40 ms on Linux): after
-/// a TLS handshake a server sends its session tickets and then its greeting, which its own
-/// Nagle holds until the tickets are ACKed. Not permanent: the kernel may leave quick-ACK
-/// mode again, so it is set where such a wait would come. Best effort: elsewhere a no-op.
+/// a TLS handshake a server sends its session tickets and then its reply, which its own Nagle
+/// holds until the tickets are ACKed. Setting it also sends an ACK already due. Not
+/// permanent: the kernel leaves quick-ACK mode when an exchange looks interactive, so a probe
+/// sets it before every read (`probe::transport::Conn`). Best effort: elsewhere a no-op.
 pub fn ack_at_once(tcp: &TcpStream) {
     #[cfg(target_os = "linux")]
     {

@@ -244,7 +244,6 @@ pub async fn handshake(
         Ok(Ok(stream)) => stream,
         Ok(Err((e, io))) => return Err(classify_handshake_error(&e, &io.first)),
     };
-    crate::net::connect::ack_at_once(&stream.get_ref().0.inner);
     let (leaf, verdict, chain) = verifier
         .seen
         .lock()

@@ -262,8 +262,8 @@ pub struct Conn {
     /// Secrets to blank out of anything recorded.
     /// Cleared from memory with the connection.
     secrets: Vec<Zeroizing<String>>,
-    /// Told of every read that brought bytes: a batch lends the slot of an account that only
-    /// waits (`cli::slots`).
+    /// Told of every read the server answered (bytes, or its close): a batch lends the slot of
+    /// an account that only waits (`cli::slots`).
     pulse: Progress,
 }
 
@@ -434,9 +434,9 @@ impl Conn {
     /// of bytes (0: the server closed the connection).
     async fn read_some(&mut self, due: Instant) -> Result<usize, IoFailure> {
         let stream = self.stream.as_mut().ok_or(IoFailure::Closed)?;
-        // The kernel leaves quick-ACK mode when the exchange looks interactive, and a server
-        // whose reply comes in two writes (a TLS session ticket, then the reply) would wait
-        // 40 ms for the ACK of the first: seen on Postfix's 587 after STARTTLS, one run in three.
+        // A server whose reply comes in two writes (a TLS session ticket, then the reply) would
+        // otherwise wait 40 ms for the ACK of the first: seen on Postfix's 465 greeting, and on
+        // its 587 reply after STARTTLS one run in three while this was set only once.
         if let Some(tcp) = stream.tcp() {
             crate::net::connect::ack_at_once(tcp);
         }
