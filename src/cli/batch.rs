@@ -10,6 +10,7 @@
 //! The whole file is read and checked before anything is probed, so that a typo on line 90
 //! is an error at once, not after 89 accounts.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use mailcheck::output::{self, Format, json, summary};
@@ -69,7 +70,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
             waiting: WAITING,
             quiet: mailcheck::timing::Timing::new(options.timeout).lend_slot_after(),
         };
-        let mut finished = std::collections::BTreeMap::new();
+        let mut finished = BTreeMap::new();
         let (options, session) = (&options, &session);
         slots::work_through(
             &accounts,
@@ -90,22 +91,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
                     }
                 };
                 finished.insert(i, held);
-                while let Some(held) = finished.remove(&done.next) {
-                    done.next += 1;
-                    match held {
-                        Held::Line { ok, line } => {
-                            done.all_ok &= ok;
-                            if let Some(line) = line {
-                                bar.suspend(|| write_stdout(&line))?;
-                            }
-                        }
-                        Held::Whole(report) => {
-                            done.all_ok &= report.ok;
-                            done.kept.push(*report);
-                        }
-                    }
-                }
-                Ok(())
+                done.hand_on(&mut finished, &bar)
             },
         )
         .await?;
@@ -160,6 +146,33 @@ struct Done {
     all_ok: bool,
     /// The reports, for a format that is one document of them all.
     kept: Vec<Report>,
+}
+
+impl Done {
+    /// Hands on the reports of `finished` that are due, in the file's order: a JSON line is
+    /// written, a whole report kept.
+    fn hand_on(
+        &mut self,
+        finished: &mut BTreeMap<usize, Held>,
+        bar: &progress::BatchBar,
+    ) -> Result<(), Failure> {
+        while let Some(held) = finished.remove(&self.next) {
+            self.next += 1;
+            match held {
+                Held::Line { ok, line } => {
+                    self.all_ok &= ok;
+                    if let Some(line) = line {
+                        bar.suspend(|| write_stdout(&line))?;
+                    }
+                }
+                Held::Whole(report) => {
+                    self.all_ok &= report.ok;
+                    self.kept.push(*report);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `--shard K/N`: the K-th of N consecutive shares of a batch.
