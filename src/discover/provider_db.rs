@@ -113,18 +113,46 @@ impl ProviderDb {
 /// writes: only that provider's file is parsed (once), so an offline answer does not pay for
 /// parsing the whole database.
 pub fn bundled_by_domain(domain: &str) -> Option<&'static ProviderConfig> {
-    static PARSED: OnceLock<Vec<OnceLock<Option<ProviderConfig>>>> = OnceLock::new();
     let at = files::DOMAINS
         .binary_search_by(|(d, _)| (*d).cmp(domain))
         .ok()?;
-    let index = files::DOMAINS[at].1;
+    bundled_file(files::DOMAINS[at].1)
+}
+
+/// The bundled provider whose MX patterns match one of `mx_hosts`, tried in the order given
+/// (most preferred MX first), with the host that matched; as [`ProviderDb::by_mx`] answers,
+/// but through the pattern table `build.rs` writes: parsing the whole database would hold a
+/// runtime thread for milliseconds in the middle of discovery.
+pub fn bundled_by_mx(mx_hosts: &[String]) -> Option<(&'static ProviderConfig, &str)> {
+    mx_hosts.iter().find_map(|host| {
+        let host = host.trim_end_matches('.');
+        let (_, index) = files::MX_PATTERNS
+            .iter()
+            .find(|(pattern, _)| mx_pattern_matches(pattern, host))?;
+        Some((bundled_file(*index)?, host))
+    })
+}
+
+/// The bundled provider `id`: its file is `{id}.xml`, and the files are sorted by name.
+pub fn bundled_by_id(id: &str) -> Option<&'static ProviderConfig> {
+    let file = format!("{id}.xml");
+    let index = files::PROVIDER_FILES
+        .binary_search_by(|(name, _)| (*name).cmp(file.as_str()))
+        .ok()?;
+    bundled_file(index)
+}
+
+/// The provider of the bundled file `index`, parsed on first use.
+fn bundled_file(index: usize) -> Option<&'static ProviderConfig> {
+    static PARSED: OnceLock<Vec<OnceLock<Option<ProviderConfig>>>> = OnceLock::new();
     let cells = PARSED.get_or_init(|| {
         files::PROVIDER_FILES
             .iter()
             .map(|_| OnceLock::new())
             .collect()
     });
-    cells[index]
+    cells
+        .get(index)?
         .get_or_init(|| {
             let config = clientconfig::parse(files::PROVIDER_FILES[index].1).ok()?;
             config.providers.into_iter().next()
@@ -135,7 +163,7 @@ pub fn bundled_by_domain(domain: &str) -> Option<&'static ProviderConfig> {
 impl ProviderMatch {
     /// The bundled provider `id`, recognised by the domain's Autodiscover answer.
     pub fn by_autodiscover(id: &str) -> Option<ProviderMatch> {
-        ProviderDb::bundled().get(id).map(|provider| ProviderMatch {
+        bundled_by_id(id).map(|provider| ProviderMatch {
             provider,
             matched_by: MatchedBy::Autodiscover,
             mx_host: None,
@@ -154,13 +182,11 @@ impl ProviderMatch {
         if mx_hosts.is_empty() {
             return None;
         }
-        ProviderDb::bundled()
-            .by_mx(mx_hosts)
-            .map(|(provider, host)| ProviderMatch {
-                provider,
-                matched_by: MatchedBy::Mx,
-                mx_host: Some(host.to_owned()),
-            })
+        bundled_by_mx(mx_hosts).map(|(provider, host)| ProviderMatch {
+            provider,
+            matched_by: MatchedBy::Mx,
+            mx_host: Some(host.to_owned()),
+        })
     }
 }
 
@@ -425,6 +451,53 @@ mod tests {
             "callers pass lower-case"
         );
         assert!(bundled_by_domain("").is_none());
+    }
+
+    /// The MX table `build.rs` writes holds exactly each file's patterns, in the files' order,
+    /// so the quick lookup answers what a search of the parsed database would; and every
+    /// provider is found by its id.
+    #[test]
+    fn the_mx_table_and_the_ids_agree_with_the_parsed_database() {
+        let db = ProviderDb::bundled();
+        let from_table: Vec<(String, &str)> = files::MX_PATTERNS
+            .iter()
+            .map(|(pattern, index)| {
+                let file = ProviderDb::files()[*index].0;
+                (pattern.to_string(), file.trim_end_matches(".xml"))
+            })
+            .collect();
+        let parsed: Vec<(String, &str)> = db
+            .providers
+            .iter()
+            .flat_map(|p| p.mx_patterns.iter().map(|m| (m.clone(), p.id.as_str())))
+            .collect();
+        assert_eq!(from_table, parsed);
+        assert!(parsed.len() >= 40, "only {} MX patterns", parsed.len());
+        // Every pattern, made into a host it matches, finds its own provider both ways.
+        for (pattern, id) in &parsed {
+            let host = vec![pattern.replace('*', "x1")];
+            assert!(mx_pattern_matches(pattern, &host[0]), "{pattern}");
+            let quick = bundled_by_mx(&host).map(|(p, h)| (p.id.as_str(), h));
+            let full = db.by_mx(&host).map(|(p, h)| (p.id.as_str(), h));
+            assert_eq!(quick, full, "{pattern}");
+            assert_eq!(quick.map(|(p, _)| p), Some(*id), "{pattern}");
+        }
+        // The first host that matches wins, as in the full search.
+        let hosts = vec!["mx.example.org".to_string(), "mxbiz1.qq.com.".to_string()];
+        assert_eq!(
+            bundled_by_mx(&hosts).map(|(p, h)| (p.id.as_str(), h)),
+            Some(("exmail", "mxbiz1.qq.com"))
+        );
+        assert!(bundled_by_mx(&["mx.example.org".to_string()]).is_none());
+        assert!(bundled_by_mx(&[]).is_none());
+        for p in &db.providers {
+            assert_eq!(
+                bundled_by_id(&p.id).map(|q| q.id.as_str()),
+                Some(p.id.as_str())
+            );
+        }
+        assert!(bundled_by_id("no-such-provider").is_none());
+        assert!(bundled_by_id("").is_none());
     }
 
     #[test]
