@@ -436,12 +436,20 @@ impl Dns {
     }
 
     async fn ask_ips(&self, host: &str) -> Result<Vec<IpAddr>, DnsError> {
-        let query = || format!("A/AAAA {host}");
-        let found = self
-            .limit(query, self.resolver.lookup_ip(absolute(host)))
-            .await
-            .map(|lookup| lookup.iter().collect::<Vec<IpAddr>>());
-        match found {
+        // A and AAAA asked apart, not with hickory's lookup of both: that one fails with the
+        // error of whichever query failed first, so an AAAA's "no records" could hide the A's
+        // SERVFAIL, and a name whose lookup failed would seem to have no address.
+        let name = absolute(host);
+        let (v4, v6) = tokio::join!(
+            self.limit(
+                || format!("A {host}"),
+                self.resolver.ipv4_lookup(name.clone())
+            ),
+            self.limit(|| format!("AAAA {host}"), self.resolver.ipv6_lookup(name)),
+        );
+        let v4 = v4.map(|found| found.iter().map(|a| IpAddr::V4(a.0)).collect());
+        let v6 = v6.map(|found| found.iter().map(|aaaa| IpAddr::V6(aaaa.0)).collect());
+        match addresses_of(v4, v6) {
             Ok(ips) if !ips.is_empty() => Ok(ips),
             Ok(_) | Err(DnsError::NoRecords) => Err(self.why_no_address(host).await),
             Err(e) => Err(e),
@@ -518,6 +526,35 @@ impl Dns {
             .expect("the tally is never poisoned")
             .record(query, outcome.as_ref().map(|_| ()));
         outcome
+    }
+}
+
+/// A host's addresses from its A and AAAA answers: every address either found; none, when
+/// both say there is none; otherwise the failure (A's first), since a lookup that failed says
+/// nothing about whether the name has an address.
+fn addresses_of(
+    v4: Result<Vec<IpAddr>, DnsError>,
+    v6: Result<Vec<IpAddr>, DnsError>,
+) -> Result<Vec<IpAddr>, DnsError> {
+    let absent = |answer: &Result<Vec<IpAddr>, DnsError>| match answer {
+        Ok(ips) => ips.is_empty(),
+        Err(e) => e.is_absent(),
+    };
+    match (v4, v6) {
+        (Ok(mut v4), Ok(v6)) => {
+            v4.extend(v6);
+            Ok(v4)
+        }
+        (Ok(ips), Err(_)) | (Err(_), Ok(ips)) if !ips.is_empty() => Ok(ips),
+        (v4, v6) if absent(&v4) && absent(&v6) => match (v4, v6) {
+            // "No such name" says more than "no records"; either is the name's answer.
+            (Err(e @ DnsError::NxDomain), _) | (_, Err(e @ DnsError::NxDomain)) => Err(e),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+            _ => Ok(Vec::new()),
+        },
+        (Err(e), _) if !e.is_absent() => Err(e),
+        (_, Err(e)) => Err(e),
+        (Err(e), _) => Err(e),
     }
 }
 
@@ -644,6 +681,32 @@ pub fn sort_srv(records: &mut [Srv]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_query_is_not_taken_for_a_name_without_addresses() {
+        let v4: IpAddr = "192.0.2.1".parse().unwrap();
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        let servfail = || Err(DnsError::ServFail);
+        let none = || Err(DnsError::NoRecords);
+        // Whichever of the two answers first, a failure is never "no address".
+        assert_eq!(addresses_of(servfail(), none()), Err(DnsError::ServFail));
+        assert_eq!(addresses_of(none(), servfail()), Err(DnsError::ServFail));
+        assert_eq!(
+            addresses_of(Ok(vec![]), servfail()),
+            Err(DnsError::ServFail)
+        );
+        // An address found is an address, whatever the other query did.
+        assert_eq!(addresses_of(Ok(vec![v4]), servfail()), Ok(vec![v4]));
+        assert_eq!(addresses_of(servfail(), Ok(vec![v6])), Ok(vec![v6]));
+        assert_eq!(addresses_of(Ok(vec![v4]), Ok(vec![v6])), Ok(vec![v4, v6]));
+        // Both say there is none: the name's answer, "no such name" first.
+        assert_eq!(addresses_of(none(), none()), Err(DnsError::NoRecords));
+        assert_eq!(
+            addresses_of(none(), Err(DnsError::NxDomain)),
+            Err(DnsError::NxDomain)
+        );
+        assert_eq!(addresses_of(Ok(vec![]), Ok(vec![])), Ok(vec![]));
+    }
 
     fn srv(priority: u16, weight: u16, target: &str) -> Srv {
         Srv {
