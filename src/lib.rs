@@ -258,7 +258,7 @@ async fn run(
     let anchors = session.anchors.clone();
     let network = discover::Network {
         dns: dns.clone(),
-        fetcher: session.fetcher.clone(),
+        fetcher: session.fetcher.for_run(&dns),
     };
     let discover_options = discover::DiscoverOptions {
         deadline: timing::Timing::new(options.timeout).discovery_deadline(),

@@ -78,6 +78,9 @@ pub struct Fetcher {
     clients: Clients,
     /// The limit of one fetch in all, redirects and body included.
     timeout: Duration,
+    /// The run's resolver ([`Fetcher::for_run`]), which looks up every URL's host before the
+    /// client does.
+    run_dns: Option<Dns>,
 }
 
 #[derive(Clone, Debug)]
@@ -119,7 +122,47 @@ impl Fetcher {
                 connector: connector.clone(),
             }
         };
-        Ok(Self { clients, timeout })
+        Ok(Self {
+            clients,
+            timeout,
+            run_dns: None,
+        })
+    }
+
+    /// The same clients, for one run whose lookups `dns` keeps. A session's clients resolve
+    /// through the session, which forgets a failed lookup so that the next run asks again; one
+    /// run asks each name once, so a run's two fetches from one host (HTTPS and plain HTTP at
+    /// once) get the same answer, however far apart they start.
+    pub fn for_run(&self, dns: &Dns) -> Self {
+        Self {
+            run_dns: Some(dns.clone()),
+            ..self.clone()
+        }
+    }
+
+    /// Looks `url`'s host up through the run first, by `deadline`: a failure there is the
+    /// fetch's, and an answer is the one the client then finds in the session's lookups or the
+    /// cache.
+    async fn resolve_before(
+        &self,
+        url: &Url,
+        deadline: tokio::time::Instant,
+    ) -> Result<(), FetchError> {
+        // An IP address is its own answer (`Dns::ips`).
+        let (Some(dns), Some(host)) = (&self.run_dns, url.host_str()) else {
+            return Ok(());
+        };
+        let lookup = tokio::time::timeout_at(deadline, dns.ips(host));
+        match lookup
+            .await
+            .map_err(|_| FetchError::Timeout(self.timeout))?
+        {
+            Ok(_) => Ok(()),
+            Err(error) => Err(failure_of(&HostLookupError {
+                host: host.to_owned(),
+                error,
+            })),
+        }
     }
 
     /// A request of `url`, through the client that connects where the connector says.
@@ -175,8 +218,10 @@ impl Fetcher {
     /// Where a GET of `url` redirects to, without following it: `None` when it answers
     /// anything but a redirect (Autodiscover's plain-HTTP step, used only for that).
     pub async fn redirect_of(&self, url: Url) -> Result<Option<Url>, FetchError> {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        self.resolve_before(&url, deadline).await?;
         let request = self.request_of(reqwest::Method::GET, &url)?.send();
-        let response = tokio::time::timeout(self.timeout, request)
+        let response = tokio::time::timeout_at(deadline, request)
             .await
             .map_err(|_| FetchError::Timeout(self.timeout))?
             .map_err(|e| self.network_error(&e))?;
@@ -229,6 +274,7 @@ impl Fetcher {
                     .header(CONTENT_TYPE, "text/xml; charset=utf-8")
                     .body(body.to_owned());
             }
+            self.resolve_before(&url, deadline).await?;
             let request = request.send();
             let response = tokio::time::timeout_at(deadline, request)
                 .await
@@ -322,42 +368,49 @@ impl Fetcher {
         if e.is_timeout() {
             return FetchError::Timeout(self.timeout);
         }
-        // The innermost cause says what happened (DNS, refused, certificate).
-        let mut source: &dyn std::error::Error = e;
-        let mut unreachable = false;
-        let mut certificate = false;
-        while let Some(next) = source.source() {
-            source = next;
-            // io::Error's source skips the error it wraps, which may be rustls's own.
-            let wrapped = source
-                .downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .map(|inner| inner as &dyn std::error::Error);
-            certificate |= [Some(source), wrapped].into_iter().flatten().any(|e| {
-                matches!(
-                    e.downcast_ref::<rustls::Error>(),
-                    Some(rustls::Error::InvalidCertificate(_))
-                )
-            });
-            if let Some(io) = source.downcast_ref::<std::io::Error>() {
-                unreachable |= io.kind() == std::io::ErrorKind::ConnectionRefused;
-            }
-            // A host name that does not exist (or has no address); a failed lookup is no
-            // such statement about the name.
-            if let Some(lookup) = source.downcast_ref::<HostLookupError>() {
-                unreachable |= lookup.error.is_absent();
-            }
+        failure_of(e)
+    }
+}
+
+/// What a failed request's innermost cause says happened (DNS, refused, certificate).
+fn failure_of(e: &(dyn std::error::Error + 'static)) -> FetchError {
+    let mut source: &dyn std::error::Error = e;
+    let mut unreachable = false;
+    let mut certificate = false;
+    loop {
+        // io::Error's source skips the error it wraps, which may be rustls's own.
+        let wrapped = source
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &dyn std::error::Error);
+        certificate |= [Some(source), wrapped].into_iter().flatten().any(|e| {
+            matches!(
+                e.downcast_ref::<rustls::Error>(),
+                Some(rustls::Error::InvalidCertificate(_))
+            )
+        });
+        if let Some(io) = source.downcast_ref::<std::io::Error>() {
+            unreachable |= io.kind() == std::io::ErrorKind::ConnectionRefused;
         }
-        let text = source.to_string();
-        // rustls's own words, when its error reaches here only as text.
-        certificate |= text.starts_with("invalid peer certificate");
-        if unreachable {
-            FetchError::Unreachable(text)
-        } else if certificate {
-            FetchError::Certificate(text)
-        } else {
-            FetchError::Network(text)
+        // A host name that does not exist (or has no address); a failed lookup is no
+        // such statement about the name.
+        if let Some(lookup) = source.downcast_ref::<HostLookupError>() {
+            unreachable |= lookup.error.is_absent();
         }
+        match source.source() {
+            Some(next) => source = next,
+            None => break,
+        }
+    }
+    let text = source.to_string();
+    // rustls's own words, when its error reaches here only as text.
+    certificate |= text.starts_with("invalid peer certificate");
+    if unreachable {
+        FetchError::Unreachable(text)
+    } else if certificate {
+        FetchError::Certificate(text)
+    } else {
+        FetchError::Network(text)
     }
 }
 

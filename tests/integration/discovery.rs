@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use hickory_server::proto::rr::RecordType;
+use mailcheck::net::fetch::FetchError;
 use mailcheck::{FindingCode, Protocol, Severity};
 
 use crate::support::{
@@ -493,6 +494,46 @@ fn a_lookup_that_failed_is_asked_again_by_the_next_account_of_a_batch() {
         .filter(|q| *q == "autoconfig.acme.test. A")
         .count();
     assert_eq!(asked, 2, "{:#?}", world.dns_queries());
+}
+
+/// One run asks a name once, however far apart its fetches from that host start (HTTPS and
+/// plain HTTP go through two clients): the second fetch of a run gets the first one's failed
+/// lookup, and the next run of the session asks again. (Started at once, the two fetches mostly
+/// shared one lookup; now and then the second started after the first had failed, asked again
+/// and found the file that its run had been refused.)
+#[test]
+fn a_runs_fetches_from_one_host_share_its_failed_lookup() {
+    let world = acme_autoconfig_world();
+    world.misbehave_dns(
+        "autoconfig.acme.test",
+        RecordType::A,
+        crate::support::dns::Misbehaviour::ServfailFirst,
+    );
+    let asked = || {
+        world
+            .dns_queries()
+            .iter()
+            .filter(|q| *q == "autoconfig.acme.test. A")
+            .count()
+    };
+    let url = reqwest::Url::parse(&autoconfig_url("acme.test")).expect("a URL");
+    let (dns, fetcher) = world.session_network();
+    let run = fetcher.for_run(&dns.for_run());
+    let first = world.block_on(run.fetch_xml(url.clone()));
+    assert!(
+        matches!(&first, Err(FetchError::Network(text)) if text.contains("SERVFAIL")),
+        "{first:?}"
+    );
+    let second = world.block_on(run.fetch_xml(url.clone()));
+    assert_eq!(second.as_ref().err(), first.as_ref().err());
+    assert_eq!(asked(), 1, "{:#?}", world.dns_queries());
+
+    let next_run = fetcher.for_run(&dns.for_run());
+    let found = world
+        .block_on(next_run.fetch_xml(url))
+        .expect("the next run's fetch");
+    assert!(found.body.contains("imap.acme.test"), "{}", found.body);
+    assert_eq!(asked(), 2, "{:#?}", world.dns_queries());
 }
 
 /// The domain's own autoconfig server, over HTTPS: every server of the file in its order,

@@ -18,7 +18,7 @@ pub mod web;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::ErrorKind;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -234,6 +234,34 @@ impl World {
             rtype,
             misbehaviour,
         });
+    }
+
+    /// A session's resolver and HTTP client pointed at this world, as a batch builds them, for
+    /// the tests that drive the library itself.
+    pub fn session_network(&self) -> (mailcheck::net::dns::Dns, mailcheck::net::fetch::Fetcher) {
+        let dns = mailcheck::net::dns::Dns::new(
+            Some(SocketAddr::new(IpAddr::V4(self.ip), 53)),
+            self.timeout(),
+        )
+        .expect("a resolver");
+        let anchors =
+            mailcheck::net::trust::TrustAnchors::load(Some(&self.ca_file)).expect("the CA file");
+        let fetcher = mailcheck::net::fetch::Fetcher::new(
+            &dns.across_runs(),
+            &anchors,
+            &mailcheck::net::connect::Connector::direct(),
+            self.timeout(),
+        )
+        .expect("an HTTP client");
+        (dns, fetcher)
+    }
+
+    /// Runs `future` on this world's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime
+            .as_ref()
+            .expect("the world's runtime")
+            .block_on(future)
     }
 
     /// The `--timeout` of the next runs.
