@@ -95,18 +95,26 @@ impl ProviderDb {
     /// The provider whose MX patterns match one of `mx_hosts`, tried in the order given
     /// (most preferred MX first). Returns the host that matched.
     pub fn by_mx<'a>(&self, mx_hosts: &'a [String]) -> Option<(&ProviderConfig, &'a str)> {
-        mx_hosts.iter().find_map(|host| {
-            let host = host.trim_end_matches('.');
-            self.providers
-                .iter()
-                .find(|p| {
-                    p.mx_patterns
-                        .iter()
-                        .any(|pat| mx_pattern_matches(pat, host))
-                })
-                .map(|p| (p, host))
+        first_mx_served(mx_hosts, |host| {
+            self.providers.iter().find(|p| {
+                p.mx_patterns
+                    .iter()
+                    .any(|pat| mx_pattern_matches(pat, host))
+            })
         })
     }
+}
+
+/// The first of `mx_hosts` (most preferred first) that `provider_of` knows, with that host
+/// as the DNS gave it less its final dot.
+fn first_mx_served<P>(
+    mx_hosts: &[String],
+    provider_of: impl Fn(&str) -> Option<P>,
+) -> Option<(P, &str)> {
+    mx_hosts.iter().find_map(|host| {
+        let host = host.trim_end_matches('.');
+        provider_of(host).map(|p| (p, host))
+    })
 }
 
 /// The bundled provider that serves `domain` (lower-case ASCII), found in the table `build.rs`
@@ -124,12 +132,11 @@ pub fn bundled_by_domain(domain: &str) -> Option<&'static ProviderConfig> {
 /// but through the pattern table `build.rs` writes: parsing the whole database would hold a
 /// runtime thread for milliseconds in the middle of discovery.
 pub fn bundled_by_mx(mx_hosts: &[String]) -> Option<(&'static ProviderConfig, &str)> {
-    mx_hosts.iter().find_map(|host| {
-        let host = host.trim_end_matches('.');
+    first_mx_served(mx_hosts, |host| {
         let (_, index) = files::MX_PATTERNS
             .iter()
             .find(|(pattern, _)| mx_pattern_matches(pattern, host))?;
-        Some((bundled_file(*index)?, host))
+        bundled_file(*index)
     })
 }
 
