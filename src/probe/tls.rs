@@ -225,12 +225,17 @@ pub async fn handshake(
         also_valid_for: also_valid_for.and_then(|n| ServerName::try_from(n.to_owned()).ok()),
         seen: Mutex::new(None),
     });
-    let config = rustls::ClientConfig::builder_with_provider(anchors.provider())
+    let mut config = rustls::ClientConfig::builder_with_provider(anchors.provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| HandshakeFailure::Other(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
+    // Each handshake has its own config (its verifier records what it saw), so the session
+    // cache rustls adds by default (room for 32 servers' tickets) could never be used and is
+    // only memory held by every open connection: 65.5 MiB to 58.5 MiB peak over 10,000
+    // accounts at --jobs 64. A resumed session would also hide the certificate a probe checks.
+    config.resumption = rustls::client::Resumption::disabled();
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| HandshakeFailure::Other(format!("{host:?} is not a server name: {e}")))?;
     let io = Recorded {
