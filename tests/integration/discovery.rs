@@ -536,6 +536,62 @@ fn a_runs_fetches_from_one_host_share_its_failed_lookup() {
     assert_eq!(asked(), 2, "{:#?}", world.dns_queries());
 }
 
+/// `--batch --jobs 1` with an account whose DNS server never answers: once that account has
+/// heard nothing for a while it lends its slot, and the next account starts while the silent
+/// one is still asking. Without the lending, every query of the next account would come after
+/// the silent account's last try (at half the timeout), since it could only start once that
+/// account had ended; the reports still come in the file's order, each with its own verdict.
+#[test]
+fn an_account_waiting_on_a_silent_server_lends_its_slot_to_the_next() {
+    let world = acme_autoconfig_world();
+    world.set_timeout(8.0);
+    world.silence_dns("silentdns.test", RecordType::ANY);
+    world.serve(
+        &wellknown_url("webco.test"),
+        Reply::fixture("webco.test.xml"),
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("accounts.txt");
+    // The first account ends before the silent one starts, so that the batch knows how long
+    // an account takes (no slot is lent before).
+    std::fs::write(
+        &file,
+        "alice@acme.test
+judy@silentdns.test
+carol@webco.test
+",
+    )
+    .unwrap();
+    let run = world.check_batch(&file, &["--jobs", "1"]);
+
+    let queries = world.dns_queries();
+    let first_of_next = queries.iter().position(|q| q.contains("webco.test."));
+    let last_of_silent = queries.iter().rposition(|q| q.contains("silentdns.test."));
+    assert!(
+        matches!((first_of_next, last_of_silent), (Some(next), Some(silent)) if next < silent),
+        "the next account started only after the silent one: {queries:#?}"
+    );
+    let reports: Vec<mailcheck::Report> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON report"))
+        .collect();
+    let addresses: Vec<&str> = reports.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(
+        addresses,
+        ["alice@acme.test", "judy@silentdns.test", "carol@webco.test"]
+    );
+    assert_eq!(reports[0].source("autoconfig").status, "found");
+    assert_eq!(
+        reports[1].source("srv").status,
+        "error",
+        "{}",
+        reports[1].dump()
+    );
+    assert!(reports[1].servers.is_empty(), "{}", reports[1].dump());
+    assert_eq!(reports[2].source("wellknown").status, "found");
+}
+
 /// The domain's own autoconfig server, over HTTPS: every server of the file in its order,
 /// placeholders filled in, the Exchange entry and unknown elements ignored.
 #[test]
