@@ -260,13 +260,55 @@ async fn run(
         dns: dns.clone(),
         fetcher: session.fetcher.for_run(&dns),
     };
+    // Each server a source names is probed as soon as the source answers (`probe::early`).
+    let (heard, mut hearing) = tokio::sync::mpsc::unbounded_channel();
     let discover_options = discover::DiscoverOptions {
         deadline: timing::Timing::new(options.timeout).discovery_deadline(),
         ispdb_url: options.ispdb_url.clone(),
         user_servers: options.user_servers.clone(),
         progress: options.progress.clone(),
+        heard: (!options.no_probe).then_some(heard),
     };
-    let discovery = discover::discover(address, &network, &discover_options).await;
+    let logins = probe::logins::LoginGate::sealed(login_policy(options));
+    let password = options.password.clone().map(std::sync::Arc::new);
+    let oauth = options.oauth_token.clone().map(|token| {
+        std::sync::Arc::new(probe::OauthToken {
+            claims: oauth::read_claims(&token),
+            now: options.now().unix_timestamp(),
+            token,
+        })
+    });
+    let context = |srv_hosts: Vec<String>| probe::ProbeContext {
+        dns: dns.clone(),
+        anchors: anchors.clone(),
+        timeout: options.timeout,
+        password: password.clone(),
+        mail_domain: address.domain().to_owned(),
+        srv_hosts,
+        progress: options.progress.clone(),
+        connector: options.connector.clone(),
+        logins: logins.clone(),
+        oauth: oauth.clone(),
+        greeted: None,
+    };
+    let mut early = probe::early::Early::default();
+    let discovering = discover::discover(address, &network, &discover_options);
+    tokio::pin!(discovering);
+    let discovery = loop {
+        tokio::select! {
+            // Discovery's end first: what a source named by then is in it.
+            biased;
+            discovery = &mut discovering => break discovery,
+            Some(heard) = hearing.recv() => {
+                if heard.source == SourceKind::Srv {
+                    early.ready(context(heard.servers.iter().map(|s| s.host.clone()).collect()));
+                }
+                for settings in &heard.servers {
+                    early.hear(target(settings));
+                }
+            }
+        }
+    };
     if options.no_probe {
         let mut diagnosis = diagnose::without_probing(discovery);
         diagnose::policy::apply(&mut diagnosis, options.now().date());
@@ -278,46 +320,21 @@ async fn run(
         .filter(|c| c.sources.contains(&SourceKind::Srv))
         .map(|c| c.settings.host.clone())
         .collect();
-    let context = std::sync::Arc::new(probe::ProbeContext {
-        dns,
-        anchors,
-        timeout: options.timeout,
-        password: options.password.clone().map(std::sync::Arc::new),
-        mail_domain: address.domain().to_owned(),
-        srv_hosts,
-        progress: options.progress.clone(),
-        connector: options.connector.clone(),
-        logins: login_gate(&discovery, options),
-        oauth: options.oauth_token.clone().map(|token| {
-            std::sync::Arc::new(probe::OauthToken {
-                claims: oauth::read_claims(&token),
-                now: options.now().unix_timestamp(),
-                token,
-            })
-        }),
-        greeted: None,
-    });
+    open_login_gate(&logins, &discovery);
+    let context = std::sync::Arc::new(context(srv_hosts));
     let first: Vec<(probe::Target, Option<String>)> = discovery
         .candidates
         .iter()
-        .map(|c| {
-            let target = probe::Target {
-                endpoint: c.endpoint(),
-                username: c.settings.username.clone(),
-            };
-            (target, c.label.clone())
-        })
+        .map(|c| (target(&c.settings), c.label.clone()))
         .collect();
     let targets = first.iter().map(|(t, _)| t.clone()).collect();
     let fallback: Vec<probe::Target> = discovery
         .fallback
         .iter()
-        .map(|c| probe::Target {
-            endpoint: c.endpoint(),
-            username: c.settings.username.clone(),
-        })
+        .map(|c| target(&c.settings))
         .collect();
-    let (outcomes, guesses) = probe::guesses::first_round(targets, fallback, context.clone()).await;
+    let (outcomes, guesses) =
+        probe::guesses::first_round(targets, fallback, context.clone(), early).await;
     let neighbours =
         probe::second_round::probe_neighbours(&first, &outcomes, guesses, context).await;
     let mut diagnosis = diagnose::with_probes(discovery, outcomes, neighbours);
@@ -325,24 +342,33 @@ async fn run(
     Ok(diagnosis)
 }
 
-/// The run's login gate, every candidate in it with its standing; the refusals are judged as
-/// the diagnosis will judge them.
-fn login_gate(discovery: &discover::Discovery, options: &Options) -> probe::logins::LoginGate {
-    let provider = discovery.provider.as_ref().map(|m| m.provider);
-    let gate = probe::logins::LoginGate::new(
-        probe::logins::Policy {
-            max_failed: options.max_failed_logins,
-            trust_insecure_sources: options.trust_insecure_sources,
-            patience: timing::Timing::new(options.timeout).login_patience(),
-        },
-        std::sync::Arc::new(move |protocol, reply| {
-            diagnose::servers::login_refusal_code(protocol, reply, provider)
-        }),
-    );
+/// The probe of the server `settings` name.
+fn target(settings: &settings::ServerSettings) -> probe::Target {
+    probe::Target {
+        endpoint: settings.endpoint(),
+        username: settings.username.clone(),
+    }
+}
+
+/// What the run's login gate allows.
+fn login_policy(options: &Options) -> probe::logins::Policy {
+    probe::logins::Policy {
+        max_failed: options.max_failed_logins,
+        trust_insecure_sources: options.trust_insecure_sources,
+        patience: timing::Timing::new(options.timeout).login_patience(),
+    }
+}
+
+/// Opens the run's login gate, every candidate in it with its standing; the refusals are
+/// judged as the diagnosis will judge them.
+fn open_login_gate(gate: &probe::logins::LoginGate, discovery: &discover::Discovery) {
     for candidate in &discovery.candidates {
         gate.register(candidate.endpoint(), standing(candidate));
     }
-    gate
+    let provider = discovery.provider.as_ref().map(|m| m.provider);
+    gate.open(std::sync::Arc::new(move |protocol, reply| {
+        diagnose::servers::login_refusal_code(protocol, reply, provider)
+    }));
 }
 
 /// What makes a candidate more or less likely to accept the password (`SECURITY.md`).

@@ -247,6 +247,30 @@ pub struct DiscoverOptions {
     pub user_servers: Vec<ServerSettings>,
     /// Told when each source starts and ends.
     pub progress: Progress,
+    /// Told of the servers each source named as soon as it has its answer (capped as
+    /// [`caps::cap_source`] caps them), and of the user's at once: probes may start before
+    /// discovery ends. Not of the guesses, decided at the end.
+    pub heard: Option<tokio::sync::mpsc::UnboundedSender<Heard>>,
+}
+
+/// What one source named, as soon as it answered.
+#[derive(Clone, Debug)]
+pub struct Heard {
+    pub source: SourceKind,
+    pub servers: Vec<ServerSettings>,
+}
+
+impl DiscoverOptions {
+    fn tell(&self, result: &mut SourceResult) {
+        let Some(heard) = &self.heard else { return };
+        caps::cap_source(result);
+        let servers = result.servers.iter().map(|n| n.settings.clone()).collect();
+        // A run that no longer listens has what it needs.
+        let _ = heard.send(Heard {
+            source: result.report.source,
+            servers,
+        });
+    }
 }
 
 /// Asks every source at once, then guesses for what none of them answered.
@@ -257,6 +281,14 @@ pub async fn discover(
 ) -> Discovery {
     let started = Instant::now();
     let deadline = tokio::time::Instant::from_std(started + options.deadline);
+    if let Some(heard) = &options.heard
+        && !options.user_servers.is_empty()
+    {
+        let _ = heard.send(Heard {
+            source: SourceKind::User,
+            servers: options.user_servers.clone(),
+        });
+    }
 
     let by_mx = async {
         // The provider database needs the MX records only when the domain is not its own.
@@ -286,6 +318,7 @@ pub async fn discover(
             provider_db::add_mx(&mut db, &mx);
         }
         db.report.elapsed = mx_started.elapsed();
+        options.tell(&mut db);
         options.progress.emit(Event::SourceFinished(
             SourceKind::ProviderDb,
             db.report.status,
@@ -304,7 +337,7 @@ pub async fn discover(
                     bounded(
                         SourceKind::IspdbMx,
                         deadline,
-                        &options.progress,
+                        options,
                         ispdb_mx::lookup(&net.fetcher, &options.ispdb_url, address, &mx),
                     )
                     .await
@@ -359,37 +392,37 @@ pub async fn discover(
         bounded(
             SourceKind::Srv,
             deadline,
-            &options.progress,
+            options,
             srv::lookup(&net.dns, address)
         ),
         bounded(
             SourceKind::Autoconfig,
             deadline,
-            &options.progress,
+            options,
             autoconfig::lookup(&net.fetcher, address)
         ),
         bounded(
             SourceKind::Wellknown,
             deadline,
-            &options.progress,
+            options,
             wellknown::lookup(&net.fetcher, address)
         ),
         bounded(
             SourceKind::Ispdb,
             deadline,
-            &options.progress,
+            options,
             ispdb::lookup(&net.fetcher, &options.ispdb_url, address)
         ),
         bounded(
             SourceKind::Autodiscover,
             deadline,
-            &options.progress,
+            options,
             autodiscover::lookup(&net.fetcher, &net.dns, address)
         ),
         bounded(
             SourceKind::Pacc,
             deadline,
-            &options.progress,
+            options,
             pacc::lookup(&net.fetcher, &net.dns, address)
         ),
         early_guess,
@@ -470,7 +503,7 @@ pub async fn discover(
             bounded(
                 SourceKind::Guess,
                 deadline,
-                &options.progress,
+                options,
                 guess::lookup(&net.dns, address, &unanswered),
             )
             .await
@@ -583,9 +616,10 @@ pub fn listed<'a>(servers: impl IntoIterator<Item = &'a ServerSettings>) -> Stri
 async fn bounded(
     kind: SourceKind,
     deadline: tokio::time::Instant,
-    progress: &Progress,
+    options: &DiscoverOptions,
     source: impl Future<Output = SourceResult>,
 ) -> SourceResult {
+    let progress = &options.progress;
     progress.emit(Event::SourceStarted(kind));
     let started = Instant::now();
     let mut result = match tokio::time::timeout_at(deadline, source).await {
@@ -596,6 +630,9 @@ async fn bounded(
         result.report.elapsed = started.elapsed();
     }
     progress.emit(Event::SourceFinished(kind, result.report.status));
+    if kind != SourceKind::Guess {
+        options.tell(&mut result);
+    }
     result
 }
 

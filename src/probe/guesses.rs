@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use tokio::task::{AbortHandle, JoinSet};
 
-use super::{ProbeContext, ProbeOutcome, Target, probe, probe_all_telling};
+use super::early::Early;
+use super::{ProbeContext, ProbeOutcome, Target, outcomes, probe};
 use crate::progress::Progress;
 use crate::settings::{Endpoint, Protocol};
 use crate::timing::Timing;
@@ -91,12 +92,13 @@ impl Guesses {
     }
 }
 
-/// The first round: every target probed at once, as [`super::probe_all`] does, with the
-/// `fallback` guesses started beside it as the module says.
+/// The first round: every target probed at once, as [`super::probe_all`] does (those `early`
+/// started already go on), with the `fallback` guesses started beside it as the module says.
 pub async fn first_round(
     targets: Vec<Target>,
     fallback: Vec<Target>,
     ctx: Arc<ProbeContext>,
+    mut early: Early,
 ) -> (Vec<ProbeOutcome>, Guesses) {
     let mut guesses = Guesses::new(fallback, &ctx);
     let mut left: Vec<(Protocol, usize)> = Protocol::ALL
@@ -116,23 +118,34 @@ pub async fn first_round(
     // Protocols a named server of which has greeted, or worked.
     let mut answering: HashSet<Protocol> = HashSet::new();
     let mut worked: HashSet<Protocol> = HashSet::new();
-    let (finished, mut endings) = tokio::sync::mpsc::unbounded_channel();
-    let (greeted, mut greetings) = tokio::sync::mpsc::unbounded_channel::<Endpoint>();
     let round_ctx = Arc::new(ProbeContext {
-        greeted: Some(greeted),
+        greeted: Some(early.greeted()),
         ..(*ctx).clone()
     });
+    // Only this round's probes count: an early one not taken over says nothing.
+    let endpoints: HashSet<Endpoint> = targets.iter().map(|t| t.endpoint.clone()).collect();
+    let handles: Vec<_> = targets
+        .into_iter()
+        .map(|target| early.take_or_start(target, &round_ctx))
+        .collect();
+    let ids: HashSet<tokio::task::Id> = handles.iter().map(|h| h.id()).collect();
+    let (mut endings, mut greetings) = early.finish();
     let silence = tokio::time::sleep(Timing::new(ctx.timeout).silence_delay());
-    let round = probe_all_telling(targets, round_ctx, Some(finished));
+    let round = outcomes(handles);
     tokio::pin!(round, silence);
     let mut waiting = true;
     let outcomes = loop {
         tokio::select! {
             outcomes = &mut round => break outcomes,
             Some(endpoint) = greetings.recv() => {
-                answering.insert(endpoint.protocol);
+                if endpoints.contains(&endpoint) {
+                    answering.insert(endpoint.protocol);
+                }
             }
-            Some((endpoint, works)) = endings.recv() => {
+            Some((id, endpoint, works)) = endings.recv() => {
+                if !ids.contains(&id) {
+                    continue;
+                }
                 let protocol = endpoint.protocol;
                 if works {
                     worked.insert(protocol);

@@ -8,6 +8,11 @@
 //! server ahead that has not reached its login yet holds a waiting login back for one step
 //! limit at most, so that a slow handshake delays the others, but never stops them.
 //!
+//! A run whose probes start while discovery still goes on ([`LoginGate::sealed`]) sends no
+//! password before discovery has ended and every candidate has its place
+//! ([`LoginGate::open`]): the order, and who gets the password at all, depend on every
+//! source's word.
+//!
 //! After a refusal that may be about the credentials, nothing more is tried; after one about
 //! the service (IMAP switched off, try later), nothing more of that protocol; and a run never
 //! makes more failed attempts than its limit. A server that only plain-HTTP sources named gets
@@ -99,7 +104,8 @@ pub struct LoginGate(Arc<Shared>);
 
 struct Shared {
     policy: Policy,
-    judge: Judge,
+    /// Set when the gate opens (at once for a gate made open).
+    judge: std::sync::OnceLock<Judge>,
     state: Mutex<State>,
     /// Told whenever a server's phase or the counts change.
     changed: Notify,
@@ -107,6 +113,8 @@ struct Shared {
 
 #[derive(Default)]
 struct State {
+    /// When the gate opened: no login goes before.
+    opened: Option<Instant>,
     /// In login order.
     servers: Vec<Server>,
     failed: u32,
@@ -127,6 +135,9 @@ struct Server {
     /// Registration order among equals; servers that join late come after, by host and port.
     seq: usize,
     phase: Phase,
+    /// Its probe started before the gate opened and it is not one of the run's candidates
+    /// after all: it never gets a turn (its probe is being stopped).
+    excluded: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,22 +172,54 @@ enum Answer {
 }
 
 impl LoginGate {
+    /// An open gate: the servers registered before the probes start are the run's.
     pub fn new(policy: Policy, judge: Judge) -> Self {
+        let gate = Self::sealed(policy);
+        gate.open(judge);
+        gate
+    }
+
+    /// A gate that lets no login go until [`LoginGate::open`]: probes may start before every
+    /// server of the run is known.
+    pub fn sealed(policy: Policy) -> Self {
         Self(Arc::new(Shared {
             policy,
-            judge,
+            judge: std::sync::OnceLock::new(),
             state: Mutex::default(),
             changed: Notify::new(),
         }))
     }
 
-    /// Adds a server of the run with its standing, before the probes start. Servers that are
-    /// not registered (the second round's) join when their probe starts, after the others,
-    /// with the standing of the registered servers of their host and protocol.
+    /// Lets the logins go, judged by `judge`. The servers registered by now are the run's
+    /// candidates; one whose probe started before and that is not among them never gets a
+    /// turn.
+    pub fn open(&self, judge: Judge) {
+        let _ = self.0.judge.set(judge);
+        let mut state = self.lock();
+        if state.opened.is_some() {
+            return;
+        }
+        state.opened = Some(Instant::now());
+        for server in &mut state.servers {
+            server.excluded = server.seq == usize::MAX;
+        }
+        drop(state);
+        self.0.changed.notify_waiters();
+    }
+
+    /// Adds a server of the run with its standing, before the gate opens (a server whose probe
+    /// started already takes its place). Servers that are not registered (the second round's)
+    /// join when their probe starts, after the others, with the standing of the registered
+    /// servers of their host and protocol.
     pub fn register(&self, endpoint: Endpoint, standing: Standing) {
         let mut state = self.lock();
-        let seq = state.servers.len();
-        state.insert(endpoint, standing, seq);
+        let seq = state.servers.iter().filter(|s| s.seq != usize::MAX).count();
+        let phase = match state.servers.iter().position(|s| s.endpoint == endpoint) {
+            Some(i) => state.servers.remove(i).phase,
+            None => Phase::Pending,
+        };
+        let at = state.insert(endpoint, standing, seq);
+        state.servers[at].phase = phase;
     }
 
     /// Marks a probe as running; when what this returns is dropped (the probe ended, however),
@@ -275,6 +318,7 @@ impl State {
             standing,
             seq,
             phase: Phase::Pending,
+            excluded: false,
         };
         let at = self
             .servers
@@ -320,6 +364,12 @@ impl State {
             _ => now,
         };
         self.servers[i].phase = Phase::Waiting(since);
+        let Some(opened) = self.opened else {
+            return Decision::Wait(None);
+        };
+        if self.servers[i].excluded {
+            return Decision::Wait(None);
+        }
         let withheld = if self.servers[i].standing.insecure_only && !policy.trust_insecure_sources {
             Some(Withheld::InsecureSource)
         } else if self.account_refused {
@@ -344,14 +394,15 @@ impl State {
         if self.in_flight >= room {
             return Decision::Wait(None);
         }
-        let ahead = &self.servers[..i];
+        let ahead = || self.servers[..i].iter().filter(|s| !s.excluded);
         // A login ahead that is waiting too goes first, and says so when it does.
-        if ahead.iter().any(|s| matches!(s.phase, Phase::Waiting(_))) {
+        if ahead().any(|s| matches!(s.phase, Phase::Waiting(_))) {
             return Decision::Wait(None);
         }
         // A server ahead still on its way to its login is waited for, but not for long.
-        let patience_ends = since + policy.patience;
-        if now < patience_ends && ahead.iter().any(|s| s.phase == Phase::Pending) {
+        // A wait before the gate opened is not a wait for the servers ahead.
+        let patience_ends = since.max(opened) + policy.patience;
+        if now < patience_ends && ahead().any(|s| s.phase == Phase::Pending) {
             return Decision::Wait(Some(patience_ends));
         }
         self.servers[i].phase = Phase::Trying;
@@ -406,7 +457,7 @@ impl Turn {
     /// Records how the attempt ended (what `Prober::login` found) and hands it back.
     pub fn judged(mut self, result: (Login, Vec<Issue>)) -> (Login, Vec<Issue>) {
         if let Some(gate) = self.gate.take() {
-            let answer = answer(&self.endpoint, &result, &gate.0.judge);
+            let answer = answer(&self.endpoint, &result, gate.0.judge.get());
             gate.finish(&self.endpoint, Some(answer));
         }
         result
@@ -422,7 +473,11 @@ impl Drop for Turn {
     }
 }
 
-fn answer(endpoint: &Endpoint, (login, issues): &(Login, Vec<Issue>), judge: &Judge) -> Answer {
+fn answer(
+    endpoint: &Endpoint,
+    (login, issues): &(Login, Vec<Issue>),
+    judge: Option<&Judge>,
+) -> Answer {
     let refused = issues.iter().find_map(|issue| match issue {
         Issue::Refusal { stage, reply } => Some((*stage, reply)),
         Issue::OauthRefused { reply, .. } => Some((Stage::Login, reply)),
@@ -430,7 +485,13 @@ fn answer(endpoint: &Endpoint, (login, issues): &(Login, Vec<Issue>), judge: &Ju
     });
     match (login, refused) {
         (Login::Ok, _) | (Login::Failed, Some((Stage::AfterLogin, _))) => Answer::Accepted,
-        (Login::Failed, Some((_, reply))) => Answer::Refused(judge(endpoint.protocol, reply)),
+        // No turn is given before the gate opens with its judge; without one, the refusal
+        // is taken for the credentials', which stops every other attempt.
+        (Login::Failed, Some((_, reply))) => {
+            Answer::Refused(judge.map_or(FindingCode::BadCredentials, |judge| {
+                judge(endpoint.protocol, reply)
+            }))
+        }
         (Login::Failed, None) => Answer::Unanswered,
         (Login::NotTested(_), _) => Answer::NotSent,
     }
@@ -531,6 +592,76 @@ mod tests {
     }
 
     const SOON: Duration = Duration::from_millis(1);
+
+    fn sealed() -> LoginGate {
+        LoginGate::sealed(Policy {
+            max_failed: DEFAULT_MAX_FAILED_LOGINS,
+            trust_insecure_sources: false,
+            patience: PATIENCE,
+        })
+    }
+
+    fn judge() -> Judge {
+        Arc::new(|_, reply| reply.parse().unwrap_or(FindingCode::BadCredentials))
+    }
+
+    #[tokio::test]
+    async fn no_login_goes_before_the_gate_opens_then_they_go_in_the_registered_order() {
+        let gate = sealed();
+        // Both probes reach their login while discovery still goes on.
+        let probes = vec![
+            probe(&gate, imap993(), SOON, ok()),
+            probe(&gate, smtp465(), SOON, ok()),
+        ];
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(gate.attempts().is_empty(), "{:?}", gate.attempts());
+        // Discovery ends: the user typed the SMTP server, so it goes first.
+        let typed = Standing {
+            typed: true,
+            ..Standing::default()
+        };
+        gate.register(smtp465(), typed);
+        gate.register(imap993(), Standing::default());
+        gate.open(judge());
+        assert!(results(probes).await.iter().all(Result::is_ok));
+        assert_eq!(gate.attempts(), [smtp465(), imap993()]);
+    }
+
+    #[tokio::test]
+    async fn a_server_probed_early_that_discovery_dropped_never_gets_the_password() {
+        let gate = sealed();
+        // IMAP sorts ahead of SMTP: the dropped server waits ahead of the kept one.
+        let dropped = probe(&gate, imap993(), SOON, ok());
+        let kept = probe(&gate, smtp465(), SOON, ok());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        gate.register(smtp465(), Standing::default());
+        gate.open(judge());
+        let started = Instant::now();
+        assert!(kept.await.expect("no panic").is_ok());
+        assert!(
+            started.elapsed() < PATIENCE,
+            "held back by the dropped server"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!dropped.is_finished());
+        dropped.abort();
+        assert_eq!(gate.attempts(), [smtp465()]);
+    }
+
+    #[tokio::test]
+    async fn patience_for_a_server_ahead_counts_from_the_opening() {
+        let gate = sealed();
+        let behind = probe(&gate, smtp465(), SOON, ok());
+        // Waiting longer than the patience before the gate opens.
+        tokio::time::sleep(PATIENCE + Duration::from_millis(50)).await;
+        gate.register(imap993(), Standing::default());
+        gate.register(smtp465(), Standing::default());
+        // IMAP 993, ahead, reaches its login a while after the opening, within the patience.
+        let ahead = probe(&gate, imap993(), Duration::from_millis(100), ok());
+        gate.open(judge());
+        assert!(results(vec![behind, ahead]).await.iter().all(Result::is_ok));
+        assert_eq!(gate.attempts(), [imap993(), smtp465()]);
+    }
 
     #[tokio::test]
     async fn the_most_likely_server_logs_in_first_whoever_arrives_first() {

@@ -10,6 +10,7 @@
 //! per step, and one for the whole probe, so that no server can hold a probe longer than
 //! [`Timing::probe_deadline`].
 
+pub mod early;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod guesses;
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 use crate::finding::{Stage, Step};
 use crate::net::dns::{Dns, DnsError};
 use crate::net::trust::TrustAnchors;
-use crate::progress::{Event, Progress};
+use crate::progress::Progress;
 use crate::settings::{Endpoint, Protocol, Security};
 use crate::timing::Timing;
 use protocol::MailProtocol;
@@ -327,41 +328,16 @@ impl ProbeOutcome {
 
 /// Probes every target at once (bounded), keeping their order.
 pub async fn probe_all(targets: Vec<Target>, ctx: Arc<ProbeContext>) -> Vec<ProbeOutcome> {
-    probe_all_telling(targets, ctx, None).await
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_PROBES));
+    let handles = targets
+        .into_iter()
+        .map(|target| early::spawn(target, Arc::clone(&ctx), Arc::clone(&permits), None))
+        .collect();
+    outcomes(handles).await
 }
 
-/// [`probe_all`], telling `finished` of each probe as it ends, with whether its settings work.
-pub async fn probe_all_telling(
-    targets: Vec<Target>,
-    ctx: Arc<ProbeContext>,
-    finished: Option<tokio::sync::mpsc::UnboundedSender<(Endpoint, bool)>>,
-) -> Vec<ProbeOutcome> {
-    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_PROBES));
-    let handles: Vec<_> = targets
-        .into_iter()
-        .map(|target| {
-            let ctx = Arc::clone(&ctx);
-            let permits = Arc::clone(&permits);
-            let finished = finished.clone();
-            tokio::spawn(async move {
-                // Until the probe ends, however it ends, its server keeps its place in the
-                // login order.
-                let _present = ctx.logins.present(&target.endpoint);
-                let _permit = permits.acquire_owned().await;
-                ctx.progress
-                    .emit(Event::ProbeStarted(target.endpoint.clone()));
-                let outcome = probe(&target, &ctx).await;
-                let works = outcome.settings_work();
-                ctx.progress
-                    .emit(Event::ProbeFinished(target.endpoint.clone(), works));
-                if let Some(finished) = finished {
-                    // The listener may have stopped listening; nothing is lost then.
-                    let _ = finished.send((target.endpoint.clone(), works));
-                }
-                outcome
-            })
-        })
-        .collect();
+/// The outcomes of probes, in order.
+async fn outcomes(handles: Vec<tokio::task::JoinHandle<ProbeOutcome>>) -> Vec<ProbeOutcome> {
     let mut outcomes = Vec::with_capacity(handles.len());
     for handle in handles {
         // A probe task only ends by returning; a panic there is a bug worth surfacing.

@@ -109,3 +109,39 @@ fn an_endless_greeting_line_is_refused_without_hanging() {
     assert!(f.message.contains("longer than"), "{}", f.message);
     assert!(run.elapsed < Duration::from_secs(20), "{:?}", run.elapsed);
 }
+
+/// A server is probed as soon as a source names it (here the user, at once), not when the
+/// slowest source answers: here Autodiscover, whose host's lookups get no answer and are
+/// asked again until the lookup's limit. The password still waits for discovery's end.
+#[test]
+fn a_named_server_is_probed_while_a_slow_source_still_waits() {
+    let w = world();
+    let _imap = w.mail_server(993, "imap-993-login-ok");
+    w.silence_dns(
+        "autodiscover.inbox.test",
+        hickory_server::proto::rr::RecordType::ANY,
+    );
+    let run = check_run(&w, &[("--imap", IMAP, 993, "tls")]);
+    let report = run.report();
+
+    let queries = w.dns_queries();
+    let probe_lookup = queries
+        .iter()
+        .position(|q| q.starts_with(&format!("{IMAP}. A")));
+    let last_silent = queries
+        .iter()
+        .rposition(|q| q.starts_with("autodiscover.inbox.test."));
+    assert!(
+        matches!((probe_lookup, last_silent), (Some(probe), Some(silent)) if probe < silent),
+        "the probe started only after discovery ended: {queries:#?}"
+    );
+    assert_eq!(
+        report.source("autodiscover").status,
+        "error",
+        "{}",
+        report.dump()
+    );
+    let server = report.server(Protocol::Imap, IMAP, 993);
+    assert_eq!(server.login, "ok", "{}", report.dump());
+    assert!(codes(&report, IMAP, 993).is_empty(), "{}", report.dump());
+}

@@ -270,7 +270,7 @@ impl World {
             .block_on(TcpListener::bind((self.ip, port)))
             .unwrap_or_else(|e| panic!("bind {}:{port}: {e}", self.ip));
         let _running = runtime.enter();
-        MailServer::start(listener, script(script_name), None)
+        MailServer::start(listener, script(script_name), Some(&self.cert))
     }
 }
 

@@ -97,6 +97,8 @@ pub struct World {
     dns_rules: dns::Rules,
     _dir: tempfile::TempDir,
     pub ca_file: PathBuf,
+    /// For every host of the zones: the web server's, and the fake mail servers'.
+    pub cert: ca::ServerCert,
     timeout: Mutex<f64>,
 }
 
@@ -190,6 +192,7 @@ impl World {
             dns_rules,
             _dir: dir,
             ca_file,
+            cert: pki.web,
             timeout: Mutex::new(DEFAULT_TIMEOUT_SECS),
         }
     }
