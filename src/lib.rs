@@ -320,14 +320,16 @@ async fn run(
         .filter(|c| c.sources.contains(&SourceKind::Srv))
         .map(|c| c.settings.host.clone())
         .collect();
-    open_login_gate(&logins, &discovery);
     let context = std::sync::Arc::new(context(srv_hosts));
     let first: Vec<(probe::Target, Option<String>)> = discovery
         .candidates
         .iter()
         .map(|c| (target(&c.settings), c.label.clone()))
         .collect();
-    let targets = first.iter().map(|(t, _)| t.clone()).collect();
+    let targets: Vec<probe::Target> = first.iter().map(|(t, _)| t.clone()).collect();
+    // Before the gate opens: the early probes discovery did not keep are gone by then.
+    early.settle(&targets, &context).await;
+    open_login_gate(&logins, &discovery);
     let fallback: Vec<probe::Target> = discovery
         .fallback
         .iter()

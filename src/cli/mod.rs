@@ -609,7 +609,7 @@ fn bad_input(error: Trouble) -> Failure {
 /// arena is enough for a program that mostly waits on the network; measured, it costs no
 /// speed (README.md, "Speed"). A fixed mmap threshold keeps glibc from raising it after
 /// each large buffer freed, which would keep every later one of that size in the heap:
-/// 63.3 to 59.0 MiB peak over 10,000 accounts at `--jobs 64`.
+/// 63.3 to 59.1 MiB peak over 10,000 accounts at `--jobs 64`.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets tunables; called before any other thread exists.

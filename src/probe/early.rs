@@ -1,13 +1,13 @@
 //! Probes that start while discovery still goes on: a server a source has named is probed as
 //! soon as that source answers, not when the slowest source does. The first round
 //! (`guesses::first_round`) takes over the probes of the servers that are still candidates at
-//! the end, and stops the others.
+//! the end; the others are stopped before the login gate opens ([`Early::settle`]).
 //!
-//! What a probe does must not depend on when it started, so two things wait for the end:
-//! the password (the login gate stays sealed until every candidate has its place, see
-//! `logins`), and the probes themselves until SRV has answered, since the hosts SRV names
-//! may show a certificate for the mail domain (RFC 7817). A probe that started with other SRV
-//! hosts than the run ends with, for its host, is probed again.
+//! What a probe does must not depend on when it started, so two things wait: the password,
+//! for discovery's end (the login gate stays sealed until every candidate has its place, see
+//! `logins`); and the probes themselves, for SRV's answer, since the hosts SRV names may show
+//! a certificate for the mail domain (RFC 7817). A probe that started with another user name,
+//! or other SRV hosts than the run ends with for its host, is probed again.
 
 use std::sync::Arc;
 
@@ -66,9 +66,13 @@ impl Early {
         }
     }
 
-    /// A source named `target`: probed at once when SRV has answered, else when it does.
+    /// A source named `target`: probed at once when SRV has answered, else when it does. One
+    /// probe per server (the login gate knows a server by its endpoint): the first heard.
     pub fn hear(&mut self, target: Target) {
-        if self.started.iter().any(|(t, _)| *t == target) || self.heard.contains(&target) {
+        let endpoint = &target.endpoint;
+        if self.started.iter().any(|(t, _)| t.endpoint == *endpoint)
+            || self.heard.iter().any(|t| t.endpoint == *endpoint)
+        {
             return;
         }
         match &self.ctx {
@@ -80,30 +84,48 @@ impl Early {
         }
     }
 
-    /// The first round's probe of `target` under `ctx` (the run's, discovery ended): the one
-    /// started early when it probes the same way, else a new one.
+    /// Discovery has ended with `targets`, probed under `ctx`: keeps the probes started early
+    /// for one of them that probe the same way (the same user name, the same word of SRV on
+    /// their host); stops the others and waits until they are gone, and takes their servers
+    /// out of the login gate. Called before the gate opens, so that none of them can get the
+    /// password, nor hold a login back.
+    pub async fn settle(&mut self, targets: &[Target], ctx: &ProbeContext) {
+        let srv =
+            |ctx: &ProbeContext, target: &Target| ctx.srv_hosts.contains(&target.endpoint.host);
+        let early = self.ctx.clone();
+        let (kept, stopped) =
+            std::mem::take(&mut self.started)
+                .into_iter()
+                .partition(|(target, _)| {
+                    targets.contains(target)
+                        && early
+                            .as_deref()
+                            .is_some_and(|early| srv(early, target) == srv(ctx, target))
+                });
+        self.started = kept;
+        for (target, handle) in stopped {
+            handle.abort();
+            // Gone only once the task is: until then its probe may still be running.
+            let _ = handle.await;
+            ctx.logins.forget(&target.endpoint);
+        }
+    }
+
+    /// The first round's probe of `target` under `ctx`: the one started early when
+    /// [`Early::settle`] kept it, else a new one.
     pub(super) fn take_or_start(
         &mut self,
         target: Target,
         ctx: &Arc<ProbeContext>,
     ) -> JoinHandle<ProbeOutcome> {
-        let srv = |ctx: &ProbeContext| ctx.srv_hosts.contains(&target.endpoint.host);
-        let same = self
-            .ctx
-            .as_deref()
-            .is_some_and(|early| srv(early) == srv(ctx));
         match self.started.iter().position(|(t, _)| *t == target) {
-            Some(i) if same => self.started.swap_remove(i).1,
-            _ => self.spawn(target, Arc::clone(ctx)),
+            Some(i) => self.started.swap_remove(i).1,
+            None => self.spawn(target, Arc::clone(ctx)),
         }
     }
 
-    /// Stops the probes started early that the first round did not take, and hands over
-    /// what the round listens to: how its probes end, and which servers greeted.
+    /// What the first round listens to: how its probes end, and which servers greeted.
     pub(super) fn finish(self) -> (UnboundedReceiver<Ending>, UnboundedReceiver<Endpoint>) {
-        for (_, handle) in &self.started {
-            handle.abort();
-        }
         (self.endings, self.greetings)
     }
 

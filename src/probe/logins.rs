@@ -135,9 +135,6 @@ struct Server {
     /// Registration order among equals; servers that join late come after, by host and port.
     seq: usize,
     phase: Phase,
-    /// Its probe started before the gate opened and it is not one of the run's candidates
-    /// after all: it never gets a turn (its probe is being stopped).
-    excluded: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,9 +187,7 @@ impl LoginGate {
         }))
     }
 
-    /// Lets the logins go, judged by `judge`. The servers registered by now are the run's
-    /// candidates; one whose probe started before and that is not among them never gets a
-    /// turn.
+    /// Lets the logins go, judged by `judge`, in the order of the servers registered by now.
     pub fn open(&self, judge: Judge) {
         let _ = self.0.judge.set(judge);
         let mut state = self.lock();
@@ -200,11 +195,19 @@ impl LoginGate {
             return;
         }
         state.opened = Some(Instant::now());
-        for server in &mut state.servers {
-            server.excluded = server.seq == usize::MAX;
-        }
         drop(state);
         self.0.changed.notify_waiters();
+    }
+
+    /// Takes out a server whose probe started before the gate opened and was stopped (it is
+    /// not one of the run's candidates after all, or is probed again): it holds no one back,
+    /// and a new probe of it joins afresh.
+    pub fn forget(&self, endpoint: &Endpoint) {
+        let mut state = self.lock();
+        let unregistered = |s: &Server| s.endpoint == *endpoint && s.seq == usize::MAX;
+        if state.opened.is_none() {
+            state.servers.retain(|s| !unregistered(s));
+        }
     }
 
     /// Adds a server of the run with its standing, before the gate opens (a server whose probe
@@ -318,7 +321,6 @@ impl State {
             standing,
             seq,
             phase: Phase::Pending,
-            excluded: false,
         };
         let at = self
             .servers
@@ -367,9 +369,6 @@ impl State {
         let Some(opened) = self.opened else {
             return Decision::Wait(None);
         };
-        if self.servers[i].excluded {
-            return Decision::Wait(None);
-        }
         let withheld = if self.servers[i].standing.insecure_only && !policy.trust_insecure_sources {
             Some(Withheld::InsecureSource)
         } else if self.account_refused {
@@ -394,15 +393,15 @@ impl State {
         if self.in_flight >= room {
             return Decision::Wait(None);
         }
-        let ahead = || self.servers[..i].iter().filter(|s| !s.excluded);
+        let ahead = &self.servers[..i];
         // A login ahead that is waiting too goes first, and says so when it does.
-        if ahead().any(|s| matches!(s.phase, Phase::Waiting(_))) {
+        if ahead.iter().any(|s| matches!(s.phase, Phase::Waiting(_))) {
             return Decision::Wait(None);
         }
         // A server ahead still on its way to its login is waited for, but not for long.
         // A wait before the gate opened is not a wait for the servers ahead.
         let patience_ends = since.max(opened) + policy.patience;
-        if now < patience_ends && ahead().any(|s| s.phase == Phase::Pending) {
+        if now < patience_ends && ahead.iter().any(|s| s.phase == Phase::Pending) {
             return Decision::Wait(Some(patience_ends));
         }
         self.servers[i].phase = Phase::Trying;
@@ -628,24 +627,43 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_server_probed_early_that_discovery_dropped_never_gets_the_password() {
+    async fn a_server_probed_again_after_its_early_probe_was_stopped_keeps_its_place() {
         let gate = sealed();
-        // IMAP sorts ahead of SMTP: the dropped server waits ahead of the kept one.
-        let dropped = probe(&gate, imap993(), SOON, ok());
-        let kept = probe(&gate, smtp465(), SOON, ok());
+        let early = probe(&gate, imap993(), SOON, ok());
+        let smtp = probe(&gate, smtp465(), SOON, ok());
         tokio::time::sleep(Duration::from_millis(20)).await;
+        // What `Early::settle` does with a probe that must start again, before the gate opens.
+        early.abort();
+        assert!(early.await.is_err_and(|e| e.is_cancelled()));
+        gate.forget(&imap993());
+        gate.register(imap993(), Standing::default());
         gate.register(smtp465(), Standing::default());
         gate.open(judge());
-        let started = Instant::now();
-        assert!(kept.await.expect("no panic").is_ok());
-        assert!(
-            started.elapsed() < PATIENCE,
-            "held back by the dropped server"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!dropped.is_finished());
-        dropped.abort();
-        assert_eq!(gate.attempts(), [smtp465()]);
+        // The new probe, on its way to its login, holds SMTP back as any server ahead does.
+        let again = probe(&gate, imap993(), Duration::from_millis(50), ok());
+        assert!(results(vec![smtp, again]).await.iter().all(Result::is_ok));
+        assert_eq!(gate.attempts(), [imap993(), smtp465()]);
+    }
+
+    #[tokio::test]
+    async fn forgetting_leaves_a_registered_server_its_standing() {
+        let gate = sealed();
+        let typed = Standing {
+            typed: true,
+            ..Standing::default()
+        };
+        gate.register(smtp465(), typed);
+        gate.register(imap993(), Standing::default());
+        gate.forget(&smtp465());
+        gate.open(judge());
+        gate.forget(&smtp465());
+        // Still typed, so still first.
+        let probes = vec![
+            probe(&gate, imap993(), SOON, ok()),
+            probe(&gate, smtp465(), SOON, ok()),
+        ];
+        assert!(results(probes).await.iter().all(Result::is_ok));
+        assert_eq!(gate.attempts(), [smtp465(), imap993()]);
     }
 
     #[tokio::test]
