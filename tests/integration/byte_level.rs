@@ -10,6 +10,7 @@ use std::time::Duration;
 use mailcheck::report::Report;
 use mailcheck::{FindingCode, Protocol};
 
+use crate::support::web::Reply;
 use crate::support::{ReportExt, Run, World};
 
 const PASSWORD: &str = "S3cret-pa55word";
@@ -144,4 +145,56 @@ fn a_named_server_is_probed_while_a_slow_source_still_waits() {
     let server = report.server(Protocol::Imap, IMAP, 993);
     assert_eq!(server.login, "ok", "{}", report.dump());
     assert!(codes(&report, IMAP, 993).is_empty(), "{}", report.dump());
+}
+
+/// Two sources name one server with different user names, the less trusted one first: its
+/// probe starts early and waits at the sealed login gate; discovery ends with the more
+/// trusted source's user name (the domain's own autoconfig over the ISPDB). The early probe
+/// is stopped before the gate opens, so the server hears one login, as the user name the
+/// report gives, and never the other.
+#[test]
+fn an_early_probe_that_discovery_did_not_keep_never_logs_in() {
+    let w = world();
+    let imap = w.mail_server(993, "imap-993-login-ok");
+    let config = |username: &str| {
+        format!(
+            r#"<clientConfig version="1.1"><emailProvider id="acme.test"><domain>acme.test</domain>
+            <incomingServer type="imap"><hostname>{IMAP}</hostname><port>993</port>
+            <socketType>SSL</socketType><authentication>password-cleartext</authentication>
+            <username>{username}</username></incomingServer></emailProvider></clientConfig>"#
+        )
+    };
+    w.serve(
+        &crate::support::autoconfig_url("acme.test"),
+        Reply::xml(config("%EMAILADDRESS%")).after(Duration::from_millis(1500)),
+    );
+    w.serve(
+        &w.ispdb("acme.test"),
+        Reply::xml(config("%EMAILLOCALPART%")),
+    );
+    let report = w.probe("alice@acme.test", Some(PASSWORD), &[]).report();
+
+    let server = report.server(Protocol::Imap, IMAP, 993);
+    assert_eq!(server.username, "alice@acme.test", "{}", report.dump());
+    assert_eq!(server.login, "ok", "{}", report.dump());
+    let connections = imap.connections();
+    let logins: Vec<String> = connections
+        .iter()
+        .flatten()
+        .filter_map(|line| plain_login_user(line))
+        .collect();
+    assert_eq!(logins, ["alice@acme.test"], "{connections:#?}");
+    // The early probe did connect (else this test would prove nothing about stopping it).
+    assert_eq!(connections.len(), 2, "{connections:#?}");
+}
+
+/// The user name of an `AUTHENTICATE PLAIN` line with its initial response (SASL-IR).
+fn plain_login_user(line: &str) -> Option<String> {
+    use base64::Engine as _;
+    let response = line.split_whitespace().nth(3)?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(response)
+        .ok()?;
+    let fields: Vec<&[u8]> = decoded.split(|b| *b == 0).collect();
+    Some(String::from_utf8_lossy(fields.get(1)?).into_owned())
 }
