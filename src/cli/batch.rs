@@ -44,7 +44,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
     let options = cli.check.options();
     let jobs = usize::from(cli.many.jobs);
     let bar = progress::BatchBar::start(super::show_progress(&cli.display), accounts.len(), lang);
-    let runtime = super::runtime()?;
+    let runtime = super::runtime(super::Load::Batch)?;
     let format = cli.display.format();
     // JSON Lines are written as they come and not kept: ten thousand accounts' reports would
     // otherwise all be held to the end. The other formats are one document of all of them.

@@ -19,7 +19,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus, Failure> {
         password::oauth_token_from_args(&cli.check, typed, lang).map_err(bad_input)?;
     let spinners = progress::Spinners::start(super::show_progress(&cli.display), lang);
     options.progress = spinners.progress();
-    let runtime = super::runtime()?;
+    let runtime = super::runtime(super::Load::OneAccount)?;
     let diagnosis = runtime.block_on(mailcheck::check(&address, &options));
     spinners.finish();
     let diagnosis = diagnosis.map_err(|e| bad_input(check_failed(&address, &e)))?;
